@@ -1,0 +1,284 @@
+"""The ``tilik`` command: a thin layer over :mod:`tilik.core`, :mod:`tilik.report` and the web app."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from tilik.core.i18n import LANGUAGES, translate
+
+DEMO_BUNDLE = Path(__file__).resolve().parents[3] / "examples" / "kupang-2025"
+DEMO_USER = "demo"
+
+
+def _django() -> None:
+    """Configure Django only for the commands that need the database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tilik.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _say_problems(problems, lang: str, limit: int = 200) -> tuple[int, int]:
+    from tilik.core.problems import render_all
+
+    errors = sum(1 for p in problems if p.severity == "error")
+    warnings = len(problems) - errors
+    for line in render_all(problems, lang)[:limit]:
+        click.echo(f"  - {line}")
+    if len(problems) > limit:
+        click.echo(translate("  … dan {n} masalah lain", lang).format(n=len(problems) - limit))
+    return errors, warnings
+
+
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="id", show_default=True,
+    help="Language of messages and reports (id = Indonesian, en = English).",
+)
+
+
+@click.group()
+@click.version_option(package_name="tilik")
+def cli() -> None:
+    """Tilik: evaluation of civil-servant (ASN) development programs.
+
+    Evaluasi program pembinaan ASN: instrumen, data, analisis, dan laporan.
+    """
+
+
+@cli.group()
+def bundle() -> None:
+    """Check, import and export evaluation bundles (folders in the bundle format)."""
+
+
+def _read(path: str, check_forms: bool):
+    from tilik.core.bundle import read_bundle
+    from tilik.core.problems import BundleError
+
+    try:
+        return read_bundle(path, check_forms=check_forms)
+    except BundleError as exc:
+        raise click.ClickException(exc.problem.render()) from exc
+
+
+@bundle.command("check")
+@click.argument("path", type=click.Path(file_okay=False))
+@lang_option
+def bundle_check(path: str, lang: str) -> None:
+    """Read a bundle and list every problem (file, row, column, value, expected).
+
+    Exits with status 1 when there are errors.
+    """
+    data = _read(path, check_forms=True)
+    counts = ", ".join(
+        f"{form_id}: {len(d.responses)}" for form_id, d in sorted(data.data.items())
+    )
+    click.echo(translate("Bundel: {title}", lang).format(title=data.meta.title or path))
+    click.echo(translate("Instrumen: {n}; respons tersimpan per instrumen: {counts}", lang).format(
+        n=len(data.forms), counts=counts or "–"))
+    click.echo(translate("Wawancara: {n}; peserta: {m}", lang).format(
+        n=len(data.interviews), m=len(data.roster)))
+    if not data.problems:
+        click.echo(translate("Tidak ada masalah.", lang))
+        return
+    errors, warnings = _say_problems(data.problems, lang)
+    click.echo(translate("{errors} kesalahan, {warnings} peringatan.", lang).format(
+        errors=errors, warnings=warnings))
+    if errors:
+        sys.exit(1)
+
+
+@bundle.command("import")
+@click.argument("path", type=click.Path(file_okay=False))
+@click.option("--user", "username", default=None,
+              help="Make this existing user an evaluator of the imported evaluation.")
+@lang_option
+def bundle_import(path: str, username: str | None, lang: str) -> None:
+    """Import a bundle into the database. Importing it again adds nothing twice."""
+    _django()
+    _migrate()
+    summary = _import(path, username, lang)
+    click.echo(translate("Evaluasi #{id}: {title}", lang).format(
+        id=summary.evaluation.pk, title=summary.evaluation.title))
+
+
+def _import(path: str, username: str | None, lang: str):
+    from django.contrib.auth import get_user_model
+
+    from tilik.core.problems import BundleError
+    from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
+
+    user = None
+    if username:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise click.ClickException(
+                translate("Pengguna «{user}» tidak ada.", lang).format(user=username))
+    try:
+        data = read_bundle_for_db(path)
+    except BundleError as exc:
+        raise click.ClickException(exc.problem.render(lang)) from exc
+    summary = import_bundle(data, user=user)
+    for form_id in sorted(data.data):
+        click.echo(translate(
+            "{form_id}: {stored} baru, {already} sudah ada, {held} dikarantina", lang).format(
+            form_id=form_id, stored=summary.stored.get(form_id, 0),
+            already=summary.already_stored.get(form_id, 0),
+            held=summary.quarantined.get(form_id, 0)))
+    return summary
+
+
+@bundle.command("export")
+@click.argument("evaluation")
+@click.argument("target", type=click.Path(file_okay=False))
+@lang_option
+def bundle_export(evaluation: str, target: str, lang: str) -> None:
+    """Write EVALUATION (its number or exact title) as a bundle folder TARGET."""
+    _django()
+    from tilik.web.evaluations.bundles import export_bundle
+    from tilik.web.evaluations.models import Evaluation
+
+    query = Evaluation.objects.filter(pk=int(evaluation)) if evaluation.isdigit() else \
+        Evaluation.objects.filter(title=evaluation)
+    found = query.first()
+    if found is None:
+        raise click.ClickException(
+            translate("Evaluasi «{name}» tidak ditemukan.", lang).format(name=evaluation))
+    root = export_bundle(found, target)
+    click.echo(translate("Bundel ditulis ke {path}", lang).format(path=root))
+
+
+def write_report(path: str | Path, out: str | Path, lang: str = "id") -> dict[str, Path]:
+    """Analyse a bundle and write ``hasil.json`` and the report files into ``out``."""
+    from tilik.core.bundle import read_bundle
+    from tilik.report.pipeline import build_report
+
+    data = read_bundle(path)
+    return build_report(data, Path(out), lang=lang)
+
+
+@cli.command("report")
+@click.argument("path", type=click.Path(file_okay=False, exists=True))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write hasil.json and the report into.")
+@lang_option
+def report(path: str, out: str, lang: str) -> None:
+    """Analyse bundle PATH and write hasil.json, laporan.html/.pdf/.docx and charts to --out."""
+    from tilik.core.problems import BundleError
+
+    try:
+        written = write_report(path, out, lang)
+    except BundleError as exc:
+        raise click.ClickException(exc.problem.render(lang)) from exc
+    for name, file in written.items():
+        click.echo(f"{name}: {file}")
+
+
+def _demo_password() -> str:
+    from django.conf import settings
+
+    file = settings.DATA_DIR / "demo-login.txt"
+    if file.exists():
+        return file.read_text().strip()
+    password = secrets.token_urlsafe(9)
+    file.write_text(password)
+    file.chmod(0o600)
+    return password
+
+
+def _ensure_demo_user():
+    from django.contrib.auth import get_user_model
+
+    password = _demo_password()
+    user, created = get_user_model().objects.get_or_create(
+        username=DEMO_USER, defaults={"first_name": "Evaluator", "last_name": "Demo"})
+    if created or not user.check_password(password):
+        user.set_password(password)
+        user.save()
+    return user, password
+
+
+@cli.command("demo")
+@click.option("--port", default=8000, show_default=True, help="Port to serve on.")
+@click.option("--no-serve", is_flag=True, help="Load the demo and write its report, then stop.")
+@click.option("--bundle", "bundle_path", default=str(DEMO_BUNDLE), show_default=False,
+              type=click.Path(file_okay=False), help="Bundle to load (default: the Kupang demo).")
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
+              help="Report folder (default: tilik-output/<bundle name>).")
+@lang_option
+def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str) -> None:
+    """Load the demo evaluation, write its report, and serve the web app."""
+    _django()
+    from django.conf import settings
+
+    _migrate()
+    user, password = _ensure_demo_user()
+    summary = _import(bundle_path, user.username, lang)
+    target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
+    written = write_report(bundle_path, target, lang)
+    click.echo(translate("Laporan: {path}", lang).format(path=written.get("laporan.html", target)))
+    click.echo(translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
+        user=user.username, password=password))
+    click.echo(f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/")
+    if not no_serve:
+        _serve("127.0.0.1", port)
+
+
+def _serve(host: str, port: int) -> None:
+    from tilik.web.server import serve
+
+    click.echo(translate("Tilik berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)").format(
+        host=host, port=port))
+    serve(host, port)
+
+
+@cli.command("serve")
+@click.option("--port", default=8000, show_default=True, help="Port to serve on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 to serve the office network).")
+def serve(port: int, host: str) -> None:
+    """Serve the web app (prepares the database first)."""
+    _django()
+    _migrate()
+    _serve(host, port)
+
+
+@cli.command("manage", context_settings={"ignore_unknown_options": True,
+                                         "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (createsuperuser, migrate, compilemessages, ...)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tilik manage", *args])
+
+
+def _register_optional_groups() -> None:
+    from tilik.cli.themes import themes
+
+    cli.add_command(themes)
+
+
+_register_optional_groups()
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    cli()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+__all__ = ["cli", "write_report"]

@@ -1,0 +1,1 @@
+"""Tilik core: pure Python analysis (no Django)."""

@@ -1,0 +1,723 @@
+"""The evaluation bundle: one evaluation as a folder of standard files (see DESIGN.md).
+
+::
+
+    evaluasi.yaml              what the evaluation is
+    instrumen/<form_id>.xlsx   one XLSForm per instrument
+    data/<form_id>.csv|.xlsx   responses, as KoboToolbox / ODK Central export them
+    wawancara/index.csv        one row per interview: file, role, instansi, sector, date
+    wawancara/*.txt|.md|.docx  transcripts
+    peserta.csv                (Tilik extension, optional) the enrolled participants
+
+:func:`read_bundle` never raises on bad content: every problem is collected with its file,
+row, column, value and what was expected, and whatever can be read is read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import yaml
+
+from tilik.core.i18n import gettext_noop
+from tilik.core.ingest import (
+    Quarantined,
+    Response,
+    decode_text,
+    is_personal_field,
+    read_export,
+    write_kobo_csv,
+)
+from tilik.core.nip import nip_problem, pseudonymise
+from tilik.core.problems import BundleError, Problem
+from tilik.core.xlsform import Form, pyxform_problems, read_xlsform, write_xlsform
+
+__all__ = [
+    "KINDS",
+    "Bundle",
+    "Dataset",
+    "EvaluationMeta",
+    "InstrumentSpec",
+    "Interview",
+    "Participant",
+    "Program",
+    "infer_kind",
+    "read_bundle",
+    "write_bundle",
+]
+
+KINDS = ("survei_peserta", "survei_atasan", "tes_awal", "tes_akhir", "observasi", "skm", "lainnya")
+ROSTER_COLUMNS = (
+    "nip",
+    "nama",
+    "jenis_kelamin",
+    "instansi",
+    "sektor",
+    "jabatan",
+    "program",
+    "angkatan",
+    "kehadiran",
+    "jp",
+    "tahun",
+)
+INTERVIEW_COLUMNS = ("file", "role", "instansi", "sector", "date")
+_TRANSCRIPT_SUFFIXES = (".txt", ".md", ".docx")
+
+
+@dataclass
+class Program:
+    name: str
+    kind: str = ""
+    jp: float | None = None
+    start: date | None = None
+    end: date | None = None
+    budget: float | None = None
+    participants: int | None = None
+
+
+@dataclass
+class InstrumentSpec:
+    form_id: str
+    kind: str
+    test: str = ""
+    compare_by: str = ""
+    unit: str = ""
+    inferred: bool = False
+
+
+@dataclass
+class EvaluationMeta:
+    title: str = ""
+    organisation: str = ""
+    period: int | str | None = None
+    programs: list[Program] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    instruments: dict[str, InstrumentSpec] = field(default_factory=dict)
+    thresholds: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The evaluation part of ``hasil.json``."""
+        return {
+            "title": self.title,
+            "organisation": self.organisation,
+            "period": self.period,
+            "objectives": list(self.objectives),
+            "programs": [
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "jp": p.jp,
+                    "dates": {
+                        "start": p.start.isoformat() if p.start else None,
+                        "end": p.end.isoformat() if p.end else None,
+                    },
+                    "budget": p.budget,
+                    "participants": p.participants,
+                }
+                for p in self.programs
+            ],
+        }
+
+
+@dataclass
+class Dataset:
+    """Responses to one instrument, read from ``data/<form_id>.csv|.xlsx``."""
+
+    form_id: str
+    file: str
+    form: Form
+    responses: list[Response] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    duplicates: int = 0
+
+    def frame(self) -> pl.DataFrame:
+        """One row per stored response; personal fields (NIP, names) are replaced by keyed hashes
+        or left out, so nothing identifying reaches the analysis."""
+        columns: dict[str, list[Any]] = {
+            "_instance_id": [r.instance_id for r in self.responses],
+            "_key": [r.key for r in self.responses],
+            "_submitted_at": [r.submitted_at for r in self.responses],
+        }
+        schema: dict[str, Any] = {
+            "_instance_id": pl.Utf8,
+            "_key": pl.Utf8,
+            "_submitted_at": pl.Datetime("us"),
+        }
+        for question in self.form.data_questions():
+            name = question.name
+            if name in columns:
+                continue
+            values = [r.answers.get(name) for r in self.responses]
+            if is_personal_field(name):
+                if name.startswith("nip"):
+                    columns[name] = [_hash_if(v, self._key) for v in values]
+                    schema[name] = pl.Utf8
+                continue
+            columns[name] = values
+            schema[name] = _polars_type(question.type)
+        for name in list(columns):
+            if schema[name] == pl.Datetime("us"):
+                columns[name] = [
+                    v.replace(tzinfo=None) if v is not None and v.tzinfo else v
+                    for v in columns[name]
+                ]
+        return pl.DataFrame(columns, schema=schema, strict=False)
+
+    _key: bytes = b""
+
+
+def _hash_if(value: Any, key: bytes) -> str | None:
+    return pseudonymise(str(value), key) if value else None
+
+
+def _polars_type(kind: str) -> Any:
+    return {
+        "integer": pl.Int64,
+        "decimal": pl.Float64,
+        "select_multiple": pl.List(pl.Utf8),
+        "date": pl.Date,
+        "dateTime": pl.Datetime("us"),
+        "start": pl.Datetime("us"),
+        "end": pl.Datetime("us"),
+    }.get(kind, pl.Utf8)
+
+
+@dataclass
+class Interview:
+    file: str
+    role: str = ""
+    instansi: str = ""
+    sector: str = ""
+    date: date | None = None
+    text: str = ""
+
+
+@dataclass
+class Participant:
+    key: str
+    instansi: str = ""
+    sektor: str = ""
+    jabatan: str = ""
+    program: str = ""
+    angkatan: str = ""
+    kehadiran: float | None = None
+    jp: float | None = None
+    year: int | None = None
+    nip: str = field(default="", repr=False)
+    nama: str = field(default="", repr=False)
+    jenis_kelamin: str = ""
+
+
+@dataclass
+class Bundle:
+    path: Path
+    meta: EvaluationMeta
+    forms: dict[str, Form] = field(default_factory=dict)
+    data: dict[str, Dataset] = field(default_factory=dict)
+    interviews: list[Interview] = field(default_factory=list)
+    roster: list[Participant] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    hash_key: bytes = field(default=b"", repr=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def spec(self, form_id: str) -> InstrumentSpec:
+        return self.meta.instruments.get(form_id) or InstrumentSpec(
+            form_id, infer_kind(form_id), inferred=True
+        )
+
+
+def infer_kind(form_id: str) -> str:
+    """The instrument kind a form id suggests (used when ``evaluasi.yaml`` says none)."""
+    fid = form_id.lower()
+    rules = (
+        (("survei_peserta", "peserta", "participant"), "survei_peserta"),
+        (("survei_atasan", "atasan", "supervisor"), "survei_atasan"),
+        (("pretest", "pre_test", "tes_awal", "pre"), "tes_awal"),
+        (("posttest", "post_test", "tes_akhir", "post"), "tes_akhir"),
+        (("observasi", "observation"), "observasi"),
+        (("skm", "kepuasan"), "skm"),
+    )
+    for needles, kind in rules:
+        if any(fid.startswith(n) or n in fid for n in needles):
+            return kind
+    return "lainnya"
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def _as_number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).replace("_", "").replace(" ", "")
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):  # Indonesian thousands: 150.000.000
+        text = text.replace(".", "")
+    return float(text.replace(",", "."))
+
+
+def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
+    label = "evaluasi.yaml"
+    file = path / label
+    if not file.exists():
+        problems.append(
+            Problem(
+                gettext_noop("berkas evaluasi.yaml tidak ada"),
+                file=label,
+                expected=gettext_noop("evaluasi.yaml di akar folder bundel"),
+            )
+        )
+        return EvaluationMeta()
+    try:
+        data = yaml.safe_load(decode_text(file.read_bytes())[0]) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(
+            Problem(
+                gettext_noop("YAML tidak sah: {detail}"),
+                file=label,
+                row=(mark.line + 1) if mark else None,
+                params={"detail": getattr(exc, "problem", str(exc))},
+            )
+        )
+        return EvaluationMeta()
+    if not isinstance(data, dict):
+        problems.append(
+            Problem(
+                gettext_noop("isi evaluasi.yaml harus berupa pemetaan kunci: nilai"), file=label
+            )
+        )
+        return EvaluationMeta()
+    meta = EvaluationMeta(raw=data)
+    for key in ("title", "organisation"):
+        value = data.get(key)
+        if not value:
+            problems.append(
+                Problem(gettext_noop("kunci wajib tidak ada atau kosong"), file=label, column=key)
+            )
+        else:
+            setattr(meta, key, str(value))
+    meta.period = data.get("period")
+    objectives = data.get("objectives") or []
+    if not isinstance(objectives, list):
+        problems.append(
+            Problem(gettext_noop("harus berupa daftar"), file=label, column="objectives")
+        )
+        objectives = [objectives]
+    meta.objectives = [str(o) for o in objectives]
+    for index, raw in enumerate(data.get("programs") or []):
+        where = f"programs[{index}]"
+        if not isinstance(raw, dict) or not raw.get("name"):
+            problems.append(
+                Problem(gettext_noop("program harus punya nama (name)"), file=label, column=where)
+            )
+            continue
+        program = Program(name=str(raw["name"]), kind=str(raw.get("kind", "")))
+        dates = raw.get("dates") or {}
+        for attr, key, convert in (
+            ("jp", "jp", _as_number),
+            ("budget", "budget", _as_number),
+            ("participants", "participants", _as_number),
+            ("start", "start", _as_date),
+            ("end", "end", _as_date),
+        ):
+            source = dates if key in ("start", "end") else raw
+            try:
+                value = convert(source.get(key))
+            except (ValueError, TypeError):
+                problems.append(
+                    Problem(
+                        gettext_noop("nilai tidak sah"),
+                        file=label,
+                        column=f"{where}.{key}",
+                        value=str(source.get(key)),
+                        expected=gettext_noop("tanggal TTTT-BB-HH")
+                        if key in ("start", "end")
+                        else gettext_noop("bilangan"),
+                    )
+                )
+                continue
+            if attr == "participants" and isinstance(value, float):
+                value = int(value)
+            setattr(program, attr, value)
+        meta.programs.append(program)
+    instruments = data.get("instruments") or {}
+    if not isinstance(instruments, dict):
+        problems.append(
+            Problem(
+                gettext_noop("harus berupa pemetaan form_id: {{kind: ...}}"),
+                file=label,
+                column="instruments",
+            )
+        )
+        instruments = {}
+    for form_id, raw in instruments.items():
+        raw = raw or {}
+        kind = str(raw.get("kind", "")) or infer_kind(str(form_id))
+        if kind not in KINDS:
+            problems.append(
+                Problem(
+                    gettext_noop("jenis instrumen tidak dikenal"),
+                    file=label,
+                    column=f"instruments.{form_id}.kind",
+                    value=kind,
+                    expected=", ".join(KINDS),
+                )
+            )
+            kind = "lainnya"
+        meta.instruments[str(form_id)] = InstrumentSpec(
+            form_id=str(form_id),
+            kind=kind,
+            test=str(raw.get("test", "")),
+            compare_by=str(raw.get("compare_by", "")),
+            unit=str(raw.get("unit", "")),
+        )
+    thresholds = data.get("thresholds") or {}
+    meta.thresholds = thresholds if isinstance(thresholds, dict) else {}
+    return meta
+
+
+def _read_forms(path: Path, problems: list[Problem], check: bool) -> dict[str, Form]:
+    forms: dict[str, Form] = {}
+    folder = path / "instrumen"
+    if not folder.is_dir():
+        problems.append(Problem(gettext_noop("folder instrumen/ tidak ada"), file="instrumen/"))
+        return forms
+    for file in sorted(folder.glob("*.xlsx")):
+        label = f"instrumen/{file.name}"
+        form, found = read_xlsform(file, file_name=label)
+        problems.extend(found)
+        if check:
+            problems.extend(pyxform_problems(file, file_name=label))
+        if form is not None:
+            form.form_id = file.stem
+            forms[file.stem] = form
+    return forms
+
+
+def _read_data(path: Path, bundle: Bundle) -> None:
+    folder = path / "data"
+    if not folder.is_dir():
+        return
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
+    for file in files:
+        label = f"data/{file.name}"
+        form = bundle.forms.get(file.stem)
+        if form is None:
+            bundle.problems.append(
+                Problem(
+                    gettext_noop("data tanpa instrumen: tidak ada instrumen/{form_id}.xlsx"),
+                    file=label,
+                    params={"form_id": file.stem},
+                )
+            )
+            continue
+        if file.stem in bundle.data:
+            bundle.problems.append(
+                Problem(
+                    gettext_noop("data untuk formulir ini ada dalam dua berkas; yang ini dilewati"),
+                    file=label,
+                )
+            )
+            continue
+        result = read_export(file, form, file_name=label, hash_key=bundle.hash_key)
+        bundle.problems.extend(result.problems)
+        for row in result.quarantined:
+            bundle.problems.extend(row.problems)
+        dataset = Dataset(
+            file.stem, label, form, result.responses, result.quarantined, result.duplicates
+        )
+        dataset._key = bundle.hash_key
+        bundle.data[file.stem] = dataset
+
+
+def read_transcript(file: Path) -> str:
+    """Text of a transcript: plain text, Markdown, or the paragraphs of a DOCX."""
+    if file.suffix.lower() == ".docx":
+        import docx
+
+        document = docx.Document(str(file))
+        return "\n".join(p.text for p in document.paragraphs)
+    return decode_text(file.read_bytes())[0].replace("\r\n", "\n")
+
+
+def _read_csv_dicts(file: Path) -> list[dict[str, str]]:
+    text, _ = decode_text(file.read_bytes())
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def _read_interviews(path: Path, bundle: Bundle) -> None:
+    folder = path / "wawancara"
+    if not folder.is_dir():
+        return
+    listed: set[str] = set()
+    index = folder / "index.csv"
+    if index.exists():
+        for row_number, row in enumerate(_read_csv_dicts(index), start=2):
+            name = (row.get("file") or "").strip()
+            if not name:
+                bundle.problems.append(
+                    Problem(
+                        gettext_noop("nama berkas transkrip kosong"),
+                        file="wawancara/index.csv",
+                        row=row_number,
+                        column="file",
+                    )
+                )
+                continue
+            listed.add(name)
+            file = folder / name
+            if not file.exists():
+                bundle.problems.append(
+                    Problem(
+                        gettext_noop("transkrip yang disebut tidak ada"),
+                        file="wawancara/index.csv",
+                        row=row_number,
+                        column="file",
+                        value=name,
+                    )
+                )
+                continue
+            when = None
+            raw_date = (row.get("date") or "").strip()
+            if raw_date:
+                try:
+                    when = date.fromisoformat(raw_date)
+                except ValueError:
+                    bundle.problems.append(
+                        Problem(
+                            gettext_noop("bukan tanggal"),
+                            file="wawancara/index.csv",
+                            row=row_number,
+                            column="date",
+                            value=raw_date,
+                            expected=gettext_noop("tanggal TTTT-BB-HH"),
+                            severity="warning",
+                        )
+                    )
+            bundle.interviews.append(
+                Interview(
+                    file=name,
+                    role=(row.get("role") or "").strip(),
+                    instansi=(row.get("instansi") or "").strip(),
+                    sector=(row.get("sector") or "").strip(),
+                    date=when,
+                    text=read_transcript(file),
+                )
+            )
+    for file in sorted(folder.iterdir()):
+        if file.suffix.lower() in _TRANSCRIPT_SUFFIXES and file.name not in listed:
+            if file.name.lower() == "readme.md":
+                continue
+            bundle.problems.append(
+                Problem(
+                    gettext_noop(
+                        "transkrip tidak tercatat di wawancara/index.csv; dibaca tanpa metadata"
+                    ),
+                    file=f"wawancara/{file.name}",
+                    severity="warning",
+                )
+            )
+            bundle.interviews.append(Interview(file=file.name, text=read_transcript(file)))
+
+
+def _read_roster(path: Path, bundle: Bundle) -> None:
+    file = path / "peserta.csv"
+    if not file.exists():
+        return
+    label = "peserta.csv"
+    seen: set[str] = set()
+    for row_number, row in enumerate(_read_csv_dicts(file), start=2):
+        nip = (row.get("nip") or "").strip()
+        problem = nip_problem(nip) if nip else gettext_noop("NIP kosong")
+        if problem:
+            bundle.problems.append(
+                Problem(
+                    problem,
+                    file=label,
+                    row=row_number,
+                    column="nip",
+                    value=nip,
+                    expected=gettext_noop("NIP 18 angka"),
+                )
+            )
+            continue
+        key = pseudonymise(nip, bundle.hash_key)
+        if key in seen:
+            bundle.problems.append(
+                Problem(
+                    gettext_noop("NIP ini sudah tercatat di baris sebelumnya; baris ini dilewati"),
+                    file=label,
+                    row=row_number,
+                    column="nip",
+                    severity="warning",
+                )
+            )
+            continue
+        seen.add(key)
+        participant = Participant(
+            key=key,
+            nip=nip,
+            nama=(row.get("nama") or "").strip(),
+            jenis_kelamin=(row.get("jenis_kelamin") or "").strip(),
+            instansi=(row.get("instansi") or "").strip(),
+            sektor=(row.get("sektor") or "").strip(),
+            jabatan=(row.get("jabatan") or "").strip(),
+            program=(row.get("program") or "").strip(),
+            angkatan=(row.get("angkatan") or "").strip(),
+        )
+        for attr, column in (("kehadiran", "kehadiran"), ("jp", "jp")):
+            text = (row.get(column) or "").strip().replace(",", ".")
+            if not text:
+                continue
+            try:
+                setattr(participant, attr, float(text))
+            except ValueError:
+                bundle.problems.append(
+                    Problem(
+                        gettext_noop("bukan bilangan"),
+                        file=label,
+                        row=row_number,
+                        column=column,
+                        value=text,
+                        expected=gettext_noop("bilangan"),
+                    )
+                )
+        year = (row.get("tahun") or "").strip()
+        if year.isdigit():
+            participant.year = int(year)
+        bundle.roster.append(participant)
+
+
+def _key_from_env() -> bytes:
+    value = os.environ.get("TILIK_HASH_KEY", "")
+    return value.encode("utf-8") if value else secrets.token_bytes(32)
+
+
+def read_bundle(
+    path: str | Path, *, check_forms: bool = False, hash_key: bytes | None = None
+) -> Bundle:
+    """Read a bundle folder.
+
+    ``check_forms`` also runs every XLSForm through pyxform (slower; ``tilik bundle check`` does).
+    ``hash_key`` keys the pseudonyms of NIPs; by default ``TILIK_HASH_KEY`` or a fresh random key,
+    so pseudonyms are stable within one read and useless outside it.
+    """
+    root = Path(path)
+    if not root.is_dir():
+        raise BundleError(Problem(gettext_noop("folder bundel tidak ditemukan"), file=str(root)))
+    problems: list[Problem] = []
+    meta = _read_meta(root, problems)
+    bundle = Bundle(
+        path=root,
+        meta=meta,
+        problems=problems,
+        hash_key=hash_key if hash_key is not None else _key_from_env(),
+    )
+    bundle.forms = _read_forms(root, problems, check_forms)
+    for form_id in meta.instruments:
+        if form_id not in bundle.forms:
+            problems.append(
+                Problem(
+                    gettext_noop("instrumen disebut di evaluasi.yaml tetapi berkasnya tidak ada"),
+                    file="evaluasi.yaml",
+                    column=f"instruments.{form_id}",
+                    expected=f"instrumen/{form_id}.xlsx",
+                )
+            )
+    for form_id in bundle.forms:
+        if form_id not in meta.instruments:
+            kind = infer_kind(form_id)
+            meta.instruments[form_id] = InstrumentSpec(form_id, kind, inferred=True)
+            if meta.raw.get("instruments"):
+                problems.append(
+                    Problem(
+                        gettext_noop(
+                            "jenis instrumen tidak disebut di evaluasi.yaml; "
+                            "ditebak dari form_id: {kind}"
+                        ),
+                        file=f"instrumen/{form_id}.xlsx",
+                        severity="warning",
+                        params={"kind": kind},
+                    )
+                )
+    _read_data(root, bundle)
+    _read_interviews(root, bundle)
+    _read_roster(root, bundle)
+    return bundle
+
+
+def write_bundle(
+    target: str | Path,
+    meta: dict[str, Any],
+    forms: dict[str, Form],
+    responses: dict[str, list[Response]],
+    interviews: list[Interview],
+    roster: list[dict[str, str]] | None = None,
+) -> Path:
+    """Write a bundle folder in canonical form (data as KoboToolbox writes it)."""
+    root = Path(target)
+    (root / "instrumen").mkdir(parents=True, exist_ok=True)
+    (root / "data").mkdir(exist_ok=True)
+    (root / "evaluasi.yaml").write_text(
+        yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False),
+        encoding="utf-8",
+    )
+    for form_id, form in sorted(forms.items()):
+        write_xlsform(form, root / "instrumen" / f"{form_id}.xlsx")
+        if responses.get(form_id):
+            write_kobo_csv(form, responses[form_id], root / "data" / f"{form_id}.csv")
+    if interviews:
+        folder = root / "wawancara"
+        folder.mkdir(exist_ok=True)
+        buffer = io.StringIO(newline="")
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(INTERVIEW_COLUMNS)
+        for interview in interviews:
+            name = Path(interview.file).name
+            if Path(name).suffix.lower() == ".docx":
+                name = Path(name).with_suffix(".txt").name
+            (folder / name).write_text(interview.text, encoding="utf-8")
+            writer.writerow(
+                [
+                    name,
+                    interview.role,
+                    interview.instansi,
+                    interview.sector,
+                    interview.date.isoformat() if interview.date else "",
+                ]
+            )
+        (folder / "index.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    if roster:
+        roster_buffer = io.StringIO(newline="")
+        roster_writer = csv.DictWriter(
+            roster_buffer,
+            fieldnames=list(ROSTER_COLUMNS),
+            lineterminator="\n",
+            extrasaction="ignore",
+        )
+        roster_writer.writeheader()
+        roster_writer.writerows(roster)
+        (root / "peserta.csv").write_text(roster_buffer.getvalue(), encoding="utf-8")
+    return root

@@ -1,0 +1,1 @@
+"""The Django web app: evaluators, respondents and leadership use Tilik through it."""

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tilik.core.bundle import KINDS
+from tilik.core.xlsform import Form, form_from_dict
+from tilik.web.evaluations.models import Evaluation
+
+KIND_LABELS = {
+    "survei_peserta": _("Survei peserta"),
+    "survei_atasan": _("Survei atasan"),
+    "tes_awal": _("Tes awal (pre-test)"),
+    "tes_akhir": _("Tes akhir (post-test)"),
+    "observasi": _("Observasi lapangan"),
+    "skm": _("Survei Kepuasan Masyarakat (SKM)"),
+    "lainnya": _("Lainnya"),
+}
+
+
+class Instrument(models.Model):
+    """An XLSForm of an evaluation. Each upload of a changed form adds a :class:`FormVersion`."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="instruments")
+    form_id = models.SlugField(_("form_id"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=30,
+                            choices=[(k, KIND_LABELS[k]) for k in KINDS], default="lainnya")
+    title = models.CharField(_("judul"), max_length=250, blank=True)
+    options = models.JSONField(_("opsi"), default=dict, blank=True,
+                               help_text=_("test, compare_by, unit dari evaluasi.yaml"))
+    current = models.ForeignKey("FormVersion", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+
+    class Meta:
+        verbose_name = _("instrumen")
+        verbose_name_plural = _("instrumen")
+        ordering = ["evaluation", "form_id"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "form_id"],
+                                               name="instrument_once")]
+
+    def __str__(self) -> str:
+        return self.title or self.form_id
+
+    def form(self) -> Form:
+        return form_from_dict(self.current.definition)
+
+
+class FormVersion(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="versions")
+    version = models.CharField(_("versi"), max_length=60, blank=True)
+    xlsform = models.BinaryField(_("berkas XLSForm"))
+    sha256 = models.CharField(max_length=64)
+    definition = models.JSONField(_("definisi"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("versi formulir")
+        verbose_name_plural = _("versi formulir")
+        ordering = ["instrument", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "sha256"],
+                                               name="form_version_once")]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.form_id} {self.version}"
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+class ImportBatch(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField(_("berkas"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    rows_read = models.PositiveIntegerField(_("baris dibaca"), default=0)
+    stored = models.PositiveIntegerField(_("disimpan"), default=0)
+    already_stored = models.PositiveIntegerField(_("sudah ada"), default=0)
+    quarantined = models.PositiveIntegerField(_("dikarantina"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impor data")
+        verbose_name_plural = _("impor data")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Submission(models.Model):
+    """One response, stored once per (instrument, instance id); answers kept as received."""
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Formulir web")
+        IMPORT = "import", _("Impor berkas")
+        BUNDLE = "bundle", _("Bundel evaluasi")
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="submissions")
+    instance_id = models.CharField(_("ID kiriman"), max_length=120)
+    answers = models.JSONField(_("jawaban"))
+    raw = models.JSONField(_("baris asli"), default=dict)
+    content_hash = models.CharField(max_length=64)
+    respondent_key = models.CharField(_("kunci responden (hash)"), max_length=64, blank=True,
+                                      db_index=True)
+    submitted_at = models.DateTimeField(_("waktu kirim"), null=True, blank=True)
+    received_at = models.DateTimeField(_("waktu diterima"), auto_now_add=True)
+    source = models.CharField(_("sumber"), max_length=10, choices=Source.choices)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="submissions")
+    row = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kiriman")
+        verbose_name_plural = _("kiriman")
+        ordering = ["instrument", "submitted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "instance_id"],
+                                               name="submission_once")]
+
+    def __str__(self) -> str:
+        return self.instance_id
+
+
+class ObservationManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(instrument__kind="observasi")
+
+
+class Observation(Submission):
+    """A field observation of service: a submission of an ``observasi`` instrument."""
+
+    objects = ObservationManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("observasi")
+        verbose_name_plural = _("observasi")
+
+
+class QuarantinedRow(models.Model):
+    """A row that could not be stored as it was, with its reasons; it can be fixed and re-checked."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Perlu diperbaiki")
+        RESOLVED = "resolved", _("Sudah disimpan")
+        DISCARDED = "discarded", _("Dibuang oleh evaluator")
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="quarantine")
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="quarantined_rows")
+    file_name = models.CharField(_("berkas"), max_length=255, blank=True)
+    row = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+    instance_id = models.CharField(_("ID kiriman"), max_length=120, blank=True)
+    raw = models.JSONField(_("baris asli"))
+    raw_hash = models.CharField(max_length=64)
+    problems = models.JSONField(_("masalah"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.OPEN)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("baris karantina")
+        verbose_name_plural = _("baris karantina")
+        ordering = ["instrument", "file_name", "row"]
+        constraints = [models.UniqueConstraint(fields=["instrument", "raw_hash"],
+                                               name="quarantine_once")]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}:{self.row}"
+
+
+class Interview(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="interviews")
+    file_name = models.CharField(_("berkas"), max_length=255)
+    role = models.CharField(_("peran narasumber"), max_length=60, blank=True)
+    instansi = models.CharField(_("instansi"), max_length=200, blank=True)
+    sector = models.CharField(_("sektor"), max_length=60, blank=True)
+    date = models.DateField(_("tanggal"), null=True, blank=True)
+    transcript = models.TextField(_("transkrip"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("wawancara")
+        verbose_name_plural = _("wawancara")
+        ordering = ["evaluation", "date", "file_name"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "file_name"],
+                                               name="interview_once")]
+
+    def __str__(self) -> str:
+        return self.file_name

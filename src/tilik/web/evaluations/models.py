@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tilik.core.i18n import translate
+from tilik.core.nip import mask_nip, nip_problem, parse_nip, pseudonymise
+from tilik.web.accounts.models import Organisation
+
+
+def validate_nip(value: str) -> None:
+    problem = nip_problem(value)
+    if problem:
+        # The value itself is not repeated: NIPs never reach logs or error pages.
+        raise ValidationError(translate(problem), code="invalid_nip")
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def for_user(self, user) -> EvaluationQuerySet:
+        """The evaluations ``user`` is a member of: the only ones they may reach."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(members__user=user).distinct()
+
+
+class Evaluation(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Perencanaan")
+        COLLECTING = "collecting", _("Pengumpulan data")
+        ANALYSING = "analysing", _("Analisis")
+        REPORTED = "reported", _("Dilaporkan")
+        ARCHIVED = "archived", _("Diarsipkan")
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("instansi"), on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    title = models.CharField(_("judul"), max_length=250)
+    period = models.CharField(_("periode"), max_length=20, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.DRAFT)
+    objectives = models.JSONField(_("tujuan evaluasi"), default=list, blank=True)
+    settings = models.JSONField(_("pengaturan"), default=dict, blank=True,
+                                help_text=_("isi evaluasi.yaml selain yang punya kolom sendiri"))
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evaluasi")
+        verbose_name_plural = _("evaluasi")
+        ordering = ["-period", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "title", "period"],
+                                    name="evaluation_unique_title"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def role_of(self, user) -> str | None:
+        member = self.members.filter(user=user).first() if user.is_authenticated else None
+        return member.role if member else None
+
+    def can_edit(self, user) -> bool:
+        return self.role_of(user) == Member.Role.EVALUATOR
+
+
+class Member(models.Model):
+    class Role(models.TextChoices):
+        EVALUATOR = "evaluator", _("Evaluator")
+        LEADER = "leader", _("Pimpinan")
+        VIEWER = "viewer", _("Pembaca")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pengguna"),
+                             on_delete=models.CASCADE, related_name="evaluation_memberships")
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices,
+                            default=Role.EVALUATOR)
+
+    class Meta:
+        verbose_name = _("anggota tim evaluasi")
+        verbose_name_plural = _("anggota tim evaluasi")
+        constraints = [models.UniqueConstraint(fields=["evaluation", "user"], name="member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Program(models.Model):
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="programs")
+    name = models.CharField(_("nama program"), max_length=250)
+    kind = models.CharField(_("jenis"), max_length=100, blank=True)
+    jp = models.DecimalField(_("JP"), max_digits=6, decimal_places=1, null=True, blank=True,
+                             help_text=_("jam pelajaran; 1 JP = 45 menit"))
+    start = models.DateField(_("mulai"), null=True, blank=True)
+    end = models.DateField(_("selesai"), null=True, blank=True)
+    budget = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True,
+                                 blank=True)
+    participants_planned = models.PositiveIntegerField(_("jumlah peserta terdaftar"), null=True,
+                                                       blank=True)
+
+    class Meta:
+        verbose_name = _("program")
+        verbose_name_plural = _("program")
+        ordering = ["start", "name"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "name"], name="program_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    """An angkatan: one run of a program."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(_("angkatan"), max_length=100)
+    start = models.DateField(_("mulai"), null=True, blank=True)
+    end = models.DateField(_("selesai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("angkatan")
+        verbose_name_plural = _("angkatan")
+        ordering = ["program", "name"]
+        constraints = [models.UniqueConstraint(fields=["program", "name"], name="cohort_once")]
+
+    def __str__(self) -> str:
+        return f"{self.program} — {self.name}"
+
+
+class Employee(models.Model):
+    """An ASN. The NIP is personal data: shown masked, never logged, hashed for analysis."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("instansi"),
+                                     on_delete=models.PROTECT, related_name="employees")
+    nip = models.CharField(_("NIP"), max_length=18, unique=True, validators=[validate_nip])
+    name = models.CharField(_("nama"), max_length=200, blank=True)
+    gender = models.CharField(_("jenis kelamin"), max_length=1, blank=True,
+                              choices=[("L", _("Laki-laki")), ("P", _("Perempuan"))])
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    sector = models.CharField(_("sektor"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("ASN")
+        verbose_name_plural = _("ASN")
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name or _('ASN')} ({self.masked_nip})"
+
+    @property
+    def masked_nip(self) -> str:
+        return mask_nip(self.nip)
+
+    def pseudonym(self) -> str:
+        return pseudonymise(self.nip, settings.TILIK_HASH_KEY.encode())
+
+    def save(self, *args, **kwargs) -> None:
+        info = parse_nip(self.nip)
+        if info is not None:
+            self.nip = info.nip
+            self.birth_date = self.birth_date or info.birth_date
+            self.gender = self.gender or info.gender
+        super().save(*args, **kwargs)
+
+
+class Enrolment(models.Model):
+    cohort = models.ForeignKey(Cohort, verbose_name=_("angkatan"), on_delete=models.CASCADE,
+                               related_name="enrolments")
+    employee = models.ForeignKey(Employee, verbose_name=_("ASN"), on_delete=models.CASCADE,
+                                 related_name="enrolments")
+    attendance = models.DecimalField(_("kehadiran"), max_digits=4, decimal_places=3, null=True,
+                                     blank=True, help_text=_("proporsi 0–1"))
+    jp_completed = models.DecimalField(_("JP diselesaikan"), max_digits=6, decimal_places=1,
+                                       null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("peserta")
+        verbose_name_plural = _("peserta")
+        constraints = [models.UniqueConstraint(fields=["cohort", "employee"], name="enrolment_once")]
+
+    def __str__(self) -> str:
+        return f"{self.employee} — {self.cohort}"

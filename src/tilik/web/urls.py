@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+admin.site.site_header = _("Administrasi Tilik")
+admin.site.site_title = _("Tilik")
+admin.site.index_title = _("Pengguna, instansi dan data")
+
+
+def healthz(request):
+    return JsonResponse({"status": "ok"})
+
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("akun/", include("tilik.web.accounts.urls")),
+    path("evaluasi/", include("tilik.web.evaluations.urls")),
+    path("evaluasi/", include("tilik.web.collection.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
