@@ -165,9 +165,7 @@ def run_baseline(path: Path) -> str:
         item_rest = {
             i: float(np.corrcoef(sub[i], sub.drop(columns=i).sum(axis=1))[0, 1]) for i in its
         }
-        deleted = {
-            i: float(pg.cronbach_alpha(sub.drop(columns=i))[0]) for i in its
-        }
+        deleted = {i: float(pg.cronbach_alpha(sub.drop(columns=i))[0]) for i in its}
         out["constructs"][c] = {
             "alpha": alpha,
             "ci": list(ci),
@@ -235,7 +233,9 @@ def main() -> None:
     if not path.exists():
         t0 = time.perf_counter()
         make_csv(path, args.rows)
-        print(f"made {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f}s")
+        print(
+            f"made {path} ({path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f}s"
+        )
     small = workdir / "likert_10000.csv"
     make_csv(small, 10_000, seed=7)
 

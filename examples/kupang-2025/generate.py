@@ -404,11 +404,15 @@ def _abbreviate(rng: np.random.Generator, text: str) -> str:
 
 
 def _finish(
-    rng: np.random.Generator, register: str, parts: list[str], slots: dict[str, str]
+    rng: np.random.Generator,
+    register: str,
+    parts: list[str],
+    slots: dict[str, str],
+    opener: bool = True,
 ) -> str:
     """Join fragments into one answer in the register's style."""
     parts = [p.format(**slots) for p in parts]
-    text = _pick(rng, fragmen.PEMBUKA[register])
+    text = _pick(rng, fragmen.PEMBUKA[register]) if opener else ""
     for i, part in enumerate(parts):
         if i:
             text += " " + _pick(rng, fragmen.SAMBUNG[register])
@@ -447,6 +451,7 @@ def _compose(
     keys: Sequence[str],
     sector: str,
     register: str | None = None,
+    opener: bool = True,
 ) -> str:
     register = register or _register(rng)
     parts = []
@@ -454,7 +459,7 @@ def _compose(
         options = [p for p in bank[key][register] if p not in parts]
         if options:
             parts.append(_pick(rng, options))
-    return _finish(rng, register, parts, _slots(rng, sector))
+    return _finish(rng, register, parts, _slots(rng, sector), opener)
 
 
 def _uuid(rng: np.random.Generator) -> str:
@@ -679,7 +684,7 @@ def survei_atasan(
             level = "baik" if changed > -0.2 else "sedikit"
             keys = [level, level] if rng.random() < 0.4 else [level]
             answers["perubahan_uraian"] = _compose(
-                rng, fragmen.PERUBAHAN, keys, person.sektor, register
+                rng, fragmen.PERUBAHAN, keys, person.sektor, register, opener=False
             )
         if rng.random() < 0.5:
             answers["saran"] = _finish(
@@ -687,6 +692,7 @@ def survei_atasan(
                 register,
                 [_pick(rng, fragmen.SARAN_ATASAN[register])],
                 _slots(rng, person.sektor),
+                opener=False,
             )
         end = person.cohort[1]
         submitted = _kobo_time(rng, _weekday_after(end, int(rng.integers(75, 110))))
@@ -832,7 +838,9 @@ def skm(rng: np.random.Generator) -> list[tuple[datetime, Answers]]:
                 picks = [_pick(rng, fragmen.SARAN_SKM[register])]
                 if rng.random() < 0.25:
                     picks.append(_pick(rng, fragmen.SARAN_SKM[register]))
-                answers["saran"] = _finish(rng, register, list(dict.fromkeys(picks)), {})
+                answers["saran"] = _finish(
+                    rng, register, list(dict.fromkeys(picks)), {}, opener=False
+                )
             rows.append((_kobo_time(rng, day), answers))
     return rows
 

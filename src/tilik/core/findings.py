@@ -199,13 +199,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "and {post} after training ({n} pairs; p {p}).",
     },
     "observation_nodiff": {
-        "id": "Hasil observasi layanan tidak menunjukkan perbedaan {label} yang bermakna "
+        "id": "Observasi layanan tidak menunjukkan perbedaan {label} yang bermakna "
         "antara petugas yang sudah dan belum mengikuti pelatihan ({a} berbanding {b}; p {p}).",
         "en": "Field observation showed no significant difference in {label} between staff "
         "who had and had not been trained ({a} versus {b}; p {p}).",
     },
     "observation_diff": {
-        "id": "Hasil observasi layanan menunjukkan perbedaan {label} yang bermakna antara "
+        "id": "Observasi layanan menunjukkan perbedaan {label} yang bermakna antara "
         "petugas yang sudah dan belum mengikuti pelatihan ({a} berbanding {b}; p {p}).",
         "en": "Field observation showed a significant difference in {label} between staff "
         "who had and had not been trained ({a} versus {b}; p {p}).",
@@ -597,9 +597,10 @@ def _prepost_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
             if _theme_in_interviews(hasil, "pengetahuan"):
                 agree.append("wawancara")
             for constructs in (hasil.get("constructs") or {}).values():
-                know = (constructs or {}).get("pengetahuan")
-                if isinstance(know, Mapping) and (know.get("top2box") or 0) >= 0.5:
-                    agree.append("survei")
+                for name in ("pengetahuan", "keterampilan"):
+                    know = (constructs or {}).get(name)
+                    if isinstance(know, Mapping) and (know.get("top2box") or 0) >= 0.5:
+                        agree.append("survei")
         key = (
             "prepost_gain"
             if significant and stats["mean_post"] > stats["mean_pre"]

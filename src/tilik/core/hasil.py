@@ -19,6 +19,8 @@ Decisions made here (documented once):
   ``program`` and ``angkatan`` from the roster (joined on the respondent key), and
   observation constructs by the ``compare_by`` field. A grouping with fewer than two
   non-empty groups is left out.
+  Pairwise Mann–Whitney tests (Holm) are run only where the Kruskal–Wallis test is
+  significant at 0.05 (``pairwise_done`` says whether they ran).
 * **Closed-question challenges**: a select_multiple whose choices carry ``theme`` codes
   gives, per obstacle theme (positive codes such as *manfaat* excluded), the share of
   respondents who answered the question that chose at least one option of that theme,
@@ -39,7 +41,7 @@ import numpy as np
 import polars as pl
 
 from tilik.core import kirkpatrick
-from tilik.core.ikm import compute_ikm
+from tilik.core.ikm import REGIMES, compute_ikm
 from tilik.core.jp import jp_summary, roster_frame
 from tilik.core.stats import (
     MIN_CELL,
@@ -343,6 +345,7 @@ def _groups_for(
                 var,
                 scale=scales.get(cname),
                 min_cell=min_cell,
+                pairwise_below=0.05,
             )
         if by_out:
             out[cname] = {"by": by_out}
@@ -360,14 +363,14 @@ def _ikm_section(bundle: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, A
         frame = frames[form_id]
         unsur = [q.name for q in form.likert_items("skm") if q.name in frame.columns]
         regime = regime_override or {9: "2017", 14: "2004"}.get(len(unsur), "")
-        if not regime:
+        if regime not in REGIMES or REGIMES[regime]["n_unsur"] != len(unsur):
             notes.append(f"{form_id}: {len(unsur)} unsur SKM; perlu 9 (2017) atau 14 (2004)")
             continue
         unit = spec.unit if spec.unit and spec.unit in frame.columns else None
         table = compute_ikm(frame, unsur, unit=unit, regime=regime)
-        prefix = "" if not out else f"{form_id}:"
+        # A second SKM form's rows are keyed "<form_id>:<unit>" so nothing is overwritten.
+        prefix = f"{form_id}:" if out else ""
         for row in table.iter_rows(named=True):
-            label = row["unit"] if not prefix or row["unit"] != "_all" else f"{form_id}:_all"
             entry: dict[str, Any] = {"n": row["n"], "withheld": row["withheld"]}
             if not row["withheld"]:
                 entry.update(
@@ -378,7 +381,7 @@ def _ikm_section(bundle: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, A
                     kinerja=row["kinerja"],
                 )
             entry.update(form_id=form_id, regime=regime, unsur=unsur)
-            out[prefix + label if prefix and row["unit"] != "_all" else label] = entry
+            out[prefix + row["unit"]] = entry
     if notes:
         out.setdefault("_notes", notes)
     return out
@@ -405,7 +408,7 @@ def _prepost_section(bundle: Any, frames: Mapping[str, pl.DataFrame]) -> dict[st
             scored.append(score_test(frames[form_id], correct))
         pairs, counts = pair_scores(scored[0], scored[1])
         res = prepost(pairs.get_column("pre"), pairs.get_column("post"), max_score=100.0)
-        n_items = int(scored[1].get_column("n_items").max() or 0) if scored[1].height else 0
+        n_items = int(scored[1].height and scored[1].item(0, "n_items"))
         name = test or f"{pre}__{post}"
         out[name] = {
             "pre_form": pre,

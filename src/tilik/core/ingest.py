@@ -21,7 +21,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.xlsform import Form, Question
 from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, iter_sheet_rows, open_workbook
+from tilik.core.xpath import XPathError, compile_expression, evaluate, truthy
 
 __all__ = [
     "KEY_FIELDS",
@@ -37,6 +38,8 @@ __all__ = [
     "Quarantined",
     "ReadResult",
     "Response",
+    "FormRules",
+    "check_rules",
     "convert_value",
     "decode_text",
     "is_personal_field",
@@ -87,6 +90,7 @@ _DATETIME_FORMATS = (
     "%d/%m/%Y %H:%M",
     "%Y-%m-%d %H:%M",
 )
+_EXCEL_EPOCH = date(1899, 12, 30)
 _PERSONAL = re.compile(r"^(nip|nip_.*|.*_nip|nama|nama_.*|telepon|telp|no_hp|hp|email|wa)$")
 
 
@@ -271,6 +275,16 @@ def _parse_date(text: str) -> date | None:
         return None
 
 
+def _excel_date(text: str) -> date | None:
+    """A date Excel stored as its serial day number (``45730`` is 2025-03-14)."""
+    if not re.fullmatch(r"\d{5}(\.\d+)?", text):
+        return None
+    serial = float(text)
+    if not 20000 <= serial <= 80000:  # 1954–2118: anything else is not a date
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
 def _parse_datetime(text: str) -> datetime | None:
     value = text.strip()
     if not value:
@@ -332,7 +346,7 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
             return None, gettext_noop("memuat pilihan yang tidak ada"), ", ".join(names)
         return picked, None, ""
     if kind == "date":
-        parsed = _parse_date(value)
+        parsed = _parse_date(value) or _excel_date(value)
         if parsed is None:
             return (
                 None,
@@ -350,6 +364,95 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
             )
         return moment, None, ""
     return text, None, ""
+
+
+@dataclass
+class _Rule:
+    question: Question
+    relevant: list[Any] | None
+    constraint: list[Any] | None
+
+
+@dataclass
+class FormRules:
+    """The form's relevant/constraint/required rules, compiled once per form."""
+
+    rules: list[_Rule]
+    problems: list[Problem] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, form: Form, *, file_name: str = "") -> FormRules:
+        rules: list[_Rule] = []
+        problems: list[Problem] = []
+        for question in form.data_questions():
+            if question.type == "calculate":
+                continue
+            compiled: dict[str, list[Any] | None] = {"relevant": None, "constraint": None}
+            for attribute in ("relevant", "constraint"):
+                text = getattr(question, attribute)
+                if not text:
+                    continue
+                try:
+                    compiled[attribute] = compile_expression(text)
+                except XPathError:
+                    problems.append(
+                        Problem(
+                            gettext_noop("ungkapan XLSForm tidak dikenali; aturan ini dilewati"),
+                            file=file_name,
+                            column=f"{question.path} ({attribute})",
+                            value=text,
+                            severity="warning",
+                        )
+                    )
+            if question.required or compiled["relevant"] or compiled["constraint"]:
+                rules.append(_Rule(question, compiled["relevant"], compiled["constraint"]))
+        return cls(rules, problems)
+
+
+def check_rules(
+    rules: FormRules,
+    answers: dict[str, Any],
+    *,
+    present: set[str] | frozenset[str] | None = None,
+    today: date | None = None,
+) -> list[tuple[Question, str, str]]:
+    """Required (where relevant) and constraint failures: ``(question, message, expected)``.
+
+    ``present`` limits the required check to questions the source had a column for (an
+    export without a column is reported once for the whole file, not on every row).
+    """
+    failures: list[tuple[Question, str, str]] = []
+    for rule in rules.rules:
+        question = rule.question
+        value = answers.get(question.name)
+        empty = value is None or value == "" or value == []
+        if rule.relevant is not None:
+            try:
+                relevant = truthy(evaluate(rule.relevant, answers, today=today))
+            except XPathError:
+                relevant = True
+            if not relevant:
+                continue
+        if empty:
+            if question.required and (present is None or question.name in present):
+                failures.append(
+                    (question, gettext_noop("jawaban wajib kosong"), gettext_noop("sebuah jawaban"))
+                )
+            continue
+        if rule.constraint is not None:
+            try:
+                passed = truthy(evaluate(rule.constraint, answers, current=value, today=today))
+            except XPathError:
+                passed = True
+            if not passed:
+                failures.append(
+                    (
+                        question,
+                        gettext_noop("jawaban tidak memenuhi syarat formulir"),
+                        question.constraint_messages.get("id") or question.constraint,
+                    )
+                )
+    return failures
 
 
 def _content_hash(answers: dict[str, Any]) -> str:
@@ -413,6 +516,9 @@ def read_export(
                 severity="warning",
             )
         )
+    rules = FormRules.of(form, file_name=label)
+    result.problems.extend(rules.problems)
+    present = frozenset(mapped)
     seen: dict[str, str] = {}
     for offset, values in enumerate(rows):
         row_number = offset + 2  # 1-based, after the header row
@@ -421,7 +527,9 @@ def read_export(
         result.rows_read += 1
         if progress is not None and result.rows_read % 1000 == 0:
             progress(result.rows_read)
-        _read_row(values, row_number, header, columns, form, label, hash_key, seen, result)
+        _read_row(
+            values, row_number, header, columns, form, label, hash_key, seen, result, rules, present
+        )
     if progress is not None:
         progress(result.rows_read)
     return result
@@ -437,6 +545,8 @@ def _read_row(
     hash_key: bytes,
     seen: dict[str, str],
     result: ReadResult,
+    rules: FormRules | None = None,
+    present: frozenset[str] | None = None,
 ) -> None:
     if len(values) < len(header):
         values = values + [""] * (len(header) - len(values))
@@ -498,23 +608,25 @@ def _read_row(
         answers.setdefault(name, [])
         if answers[name] is None:
             answers[name] = []
-    for question in form.data_questions():
-        if (
-            question.required
-            and not question.relevant
-            and question.name in answers
-            and answers[question.name] in (None, "", [])
-        ):
-            problems.append(
-                Problem(
-                    gettext_noop("jawaban wajib kosong"),
-                    file=label,
-                    row=row_number,
-                    column=question.path,
-                    value="",
-                    expected=gettext_noop("sebuah jawaban"),
-                )
+    if rules is None:
+        rules = FormRules.of(form)
+    bad = {p.column for p in problems}
+    for question, message, expected in check_rules(
+        rules, answers, present=present if present is not None else frozenset(answers)
+    ):
+        if question.path in bad or question.name in bad:
+            continue  # already reported as a conversion problem
+        value = answers.get(question.name)
+        problems.append(
+            Problem(
+                message,
+                file=label,
+                row=row_number,
+                column=question.path,
+                value="" if value is None else _export_value(value),
+                expected=expected,
             )
+        )
     content = _content_hash(answers)
     if not instance_id:
         instance_id = "hash:" + content[:32]

@@ -403,7 +403,12 @@ def pyxform_problems(source: str | Path | bytes, *, file_name: str = "") -> list
     warnings: list[str] = []
     payload: Any = io.BytesIO(source) if isinstance(source, bytes) else str(source)
     try:
-        convert(xlsform=payload, warnings=warnings, validate=False, file_type="xlsx")
+        convert(
+            xlsform=payload,
+            warnings=warnings,
+            validate=False,
+            file_type=".xlsx" if isinstance(source, bytes) else None,
+        )
     except PyXFormError as exc:
         return [
             Problem(

@@ -1,0 +1,84 @@
+"""Reports of an evaluation: narrative (Indonesian / English), charts, HTML, PDF and DOCX.
+
+``render(hasil, out_dir)`` writes the full report; ``render_public_summary(hasil)`` gives
+the short article an office posts on its website. This package never imports Django.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FORMATS", "render", "render_public_summary"]
+
+FORMATS = ("html", "pdf", "docx")
+
+
+def render(
+    hasil: Mapping[str, Any],
+    out_dir: Path | str,
+    lang: str = "id",
+    formats: Iterable[str] = FORMATS,
+) -> dict[str, Path]:
+    """Write the report of an evaluation.
+
+    Parameters
+    ----------
+    hasil
+        Results (``hasil.json`` contract); the caller writes ``hasil.json`` itself.
+    out_dir
+        Folder to write into (created if missing).
+    lang
+        ``"id"`` (default) or ``"en"``.
+    formats
+        Any of ``"html"``, ``"pdf"``, ``"docx"``.
+
+    Returns
+    -------
+    dict
+        ``{"html": .../laporan.html, "pdf": .../laporan.pdf, "docx": .../laporan.docx,
+        "grafik": .../grafik}`` for the formats written; ``grafik/*.svg`` is always written.
+    """
+    from tilik.report.charts import to_svg
+    from tilik.report.html import render_html
+    from tilik.report.narrative import build_report
+
+    wanted = set(formats)
+    unknown = wanted - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown report format(s): {', '.join(sorted(unknown))}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report = build_report(hasil, lang)
+    grafik = out / "grafik"
+    grafik.mkdir(exist_ok=True)
+    for chart_id, chart in report.charts.items():
+        (grafik / f"{chart_id}.svg").write_text(to_svg(chart), encoding="utf-8")
+    paths: dict[str, Path] = {"grafik": grafik}
+    if wanted & {"html", "pdf"}:
+        html = render_html(report)
+        if "html" in wanted:
+            paths["html"] = out / "laporan.html"
+            paths["html"].write_text(html, encoding="utf-8")
+        if "pdf" in wanted:
+            from tilik.report.pdf import write_pdf
+
+            paths["pdf"] = write_pdf(html, out / "laporan.pdf")
+    if "docx" in wanted:
+        from tilik.report.word import write_docx
+
+        paths["docx"] = write_docx(report, out / "laporan.docx")
+    return paths
+
+
+def render_public_summary(
+    hasil: Mapping[str, Any], lang: str = "id", standalone: bool = True
+) -> str:
+    """A short public article on the evaluation: aggregated numbers and masked quotes only.
+
+    ``standalone=False`` returns just the ``<article>`` for embedding in a page.
+    """
+    from tilik.report.public import public_summary
+
+    return public_summary(hasil, lang, standalone)

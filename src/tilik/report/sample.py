@@ -398,3 +398,26 @@ _SAMPLE: dict[str, Any] = {
 def sample_hasil() -> dict[str, Any]:
     """Return a fresh deep copy of the sample results (safe to mutate)."""
     return copy.deepcopy(_SAMPLE)
+
+
+def clean_hasil() -> dict[str, Any]:
+    """The sample with no problem left: no recommendation rule should fire on it."""
+    hasil = sample_hasil()
+    for challenge in hasil["challenges"]:
+        challenge["share"] = min(challenge["share"], 0.12)
+        challenge["share_ci"] = [0.07, 0.18]
+    for constructs in hasil["constructs"].values():
+        for stats in constructs.values():
+            stats["alpha"] = max(stats["alpha"], 0.82)
+            stats["top2box"] = max(stats["top2box"], 0.75)
+    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]
+    for cell in sectors.values():
+        cell["top2box"] = max(cell["top2box"], 0.72)
+    hasil["groups"]["observasi"]["waktu_layanan"]["by"]["sudah_pelatihan"]["p"] = 0.01
+    for info in hasil["instruments"].values():
+        if info["response_rate"] is not None:
+            info["response_rate"] = max(info["response_rate"], 0.8)
+    for unit in hasil["ikm"].values():
+        unit["nrr"] = {k: max(v, 3.3) for k, v in unit["nrr"].items()}
+    hasil["jp"]["2025"]["share_meeting_20"] = 0.86
+    return hasil

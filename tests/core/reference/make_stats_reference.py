@@ -70,7 +70,6 @@ def likert_reference(df: pd.DataFrame) -> dict:
     alpha, _ = pg.cronbach_alpha(rec, nan_policy="listwise")
     # pingouin takes n before dropping incomplete rows for its CI; pass complete rows only.
     _, ci = pg.cronbach_alpha(complete)
-    _, ci_unrounded_check = pg.cronbach_alpha(complete)
     f = stats.f
     n_c, k = complete.shape
     feldt = [
@@ -82,12 +81,8 @@ def likert_reference(df: pd.DataFrame) -> dict:
         "alpha_ci_pingouin_3dp": list(ci),
         "alpha_ci": feldt,
         "n_alpha": n_c,
-        "item_rest_r": {
-            i: complete[i].corr(complete.drop(columns=i).sum(axis=1)) for i in items
-        },
-        "alpha_if_deleted": {
-            i: pg.cronbach_alpha(complete.drop(columns=i))[0] for i in items
-        },
+        "item_rest_r": {i: complete[i].corr(complete.drop(columns=i).sum(axis=1)) for i in items},
+        "alpha_if_deleted": {i: pg.cronbach_alpha(complete.drop(columns=i))[0] for i in items},
     }
     answered = rec.notna().sum(axis=1)
     score = rec.mean(axis=1).where(answered >= 3)

@@ -29,6 +29,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
 
 from .codebook import Codebook, default_codebook
 from .normalize import Normalized, normalize
@@ -176,7 +177,7 @@ class _Model:
     words: TfidfVectorizer
     chars: TfidfVectorizer
     themes: list[LogisticRegression | None]
-    sentiment: LogisticRegression | None
+    sentiment: OneVsRestClassifier | None
     feature_names: np.ndarray
 
     def matrix(self, norms: Sequence[Normalized]) -> sparse.csr_matrix:
@@ -255,15 +256,19 @@ class Coder:
             if y.sum() == 0 or y.sum() == len(y):
                 model.themes.append(None)
                 continue
-            clf = LogisticRegression(C=8.0, class_weight="balanced", max_iter=2000)
+            clf = LogisticRegression(C=8.0, class_weight="balanced", solver="liblinear", dual=True)
             clf.fit(x, y, sample_weight=weights)
             model.themes.append(clf)
         labelled = [i for i, e in enumerate(examples) if e.sentiment in SENTIMENTS]
         if len({examples[i].sentiment for i in labelled}) >= 2:
-            sent = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000)
+            sent = OneVsRestClassifier(
+                LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", dual=True)
+            )
             xs = model.with_cues(x, norms)
             sent.fit(
-                xs[labelled], [examples[i].sentiment for i in labelled], sample_weight=weights[labelled]
+                xs[labelled],
+                [examples[i].sentiment for i in labelled],
+                sample_weight=weights[labelled],
             )
             model.sentiment = sent
         model.feature_names = np.concatenate(

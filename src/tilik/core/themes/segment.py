@@ -32,8 +32,39 @@ _SPEAKER_RE = re.compile(
     r"(?P<label>[A-Za-z][\w.'’ -]{0,40}?|\[[^\]]{1,40}\])\s*:\s+(?P<text>.*)$"
 )
 _ABBREVIATIONS = frozenset(
-    "kab kec prov kel ds dr drs ir no jl dll dsb dst bpk bp ibu sdr hlm tgl rp st spd skm "
-    "amd s.e s.h m.si prof sdn smpn sman".split()
+    [
+        "kab",
+        "kec",
+        "prov",
+        "kel",
+        "ds",
+        "dr",
+        "drs",
+        "ir",
+        "no",
+        "jl",
+        "dll",
+        "dsb",
+        "dst",
+        "bpk",
+        "bp",
+        "ibu",
+        "sdr",
+        "hlm",
+        "tgl",
+        "rp",
+        "st",
+        "spd",
+        "skm",
+        "amd",
+        "s.e",
+        "s.h",
+        "m.si",
+        "prof",
+        "sdn",
+        "smpn",
+        "sman",
+    ]
 )
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n+")
 _TRAILING_ATTRIBUTION_RE = re.compile(r"[\"”’']\s*\(([^()]{2,120})\)\s*$")

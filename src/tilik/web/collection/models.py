@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilik.core.bundle import KINDS
@@ -33,6 +35,11 @@ class Instrument(models.Model):
                                help_text=_("test, compare_by, unit dari evaluasi.yaml"))
     current = models.ForeignKey("FormVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="+")
+    anonymous = models.BooleanField(
+        _("anonim"), default=False,
+        help_text=_("tautan sekali pakai tidak dicatat pada respons, sehingga responden "
+                    "tidak dapat dilacak dari tautannya"),
+    )
 
     class Meta:
         verbose_name = _("instrumen")
@@ -72,6 +79,12 @@ class FormVersion(models.Model):
 
 
 class ImportBatch(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        RUNNING = "running", _("Sedang diproses")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("berkas"), max_length=255)
     sha256 = models.CharField(max_length=64)
@@ -82,6 +95,12 @@ class ImportBatch(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
+                              default=Status.DONE)
+    progress = models.PositiveIntegerField(_("baris diproses"), default=0)
+    total = models.PositiveIntegerField(_("perkiraan jumlah baris"), default=0)
+    problems = models.JSONField(_("masalah berkas"), default=list, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("impor data")
@@ -113,6 +132,8 @@ class Submission(models.Model):
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="submissions")
     row = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+    link = models.ForeignKey("RespondentLink", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="submissions")
 
     class Meta:
         verbose_name = _("kiriman")
@@ -192,3 +213,98 @@ class Interview(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class RespondentLink(models.Model):
+    """A link a respondent opens to fill a form, without an account.
+
+    The token is 256 bits from :mod:`secrets`; only its SHA-256 is stored, so a database leak
+    reveals no working link. One-time links are shown once, when made; open links (one link
+    for everybody, e.g. on a poster) keep their token so the evaluator can show it again.
+    """
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Sekali pakai")
+        OPEN = "open", _("Terbuka")
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="links")
+    kind = models.CharField(_("jenis"), max_length=10, choices=Kind.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    public_token = models.CharField(max_length=64, blank=True)
+    label = models.CharField(_("keterangan"), max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    used = models.BooleanField(_("sudah dipakai"), default=False)
+
+    class Meta:
+        verbose_name = _("tautan responden")
+        verbose_name_plural = _("tautan responden")
+        ordering = ["instrument", "-created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_kind_display()} #{self.pk}"
+
+    @classmethod
+    def make(cls, instrument: Instrument, kind: str, **fields) -> tuple[RespondentLink, str]:
+        """A new link and its token (the only time a one-time token is known in clear)."""
+        token = secrets.token_urlsafe(32)
+        link = cls.objects.create(
+            instrument=instrument, kind=kind, token_hash=hash_token(token),
+            public_token=token if kind == cls.Kind.OPEN else "", **fields,
+        )
+        return link, token
+
+    @classmethod
+    def by_token(cls, token: str) -> RespondentLink | None:
+        if not token or len(token) > 100:
+            return None
+        return (cls.objects.select_related("instrument__evaluation", "instrument__current")
+                .filter(token_hash=hash_token(token)).first())
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and not self.expired
+
+
+class PrivacyNotice(models.Model):
+    """What respondents read before the first question (UU 27/2022 on personal data)."""
+
+    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE,
+                                      related_name="privacy_notice")
+    collector = models.TextField(_("siapa yang mengumpulkan"))
+    purpose = models.TextField(_("untuk apa"))
+    retention = models.TextField(_("berapa lama disimpan"))
+    contact = models.TextField(_("kontak untuk pertanyaan atau penghapusan data"))
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pemberitahuan privasi")
+        verbose_name_plural = _("pemberitahuan privasi")
+
+    def __str__(self) -> str:
+        return str(self.evaluation)
+
+    @classmethod
+    def default_for(cls, evaluation: Evaluation) -> PrivacyNotice:
+        """The notice shown until the evaluator writes one."""
+        return cls(
+            evaluation=evaluation,
+            collector=str(evaluation.organisation),
+            purpose=_("Menilai program pengembangan kompetensi ASN agar dapat diperbaiki. "
+                      "Jawaban dianalisis secara gabungan; nama dan NIP tidak dimuat dalam "
+                      "laporan."),
+            retention=_("Sampai evaluasi selesai dilaporkan, paling lama dua tahun; "
+                        "setelah itu dihapus."),
+            contact=_("Tim evaluasi {organisation}").format(organisation=evaluation.organisation),
+        )

@@ -1,0 +1,82 @@
+"""Response tables as CSV and XLSX, safe to open in a spreadsheet.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula to
+Excel and LibreOffice (CSV injection, OWASP). Such values get a leading ``'`` unless they are
+plain numbers (``-3``, ``+62``), which stay numbers. Every export of user-supplied text goes
+through :func:`safe_cell`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "table_csv", "table_xlsx"]
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
+
+
+def safe_cell(value: Any) -> Any:
+    """``value`` made harmless for a spreadsheet; numbers and dates pass unchanged.
+
+    Lists (select_multiple answers) become space-separated names.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | date | datetime):
+        return value
+    if isinstance(value, list | tuple):
+        value = " ".join(str(v) for v in value)
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _text(value: Any) -> str:
+    value = safe_cell(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def table_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
+    """A CSV (comma, CRLF, UTF-8 with a BOM so Excel reads the accents) of safe cells."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_text(h) for h in header])
+    for row in rows:
+        writer.writerow([_text(v) for v in row])
+    data = buffer.getvalue().encode("utf-8")
+    return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def table_xlsx(
+    header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data"
+) -> bytes:
+    """An XLSX workbook of one sheet; text cells are stored as text, never as formulas."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31] or "data")
+    sheet.append([_text(h) for h in header])
+    for row in rows:
+        cells = []
+        for value in row:
+            safe = safe_cell(value)
+            if isinstance(safe, datetime) and safe.tzinfo is not None:
+                safe = safe.replace(tzinfo=None)
+            cells.append(safe)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,63 @@
+"""`tilik themes` in-process: code, eval, help on every command."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from tilik.cli.themes import themes
+
+ROWS = [
+    {
+        "text": "Materinya tidak sesuai dengan tugas saya.",
+        "themes": ["relevansi_rendah"],
+        "sentiment": "negatif",
+        "source": "survey",
+    },
+    {
+        "text": "Widyaiswara sangat menguasai materi.",
+        "themes": ["fasilitator"],
+        "sentiment": "positif",
+    },
+]
+
+
+def _write(tmp_path, rows):
+    path = tmp_path / "teks.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_it_codes_a_jsonl_file(tmp_path):
+    source = _write(
+        tmp_path, [{"text": r["text"], "source": r.get("source", "survey")} for r in ROWS]
+    )
+    out = tmp_path / "hasil.jsonl"
+    result = CliRunner().invoke(themes, ["code", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert lines[0]["themes"] == ["relevansi_rendah"] and lines[0]["source"] == "survey"
+    assert lines[1]["sentiment"] == "positif"
+
+
+def test_it_scores_a_labelled_file(tmp_path):
+    result = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, ROWS))])
+    assert result.exit_code == 0, result.output
+    assert "macro-F1: 1.000" in result.output
+    assert "akurasi sentimen: 1.000" in result.output
+
+
+def test_it_reports_a_bad_line_without_traceback(tmp_path):
+    path = tmp_path / "rusak.jsonl"
+    path.write_text('{"text": "ok"}\nbukan json\n', encoding="utf-8")
+    result = CliRunner().invoke(themes, ["code", str(path)])
+    assert result.exit_code != 0
+    assert "baris 2" in result.output and "Traceback" not in result.output
+
+
+def test_it_has_help_on_every_command():
+    for name, command in themes.commands.items():
+        assert command.help, name
+        result = CliRunner().invoke(themes, [name, "--help"])
+        assert result.exit_code == 0
