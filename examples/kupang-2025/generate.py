@@ -347,15 +347,15 @@ FAMILY = [
 
 # Likert construct targets on the 1–5 scale: (mean, loadings of its items, noise sd).
 LIKERT = {
-    "reaksi": (3.95, (0.8, 0.75, 0.4, 0.75), 0.85),
-    "manfaat": (4.45, (0.85, 0.85, 0.8), 0.7),
-    "relevansi": (3.95, (0.9, 0.85, 0.8), 0.7),
-    "pengetahuan": (4.0, (0.85, 0.8, 0.85), 0.7),
-    "keterampilan": (3.8, (0.85, 0.8, 0.8, 0.75), 0.75),
-    "sikap": (4.1, (0.85, 0.8, 0.8), 0.65),
-    "penerapan": (3.7, (0.9, 0.85, 0.8, 0.75), 0.7),
-    "perubahan_perilaku": (3.8, (0.85, 0.8, 0.85, 0.8), 0.7),
-    "dukungan": (3.3, (0.9, 0.85, 0.8), 0.75),
+    "reaksi": (4.1, (0.8, 0.75, 0.4, 0.75), 0.85),
+    "manfaat": (4.6, (0.85, 0.85, 0.8), 0.7),
+    "relevansi": (4.45, (0.9, 0.85, 0.8), 0.7),
+    "pengetahuan": (4.3, (0.85, 0.8, 0.85), 0.7),
+    "keterampilan": (4.1, (0.85, 0.8, 0.8, 0.75), 0.75),
+    "sikap": (4.3, (0.85, 0.8, 0.8), 0.65),
+    "penerapan": (3.95, (0.9, 0.85, 0.8, 0.8), 0.62),
+    "perubahan_perilaku": (4.0, (0.85, 0.8, 0.85, 0.8), 0.7),
+    "dukungan": (3.3, (0.9, 0.85, 0.85), 0.62),
 }
 
 # --------------------------------------------------------------------------- helpers
@@ -415,7 +415,8 @@ def _finish(
     text = _pick(rng, fragmen.PEMBUKA[register]) if opener else ""
     for i, part in enumerate(parts):
         if i:
-            text += " " + _pick(rng, fragmen.SAMBUNG[register])
+            connector = _pick(rng, fragmen.SAMBUNG[register])
+            text += ", " + connector if register == "santai" else " " + connector
         if register == "santai":
             part = part.rstrip(".")
             text += part if not text or text.endswith(" ") else " " + part
@@ -541,9 +542,9 @@ Answers = dict[str, object]
 
 def _relevance_shift(person: Participant) -> float:
     if person.sektor in ("pertanian", "keuangan"):
-        return -1.1 if person.program == "pelayanan_prima" else -0.5
+        return -1.35 if person.program == "pelayanan_prima" else -0.75
     if person.sektor in ("pendidikan", "umum") and person.program == "pelayanan_prima":
-        return -0.4
+        return -0.5
     return 0.0
 
 
@@ -639,7 +640,7 @@ def survei_peserta(
             answers["saran"] = _compose(
                 rng, fragmen.SARAN, keys[: int(rng.integers(1, 3))], person.sektor, register
             )
-        start, end = person.cohort
+        end = person.cohort[1]
         submitted = _kobo_time(rng, _weekday_after(end, int(rng.integers(0, 15))))
         rows.append((submitted, answers))
     # Two people opened the link and declined: a real export keeps those rows.
@@ -700,7 +701,7 @@ def survei_atasan(
     return rows
 
 
-def tests(
+def knowledge_tests(
     rng: np.random.Generator, people: list[Participant]
 ) -> tuple[list[tuple[datetime, Answers]], list[tuple[datetime, Answers]]]:
     items = bi.TEST_ITEMS
@@ -765,7 +766,7 @@ def observasi(rng: np.random.Generator) -> list[tuple[datetime, Answers]]:
             }
             skill = rng.normal() + (0.9 if trained else 0.0)
             for (name, _id, _label), p in zip(bi.OBSERVED, base_yes, strict=True):
-                logit = np.log(p / (1 - p)) + 0.8 * skill - (0.4 if not trained else 0.2)
+                logit = np.log(p / (1 - p)) + 1.5 * skill - (0.4 if not trained else 0.2)
                 answers[name] = "ya" if rng.random() < 1 / (1 + np.exp(-logit)) else "tidak"
             minutes = base_minutes[unit] * (0.74 if trained else 1.0) * np.exp(rng.normal(0, 0.3))
             answers["waktu_layanan"] = round(float(minutes), 1)
@@ -1008,7 +1009,7 @@ def generate(out: Path) -> None:
     people = make_participants(rng)
     write_peserta(out / "peserta.csv", people)
     write_evaluasi(out / "evaluasi.yaml", people)
-    pre, post = tests(rng, people)
+    pre, post = knowledge_tests(rng, people)
     datasets = {
         "survei_peserta": survei_peserta(rng, people),
         "survei_atasan": survei_atasan(rng, people),

@@ -79,6 +79,8 @@ def make_bundle(root: Path, n: int = 40, seed: int = 7) -> Path:
                 ["beban_kerja", "jadwal_bentrok", "anggaran", "lainnya"], k=rnd.randint(1, 2)
             ),
         }
+        if "lainnya" in answers["hambatan"]:
+            answers["hambatan_lainnya"] = "Jaringan listrik sering padam"
         for q in likert:
             value = min(5, max(1, level + rnd.choice([-1, 0, 0, 1])))
             answers[q.name] = str(6 - value if q.reverse else value)
@@ -211,7 +213,7 @@ def test_it_pairs_pre_and_post_and_counts_the_unpaired(hasil):
 
 
 def test_it_withholds_small_group_cells(hasil):
-    cells = hasil["groups"]["survei_peserta"]["manfaat"]["by"]["instansi"]["cells"]
+    cells = hasil["groups"]["survei_peserta"]["manfaat"]["by"]["organisation"]["cells"]
     assert cells["bpkad"] == {"n": 2, "withheld": True}
     assert cells["rsud"]["withheld"] is False
 
@@ -267,3 +269,13 @@ def test_it_builds_a_valid_hasil_for_the_kupang_demo():
     json.dumps(hasil, allow_nan=False)
     assert hasil["ikm"]["_all"]["mutu"] in "ABCD"
     assert hasil["prepost"] and all(v["has_evidence"] for v in hasil["kirkpatrick"].values())
+
+
+def test_it_stays_valid_for_a_tiny_bundle(tmp_path):
+    from tests.builders import write_bundle as write_small_bundle
+
+    hasil = build_hasil(read_bundle(write_small_bundle(tmp_path), hash_key=b"k"))
+    jsonschema.validate(hasil, load_schema())
+    json.dumps(hasil, allow_nan=False)
+    assert hasil["prepost"] == {} and hasil["ikm"] == {} and hasil["jp"] == {}
+    assert not hasil["kirkpatrick"]["hasil"]["has_evidence"]

@@ -37,7 +37,7 @@ def test_it_shares_asn_meeting_20_jp_with_wilson_ci():
 
 def test_it_withholds_small_organisations():
     roster = roster_frame([_p(f"k{i}", instansi="A" if i < 6 else "B", jp=20) for i in range(8)])
-    by = jp_summary(roster)["2025"]["by_instansi"]
+    by = jp_summary(roster)["2025"]["by_organisation"]
     assert by["B"] == {"n_asn": 2, "withheld": True}
     assert by["A"]["share_meeting_20"] == pytest.approx(1.0)
 

@@ -101,8 +101,15 @@ def test_it_rejects_a_condition_without_operator():
 
 
 def test_it_treats_paths_as_data_not_code():
-    rules = {"rules": [{"id": "x", "text": {"id": "t"},
-                        "when": {"path": "__import__('os').system('false')", "exists": True}}]}
+    rules = {
+        "rules": [
+            {
+                "id": "x",
+                "text": {"id": "t"},
+                "when": {"path": "__import__('os').system('false')", "exists": True},
+            }
+        ]
+    }
     assert build_recommendations(sample_hasil(), rules=rules) == []
 
 

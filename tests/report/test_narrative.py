@@ -22,6 +22,10 @@ def test_it_prints_each_number_as_the_formatted_value_at_its_path(hasil, lang):
     assert len(traced) > 40
     for sentence in sentences:
         for number in sentence.numbers:
+            if number.fmt == "key":  # a key of hasil (a year, a sector): the path's last step
+                resolve_path(hasil, number.path)
+                assert number.text == number.path.rsplit("/", 1)[-1]
+                continue
             expected = format_value(resolve_path(hasil, number.path), number.fmt, lang)
             assert number.text == expected
             assert expected in sentence.text
@@ -30,7 +34,8 @@ def test_it_prints_each_number_as_the_formatted_value_at_its_path(hasil, lang):
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_it_prints_no_number_without_a_path(hasil, lang):
     for sentence in build_report(hasil, lang).sentences():
-        assert untraced_digits(sentence) == [], sentence.text
+        if not sentence.fixed:
+            assert untraced_digits(sentence) == [], sentence.text
 
 
 def test_it_writes_indonesian_by_default(hasil):
@@ -78,9 +83,15 @@ def test_it_structures_results_by_kirkpatrick_level(hasil):
 
 def test_it_uses_evaluator_edited_recommendations_from_hasil(hasil):
     hasil["recommendations"] = [
-        {"rule": "manual", "key": "manual:1", "text": {"id": "Teks tim evaluasi."},
-         "priority": "tinggi", "owner": {"id": "BKPSDM"}, "indicator": {"id": "-"},
-         "evidence": []}
+        {
+            "rule": "manual",
+            "key": "manual:1",
+            "text": {"id": "Teks tim evaluasi."},
+            "priority": "tinggi",
+            "owner": {"id": "BKPSDM"},
+            "indicator": {"id": "-"},
+            "evidence": [],
+        }
     ]
     section = next(s for s in build_report(hasil).sections if s.id == "rekomendasi")
     assert [b.sentence.text for b in section.blocks[1:]] == ["Teks tim evaluasi."]
@@ -93,6 +104,11 @@ def test_it_masks_personal_data_in_quotes():
 
 def test_it_masks_quotes_again_in_the_report(hasil):
     report = build_report(hasil)
-    quotes = [b.text for s in report.sections for c in [s, *s.children] for b in c.blocks
-              if type(b).__name__ == "Quote"]
+    quotes = [
+        b.text
+        for s in report.sections
+        for c in [s, *s.children]
+        for b in c.blocks
+        if type(b).__name__ == "Quote"
+    ]
     assert quotes and not any("0812" in q for q in quotes)

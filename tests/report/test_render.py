@@ -95,8 +95,15 @@ def test_it_writes_a_public_summary_for_phones(hasil):
     html = render_public_summary(hasil)
     assert 'name="viewport"' in html
     assert "Evaluasi Program Pembinaan ASN di BKPSDM Kota Kupang" in html
-    for heading in ("Pendahuluan", "Tujuan", "Metode", "Hasil", "Tantangan", "Rekomendasi",
-                    "Kesimpulan"):
+    for heading in (
+        "Pendahuluan",
+        "Tujuan",
+        "Metode",
+        "Hasil",
+        "Tantangan",
+        "Rekomendasi",
+        "Kesimpulan",
+    ):
         assert f"<h2>{heading}</h2>" in html
     assert "0812" not in html and "Jejak" not in html
 

@@ -42,7 +42,10 @@ def _say_problems(problems, lang: str, limit: int = 200) -> tuple[int, int]:
 
 
 lang_option = click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="id", show_default=True,
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="id",
+    show_default=True,
     help="Language of messages and reports (id = Indonesian, en = English).",
 )
 
@@ -80,36 +83,50 @@ def bundle_check(path: str, lang: str) -> None:
     Exits with status 1 when there are errors.
     """
     data = _read(path, check_forms=True)
-    counts = ", ".join(
-        f"{form_id}: {len(d.responses)}" for form_id, d in sorted(data.data.items())
-    )
+    counts = ", ".join(f"{form_id}: {len(d.responses)}" for form_id, d in sorted(data.data.items()))
     click.echo(translate("Bundel: {title}", lang).format(title=data.meta.title or path))
-    click.echo(translate("Instrumen: {n}; respons tersimpan per instrumen: {counts}", lang).format(
-        n=len(data.forms), counts=counts or "–"))
-    click.echo(translate("Wawancara: {n}; peserta: {m}", lang).format(
-        n=len(data.interviews), m=len(data.roster)))
+    click.echo(
+        translate("Instrumen: {n}; respons tersimpan per instrumen: {counts}", lang).format(
+            n=len(data.forms), counts=counts or "–"
+        )
+    )
+    click.echo(
+        translate("Wawancara: {n}; peserta: {m}", lang).format(
+            n=len(data.interviews), m=len(data.roster)
+        )
+    )
     if not data.problems:
         click.echo(translate("Tidak ada masalah.", lang))
         return
     errors, warnings = _say_problems(data.problems, lang)
-    click.echo(translate("{errors} kesalahan, {warnings} peringatan.", lang).format(
-        errors=errors, warnings=warnings))
+    click.echo(
+        translate("{errors} kesalahan, {warnings} peringatan.", lang).format(
+            errors=errors, warnings=warnings
+        )
+    )
     if errors:
         sys.exit(1)
 
 
 @bundle.command("import")
 @click.argument("path", type=click.Path(file_okay=False))
-@click.option("--user", "username", default=None,
-              help="Make this existing user an evaluator of the imported evaluation.")
+@click.option(
+    "--user",
+    "username",
+    default=None,
+    help="Make this existing user an evaluator of the imported evaluation.",
+)
 @lang_option
 def bundle_import(path: str, username: str | None, lang: str) -> None:
     """Import a bundle into the database. Importing it again adds nothing twice."""
     _django()
     _migrate()
     summary = _import(path, username, lang)
-    click.echo(translate("Evaluasi #{id}: {title}", lang).format(
-        id=summary.evaluation.pk, title=summary.evaluation.title))
+    click.echo(
+        translate("Evaluasi #{id}: {title}", lang).format(
+            id=summary.evaluation.pk, title=summary.evaluation.title
+        )
+    )
 
 
 def _import(path: str, username: str | None, lang: str):
@@ -123,18 +140,24 @@ def _import(path: str, username: str | None, lang: str):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise click.ClickException(
-                translate("Pengguna «{user}» tidak ada.", lang).format(user=username))
+                translate("Pengguna «{user}» tidak ada.", lang).format(user=username)
+            )
     try:
         data = read_bundle_for_db(path)
     except BundleError as exc:
         raise click.ClickException(exc.problem.render(lang)) from exc
     summary = import_bundle(data, user=user)
     for form_id in sorted(data.data):
-        click.echo(translate(
-            "{form_id}: {stored} baru, {already} sudah ada, {held} dikarantina", lang).format(
-            form_id=form_id, stored=summary.stored.get(form_id, 0),
-            already=summary.already_stored.get(form_id, 0),
-            held=summary.quarantined.get(form_id, 0)))
+        click.echo(
+            translate(
+                "{form_id}: {stored} baru, {already} sudah ada, {held} dikarantina", lang
+            ).format(
+                form_id=form_id,
+                stored=summary.stored.get(form_id, 0),
+                already=summary.already_stored.get(form_id, 0),
+                held=summary.quarantined.get(form_id, 0),
+            )
+        )
     return summary
 
 
@@ -148,12 +171,16 @@ def bundle_export(evaluation: str, target: str, lang: str) -> None:
     from tilik.web.evaluations.bundles import export_bundle
     from tilik.web.evaluations.models import Evaluation
 
-    query = Evaluation.objects.filter(pk=int(evaluation)) if evaluation.isdigit() else \
-        Evaluation.objects.filter(title=evaluation)
+    query = (
+        Evaluation.objects.filter(pk=int(evaluation))
+        if evaluation.isdigit()
+        else Evaluation.objects.filter(title=evaluation)
+    )
     found = query.first()
     if found is None:
         raise click.ClickException(
-            translate("Evaluasi «{name}» tidak ditemukan.", lang).format(name=evaluation))
+            translate("Evaluasi «{name}» tidak ditemukan.", lang).format(name=evaluation)
+        )
     root = export_bundle(found, target)
     click.echo(translate("Bundel ditulis ke {path}", lang).format(path=root))
 
@@ -169,8 +196,13 @@ def write_report(path: str | Path, out: str | Path, lang: str = "id") -> dict[st
 
 @cli.command("report")
 @click.argument("path", type=click.Path(file_okay=False, exists=True))
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
-              help="Folder to write hasil.json and the report into.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write hasil.json and the report into.",
+)
 @lang_option
 def report(path: str, out: str, lang: str) -> None:
     """Analyse bundle PATH and write hasil.json, laporan.html/.pdf/.docx and charts to --out."""
@@ -201,7 +233,8 @@ def _ensure_demo_user():
 
     password = _demo_password()
     user, created = get_user_model().objects.get_or_create(
-        username=DEMO_USER, defaults={"first_name": "Evaluator", "last_name": "Demo"})
+        username=DEMO_USER, defaults={"first_name": "Evaluator", "last_name": "Demo"}
+    )
     if created or not user.check_password(password):
         user.set_password(password)
         user.save()
@@ -211,10 +244,21 @@ def _ensure_demo_user():
 @cli.command("demo")
 @click.option("--port", default=8000, show_default=True, help="Port to serve on.")
 @click.option("--no-serve", is_flag=True, help="Load the demo and write its report, then stop.")
-@click.option("--bundle", "bundle_path", default=str(DEMO_BUNDLE), show_default=False,
-              type=click.Path(file_okay=False), help="Bundle to load (default: the Kupang demo).")
-@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
-              help="Report folder (default: tilik-output/<bundle name>).")
+@click.option(
+    "--bundle",
+    "bundle_path",
+    default=str(DEMO_BUNDLE),
+    show_default=False,
+    type=click.Path(file_okay=False),
+    help="Bundle to load (default: the Kupang demo).",
+)
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="Report folder (default: tilik-output/<bundle name>).",
+)
 @lang_option
 def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str) -> None:
     """Load the demo evaluation, write its report, and serve the web app."""
@@ -227,8 +271,11 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
     written = write_report(bundle_path, target, lang)
     click.echo(translate("Laporan: {path}", lang).format(path=written.get("laporan.html", target)))
-    click.echo(translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
-        user=user.username, password=password))
+    click.echo(
+        translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
+            user=user.username, password=password
+        )
+    )
     click.echo(f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/")
     if not no_serve:
         _serve("127.0.0.1", port)
@@ -237,15 +284,22 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
 def _serve(host: str, port: int) -> None:
     from tilik.web.server import serve
 
-    click.echo(translate("Tilik berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)").format(
-        host=host, port=port))
+    click.echo(
+        translate("Tilik berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)").format(
+            host=host, port=port
+        )
+    )
     serve(host, port)
 
 
 @cli.command("serve")
 @click.option("--port", default=8000, show_default=True, help="Port to serve on.")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (0.0.0.0 to serve the office network).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0 to serve the office network).",
+)
 def serve(port: int, host: str) -> None:
     """Serve the web app (prepares the database first)."""
     _django()
@@ -253,8 +307,7 @@ def serve(port: int, host: str) -> None:
     _serve(host, port)
 
 
-@cli.command("manage", context_settings={"ignore_unknown_options": True,
-                                         "allow_extra_args": True})
+@cli.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
     """Run a Django management command (createsuperuser, migrate, compilemessages, ...)."""

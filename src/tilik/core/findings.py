@@ -90,7 +90,10 @@ SOURCE_LABELS: dict[str, dict[str, str]] = {
 }
 
 CONSTRUCT_LABELS: dict[str, dict[str, str]] = {
+    "reaksi": {"id": "penyelenggaraan program secara umum", "en": "the program overall"},
     "manfaat": {"id": "manfaat program", "en": "usefulness of the program"},
+    "perubahan_perilaku": {"id": "perubahan perilaku kerja", "en": "change in work behaviour"},
+    "perilaku_layanan": {"id": "perilaku pelayanan", "en": "service behaviour"},
     "kepuasan": {"id": "kepuasan terhadap penyelenggaraan", "en": "satisfaction"},
     "relevansi": {"id": "relevansi materi dengan tugas", "en": "relevance to daily tasks"},
     "pengetahuan": {"id": "peningkatan pengetahuan", "en": "knowledge gained"},
@@ -315,7 +318,8 @@ def proportion_words(share: float, lang: str = "id") -> str:
 def format_value(value: Any, fmt: str, lang: str = "id") -> str:
     """Format one value for the report's locale.
 
-    ``fmt``: ``pct`` (0–1 as 78,5%), ``pct0`` (79%), ``num1``, ``num2``, ``num3``, ``int``,
+    ``fmt``: ``key`` (a key of hasil, e.g. a year, printed as is), ``pct`` (0–1 as
+    78,5%), ``pct0`` (79%), ``num1``, ``num2``, ``num3``, ``int``,
     ``p`` (p-value: ``= 0,041`` or ``< 0,001``), ``idr`` (Rp150.000.000), ``text``,
     ``words`` (proportion in words; ``Words`` capitalised), ``unsur`` (SKM unsur code to
     its name), ``i18n`` (a ``{"id": ..., "en": ...}`` text).
@@ -323,7 +327,7 @@ def format_value(value: Any, fmt: str, lang: str = "id") -> str:
     locale = "id" if lang == "id" else "en"
     if value is None:
         return "–"
-    if fmt == "text":
+    if fmt in ("text", "key"):  # "key": the value is the last step of its path
         return str(value)
     if fmt == "i18n":
         return str(value.get(locale) or value.get("id") or next(iter(value.values()), ""))
@@ -425,12 +429,17 @@ def _theme_share(hasil: Mapping[str, Any], code: str) -> float:
 
 
 def cells(by_block: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    """The group cells of a ``groups/.../by/<dimension>`` block (dicts carrying ``n``)."""
+    """The group cells of a ``groups/.../by/<dimension>`` block (dicts carrying ``n``).
+
+    Cells sit under ``cells`` (or directly in the block); withheld cells are left out.
+    """
     source = by_block.get("cells", by_block) if isinstance(by_block, Mapping) else {}
     return {
         name: cell
         for name, cell in source.items()
-        if isinstance(cell, Mapping) and isinstance(cell.get("n"), int | float)
+        if isinstance(cell, Mapping)
+        and isinstance(cell.get("n"), int | float)
+        and not cell.get("withheld")
     }
 
 
@@ -495,6 +504,8 @@ def _construct_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
                 continue
             base = f"constructs/{escape_step(form_id)}/{escape_step(name)}"
             level = str(stats.get("level") or _DEFAULT_LEVEL.get(name, "reaksi"))
+            if name == "relevansi":  # the report gives relevance its own section
+                level = "relevansi"
             if kind == "survei_atasan" and level in ("reaksi", "pembelajaran"):
                 level = "perilaku"
             resp = _RESPONDENT.get(kind, _RESPONDENT["survei_peserta"])
@@ -510,7 +521,8 @@ def _construct_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
                 params["hi"] = _p(hasil, f"{base}/top2box_ci/1", "pct")
             else:
                 params["lo"] = params["hi"] = {"value": None, "path": None, "fmt": "text"}
-            agree, disagree = [], []
+            agree: list[str] = []
+            disagree: list[str] = []
             theme = _THEME_AGREES.get(name)
             positive = float(stats["top2box"]) >= 0.5
             if theme and _theme_in_interviews(hasil, theme):
@@ -556,11 +568,10 @@ def _relevance_by_sector(hasil: Mapping[str, Any], min_cell: int) -> list[dict[s
                 "share": _p(hasil, f"{base}/top2box", "pct"),
                 "n": _p(hasil, f"{base}/n", "int"),
             }
-            n = sector_cells[lowest]["n"]
-            strength = "sedang" if n >= 30 else "lemah"
             agree = ["wawancara"] if _theme_share(hasil, "relevansi_rendah") > 0 else []
-            if agree and n >= 30:
-                strength = "kuat"
+            strength = _strength(
+                sector_cells[lowest]["n"], sector_cells[lowest].get("top2box_ci"), agree, []
+            )
             out.append(
                 _finding(
                     f"relevansi:{form_id}/{dim}/{lowest}",
@@ -597,8 +608,8 @@ def _prepost_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
             if _theme_in_interviews(hasil, "pengetahuan"):
                 agree.append("wawancara")
             for constructs in (hasil.get("constructs") or {}).values():
-                for name in ("pengetahuan", "keterampilan"):
-                    know = (constructs or {}).get(name)
+                for construct in ("pengetahuan", "keterampilan"):
+                    know = (constructs or {}).get(construct)
                     if isinstance(know, Mapping) and (know.get("top2box") or 0) >= 0.5:
                         agree.append("survei")
         key = (
@@ -631,16 +642,23 @@ def _observation(hasil: Mapping[str, Any]) -> tuple[str, dict[str, Param], bool]
         for name, block in constructs.items():
             for dim, by_block in (block or {}).get("by", {}).items():
                 group_cells = cells(by_block)
-                p_value = by_block.get("p")
+                test = by_block.get("test") if isinstance(by_block.get("test"), Mapping) else {}
+                p_value = by_block.get("p", test.get("p"))
+                p_step = "p" if "p" in by_block else "test/p"
                 if len(group_cells) != 2 or p_value is None:
                     continue
                 names = sorted(group_cells, key=lambda k: k not in ("ya", "yes", "sudah", "1"))
                 sub = "cells/" if "cells" in by_block else ""
                 base = f"groups/{escape_step(form_id)}/{escape_step(name)}/by/{escape_step(dim)}"
+                fmt = (
+                    "num2"
+                    if max(abs(c.get("mean") or 0) for c in group_cells.values()) < 10
+                    else ("num1")
+                )
                 params = {
-                    "a": _p(hasil, f"{base}/{sub}{escape_step(names[0])}/mean", "num1"),
-                    "b": _p(hasil, f"{base}/{sub}{escape_step(names[1])}/mean", "num1"),
-                    "p": _p(hasil, f"{base}/p", "p"),
+                    "a": _p(hasil, f"{base}/{sub}{escape_step(names[0])}/mean", fmt),
+                    "b": _p(hasil, f"{base}/{sub}{escape_step(names[1])}/mean", fmt),
+                    "p": _p(hasil, f"{base}/{p_step}", "p"),
                 }
                 return name, params, p_value < 0.05
     return None
@@ -743,7 +761,7 @@ def _ikm_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     nrr = overall.get("nrr") or {}
     if nrr:
         weakest = min(nrr, key=lambda k: nrr[k])
-        unsur_params = {
+        unsur_params: dict[str, Param] = {
             "unsur": {"value": weakest, "path": None, "fmt": "unsur"},
             "nrr": _p(hasil, f"ikm/_all/nrr/{escape_step(weakest)}", "num2"),
         }
@@ -762,6 +780,16 @@ def _ikm_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def _family(source: str) -> str:
+    """Source family of a challenge/theme source key (``teks_interview`` -> wawancara)."""
+    lowered = source.lower()
+    if "wawancara" in lowered or "interview" in lowered or "transkrip" in lowered:
+        return "wawancara"
+    if "observasi" in lowered or "observation" in lowered:
+        return "observasi"
+    return "survei"
+
+
 def _challenge_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     challenges = hasil.get("challenges") or []
     if not challenges:
@@ -775,9 +803,7 @@ def _challenge_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     params["lo"] = _p(hasil, "challenges/0/share_ci/0", "pct") if ci else _text("–")
     params["hi"] = _p(hasil, "challenges/0/share_ci/1", "pct") if ci else _text("–")
     source_names = list((top.get("sources") or {}).keys())
-    families = sorted(
-        {"wawancara" if s.startswith("wawancara") else "survei" for s in source_names}
-    )
+    families = sorted({_family(s) for s in source_names})
     finding = _finding(
         "tantangan:" + top["code"],
         "tantangan",
@@ -797,8 +823,8 @@ def _jp_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(stats, Mapping) or stats.get("share_meeting_20") is None:
             continue
         base = f"jp/{escape_step(str(year))}"
-        params = {
-            "year": _text(str(year)),
+        params: dict[str, Param] = {
+            "year": {"value": str(year), "path": base, "fmt": "key"},
             "share": _p(hasil, f"{base}/share_meeting_20", "pct"),
             "mean": _p(hasil, f"{base}/mean_jp", "num1"),
             "n": _p(hasil, f"{base}/n_asn", "int"),

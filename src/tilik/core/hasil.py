@@ -15,10 +15,11 @@ Decisions made here (documented once):
 * **Pre/post pairs**: a ``tes_awal`` and a ``tes_akhir`` with the same ``test`` name are
   paired (a lone pre and post with no test names are paired too); scores are percent
   correct (0–100), so the normalised gain uses ``max = 100``.
-* **Groups**: survey constructs by ``instansi`` and ``sektor`` columns of the form, by
-  ``program`` and ``angkatan`` from the roster (joined on the respondent key), and
-  observation constructs by the ``compare_by`` field. A grouping with fewer than two
-  non-empty groups is left out.
+* **Groups**: survey constructs by the ``instansi`` and ``sektor`` columns of the form
+  (keys ``organisation``, ``sector``), by ``program`` and ``angkatan`` (``program``,
+  ``cohort``; from the roster, joined on the respondent key, when the form lacks them),
+  and observation constructs by their ``compare_by`` field (key = the field name). A
+  grouping with fewer than two non-empty groups is left out.
   Pairwise Mann–Whitney tests (Holm) are run only where the Kruskal–Wallis test is
   significant at 0.05 (``pairwise_done`` says whether they ran).
 * **Closed-question challenges**: a select_multiple whose choices carry ``theme`` codes
@@ -55,6 +56,7 @@ from tilik.core.stats import (
 )
 
 __all__ = [
+    "BY_KEYS",
     "POSITIVE_THEMES",
     "SCHEMA_ID",
     "build_hasil",
@@ -74,6 +76,13 @@ _PARTICIPANT_KINDS = {"survei_peserta", "survei_atasan", "tes_awal", "tes_akhir"
 _SURVEY_KINDS = {"survei_peserta", "survei_atasan", "observasi", "lainnya"}
 _GROUP_COLUMNS = ("instansi", "sektor")
 _ROSTER_GROUPS = ("program", "angkatan")
+#: Column name in the data -> key under ``groups[form][construct]["by"]`` (DESIGN.md names).
+BY_KEYS = {
+    "instansi": "organisation",
+    "sektor": "sector",
+    "program": "program",
+    "angkatan": "cohort",
+}
 
 
 def load_schema() -> dict[str, Any]:
@@ -272,11 +281,12 @@ def _likert_spec(form: Any, columns: Sequence[str]) -> dict[str, Any]:
     labels: dict[str, str] = {}
     reverse: list[str] = []
     item_levels: dict[str, dict[str, int]] = {}
+    checklist = {q.name for q in _checklist_items(form)}
     for q in [*form.likert_items(), *_checklist_items(form)]:
         if q.name not in columns:
             continue
         try:
-            scales[q.name] = (0, 1) if q in _checklist_items(form) else form.scale(q)
+            scales[q.name] = (0, 1) if q.name in checklist else form.scale(q)
         except ValueError:
             continue
         constructs.setdefault(q.construct, []).append(q.name)
@@ -334,7 +344,7 @@ def _groups_for(
             values = values.filter(values != "")
             if values.n_unique() < 2:
                 continue
-            by_out[var] = group_compare(
+            by_out[BY_KEYS.get(var, var)] = group_compare(
                 data.with_columns(
                     pl.when(pl.col(var).cast(pl.Utf8) == "")
                     .then(None)

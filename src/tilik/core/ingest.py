@@ -40,6 +40,7 @@ __all__ = [
     "Response",
     "FormRules",
     "check_rules",
+    "content_hash",
     "convert_value",
     "decode_text",
     "is_personal_field",
@@ -455,7 +456,8 @@ def check_rules(
     return failures
 
 
-def _content_hash(answers: dict[str, Any]) -> str:
+def content_hash(answers: dict[str, Any]) -> str:
+    """SHA-256 of the answers in a canonical JSON form: equal answers, equal hash."""
     canonical = json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -627,7 +629,7 @@ def _read_row(
                 expected=expected,
             )
         )
-    content = _content_hash(answers)
+    content = content_hash(answers)
     if not instance_id:
         instance_id = "hash:" + content[:32]
     if instance_id in seen:

@@ -167,7 +167,7 @@ def jp_summary(
     """Yearly JP summary, overall and by organisation (``instansi``).
 
     Returns ``{year: {n_asn, total_jp, mean_jp, median_jp, n_meeting_20,
-    share_meeting_20, share_meeting_20_ci, by_instansi: {name: {...} or {n_asn, withheld}},
+    share_meeting_20, share_meeting_20_ci, by_organisation: {name: {...} or {n_asn, withheld}},
     counts: {...}}}`` with year keys as strings (JSON). Organisations with fewer than
     ``min_cell`` ASN are withheld.
     """
@@ -184,7 +184,7 @@ def jp_summary(
                 by[name] = {"n_asn": sub.height, "withheld": True}
             else:
                 by[name] = {**_share(sub, target), "withheld": False}
-        entry["by_instansi"] = by
+        entry["by_organisation"] = by
         entry["target_jp"] = target
         entry["counts"] = counts
         out[str(year)] = entry

@@ -106,36 +106,34 @@ def _walk(node: Any, steps: Sequence[str], prefix: list[str]) -> Iterator[tuple[
 _BIND = re.compile(r"^\{(\w+)\}$")
 
 
+Binding = tuple[str, str]  # (key, hasil path of that key)
+
+
 def _instances(
-    hasil: Mapping[str, Any], pattern: str
-) -> Iterator[tuple[dict[str, str], Any, list[str]]]:
-    """Expand a for_each pattern: yield (bindings, value, concrete steps)."""
-
-    def expand(
-        node: Any, steps: list[str], binds: dict[str, str], prefix: list[str]
-    ) -> Iterator[tuple[dict[str, str], Any, list[str]]]:
-        if not steps:
-            yield binds, node, prefix
+    node: Any, steps: list[str], binds: dict[str, Binding], prefix: list[str]
+) -> Iterator[tuple[dict[str, Binding], Any, list[str]]]:
+    """Expand for_each pattern steps: yield (bindings, value, concrete steps)."""
+    if not steps:
+        yield binds, node, prefix
+        return
+    step, rest = steps[0], steps[1:]
+    bind = _BIND.match(step)
+    if bind:
+        if not isinstance(node, Mapping):
             return
-        step, rest = steps[0], steps[1:]
-        bind = _BIND.match(step)
-        if bind:
-            if not isinstance(node, Mapping):
-                return
-            for key, value in node.items():
-                # Cells are dicts; a bare number is only an instance at the pattern's end.
-                if rest and not isinstance(value, Mapping):
-                    continue
-                if not rest and not isinstance(value, Mapping | int | float):
-                    continue
-                yield from expand(
-                    value, rest, {**binds, bind[1]: str(key)}, [*prefix, escape_step(str(key))]
-                )
-            return
-        for value, concrete in _walk(node, [step], prefix):
-            yield from expand(value, rest, binds, concrete)
-
-    yield from expand(hasil, _steps(pattern), {}, [])
+        for key, value in node.items():
+            # Cells are dicts; a bare number is only an instance at the pattern's end.
+            if rest and not isinstance(value, Mapping):
+                continue
+            if not rest and not isinstance(value, Mapping | int | float):
+                continue
+            concrete = [*prefix, escape_step(str(key))]
+            yield from _instances(
+                value, rest, {**binds, bind[1]: (str(key), "/".join(concrete))}, concrete
+            )
+        return
+    for value, concrete in _walk(node, [step], prefix):
+        yield from _instances(value, rest, binds, concrete)
 
 
 # --------------------------------------------------------------------------- conditions
@@ -243,7 +241,7 @@ def render_text(template: str, params: Mapping[str, Param], lang: str = "id") ->
     return render_template(text, params, lang)
 
 
-def _bind_param(name: str, value: str, fmt: str | None) -> Param:
+def _bind_param(value: str, path: str, fmt: str | None) -> Param:
     if fmt == "construct":
         entry = CONSTRUCT_LABELS.get(value, {"id": value, "en": value})
         return {"value": dict(entry), "path": None, "fmt": "i18n"}
@@ -251,7 +249,8 @@ def _bind_param(name: str, value: str, fmt: str | None) -> Param:
         return {"value": value.replace("_", " "), "path": None, "fmt": "text"}
     if fmt == "unsur":
         return {"value": value, "path": None, "fmt": "unsur"}
-    return {"value": value, "path": None, "fmt": "text"}
+    # A plain key (a sector, a year) is printed as is and traced to where it sits.
+    return {"value": value, "path": path, "fmt": "key"}
 
 
 # --------------------------------------------------------------------------- public
@@ -306,30 +305,32 @@ def build_recommendations(
         if isinstance(patterns, str):
             patterns = [patterns]
         bind_fmt = rule.get("bind_fmt") or {}
-        instances: list[tuple[dict[str, str], tuple[Any, list[str]] | None]]
+        instances: list[tuple[dict[str, Binding], tuple[Any, list[str]] | None]]
         if patterns:
             instances = [
                 (binds, (value, steps))
                 for pattern in patterns
-                for binds, value, steps in _instances(root, pattern)
+                for binds, value, steps in _instances(root, _steps(pattern), {}, [])
             ]
         else:
             instances = [({}, None)]
         for binds, instance in instances:
-            ctx = _Context(root, limits, instance, binds)
+            keys = {name: key for name, (key, _) in binds.items()}
+            ctx = _Context(root, limits, instance, keys)
             if not _evaluate(rule["when"], ctx):
                 continue
             params: dict[str, Param] = {
-                name: _bind_param(name, value, bind_fmt.get(name)) for name, value in binds.items()
+                name: _bind_param(key, path, bind_fmt.get(name))
+                for name, (key, path) in binds.items()
             }
             params.update(ctx.params)
-            suffix = "/".join(binds.values())
+            suffix = "/".join(keys.values())
             template = {lang: str(text) for lang, text in rule["text"].items()}
             out.append(
                 {
                     "rule": rule["id"],
                     "key": f"{rule['id']}:{suffix}" if suffix else rule["id"],
-                    "instance": binds,
+                    "instance": keys,
                     "text": {lang: render_text(t, params, lang) for lang, t in template.items()},
                     "template": template,
                     "params": params,

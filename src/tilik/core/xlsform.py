@@ -246,12 +246,14 @@ def _build(
                 theme=row.get("theme", ""),
             )
         )
-    groups: list[tuple[str, bool]] = []
+    # (name, is_repeat, relevant): a group's condition applies to every question inside it,
+    # as in ODK, so each question carries the conjunction of its groups' conditions.
+    groups: list[tuple[str, bool, str]] = []
     for row in survey_rows:
         kind, list_name, or_other = _split_type(row.get("type", ""))
         name = row.get("name", "")
         if kind in {k.replace(" ", "_") for k in _GROUP_BEGIN}:
-            groups.append((name, kind == "begin_repeat"))
+            groups.append((name, kind == "begin_repeat", row.get("relevant", "").strip()))
             continue
         if kind in {k.replace(" ", "_") for k in _GROUP_END}:
             if groups:
@@ -261,7 +263,14 @@ def _build(
             continue
         labels = _localised(row, "label", default_language)
         correct = row.get("correct", "")
-        repeat = next((g for g, is_repeat in reversed(groups) if is_repeat), "")
+        repeat = next((g for g, is_repeat, _ in reversed(groups) if is_repeat), "")
+        conditions = [c for _, _, c in groups if c]
+        own = row.get("relevant", "").strip()
+        if own:
+            conditions.append(own)
+        relevant = (
+            " and ".join(f"({c})" for c in conditions) if len(conditions) > 1 else "".join(conditions)
+        )
         form.questions.append(
             Question(
                 name=name,
@@ -271,14 +280,14 @@ def _build(
                 labels=labels,
                 hints=_localised(row, "hint", default_language),
                 label=_pick(labels, default_language) or name,
-                group="/".join(g for g, _ in groups),
+                group="/".join(g for g, _, _ in groups),
                 repeat=repeat,
                 construct=row.get("construct", ""),
                 level=row.get("level", "").lower(),
                 reverse=_truthy(row.get("reverse", "")),
                 correct=correct or None,
                 required=_truthy(row.get("required", "")),
-                relevant=row.get("relevant", ""),
+                relevant=relevant,
                 constraint=row.get("constraint", ""),
                 constraint_messages=_localised(row, "constraint_message", default_language),
                 choice_filter=row.get("choice_filter", ""),

@@ -555,8 +555,13 @@ def ikm_chart(hasil: Mapping[str, Any], lang: str = "id", unit: str = "_all") ->
 
 def report_charts(hasil: Mapping[str, Any], lang: str = "id") -> dict[str, Chart]:
     """Every chart the report uses, keyed by chart id."""
+    instruments = hasil.get("instruments") or {}
     charts: list[Chart | None] = [
-        likert_chart(hasil, form_id, lang) for form_id in (hasil.get("constructs") or {})
+        likert_chart(hasil, form_id, lang)
+        for form_id in (hasil.get("constructs") or {})
+        # checklists and tests are not Likert scales
+        if (instruments.get(form_id) or {}).get("kind")
+        not in ("observasi", "skm", "tes_awal", "tes_akhir")
     ]
     charts += [
         prepost_chart(hasil, lang),

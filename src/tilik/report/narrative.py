@@ -76,6 +76,7 @@ CONSTANT_NUMBERS = [
     "n = 5",
     "n < 5",
     "d_z",
+    "top-2-box",
 ]
 
 
@@ -92,6 +93,7 @@ class Number:
 class Sentence:
     text: str
     numbers: list[Number] = field(default_factory=list)
+    fixed: bool = False  # documentation wording (method notes), not a statement about data
 
 
 @dataclass
@@ -231,7 +233,7 @@ def _t(lang: str, id_text: str, en_text: str) -> str:
 
 
 def _numbers(template: str, params: Mapping[str, Param], lang: str) -> list[Number]:
-    used = set(re.findall(r"\{\??(\w+)(?:\|(\w+))?\}", template))
+    used = dict.fromkeys(re.findall(r"\{\??(\w+)(?:\|(\w+))?\}", template))
     numbers = []
     for name, filt in used:
         param = params.get(name)
@@ -347,21 +349,28 @@ def _intro(hasil: Mapping[str, Any], lang: str) -> Section:
                 _t(
                     lang,
                     "Undang-Undang Nomor 20 Tahun 2023 tentang Aparatur Sipil Negara menempatkan "
-                    "pengembangan kompetensi sebagai hak setiap pegawai ASN, dan Peraturan Pemerintah "
-                    "Nomor 17 Tahun 2020 menetapkan paling sedikit 20 JP pengembangan kompetensi per "
+                    "pengembangan kompetensi sebagai hak setiap pegawai ASN, dan Peraturan "
+                    "Pemerintah "
+                    "Nomor 17 Tahun 2020 menetapkan paling sedikit 20 JP pengembangan kompetensi "
+                    "per "
                     "tahun bagi setiap ASN.",
-                    "Law No. 20 of 2023 on the State Civil Apparatus makes competence development a "
-                    "right of every civil servant, and Government Regulation No. 17 of 2020 sets at "
+                    "Law No. 20 of 2023 on the State Civil Apparatus makes competence development "
+                    "a "
+                    "right of every civil servant, and Government Regulation No. 17 of 2020 sets "
+                    "at "
                     "least 20 JP of competence development a year for each of them.",
                 )
             ),
             _plain(
                 _t(
                     lang,
-                    "Program pembinaan yang dilaksanakan perlu dievaluasi agar dapat diketahui apakah "
-                    "program tersebut bermanfaat, relevan dengan tugas, dan berdampak pada kualitas "
+                    "Program pembinaan yang dilaksanakan perlu dievaluasi agar dapat diketahui "
+                    "apakah "
+                    "program tersebut bermanfaat, relevan dengan tugas, dan berdampak pada "
+                    "kualitas "
                     "pelayanan publik.",
-                    "Development programs need evaluating to learn whether they are useful, relevant "
+                    "Development programs need evaluating to learn whether they are useful, "
+                    "relevant "
                     "to the job, and make public service better.",
                 )
             ),
@@ -489,7 +498,7 @@ def _objectives(hasil: Mapping[str, Any], lang: str) -> Section:
     return Section(
         "tujuan",
         _t(lang, "Tujuan Evaluasi", "Objectives of the Evaluation"),
-        [intro, Bullets([Paragraph([_plain(i)]) for i in items], ordered=True)],
+        [intro, Bullets([Paragraph([Sentence(i, fixed=True)]) for i in items], ordered=True)],
     )
 
 
@@ -502,20 +511,27 @@ def _method(hasil: Mapping[str, Any], lang: str) -> Section:
                     _t(
                         lang,
                         "Evaluasi menggunakan model empat level Kirkpatrick: reaksi (Level 1), "
-                        "pembelajaran (Level 2), perilaku di tempat kerja (Level 3), dan hasil bagi "
-                        "organisasi dan pelayanan publik (Level 4), ditambah penilaian relevansi materi.",
-                        "The evaluation follows Kirkpatrick's four levels: reaction (Level 1), learning "
-                        "(Level 2), behaviour on the job (Level 3) and results for the organisation and "
+                        "pembelajaran (Level 2), perilaku di tempat kerja (Level 3), dan hasil "
+                        "bagi "
+                        "organisasi dan pelayanan publik (Level 4), ditambah penilaian relevansi "
+                        "materi.",
+                        "The evaluation follows Kirkpatrick's four levels: reaction (Level 1), "
+                        "learning "
+                        "(Level 2), behaviour on the job (Level 3) and results for the "
+                        "organisation and "
                         "public service (Level 4), plus an assessment of relevance.",
                     )
                 ),
                 _plain(
                     _t(
                         lang,
-                        "Data dikumpulkan dengan metode campuran dan ditriangulasi antarsumber: survei, "
+                        "Data dikumpulkan dengan metode campuran dan ditriangulasi antarsumber: "
+                        "survei, "
                         "tes, wawancara, observasi layanan, dan survei kepuasan masyarakat.",
-                        "Data were collected with mixed methods and triangulated across sources: surveys, "
-                        "tests, interviews, service observation and the community satisfaction survey.",
+                        "Data were collected with mixed methods and triangulated across sources: "
+                        "surveys, "
+                        "tests, interviews, service observation and the community satisfaction "
+                        "survey.",
                     )
                 ),
             ]
@@ -559,7 +575,8 @@ def _method(hasil: Mapping[str, Any], lang: str) -> Section:
                             lang,
                             "Tanggapan yang dikarantina tidak dianalisis; alasannya tercatat "
                             "pada lampiran kualitas data.",
-                            "Quarantined responses are not analysed; their reasons are listed in the "
+                            "Quarantined responses are not analysed; their reasons are listed in "
+                            "the "
                             "data quality appendix.",
                         ),
                     )
@@ -570,7 +587,7 @@ def _method(hasil: Mapping[str, Any], lang: str) -> Section:
         Section(
             "analisis",
             _t(lang, "Teknik Analisis", "Analysis"),
-            [Bullets([Paragraph([_plain(text)]) for text in _analysis_notes(lang)])],
+            [Bullets([Paragraph([Sentence(t, fixed=True)]) for t in _analysis_notes(lang)])],
         )
     )
     return section
@@ -631,6 +648,9 @@ def _quotes(
         for quote in (theme.get("quotes") or [])[:limit]:
             text = mask_personal(str(quote.get("text", ""))).strip()
             if not text:
+                continue
+            if quote.get("attribution") and lang == "id":
+                out.append(Quote(text, mask_personal(str(quote["attribution"]))))
                 continue
             who = [str(quote[k]) for k in ("role", "sector") if quote.get(k)]
             if quote.get("sector"):
@@ -717,11 +737,15 @@ def _challenges(
                 _plain(
                     _t(
                         lang,
-                        "Tantangan diurutkan menurut persentase responden yang menyebutkannya, dengan "
-                        "menggabungkan butir hambatan pada survei dan jawaban terbuka serta transkrip "
+                        "Tantangan diurutkan menurut persentase responden yang menyebutkannya, "
+                        "dengan "
+                        "menggabungkan butir hambatan pada survei dan jawaban terbuka serta "
+                        "transkrip "
                         "wawancara yang telah dikodekan.",
-                        "Challenges are ranked by the share of respondents citing them, combining the "
-                        "closed obstacle items of the surveys with coded open answers and interview "
+                        "Challenges are ranked by the share of respondents citing them, combining "
+                        "the "
+                        "closed obstacle items of the surveys with coded open answers and "
+                        "interview "
                         "transcripts.",
                     )
                 )
@@ -772,7 +796,7 @@ def _challenges(
     for item in challenges:
         ci = item.get("share_ci")
         sources = ", ".join(
-            f"{name.replace('_', ' ')} {format_value(s.get('share'), 'pct', lang)}"
+            f"{_source_name(name, lang)} {format_value(s.get('share'), 'pct', lang)}"
             for name, s in (item.get("sources") or {}).items()
             if isinstance(s, Mapping) and s.get("share") is not None
         )
@@ -804,6 +828,21 @@ def _challenges(
         section.blocks.append(breakdown)
     section.blocks.extend(_quotes(hasil, [c["code"] for c in challenges[:3]], lang, limit=1))
     return section
+
+
+_CHALLENGE_SOURCES = {
+    "survei": ("butir hambatan survei", "survey obstacle items"),
+    "teks_survey": ("jawaban terbuka", "open answers"),
+    "teks_interview": ("wawancara", "interviews"),
+    "teks_observation": ("catatan observasi", "observation notes"),
+}
+
+
+def _source_name(name: str, lang: str) -> str:
+    pair = _CHALLENGE_SOURCES.get(name)
+    if pair:
+        return pair[0] if lang == "id" else pair[1]
+    return name.replace("_", " ")
 
 
 def _challenge_breakdown(
@@ -893,11 +932,15 @@ def _recommendations(recommendations: Sequence[Mapping[str, Any]], lang: str) ->
                 _plain(
                     _t(
                         lang,
-                        "Rekomendasi berikut disusun dari aturan yang terdokumentasi dan diurutkan menurut "
-                        "prioritas. Setiap rekomendasi menyebutkan penanggung jawab dan indikator tindak "
+                        "Rekomendasi berikut disusun dari aturan yang terdokumentasi dan "
+                        "diurutkan menurut "
+                        "prioritas. Setiap rekomendasi menyebutkan penanggung jawab dan indikator "
+                        "tindak "
                         "lanjut; rujukan buktinya tercantum pada lampiran.",
-                        "The recommendations below come from documented rules and are ordered by priority. "
-                        "Each names an owner and a follow-up indicator; its evidence is listed in the "
+                        "The recommendations below come from documented rules and are ordered by "
+                        "priority. "
+                        "Each names an owner and a follow-up indicator; its evidence is listed in "
+                        "the "
                         "appendix.",
                     )
                 )
@@ -1021,6 +1064,10 @@ def _join(parts: Sequence[str], lang: str) -> str:
     return ", ".join(parts[:-1]) + _t(lang, " dan ", " and ") + parts[-1]
 
 
+def _range(ci: Sequence[Any], fmt: str, lang: str) -> str:
+    return f"{format_value(ci[0], fmt, lang)}–{format_value(ci[1], fmt, lang)}"
+
+
 def _appendix(
     hasil: Mapping[str, Any],
     findings: Sequence[Mapping[str, Any]],
@@ -1058,7 +1105,7 @@ def _appendix(
                         form_id,
                         name,
                         format_value(s.get("alpha"), "num2", lang),
-                        f"{format_value(aci[0], 'num2', lang)}–{format_value(aci[1], 'num2', lang)}",
+                        _range(aci, "num2", lang),
                         str(len(s.get("items") or {})),
                         flag,
                     ]
@@ -1218,10 +1265,12 @@ def _appendix(
                 _plain(
                     _t(
                         lang,
-                        "Setiap baris data yang diterima disimpan atau dikarantina beserta alasannya; tidak "
+                        "Setiap baris data yang diterima disimpan atau dikarantina beserta "
+                        "alasannya; tidak "
                         "ada data yang hilang tanpa catatan. Pengiriman ulang data yang sama tidak "
                         "menimbulkan duplikasi.",
-                        "Every row received is stored or quarantined with its reason; nothing is lost "
+                        "Every row received is stored or quarantined with its reason; nothing is "
+                        "lost "
                         "without a record. Re-submitting the same data creates no duplicates.",
                     )
                 )
@@ -1279,7 +1328,7 @@ def _appendix(
         Section(
             "lampiran-metode",
             _t(lang, "Lampiran F. Catatan Metode", "Appendix F. Method Notes"),
-            [Bullets([Paragraph([_plain(n)]) for n in notes])],
+            [Bullets([Paragraph([Sentence(n, fixed=True)]) for n in notes])],
         )
     )
     trace_rows = [

@@ -89,7 +89,9 @@ def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool 
     )
     intro = _section(report, "pendahuluan")
     intro_paragraphs = [
-        b for child in (intro.children if intro else []) for b in child.blocks
+        b
+        for child in (intro.children if intro else [])
+        for b in child.blocks
         if isinstance(b, Paragraph)
     ][:1]
     goals = _section(report, "tujuan")
@@ -98,16 +100,22 @@ def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool 
     challenges_section = _section(report, "tantangan")
     challenges = (
         next((b for b in challenges_section.blocks if isinstance(b, Bullets)), None)
-        if challenges_section else None
+        if challenges_section
+        else None
     )
     chart = report.charts.get("tantangan")
     quotes = [
-        b for child in (_section(report, "hasil") or Section("", "")).children
-        for b in child.blocks if isinstance(b, Quote)
+        b
+        for child in (_section(report, "hasil") or Section("", "")).children
+        for b in child.blocks
+        if isinstance(b, Quote)
     ][:2]
     recs_section = _section(report, "rekomendasi")
-    recs = [b for b in (recs_section.blocks if recs_section else [])
-            if isinstance(b, RecommendationItem)]
+    recs = [
+        b
+        for b in (recs_section.blocks if recs_section else [])
+        if isinstance(b, RecommendationItem)
+    ]
     conclusion = _section(report, "kesimpulan")
     conclusion_text = next(
         (b for b in (conclusion.blocks if conclusion else []) if isinstance(b, Paragraph)), None

@@ -25,13 +25,15 @@ class _Server(BaseApplication):
 
 def serve(host: str, port: int) -> None:
     workers = int(os.getenv("TILIK_WORKERS", "2"))
-    _Server({
-        "bind": f"{host}:{port}",
-        "workers": workers,
-        "threads": int(os.getenv("TILIK_THREADS", "4")),
-        "worker_class": "gthread",
-        "timeout": 120,
-        "accesslog": "-" if os.getenv("TILIK_ACCESS_LOG") else None,
-        # The access log never carries query strings: tokens and NIPs could sit there.
-        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
-    }).run()
+    _Server(
+        {
+            "bind": f"{host}:{port}",
+            "workers": workers,
+            "threads": int(os.getenv("TILIK_THREADS", "4")),
+            "worker_class": "gthread",
+            "timeout": 120,
+            "accesslog": "-" if os.getenv("TILIK_ACCESS_LOG") else None,
+            # The access log never carries query strings: tokens and NIPs could sit there.
+            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        }
+    ).run()

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tilik.web.accounts",
     "tilik.web.evaluations",
     "tilik.web.collection",
+    "tilik.web.reports",
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from tilik.web.reports import urls as reports_urls
+
 admin.site.site_header = _("Administrasi Tilik")
 admin.site.site_title = _("Tilik")
 admin.site.index_title = _("Pengguna, instansi dan data")
@@ -19,6 +21,9 @@ urlpatterns = [
     path("akun/", include("tilik.web.accounts.urls")),
     path("evaluasi/", include("tilik.web.evaluations.urls")),
     path("evaluasi/", include("tilik.web.collection.urls")),
+    path("evaluasi/", include("tilik.web.reports.urls")),
+    path("publikasi/", include(reports_urls.public_urlpatterns)),
+    path("f/", include("tilik.web.collection.respond_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -29,7 +29,6 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.multiclass import OneVsRestClassifier
 
 from .codebook import Codebook, default_codebook
 from .normalize import Normalized, normalize
@@ -177,7 +176,7 @@ class _Model:
     words: TfidfVectorizer
     chars: TfidfVectorizer
     themes: list[LogisticRegression | None]
-    sentiment: OneVsRestClassifier | None
+    sentiment: list[tuple[str, LogisticRegression]]
     feature_names: np.ndarray
 
     def matrix(self, norms: Sequence[Normalized]) -> sparse.csr_matrix:
@@ -209,12 +208,15 @@ class Coder:
         Manual codings by the evaluator; they are training data and, for the same
         text, override the automatic result.
     threshold
-        Minimum combined confidence for a theme (besides the best one).
+        Minimum combined confidence for a theme found by a rule (besides the best one).
+    model_threshold
+        Minimum classifier probability for a theme that no rule supports.
     """
 
     codebook: Codebook = field(default_factory=default_codebook)
     corrections: tuple[Correction, ...] = ()
     threshold: float = 0.5
+    model_threshold: float = 0.5
     use_model: bool = True
     _model: _Model | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -248,7 +250,7 @@ class Coder:
         )
         words.fit([_word_features(n) for n in norms])
         chars.fit([n.surface for n in norms])
-        model = _Model(words, chars, [], None, np.array([]))
+        model = _Model(words, chars, [], [], np.array([]))
         x = model.matrix(norms)
         weights = np.array([e.weight for e in examples])
         for code in self.codebook.names:
@@ -260,17 +262,16 @@ class Coder:
             clf.fit(x, y, sample_weight=weights)
             model.themes.append(clf)
         labelled = [i for i, e in enumerate(examples) if e.sentiment in SENTIMENTS]
-        if len({examples[i].sentiment for i in labelled}) >= 2:
-            sent = OneVsRestClassifier(
-                LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear", dual=True)
-            )
-            xs = model.with_cues(x, norms)
-            sent.fit(
-                xs[labelled],
-                [examples[i].sentiment for i in labelled],
-                sample_weight=weights[labelled],
-            )
-            model.sentiment = sent
+        xs = model.with_cues(x, norms)[labelled]
+        ys = np.array([examples[i].sentiment for i in labelled])
+        for label in SENTIMENTS:
+            y = (ys == label).astype(int)
+            if 0 < y.sum() < len(y):
+                clf = LogisticRegression(
+                    C=4.0, class_weight="balanced", solver="liblinear", dual=True
+                )
+                clf.fit(xs, y, sample_weight=weights[labelled])
+                model.sentiment.append((label, clf))
         model.feature_names = np.concatenate(
             [words.get_feature_names_out(), chars.get_feature_names_out()]
         )
@@ -307,17 +308,25 @@ class Coder:
             key = _key(corr.text)
             new = [old for old in new if _key(old.text) != key]
             new.append(corr)
-        return Coder(self.codebook, tuple(new), self.threshold, self.use_model)
+        return Coder(
+            self.codebook, tuple(new), self.threshold, self.model_threshold, self.use_model
+        )
 
     def with_codebook(self, codebook: Codebook) -> Coder:
         """Return a coder for another codebook (e.g. after adding or merging codes)."""
-        return Coder(codebook, self.corrections, self.threshold, self.use_model)
+        return Coder(
+            codebook, self.corrections, self.threshold, self.model_threshold, self.use_model
+        )
 
     # ------------------------------------------------------------------ coding
     def _rule_scores(self, norm: Normalized) -> list[tuple[float, str]]:
         out: list[tuple[float, str]] = []
         for code in self.codebook:
             best, phrase = 0.0, ""
+            quick = code.any_pattern
+            if quick is None or not quick.search(norm.surface):
+                out.append((best, phrase))
+                continue
             for pattern in code.patterns:
                 if pattern.weight <= best:
                     continue
@@ -355,10 +364,14 @@ class Coder:
             for k, clf in enumerate(model.themes):
                 if clf is not None:
                     probs[:, k] = clf.predict_proba(x)[:, 1]
-            if model.sentiment is not None:
-                sp = model.sentiment.predict_proba(model.with_cues(x, norms))
-                labels = list(model.sentiment.classes_)
-                sentiment_probs = [dict(zip(labels, map(float, r))) for r in sp]
+            if model.sentiment:
+                xs = model.with_cues(x, norms)
+                columns = np.column_stack(
+                    [clf.predict_proba(xs)[:, 1] for _, clf in model.sentiment]
+                )
+                columns = columns / np.maximum(columns.sum(axis=1, keepdims=True), 1e-9)
+                labels = [label for label, _ in model.sentiment]
+                sentiment_probs = [dict(zip(labels, map(float, r))) for r in columns]
         names = self.codebook.names
         overrides = {_key(c.text): c for c in self.corrections}
         results: list[tuple[tuple[ThemeScore, ...], str, float]] = []
@@ -385,7 +398,11 @@ class Coder:
                 explanation = phrase if phrase else ""
                 candidates.append(ThemeScore(code, round(combined, 3), source, explanation))
             candidates.sort(key=lambda t: -t.confidence)
-            chosen = [t for t in candidates if t.confidence >= self.threshold][:MAX_THEMES]
+            chosen = [
+                t
+                for t in candidates
+                if t.confidence >= (self.threshold if t.source != "model" else self.model_threshold)
+            ][:MAX_THEMES]
             if not chosen and candidates and candidates[0].confidence >= 0.2:
                 chosen = candidates[:1]
             if x is not None:

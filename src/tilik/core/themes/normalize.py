@@ -58,7 +58,14 @@ class Lexicon:
 
     def words(self, key: str) -> frozenset[str]:
         """Return a word list of ``lexicon.yaml`` as a set (empty when absent)."""
-        return frozenset(str(w) for w in self.raw.get(key, []) or [])
+        cached = _WORDS.get((id(self), key))
+        if cached is None:
+            cached = frozenset(str(w) for w in self.raw.get(key, []) or [])
+            _WORDS[(id(self), key)] = cached
+        return cached
+
+
+_WORDS: dict[tuple[int, str], frozenset[str]] = {}
 
 
 def _data_text(name: str) -> str:

@@ -16,7 +16,11 @@ class Organisation(models.Model):
     name = models.CharField(_("nama"), max_length=200)
     kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.OPD)
     parent = models.ForeignKey(
-        "self", verbose_name=_("induk"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("induk"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     sector = models.CharField(_("sektor"), max_length=60, blank=True)
@@ -53,7 +57,9 @@ class OrganisationMember(models.Model):
         Organisation, verbose_name=_("instansi"), on_delete=models.CASCADE, related_name="members"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.CASCADE,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
         related_name="organisation_memberships",
     )
     role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.EVALUATOR)
@@ -62,7 +68,9 @@ class OrganisationMember(models.Model):
         verbose_name = _("anggota instansi")
         verbose_name_plural = _("anggota instansi")
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "user"], name="organisation_member_once"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="organisation_member_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,8 +30,19 @@ class InstrumentAdmin(admin.ModelAdmin):
 class SubmissionAdmin(admin.ModelAdmin):
     list_display = ["instance_id", "instrument", "source", "submitted_at", "received_at"]
     list_filter = ["source", "instrument__kind"]
-    readonly_fields = ["instrument", "instance_id", "answers", "raw", "content_hash",
-                       "respondent_key", "submitted_at", "received_at", "source", "batch", "row"]
+    readonly_fields = [
+        "instrument",
+        "instance_id",
+        "answers",
+        "raw",
+        "content_hash",
+        "respondent_key",
+        "submitted_at",
+        "received_at",
+        "source",
+        "batch",
+        "row",
+    ]
 
 
 @admin.register(Observation)
@@ -47,8 +58,15 @@ class QuarantinedRowAdmin(admin.ModelAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "instrument", "rows_read", "stored", "already_stored",
-                    "quarantined", "created_at"]
+    list_display = [
+        "file_name",
+        "instrument",
+        "rows_read",
+        "stored",
+        "already_stored",
+        "quarantined",
+        "created_at",
+    ]
 
 
 @admin.register(Interview)

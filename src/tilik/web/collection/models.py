@@ -28,25 +28,35 @@ class Instrument(models.Model):
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="instruments")
     form_id = models.SlugField(_("form_id"), max_length=100)
-    kind = models.CharField(_("jenis"), max_length=30,
-                            choices=[(k, KIND_LABELS[k]) for k in KINDS], default="lainnya")
+    kind = models.CharField(
+        _("jenis"), max_length=30, choices=[(k, KIND_LABELS[k]) for k in KINDS], default="lainnya"
+    )
     title = models.CharField(_("judul"), max_length=250, blank=True)
-    options = models.JSONField(_("opsi"), default=dict, blank=True,
-                               help_text=_("test, compare_by, unit dari evaluasi.yaml"))
-    current = models.ForeignKey("FormVersion", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    options = models.JSONField(
+        _("opsi"),
+        default=dict,
+        blank=True,
+        help_text=_("test, compare_by, unit dari evaluasi.yaml"),
+    )
+    current = models.ForeignKey(
+        "FormVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     anonymous = models.BooleanField(
-        _("anonim"), default=False,
-        help_text=_("tautan sekali pakai tidak dicatat pada respons, sehingga responden "
-                    "tidak dapat dilacak dari tautannya"),
+        _("anonim"),
+        default=False,
+        help_text=_(
+            "tautan sekali pakai tidak dicatat pada respons, sehingga responden "
+            "tidak dapat dilacak dari tautannya"
+        ),
     )
 
     class Meta:
         verbose_name = _("instrumen")
         verbose_name_plural = _("instrumen")
         ordering = ["evaluation", "form_id"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "form_id"],
-                                               name="instrument_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "form_id"], name="instrument_once")
+        ]
 
     def __str__(self) -> str:
         return self.title or self.form_id
@@ -67,8 +77,9 @@ class FormVersion(models.Model):
         verbose_name = _("versi formulir")
         verbose_name_plural = _("versi formulir")
         ordering = ["instrument", "-created_at"]
-        constraints = [models.UniqueConstraint(fields=["instrument", "sha256"],
-                                               name="form_version_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "sha256"], name="form_version_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument.form_id} {self.version}"
@@ -92,11 +103,13 @@ class ImportBatch(models.Model):
     stored = models.PositiveIntegerField(_("disimpan"), default=0)
     already_stored = models.PositiveIntegerField(_("sudah ada"), default=0)
     quarantined = models.PositiveIntegerField(_("dikarantina"), default=0)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     created_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.DONE)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DONE
+    )
     progress = models.PositiveIntegerField(_("baris diproses"), default=0)
     total = models.PositiveIntegerField(_("perkiraan jumlah baris"), default=0)
     problems = models.JSONField(_("masalah berkas"), default=list, blank=True)
@@ -124,23 +137,31 @@ class Submission(models.Model):
     answers = models.JSONField(_("jawaban"))
     raw = models.JSONField(_("baris asli"), default=dict)
     content_hash = models.CharField(max_length=64)
-    respondent_key = models.CharField(_("kunci responden (hash)"), max_length=64, blank=True,
-                                      db_index=True)
+    respondent_key = models.CharField(
+        _("kunci responden (hash)"), max_length=64, blank=True, db_index=True
+    )
     submitted_at = models.DateTimeField(_("waktu kirim"), null=True, blank=True)
     received_at = models.DateTimeField(_("waktu diterima"), auto_now_add=True)
     source = models.CharField(_("sumber"), max_length=10, choices=Source.choices)
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="submissions")
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
     row = models.PositiveIntegerField(_("baris"), null=True, blank=True)
-    link = models.ForeignKey("RespondentLink", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="submissions")
+    link = models.ForeignKey(
+        "RespondentLink",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submissions",
+    )
 
     class Meta:
         verbose_name = _("kiriman")
         verbose_name_plural = _("kiriman")
         ordering = ["instrument", "submitted_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["instrument", "instance_id"],
-                                               name="submission_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "instance_id"], name="submission_once")
+        ]
 
     def __str__(self) -> str:
         return self.instance_id
@@ -163,7 +184,7 @@ class Observation(Submission):
 
 
 class QuarantinedRow(models.Model):
-    """A row that could not be stored as it was, with its reasons; it can be fixed and re-checked."""
+    """A row that could not be stored as it was, with its reasons; fixable and re-checkable."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Perlu diperbaiki")
@@ -171,24 +192,31 @@ class QuarantinedRow(models.Model):
         DISCARDED = "discarded", _("Dibuang oleh evaluator")
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="quarantine")
-    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="quarantined_rows")
+    batch = models.ForeignKey(
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quarantined_rows",
+    )
     file_name = models.CharField(_("berkas"), max_length=255, blank=True)
     row = models.PositiveIntegerField(_("baris"), null=True, blank=True)
     instance_id = models.CharField(_("ID kiriman"), max_length=120, blank=True)
     raw = models.JSONField(_("baris asli"))
     raw_hash = models.CharField(max_length=64)
     problems = models.JSONField(_("masalah"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("baris karantina")
         verbose_name_plural = _("baris karantina")
         ordering = ["instrument", "file_name", "row"]
-        constraints = [models.UniqueConstraint(fields=["instrument", "raw_hash"],
-                                               name="quarantine_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "raw_hash"], name="quarantine_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.file_name}:{self.row}"
@@ -208,8 +236,9 @@ class Interview(models.Model):
         verbose_name = _("wawancara")
         verbose_name_plural = _("wawancara")
         ordering = ["evaluation", "date", "file_name"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "file_name"],
-                                               name="interview_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "file_name"], name="interview_once")
+        ]
 
     def __str__(self) -> str:
         return self.file_name
@@ -236,8 +265,9 @@ class RespondentLink(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     public_token = models.CharField(max_length=64, blank=True)
     label = models.CharField(_("keterangan"), max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     expires_at = models.DateTimeField(_("berlaku sampai"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
@@ -256,8 +286,11 @@ class RespondentLink(models.Model):
         """A new link and its token (the only time a one-time token is known in clear)."""
         token = secrets.token_urlsafe(32)
         link = cls.objects.create(
-            instrument=instrument, kind=kind, token_hash=hash_token(token),
-            public_token=token if kind == cls.Kind.OPEN else "", **fields,
+            instrument=instrument,
+            kind=kind,
+            token_hash=hash_token(token),
+            public_token=token if kind == cls.Kind.OPEN else "",
+            **fields,
         )
         return link, token
 
@@ -265,8 +298,11 @@ class RespondentLink(models.Model):
     def by_token(cls, token: str) -> RespondentLink | None:
         if not token or len(token) > 100:
             return None
-        return (cls.objects.select_related("instrument__evaluation", "instrument__current")
-                .filter(token_hash=hash_token(token)).first())
+        return (
+            cls.objects.select_related("instrument__evaluation", "instrument__current")
+            .filter(token_hash=hash_token(token))
+            .first()
+        )
 
     @property
     def expired(self) -> bool:
@@ -280,8 +316,9 @@ class RespondentLink(models.Model):
 class PrivacyNotice(models.Model):
     """What respondents read before the first question (UU 27/2022 on personal data)."""
 
-    evaluation = models.OneToOneField(Evaluation, on_delete=models.CASCADE,
-                                      related_name="privacy_notice")
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, related_name="privacy_notice"
+    )
     collector = models.TextField(_("siapa yang mengumpulkan"))
     purpose = models.TextField(_("untuk apa"))
     retention = models.TextField(_("berapa lama disimpan"))
@@ -301,10 +338,13 @@ class PrivacyNotice(models.Model):
         return cls(
             evaluation=evaluation,
             collector=str(evaluation.organisation),
-            purpose=_("Menilai program pengembangan kompetensi ASN agar dapat diperbaiki. "
-                      "Jawaban dianalisis secara gabungan; nama dan NIP tidak dimuat dalam "
-                      "laporan."),
-            retention=_("Sampai evaluasi selesai dilaporkan, paling lama dua tahun; "
-                        "setelah itu dihapus."),
+            purpose=_(
+                "Menilai program pengembangan kompetensi ASN agar dapat diperbaiki. "
+                "Jawaban dianalisis secara gabungan; nama dan NIP tidak dimuat dalam "
+                "laporan."
+            ),
+            retention=_(
+                "Sampai evaluasi selesai dilaporkan, paling lama dua tahun; setelah itu dihapus."
+            ),
             contact=_("Tim evaluasi {organisation}").format(organisation=evaluation.organisation),
         )

@@ -1,55 +1,505 @@
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
-from django.utils.translation import get_language
+from __future__ import annotations
 
-from tilik.core.ingest import is_personal_field
-from tilik.web.collection.models import Submission
+import io
+import json
+import tempfile
+import uuid
+import zipfile
+from pathlib import Path
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from tilik.core.ingest import decode_text, is_personal_field
+from tilik.core.xlsform import write_xlsform
+from tilik.web.collection import services
+from tilik.web.collection.forms import (
+    DataUploadForm,
+    InterviewForm,
+    LinkForm,
+    NewEvaluationForm,
+    PrivacyNoticeForm,
+    SettingsForm,
+    XLSFormUploadForm,
+)
+from tilik.web.collection.models import (
+    ImportBatch,
+    Interview,
+    PrivacyNotice,
+    QuarantinedRow,
+    RespondentLink,
+    Submission,
+)
 from tilik.web.evaluations.access import evaluation_for
+from tilik.web.evaluations.models import Evaluation, Member, Program
+
+
+def _lang() -> str:
+    return (get_language() or "id")[:2]
+
+
+def _instrument(evaluation: Evaluation, form_id: str):
+    return get_object_or_404(evaluation.instruments.select_related("current"), form_id=form_id)
+
+
+def _problem_lines(problems, lang: str) -> list[str]:
+    return [p.render(lang) for p in problems]
+
+
+# Evaluations and instruments ------------------------------------------------------------
+
+
+@login_required
+def new_evaluation(request):
+    form = NewEvaluationForm(request.POST or None, user=request.user)
+    if not form.fields["organisation"].queryset.exists():
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            evaluation, created = Evaluation.objects.get_or_create(
+                organisation=data["organisation"],
+                title=data["title"].strip(),
+                period=data["period"].strip(),
+            )
+            if not created:
+                form.add_error("title", _("Evaluasi dengan judul dan periode ini sudah ada."))
+                transaction.set_rollback(True)
+                return render(request, "collection/new_evaluation.html", {"form": form})
+            Member.objects.create(
+                evaluation=evaluation, user=request.user, role=Member.Role.EVALUATOR
+            )
+            for name in form.program_names():
+                Program.objects.get_or_create(evaluation=evaluation, name=name)
+            services.add_standard_instruments(evaluation, data["instruments"])
+        messages.success(request, _("Evaluasi dibuat."))
+        return redirect("evaluations:detail", evaluation.pk)
+    return render(request, "collection/new_evaluation.html", {"form": form})
 
 
 @login_required
 def instrument_detail(request, pk: int, form_id: str):
     evaluation = evaluation_for(request, pk)
-    instrument = get_object_or_404(evaluation.instruments, form_id=form_id)
+    instrument = _instrument(evaluation, form_id)
     form = instrument.form() if instrument.current else None
-    lang = (get_language() or "id")[:2]
+    lang = _lang()
     questions = []
     if form is not None:
         for q in form.questions:
             questions.append({"q": q, "label": q.labels.get(lang) or q.label})
     quarantine = instrument.quarantine.filter(status="open").order_by("file_name", "row")
-    for row in quarantine:
+    shown = list(quarantine[:200])
+    for row in shown:
         row.messages = [p.get(lang) or p.get("id") for p in row.problems]
     context = {
         "evaluation": evaluation,
         "instrument": instrument,
+        "can_edit": evaluation.can_edit(request.user),
         "questions": questions,
         "n_submissions": instrument.submissions.count(),
-        "quarantine": quarantine[:200],
+        "n_quarantine": quarantine.count(),
+        "quarantine": shown,
         "imports": instrument.imports.all()[:20],
+        "versions": instrument.versions.all()[:10],
+        "upload_form": XLSFormUploadForm(),
+        "settings_form": SettingsForm(initial={"anonymous": instrument.anonymous}),
     }
     return render(request, "collection/instrument.html", context)
+
+
+@login_required
+def instrument_add(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    form = XLSFormUploadForm(request.POST or None, request.FILES or None)
+    problems: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        instrument, found = services.add_instrument(
+            evaluation,
+            upload.read(),
+            Path(upload.name).name,
+            form.cleaned_data["kind"] or "lainnya",
+        )
+        problems = _problem_lines(found, _lang())
+        if instrument is not None:
+            for line in problems:
+                messages.warning(request, line)
+            messages.success(request, _("Instrumen ditambahkan."))
+            return redirect("collection:instrument", evaluation.pk, instrument.form_id)
+    return render(
+        request,
+        "collection/instrument_add.html",
+        {"evaluation": evaluation, "form": form, "problems": problems},
+    )
+
+
+@login_required
+def xlsform_download(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk)
+    instrument = _instrument(evaluation, form_id)
+    if instrument.current is None:
+        raise Http404
+    data = bytes(instrument.current.xlsform) or write_xlsform(instrument.form())
+    return _attachment(
+        data,
+        f"{instrument.form_id}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@login_required
+@require_POST
+def xlsform_upload(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk, edit=True)
+    instrument = _instrument(evaluation, form_id)
+    form = XLSFormUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for error in form.errors.get("file", []):
+            messages.error(request, error)
+        return redirect("collection:instrument", pk, form_id)
+    upload = form.cleaned_data["file"]
+    version, problems = services.add_form_version(instrument, upload.read(), Path(upload.name).name)
+    for line in _problem_lines(problems, _lang()):
+        (messages.warning if version else messages.error)(request, line)
+    if version is not None:
+        messages.success(request, _("Versi formulir baru disimpan."))
+    else:
+        messages.error(request, _("Formulir ditolak; versi sebelumnya tetap dipakai."))
+    return redirect("collection:instrument", pk, form_id)
+
+
+@login_required
+@require_POST
+def instrument_settings(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk, edit=True)
+    instrument = _instrument(evaluation, form_id)
+    form = SettingsForm(request.POST)
+    if form.is_valid():
+        instrument.anonymous = form.cleaned_data["anonymous"]
+        instrument.save(update_fields=["anonymous"])
+        messages.success(request, _("Pengaturan disimpan."))
+    return redirect("collection:instrument", pk, form_id)
+
+
+# Imports and quarantine -----------------------------------------------------------------
+
+
+@login_required
+def import_upload(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk, edit=True)
+    instrument = _instrument(evaluation, form_id)
+    if instrument.current is None:
+        raise Http404
+    form = DataUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = services.start_import(
+            instrument, upload.read(), Path(upload.name).name, request.user
+        )
+        return redirect("collection:batch", pk, batch.pk)
+    return render(
+        request,
+        "collection/import.html",
+        {"evaluation": evaluation, "instrument": instrument, "form": form},
+    )
+
+
+@login_required
+def batch_detail(request, pk: int, batch_id: int):
+    evaluation = evaluation_for(request, pk)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("instrument"),
+        pk=batch_id,
+        instrument__evaluation=evaluation,
+    )
+    lang = _lang()
+    rows = list(batch.quarantined_rows.filter(status="open").order_by("row")[:500])
+    for row in rows:
+        row.messages = [p.get(lang) or p.get("id") for p in row.problems]
+    return render(
+        request,
+        "collection/batch.html",
+        {
+            "evaluation": evaluation,
+            "batch": batch,
+            "rows": rows,
+            "file_problems": [p.get(lang) or p.get("id") for p in batch.problems],
+            "running": batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING),
+        },
+    )
+
+
+@login_required
+@never_cache
+def batch_progress(request, pk: int, batch_id: int):
+    evaluation = evaluation_for(request, pk)
+    batch = get_object_or_404(ImportBatch, pk=batch_id, instrument__evaluation=evaluation)
+    return JsonResponse(
+        {
+            "status": batch.status,
+            "progress": batch.progress,
+            "total": batch.total,
+            "stored": batch.stored,
+            "already_stored": batch.already_stored,
+            "quarantined": batch.quarantined,
+        }
+    )
+
+
+@login_required
+def quarantine_edit(request, pk: int, row_id: int):
+    evaluation = evaluation_for(request, pk, edit=request.method == "POST")
+    row = get_object_or_404(
+        QuarantinedRow.objects.select_related("instrument"),
+        pk=row_id,
+        instrument__evaluation=evaluation,
+    )
+    lang = _lang()
+    if request.method == "POST":
+        if "discard" in request.POST:
+            row.status = QuarantinedRow.Status.DISCARDED
+            row.save(update_fields=["status"])
+            messages.info(request, _("Baris dibuang."))
+            return redirect("collection:instrument", pk, row.instrument.form_id)
+        raw = {
+            column: request.POST.get(f"v:{column}", value)[:10000]
+            for column, value in row.raw.items()
+        }
+        stored, _problems = services.recheck(row, raw)
+        if stored:
+            messages.success(request, _("Baris sudah benar dan kini tersimpan."))
+            return redirect("collection:instrument", pk, row.instrument.form_id)
+        messages.error(request, _("Baris masih bermasalah."))
+    bad_columns = {p.get("column") for p in row.problems}
+    cells = [
+        {"column": c, "value": v, "bad": c in bad_columns, "index": i}
+        for i, (c, v) in enumerate(row.raw.items())
+    ]
+    return render(
+        request,
+        "collection/quarantine_edit.html",
+        {
+            "evaluation": evaluation,
+            "row": row,
+            "cells": cells,
+            "messages_list": [p.get(lang) or p.get("id") for p in row.problems],
+            "can_edit": evaluation.can_edit(request.user),
+        },
+    )
+
+
+# Links ----------------------------------------------------------------------------------
+
+
+@login_required
+def links(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk, edit=request.method == "POST")
+    instrument = _instrument(evaluation, form_id)
+    form = LinkForm(request.POST or None)
+    created: list[dict] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        count = data["count"] if data["kind"] == RespondentLink.Kind.SINGLE else 1
+        for _i in range(count):
+            link, token = RespondentLink.make(
+                instrument,
+                data["kind"],
+                label=data["label"],
+                expires_at=data["expires_at"],
+                created_by=request.user,
+            )
+            created.append(
+                {
+                    "link": link,
+                    "url": request.build_absolute_uri(reverse("respond:form", args=[token])),
+                    "token": token,
+                }
+            )
+        form = LinkForm()
+    all_links = instrument.links.all()
+    for link in all_links:
+        if link.public_token:
+            link.url = request.build_absolute_uri(reverse("respond:form", args=[link.public_token]))
+    return render(
+        request,
+        "collection/links.html",
+        {
+            "evaluation": evaluation,
+            "instrument": instrument,
+            "form": form,
+            "created": created,
+            "links": all_links,
+            "can_edit": evaluation.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def link_revoke(request, pk: int, link_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    link = get_object_or_404(
+        RespondentLink.objects.select_related("instrument"),
+        pk=link_id,
+        instrument__evaluation=evaluation,
+    )
+    link.revoked_at = link.revoked_at or timezone.now()
+    link.save(update_fields=["revoked_at"])
+    messages.success(request, _("Tautan dicabut."))
+    return redirect("collection:links", pk, link.instrument.form_id)
+
+
+@login_required
+def privacy_edit(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=request.method == "POST")
+    notice = PrivacyNotice.objects.filter(
+        evaluation=evaluation
+    ).first() or PrivacyNotice.default_for(evaluation)
+    form = PrivacyNoticeForm(request.POST or None, instance=notice)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Pemberitahuan privasi disimpan."))
+        return redirect("evaluations:detail", pk)
+    return render(request, "collection/privacy.html", {"evaluation": evaluation, "form": form})
+
+
+# Exports --------------------------------------------------------------------------------
+
+
+def _attachment(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def export_responses(request, pk: int, form_id: str, fmt: str):
+    evaluation = evaluation_for(request, pk)
+    instrument = _instrument(evaluation, form_id)
+    if instrument.current is None or fmt not in ("csv", "xlsx"):
+        raise Http404
+    personal = evaluation.can_edit(request.user)
+    data = services.export_bytes(instrument, fmt, personal=personal)
+    suffix = "" if personal else "-pseudonim"
+    types = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    return _attachment(data, f"{instrument.form_id}{suffix}.{fmt}", types[fmt])
+
+
+@login_required
+def export_bundle_zip(request, pk: int):
+    # The bundle holds the participant roster (names and NIPs): evaluators only.
+    evaluation = evaluation_for(request, pk, edit=True)
+    from tilik.web.evaluations.bundles import export_bundle
+
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as folder:
+        root = export_bundle(evaluation, Path(folder) / "bundle")
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(root.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(root).as_posix())
+    name = slugify(f"{evaluation.title}-{evaluation.period}") or f"evaluasi-{evaluation.pk}"
+    return _attachment(buffer.getvalue(), f"{name}.zip", "application/zip")
+
+
+# Interviews and observations ------------------------------------------------------------
+
+
+def _transcript_text(data: bytes, name: str) -> str:
+    if name.lower().endswith(".docx"):
+        import docx
+
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(i.file_size for i in archive.infolist()) > 100 * 1024 * 1024:
+                raise ValueError("docx too large")
+        document = docx.Document(io.BytesIO(data))
+        return "\n".join(p.text for p in document.paragraphs)
+    return decode_text(data)[0].replace("\r\n", "\n")
+
+
+@login_required
+def interview_list(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=request.method == "POST")
+    form = InterviewForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = Path(upload.name).name
+        try:
+            text = _transcript_text(upload.read(), name)
+        except Exception:  # a broken DOCX: tell the user, not the log
+            form.add_error("file", _("Berkas tidak dapat dibaca sebagai transkrip."))
+        else:
+            if not text.strip():
+                form.add_error("file", _("Transkrip kosong."))
+            else:
+                data = form.cleaned_data
+                Interview.objects.update_or_create(
+                    evaluation=evaluation,
+                    file_name=name,
+                    defaults={
+                        "role": data["role"],
+                        "instansi": data["instansi"],
+                        "sector": data["sector"],
+                        "date": data["date"],
+                        "transcript": text,
+                    },
+                )
+                messages.success(request, _("Transkrip disimpan."))
+                return redirect("collection:interviews", pk)
+    interviews = evaluation.interviews.all()
+    return render(
+        request,
+        "collection/interviews.html",
+        {
+            "evaluation": evaluation,
+            "form": form,
+            "interviews": interviews,
+            "can_edit": evaluation.can_edit(request.user),
+        },
+    )
 
 
 @login_required
 def interview_detail(request, pk: int, interview_id: int):
     evaluation = evaluation_for(request, pk)
     interview = get_object_or_404(evaluation.interviews, pk=interview_id)
-    return render(request, "collection/interview.html",
-                  {"evaluation": evaluation, "interview": interview})
+    return render(
+        request, "collection/interview.html", {"evaluation": evaluation, "interview": interview}
+    )
 
 
 @login_required
 def observation_list(request, pk: int):
     evaluation = evaluation_for(request, pk)
-    observations = Submission.objects.filter(
-        instrument__evaluation=evaluation, instrument__kind="observasi"
-    ).select_related("instrument").order_by("submitted_at", "id")
+    observations = (
+        Submission.objects.filter(instrument__evaluation=evaluation, instrument__kind="observasi")
+        .select_related("instrument")
+        .order_by("submitted_at", "id")
+    )
     page = Paginator(observations, 25).get_page(request.GET.get("halaman"))
     rows, forms = [], {}
     for obs in page:
-        form = forms.get(obs.instrument_id) or forms.setdefault(obs.instrument_id, obs.instrument.form())
+        form = forms.get(obs.instrument_id) or forms.setdefault(
+            obs.instrument_id, obs.instrument.form()
+        )
         shown = []
         for q in form.data_questions():
             if is_personal_field(q.name) or q.name not in obs.answers:
@@ -59,5 +509,203 @@ def observation_list(request, pk: int):
                 value = ", ".join(value)
             shown.append((q.label, value))
         rows.append({"obs": obs, "answers": shown})
-    return render(request, "collection/observations.html",
-                  {"evaluation": evaluation, "page": page, "rows": rows})
+    instruments = evaluation.instruments.filter(kind="observasi", current__isnull=False)
+    return render(
+        request,
+        "collection/observations.html",
+        {
+            "evaluation": evaluation,
+            "page": page,
+            "rows": rows,
+            "instruments": instruments,
+            "can_edit": evaluation.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+def observation_new(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk, edit=True)
+    instrument = _instrument(evaluation, form_id)
+    if instrument.current is None:
+        raise Http404
+    return _respond(request, instrument, None, evaluator=True)
+
+
+# Respondents (no account; the token is the only key) ------------------------------------
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _respond_lang(request, languages: list[str]) -> str:
+    wanted = (request.GET.get("lang") or request.POST.get("_lang") or "")[:5]
+    if wanted in ("id", "en"):
+        return wanted
+    return _lang() if _lang() in ("id", "en") else "id"
+
+
+def _link_or_404(token: str) -> RespondentLink:
+    link = RespondentLink.by_token(token)
+    if link is None or link.instrument.current is None:
+        raise Http404
+    return link
+
+
+def _closed(request, link: RespondentLink, status: int = 410):
+    return render(request, "respond/closed.html", {"link": link}, status=status)
+
+
+@never_cache
+def respond_form(request, token: str):
+    link = _link_or_404(token)
+    return _respond(request, link.instrument, link, token=token)
+
+
+def _respond(request, instrument, link, *, token: str = "", evaluator: bool = False):
+    form = instrument.form()
+    lang = _respond_lang(request, form.languages)
+    with translation.override(lang):
+        if link is not None and not link.active:
+            return _closed(request, link)
+        errors: dict[str, str] = {}
+        values: dict = {}
+        instance_id = services.clean_instance_id(request.POST.get("_instance_id"))
+        if request.method == "POST":
+            data = {k: request.POST.getlist(k) for k in request.POST if not k.startswith("_")}
+            values = data
+            answers, errors = services.validate_answers(form, data, lang)
+            if not errors and instance_id:
+                result = _store(request, instrument, link, instance_id, answers, evaluator)
+                if result is not None:
+                    return result
+        notice = PrivacyNotice.objects.filter(
+            evaluation=instrument.evaluation
+        ).first() or PrivacyNotice.default_for(instrument.evaluation)
+        items = services.form_items(form, lang)
+        for item in items:
+            if item.kind == "question":
+                item.error = errors.get(item.name, "")
+                item.values = values.get(item.name, [])
+                item.other_value = (values.get(f"{item.name}_other") or [""])[0]
+        submit_url = (
+            reverse("respond:submit", args=[token])
+            if link is not None
+            else reverse(
+                "collection:observation_submit", args=[instrument.evaluation_id, instrument.form_id]
+            )
+        )
+        context = {
+            "instrument": instrument,
+            "form": form,
+            "items": items,
+            "errors": errors,
+            "lang": lang,
+            "languages": [code for code in ("id", "en") if code in form.languages],
+            "notice": notice,
+            "instance_id": instance_id or str(uuid.uuid4()),
+            "submit_url": submit_url,
+            "evaluator": evaluator,
+            "storage_key": f"tilik:{token[:12] if token else 'obs-' + instrument.form_id}",
+            "title": form.title or instrument.title,
+        }
+        return render(request, "respond/form.html", context, status=400 if errors else 200)
+
+
+def _store(request, instrument, link, instance_id, answers, evaluator):
+    outcome = services.submit(instrument, instance_id, answers, link=link)
+    if outcome.status in ("stored", "already"):
+        return render(
+            request,
+            "respond/done.html",
+            {
+                "instrument": instrument,
+                "already": outcome.status == "already",
+                "evaluator": evaluator,
+            },
+        )
+    if outcome.status == "used":
+        return _closed(request, link)
+    return render(request, "respond/conflict.html", {"instrument": instrument}, status=409)
+
+
+def _json(status: str, message: str, code: int, **extra) -> JsonResponse:
+    return JsonResponse({"status": status, "message": message, **extra}, status=code)
+
+
+def _submit_json(request, instrument, link):
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+        answers_in = payload["answers"]
+        if not isinstance(answers_in, dict):
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        return _json("invalid", _("Kiriman tidak dapat dibaca."), 400)
+    form = instrument.form()
+    lang = payload.get("lang") if payload.get("lang") in ("id", "en") else "id"
+    with translation.override(lang):
+        instance_id = services.clean_instance_id(payload.get("instance_id"))
+        if not instance_id:
+            return _json("invalid", _("ID kiriman tidak sah."), 400)
+        if link is not None and not link.active:
+            return _json("closed", _("Tautan ini sudah tidak berlaku."), 410)
+        if (
+            link is not None
+            and link.kind == RespondentLink.Kind.OPEN
+            and services.rate_limited(link, _client_ip(request))
+        ):
+            return _json(
+                "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
+            )
+        answers, errors = services.validate_answers(form, answers_in, lang)
+        if errors:
+            return _json("invalid", _("Periksa kembali jawaban yang ditandai."), 400, errors=errors)
+        outcome = services.submit(instrument, instance_id, answers, link=link)
+        if outcome.status == "stored":
+            return _json("stored", _("Terima kasih, jawaban Anda sudah kami terima."), 201)
+        if outcome.status == "already":
+            return _json(
+                "already", _("Jawaban ini sudah kami terima sebelumnya. Terima kasih."), 200
+            )
+        if outcome.status == "used":
+            return _json("used", _("Tautan sekali pakai ini sudah digunakan."), 410)
+        return _json(
+            "conflict",
+            _(
+                "Jawaban dengan ID ini sudah diterima dengan isi yang "
+                "berbeda. Muat ulang halaman untuk mengisi lagi."
+            ),
+            409,
+        )
+
+
+@csrf_exempt  # the token in the URL is the credential; no cookie is involved
+@require_POST
+def respond_submit(request, token: str):
+    link = RespondentLink.by_token(token)
+    if link is None or link.instrument.current is None:
+        return _json("not_found", _("Tautan tidak ditemukan."), 404)
+    return _submit_json(request, link.instrument, link)
+
+
+@login_required
+@require_POST
+def observation_submit(request, pk: int, form_id: str):
+    evaluation = evaluation_for(request, pk, edit=True)
+    instrument = _instrument(evaluation, form_id)
+    if instrument.current is None:
+        raise Http404
+    return _submit_json(request, instrument, None)
+
+
+def respond_qr(request, token: str):
+    link = _link_or_404(token)
+    url = request.build_absolute_uri(reverse("respond:form", args=[token]))
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=6, border=2, title=str(link.instrument)
+    )
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

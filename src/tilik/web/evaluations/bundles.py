@@ -74,8 +74,9 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment
 
 
-def _organisation(name: str, parent: Organisation | None = None,
-                  kind: str = Organisation.Kind.INSTANSI) -> Organisation:
+def _organisation(
+    name: str, parent: Organisation | None = None, kind: str = Organisation.Kind.INSTANSI
+) -> Organisation:
     organisation, _ = Organisation.objects.get_or_create(
         parent=parent, name=name.strip(), defaults={"kind": kind}
     )
@@ -83,30 +84,43 @@ def _organisation(name: str, parent: Organisation | None = None,
 
 
 @transaction.atomic
-def import_bundle(bundle: Bundle, *, user=None, organisation: Organisation | None = None,
-                  source: str = Submission.Source.BUNDLE) -> ImportSummary:
+def import_bundle(
+    bundle: Bundle,
+    *,
+    user=None,
+    organisation: Organisation | None = None,
+    source: str = Submission.Source.BUNDLE,
+) -> ImportSummary:
     """Store everything a bundle holds; rows with problems go to quarantine."""
     meta = bundle.meta
     organisation = organisation or _organisation(meta.organisation or "Instansi")
     evaluation, created = Evaluation.objects.get_or_create(
-        organisation=organisation, title=meta.title, period=str(meta.period or ""),
+        organisation=organisation,
+        title=meta.title,
+        period=str(meta.period or ""),
         defaults={"objectives": meta.objectives, "status": Evaluation.Status.ANALYSING},
     )
     evaluation.objectives = meta.objectives
-    evaluation.settings = {k: v for k, v in json_safe(meta.raw).items()
-                           if k not in ("title", "organisation", "period", "objectives", "programs")}
+    evaluation.settings = {
+        k: v
+        for k, v in json_safe(meta.raw).items()
+        if k not in ("title", "organisation", "period", "objectives", "programs")
+    }
     evaluation.save()
     if user is not None:
-        Member.objects.get_or_create(evaluation=evaluation, user=user,
-                                     defaults={"role": Member.Role.EVALUATOR})
+        Member.objects.get_or_create(
+            evaluation=evaluation, user=user, defaults={"role": Member.Role.EVALUATOR}
+        )
     summary = ImportSummary(evaluation=evaluation, created=created)
     for program in meta.programs:
         Program.objects.update_or_create(
-            evaluation=evaluation, name=program.name,
+            evaluation=evaluation,
+            name=program.name,
             defaults={
                 "kind": program.kind,
                 "jp": Decimal(str(program.jp)) if program.jp is not None else None,
-                "start": program.start, "end": program.end,
+                "start": program.start,
+                "end": program.end,
                 "budget": Decimal(str(program.budget)) if program.budget is not None else None,
                 "participants_planned": program.participants,
             },
@@ -114,15 +128,24 @@ def import_bundle(bundle: Bundle, *, user=None, organisation: Organisation | Non
     for form_id, form in bundle.forms.items():
         spec = bundle.spec(form_id)
         instrument, _ = Instrument.objects.update_or_create(
-            evaluation=evaluation, form_id=form_id,
-            defaults={"kind": spec.kind, "title": form.title,
-                      "options": {"test": spec.test, "compare_by": spec.compare_by,
-                                  "unit": spec.unit, "inferred": spec.inferred}},
+            evaluation=evaluation,
+            form_id=form_id,
+            defaults={
+                "kind": spec.kind,
+                "title": form.title,
+                "options": {
+                    "test": spec.test,
+                    "compare_by": spec.compare_by,
+                    "unit": spec.unit,
+                    "inferred": spec.inferred,
+                },
+            },
         )
         path = bundle.path / "instrumen" / f"{form_id}.xlsx"
         data = path.read_bytes() if path.exists() else write_xlsform(form)
         version, _ = FormVersion.objects.get_or_create(
-            instrument=instrument, sha256=FormVersion.digest(data),
+            instrument=instrument,
+            sha256=FormVersion.digest(data),
             defaults={"version": form.version, "xlsform": data, "definition": form.to_dict()},
         )
         if instrument.current_id != version.id:
@@ -133,7 +156,8 @@ def import_bundle(bundle: Bundle, *, user=None, organisation: Organisation | Non
             continue
         file_path = bundle.path / dataset.file
         batch = ImportBatch.objects.create(
-            instrument=instrument, file_name=dataset.file,
+            instrument=instrument,
+            file_name=dataset.file,
             sha256=hashlib.sha256(file_path.read_bytes()).hexdigest() if file_path.exists() else "",
             created_by=user,
         )
@@ -147,23 +171,29 @@ def import_bundle(bundle: Bundle, *, user=None, organisation: Organisation | Non
         summary.quarantined[form_id] = held
     for interview in bundle.interviews:
         _, added = Interview.objects.update_or_create(
-            evaluation=evaluation, file_name=interview.file,
-            defaults={"role": interview.role, "instansi": interview.instansi,
-                      "sector": interview.sector, "date": interview.date,
-                      "transcript": interview.text},
+            evaluation=evaluation,
+            file_name=interview.file,
+            defaults={
+                "role": interview.role,
+                "instansi": interview.instansi,
+                "sector": interview.sector,
+                "date": interview.date,
+                "transcript": interview.text,
+            },
         )
         summary.interviews_added += int(added)
     summary.participants_added = _import_roster(bundle, evaluation, organisation)
     return summary
 
 
-def store_responses(instrument: Instrument, responses: list[Response], source: str,
-                    batch: ImportBatch | None = None) -> tuple[int, int, list[Quarantined]]:
+def store_responses(
+    instrument: Instrument, responses: list[Response], source: str, batch: ImportBatch | None = None
+) -> tuple[int, int, list[Quarantined]]:
     """Store new responses once; return (stored, already stored, conflicts to quarantine)."""
     existing = dict(
-        Submission.objects.filter(instrument=instrument,
-                                  instance_id__in=[r.instance_id for r in responses])
-        .values_list("instance_id", "content_hash")
+        Submission.objects.filter(
+            instrument=instrument, instance_id__in=[r.instance_id for r in responses]
+        ).values_list("instance_id", "content_hash")
     )
     new, already, conflicts = [], 0, []
     for response in responses:
@@ -172,17 +202,25 @@ def store_responses(instrument: Instrument, responses: list[Response], source: s
             already += 1
             continue
         if known is not None:
-            conflicts.append(Quarantined(response.row, response.raw, [_conflict(response)],
-                                         response.instance_id))
+            conflicts.append(
+                Quarantined(response.row, response.raw, [_conflict(response)], response.instance_id)
+            )
             continue
         existing[response.instance_id] = response.content_hash
-        new.append(Submission(
-            instrument=instrument, instance_id=response.instance_id,
-            answers=json_safe(response.answers), raw=response.raw,
-            content_hash=response.content_hash, respondent_key=response.key or "",
-            submitted_at=_aware(response.submitted_at), source=source, batch=batch,
-            row=response.row or None,
-        ))
+        new.append(
+            Submission(
+                instrument=instrument,
+                instance_id=response.instance_id,
+                answers=json_safe(response.answers),
+                raw=response.raw,
+                content_hash=response.content_hash,
+                respondent_key=response.key or "",
+                submitted_at=_aware(response.submitted_at),
+                source=source,
+                batch=batch,
+                row=response.row or None,
+            )
+        )
     Submission.objects.bulk_create(new, batch_size=1000)
     return len(new), already, conflicts
 
@@ -193,24 +231,36 @@ def _conflict(response: Response):
 
     return Problem(
         gettext_noop("ID kiriman ini sudah tersimpan dengan isi berbeda"),
-        row=response.row, column="_uuid", value=response.instance_id,
+        row=response.row,
+        column="_uuid",
+        value=response.instance_id,
         expected=gettext_noop("ID unik per kiriman"),
     )
 
 
-def store_quarantine(instrument: Instrument, rows: list[Quarantined], file_name: str,
-                     batch: ImportBatch | None = None) -> int:
+def store_quarantine(
+    instrument: Instrument,
+    rows: list[Quarantined],
+    file_name: str,
+    batch: ImportBatch | None = None,
+) -> int:
     """Keep each problem row once (by its content), with its reasons in both languages."""
     held = 0
     for row in rows:
         raw_hash = hashlib.sha256(json.dumps(row.raw, sort_keys=True).encode()).hexdigest()
         _, created = QuarantinedRow.objects.get_or_create(
-            instrument=instrument, raw_hash=raw_hash,
+            instrument=instrument,
+            raw_hash=raw_hash,
             defaults={
-                "batch": batch, "file_name": file_name, "row": row.row,
-                "instance_id": row.instance_id, "raw": row.raw,
-                "problems": [{"id": p.render("id"), "en": p.render("en"), "column": p.column}
-                             for p in row.problems],
+                "batch": batch,
+                "file_name": file_name,
+                "row": row.row,
+                "instance_id": row.instance_id,
+                "raw": row.raw,
+                "problems": [
+                    {"id": p.render("id"), "en": p.render("en"), "column": p.column}
+                    for p in row.problems
+                ],
             },
         )
         held += int(created)
@@ -221,31 +271,43 @@ def _import_roster(bundle: Bundle, evaluation: Evaluation, organisation: Organis
     added = 0
     programs = {p.name: p for p in evaluation.programs.all()}
     for participant in bundle.roster:
-        unit = _organisation(participant.instansi, organisation, Organisation.Kind.OPD) \
-            if participant.instansi else organisation
+        unit = (
+            _organisation(participant.instansi, organisation, Organisation.Kind.OPD)
+            if participant.instansi
+            else organisation
+        )
         if participant.sektor and unit.sector != participant.sektor and unit != organisation:
             unit.sector = participant.sektor
             unit.save(update_fields=["sector"])
         employee, _ = Employee.objects.update_or_create(
             nip=participant.nip,
-            defaults={"organisation": unit, "name": participant.nama,
-                      "position": participant.jabatan, "sector": participant.sektor,
-                      "gender": participant.jenis_kelamin[:1].upper()
-                      if participant.jenis_kelamin else ""},
+            defaults={
+                "organisation": unit,
+                "name": participant.nama,
+                "position": participant.jabatan,
+                "sector": participant.sektor,
+                "gender": participant.jenis_kelamin[:1].upper()
+                if participant.jenis_kelamin
+                else "",
+            },
         )
         program = programs.get(participant.program)
         if program is None:
-            program, _ = Program.objects.get_or_create(evaluation=evaluation,
-                                                       name=participant.program or "—")
+            program, _ = Program.objects.get_or_create(
+                evaluation=evaluation, name=participant.program or "—"
+            )
             programs[program.name] = program
-        cohort, _ = Cohort.objects.get_or_create(program=program,
-                                                 name=participant.angkatan or "1")
+        cohort, _ = Cohort.objects.get_or_create(program=program, name=participant.angkatan or "1")
         _, created = Enrolment.objects.update_or_create(
-            cohort=cohort, employee=employee,
+            cohort=cohort,
+            employee=employee,
             defaults={
                 "attendance": Decimal(str(participant.kehadiran))
-                if participant.kehadiran is not None else None,
-                "jp_completed": Decimal(str(participant.jp)) if participant.jp is not None else None,
+                if participant.kehadiran is not None
+                else None,
+                "jp_completed": Decimal(str(participant.jp))
+                if participant.jp is not None
+                else None,
                 "year": participant.year,
             },
         )
@@ -257,9 +319,15 @@ def _response_from(submission: Submission) -> Response:
     submitted = submission.submitted_at
     if submitted is not None:
         submitted = timezone.localtime(submitted).replace(tzinfo=None)
-    return Response(instance_id=submission.instance_id, answers=submission.answers,
-                    raw=submission.raw, row=submission.row or 0, submitted_at=submitted,
-                    key=submission.respondent_key or None, content_hash=submission.content_hash)
+    return Response(
+        instance_id=submission.instance_id,
+        answers=submission.answers,
+        raw=submission.raw,
+        row=submission.row or 0,
+        submitted_at=submitted,
+        key=submission.respondent_key or None,
+        content_hash=submission.content_hash,
+    )
 
 
 def export_bundle(evaluation: Evaluation, target: str | Path) -> Path:
@@ -269,13 +337,18 @@ def export_bundle(evaluation: Evaluation, target: str | Path) -> Path:
         "organisation": evaluation.organisation.name,
         "period": int(evaluation.period) if evaluation.period.isdigit() else evaluation.period,
         "programs": [
-            {k: v for k, v in {
-                "name": p.name, "kind": p.kind or None,
-                "jp": float(p.jp) if p.jp is not None else None,
-                "dates": {"start": p.start, "end": p.end} if p.start or p.end else None,
-                "budget": int(p.budget) if p.budget is not None else None,
-                "participants": p.participants_planned,
-            }.items() if v is not None}
+            {
+                k: v
+                for k, v in {
+                    "name": p.name,
+                    "kind": p.kind or None,
+                    "jp": float(p.jp) if p.jp is not None else None,
+                    "dates": {"start": p.start, "end": p.end} if p.start or p.end else None,
+                    "budget": int(p.budget) if p.budget is not None else None,
+                    "participants": p.participants_planned,
+                }.items()
+                if v is not None
+            }
             for p in evaluation.programs.order_by("id")
         ],
         "objectives": list(evaluation.objectives),
@@ -290,21 +363,33 @@ def export_bundle(evaluation: Evaluation, target: str | Path) -> Path:
             _response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")
         ]
     interviews = [
-        CoreInterview(file=i.file_name, role=i.role, instansi=i.instansi, sector=i.sector,
-                      date=i.date, text=i.transcript)
+        CoreInterview(
+            file=i.file_name,
+            role=i.role,
+            instansi=i.instansi,
+            sector=i.sector,
+            date=i.date,
+            text=i.transcript,
+        )
         for i in evaluation.interviews.order_by("file_name")
     ]
     roster = [
         {
-            "nip": e.employee.nip, "nama": e.employee.name,
-            "jenis_kelamin": e.employee.gender, "instansi": e.employee.organisation.name,
-            "sektor": e.employee.sector, "jabatan": e.employee.position,
-            "program": e.cohort.program.name, "angkatan": e.cohort.name,
-            "kehadiran": _plain(e.attendance), "jp": _plain(e.jp_completed),
+            "nip": e.employee.nip,
+            "nama": e.employee.name,
+            "jenis_kelamin": e.employee.gender,
+            "instansi": e.employee.organisation.name,
+            "sektor": e.employee.sector,
+            "jabatan": e.employee.position,
+            "program": e.cohort.program.name,
+            "angkatan": e.cohort.name,
+            "kehadiran": _plain(e.attendance),
+            "jp": _plain(e.jp_completed),
             "tahun": e.year or "",
         }
         for e in Enrolment.objects.filter(cohort__program__evaluation=evaluation)
-        .select_related("employee__organisation", "cohort__program").order_by("id")
+        .select_related("employee__organisation", "cohort__program")
+        .order_by("id")
     ]
     root = write_bundle(target, meta, forms, responses, interviews, roster)
     for form_id, instrument in ((i.form_id, i) for i in evaluation.instruments.all()):

@@ -34,16 +34,23 @@ class Evaluation(models.Model):
         ARCHIVED = "archived", _("Diarsipkan")
 
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("instansi"), on_delete=models.PROTECT,
+        Organisation,
+        verbose_name=_("instansi"),
+        on_delete=models.PROTECT,
         related_name="evaluations",
     )
     title = models.CharField(_("judul"), max_length=250)
     period = models.CharField(_("periode"), max_length=20, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
-                              default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
     objectives = models.JSONField(_("tujuan evaluasi"), default=list, blank=True)
-    settings = models.JSONField(_("pengaturan"), default=dict, blank=True,
-                                help_text=_("isi evaluasi.yaml selain yang punya kolom sendiri"))
+    settings = models.JSONField(
+        _("pengaturan"),
+        default=dict,
+        blank=True,
+        help_text=_("isi evaluasi.yaml selain yang punya kolom sendiri"),
+    )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
@@ -54,8 +61,9 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluasi")
         ordering = ["-period", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "title", "period"],
-                                    name="evaluation_unique_title"),
+            models.UniqueConstraint(
+                fields=["organisation", "title", "period"], name="evaluation_unique_title"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -76,10 +84,13 @@ class Member(models.Model):
         VIEWER = "viewer", _("Pembaca")
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="members")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("pengguna"),
-                             on_delete=models.CASCADE, related_name="evaluation_memberships")
-    role = models.CharField(_("peran"), max_length=20, choices=Role.choices,
-                            default=Role.EVALUATOR)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="evaluation_memberships",
+    )
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.EVALUATOR)
 
     class Meta:
         verbose_name = _("anggota tim evaluasi")
@@ -94,14 +105,22 @@ class Program(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(_("nama program"), max_length=250)
     kind = models.CharField(_("jenis"), max_length=100, blank=True)
-    jp = models.DecimalField(_("JP"), max_digits=6, decimal_places=1, null=True, blank=True,
-                             help_text=_("jam pelajaran; 1 JP = 45 menit"))
+    jp = models.DecimalField(
+        _("JP"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("jam pelajaran; 1 JP = 45 menit"),
+    )
     start = models.DateField(_("mulai"), null=True, blank=True)
     end = models.DateField(_("selesai"), null=True, blank=True)
-    budget = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True,
-                                 blank=True)
-    participants_planned = models.PositiveIntegerField(_("jumlah peserta terdaftar"), null=True,
-                                                       blank=True)
+    budget = models.DecimalField(
+        _("anggaran (Rp)"), max_digits=16, decimal_places=0, null=True, blank=True
+    )
+    participants_planned = models.PositiveIntegerField(
+        _("jumlah peserta terdaftar"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("program")
@@ -134,12 +153,17 @@ class Cohort(models.Model):
 class Employee(models.Model):
     """An ASN. The NIP is personal data: shown masked, never logged, hashed for analysis."""
 
-    organisation = models.ForeignKey(Organisation, verbose_name=_("instansi"),
-                                     on_delete=models.PROTECT, related_name="employees")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("instansi"), on_delete=models.PROTECT, related_name="employees"
+    )
     nip = models.CharField(_("NIP"), max_length=18, unique=True, validators=[validate_nip])
     name = models.CharField(_("nama"), max_length=200, blank=True)
-    gender = models.CharField(_("jenis kelamin"), max_length=1, blank=True,
-                              choices=[("L", _("Laki-laki")), ("P", _("Perempuan"))])
+    gender = models.CharField(
+        _("jenis kelamin"),
+        max_length=1,
+        blank=True,
+        choices=[("L", _("Laki-laki")), ("P", _("Perempuan"))],
+    )
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
     sector = models.CharField(_("sektor"), max_length=60, blank=True)
@@ -169,20 +193,31 @@ class Employee(models.Model):
 
 
 class Enrolment(models.Model):
-    cohort = models.ForeignKey(Cohort, verbose_name=_("angkatan"), on_delete=models.CASCADE,
-                               related_name="enrolments")
-    employee = models.ForeignKey(Employee, verbose_name=_("ASN"), on_delete=models.CASCADE,
-                                 related_name="enrolments")
-    attendance = models.DecimalField(_("kehadiran"), max_digits=4, decimal_places=3, null=True,
-                                     blank=True, help_text=_("proporsi 0–1"))
-    jp_completed = models.DecimalField(_("JP diselesaikan"), max_digits=6, decimal_places=1,
-                                       null=True, blank=True)
+    cohort = models.ForeignKey(
+        Cohort, verbose_name=_("angkatan"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    employee = models.ForeignKey(
+        Employee, verbose_name=_("ASN"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    attendance = models.DecimalField(
+        _("kehadiran"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("proporsi 0–1"),
+    )
+    jp_completed = models.DecimalField(
+        _("JP diselesaikan"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
     year = models.PositiveSmallIntegerField(_("tahun"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("peserta")
         verbose_name_plural = _("peserta")
-        constraints = [models.UniqueConstraint(fields=["cohort", "employee"], name="enrolment_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "employee"], name="enrolment_once")
+        ]
 
     def __str__(self) -> str:
         return f"{self.employee} — {self.cohort}"

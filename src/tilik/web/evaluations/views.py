@@ -30,7 +30,8 @@ def evaluation_detail(request, pk: int):
     ).order_by("form_id")
     open_quarantine = dict(
         evaluation.instruments.filter(quarantine__status="open")
-        .annotate(n=Count("quarantine")).values_list("id", "n")
+        .annotate(n=Count("quarantine"))
+        .values_list("id", "n")
     )
     for instrument in instruments:
         instrument.n_quarantined = open_quarantine.get(instrument.id, 0)
@@ -40,7 +41,9 @@ def evaluation_detail(request, pk: int):
         "programs": programs,
         "instruments": instruments,
         "n_participants": Enrolment.objects.filter(cohort__program__evaluation=evaluation)
-        .values("employee").distinct().count(),
+        .values("employee")
+        .distinct()
+        .count(),
         "n_interviews": evaluation.interviews.count(),
         "n_observations": Submission.objects.filter(
             instrument__evaluation=evaluation, instrument__kind="observasi"
@@ -59,5 +62,6 @@ def participant_list(request, pk: int):
         .order_by("cohort__program__name", "cohort__name", "employee__name")
     )
     page = Paginator(enrolments, 50).get_page(request.GET.get("halaman"))
-    return render(request, "evaluations/participants.html",
-                  {"evaluation": evaluation, "page": page})
+    return render(
+        request, "evaluations/participants.html", {"evaluation": evaluation, "page": page}
+    )

@@ -1,0 +1,85 @@
+"""From a bundle to ``hasil.json`` and the report: the one path the CLI and the web app share.
+
+1. statistics (:func:`tilik.core.hasil.build_hasil`),
+2. theme coding of open answers, transcripts and observation notes
+   (:mod:`tilik.core.themes.results`), with the evaluator's manual codes winning,
+3. findings (:mod:`tilik.core.findings`) and recommendations from rules
+   (:mod:`tilik.core.recommend`), with the evaluator's edits kept,
+4. the report files (:func:`tilik.report.render`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from tilik.core.bundle import Bundle
+from tilik.core.findings import build_findings
+from tilik.core.hasil import build_hasil, clean_json, load_schema
+from tilik.core.recommend import apply_edits, build_recommendations
+from tilik.core.themes import Coder
+from tilik.core.themes.results import bundle_texts, code_items, text_challenges, themes_section
+from tilik.report import FORMATS, render
+
+__all__ = ["analyse", "build_report", "validate_hasil", "write_hasil"]
+
+
+def analyse(
+    bundle: Bundle,
+    *,
+    corrections: Sequence[tuple[str, Sequence[str]]] = (),
+    recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """Every section of ``hasil.json`` for ``bundle``.
+
+    ``corrections`` are (text, themes) pairs an evaluator confirmed: they retrain the coder
+    for this evaluation and win over its automatic codes for those texts.
+    """
+    coder = Coder.default()
+    if corrections:
+        coder = coder.with_corrections(list(corrections))
+    items = bundle_texts(bundle)
+    coded = code_items(items, coder)
+    extra = {
+        "themes": themes_section(items, coded=coded),
+        "challenges": text_challenges(items, coded=coded),
+    }
+    hasil = build_hasil(bundle, extra=extra)
+    hasil["findings"] = build_findings(hasil)
+    generated = build_recommendations(hasil)
+    hasil["recommendations"] = apply_edits(generated, recommendation_edits or {})
+    return clean_json(hasil)
+
+
+def validate_hasil(hasil: Mapping[str, Any]) -> None:
+    """Raise ``jsonschema.ValidationError`` when ``hasil`` breaks the committed schema."""
+    import jsonschema
+
+    jsonschema.validate(hasil, load_schema())
+
+
+def write_hasil(hasil: Mapping[str, Any], out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "hasil.json"
+    path.write_text(json.dumps(hasil, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def build_report(
+    bundle: Bundle,
+    out: Path,
+    *,
+    lang: str = "id",
+    formats: Iterable[str] = FORMATS,
+    corrections: Sequence[tuple[str, Sequence[str]]] = (),
+    recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Path]:
+    """Analyse ``bundle`` and write ``hasil.json``, the report files and charts into ``out``."""
+    hasil = analyse(bundle, corrections=corrections, recommendation_edits=recommendation_edits)
+    validate_hasil(hasil)
+    written = {"hasil.json": write_hasil(hasil, out)}
+    for name, path in render(hasil, out, lang=lang, formats=formats).items():
+        written[path.name if name != "grafik" else "grafik/"] = path
+    return written

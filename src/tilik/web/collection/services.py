@@ -1,0 +1,723 @@
+"""What collection does, apart from HTTP: forms, imports, submissions, quarantine, exports.
+
+Views stay short and call these; the CLI calls the same functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.utils import timezone
+
+from tilik.core.exports import table_csv, table_xlsx
+from tilik.core.ingest import (
+    KEY_FIELDS,
+    Quarantined,
+    Response,
+    content_hash,
+    convert_value,
+    is_personal_field,
+    read_export,
+)
+from tilik.core.instruments import standard_instruments
+from tilik.core.nip import pseudonymise
+from tilik.core.problems import Problem
+from tilik.core.xlsform import Form, Question, pyxform_problems, read_xlsform
+from tilik.core.xpath import XPathError, compile_expression, evaluate, truthy
+from tilik.web.collection.models import (
+    FormVersion,
+    ImportBatch,
+    Instrument,
+    QuarantinedRow,
+    RespondentLink,
+    Submission,
+)
+from tilik.web.evaluations.models import Evaluation
+
+log = logging.getLogger(__name__)
+
+STANDARD_KINDS = {
+    "survei_peserta": "survei_peserta",
+    "survei_atasan": "survei_atasan",
+    "tes_pengetahuan": "tes_awal",
+    "observasi": "observasi",
+    "skm": "skm",
+}
+_CHUNK = 5000  # SQLite allows 32,766 bound variables; stay far below it
+
+
+def hash_key() -> bytes:
+    return settings.TILIK_HASH_KEY.encode("utf-8")
+
+
+def json_safe(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [json_safe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    return value
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    if timezone.is_naive(moment):
+        return timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+# Instruments ----------------------------------------------------------------------------
+
+
+def add_form_version(
+    instrument: Instrument, data: bytes, file_name: str
+) -> tuple[FormVersion | None, list[Problem]]:
+    """Check an XLSForm (Tilik's reader and pyxform) and make it the instrument's current form.
+
+    Returns the version (``None`` when refused) and every problem found.
+    """
+    form, problems = read_xlsform(data, file_name=file_name)
+    if form is None:
+        return None, problems
+    if form.form_id != instrument.form_id:
+        problems = [p for p in problems if p.column != "settings/form_id"]
+    problems += pyxform_problems(data, file_name=file_name)
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    form.form_id = instrument.form_id
+    version, _ = FormVersion.objects.get_or_create(
+        instrument=instrument,
+        sha256=FormVersion.digest(data),
+        defaults={"version": form.version, "xlsform": data, "definition": form.to_dict()},
+    )
+    instrument.current = version
+    instrument.title = form.title if form.title != form.form_id else instrument.title
+    instrument.save(update_fields=["current", "title"])
+    return version, problems
+
+
+def add_instrument(
+    evaluation: Evaluation, data: bytes, file_name: str, kind: str = "lainnya"
+) -> tuple[Instrument | None, list[Problem]]:
+    form, problems = read_xlsform(data, file_name=file_name)
+    if form is None:
+        return None, problems
+    with transaction.atomic():
+        instrument, _ = Instrument.objects.get_or_create(
+            evaluation=evaluation,
+            form_id=form.form_id[:100],
+            defaults={"kind": kind, "title": form.title},
+        )
+        version, problems = add_form_version(instrument, data, file_name)
+        if version is None and instrument.current is None:
+            transaction.set_rollback(True)
+            return None, problems
+    return instrument, problems
+
+
+def add_standard_instruments(evaluation: Evaluation, form_ids: Iterable[str]) -> list[Instrument]:
+    added = []
+    forms = standard_instruments()
+    for form_id in form_ids:
+        path = forms.get(form_id)
+        if path is None:
+            continue
+        instrument, _ = add_instrument(
+            evaluation, path.read_bytes(), path.name, STANDARD_KINDS.get(form_id, "lainnya")
+        )
+        if instrument is not None:
+            added.append(instrument)
+    return added
+
+
+# Storing rows ---------------------------------------------------------------------------
+
+
+def store_rows(
+    instrument: Instrument,
+    responses: list[Response],
+    source: str,
+    batch: ImportBatch | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int, list[Quarantined]]:
+    """Store new responses once; return (stored, already stored, conflicts to quarantine).
+
+    Known instance ids are looked up in chunks (SQLite's bound-variable limit) and new rows
+    are inserted with ``bulk_create`` in batches; an id already stored with the same content
+    counts as already stored, with different content as a conflict.
+    """
+    stored = already = 0
+    conflicts: list[Quarantined] = []
+    key = hash_key()
+    for start in range(0, len(responses), _CHUNK):
+        chunk = responses[start : start + _CHUNK]
+        existing = dict(
+            Submission.objects.filter(
+                instrument=instrument, instance_id__in=[r.instance_id for r in chunk]
+            ).values_list("instance_id", "content_hash")
+        )
+        new = []
+        for response in chunk:
+            known = existing.get(response.instance_id)
+            if known == response.content_hash:
+                already += 1
+                continue
+            if known is not None:
+                conflicts.append(
+                    Quarantined(
+                        response.row, response.raw, [_conflict(response)], response.instance_id
+                    )
+                )
+                continue
+            existing[response.instance_id] = response.content_hash
+            respondent = response.key
+            if respondent is None:
+                for name in KEY_FIELDS:
+                    if response.answers.get(name):
+                        respondent = pseudonymise(str(response.answers[name]), key)
+                        break
+            new.append(
+                Submission(
+                    instrument=instrument,
+                    instance_id=response.instance_id,
+                    answers=json_safe(response.answers),
+                    raw=response.raw,
+                    content_hash=response.content_hash,
+                    respondent_key=respondent or "",
+                    submitted_at=_aware(response.submitted_at),
+                    source=source,
+                    batch=batch,
+                    row=response.row or None,
+                )
+            )
+        with transaction.atomic():
+            Submission.objects.bulk_create(new, batch_size=1000)
+        stored += len(new)
+        if progress is not None:
+            progress(start + len(chunk))
+    return stored, already, conflicts
+
+
+def _conflict(response: Response) -> Problem:
+    from tilik.core.i18n import gettext_noop
+
+    return Problem(
+        gettext_noop("ID kiriman ini sudah tersimpan dengan isi berbeda"),
+        row=response.row,
+        column="_uuid",
+        value=response.instance_id,
+        expected=gettext_noop("ID unik per kiriman"),
+    )
+
+
+def raw_hash(raw: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()
+
+
+def problem_records(problems: Iterable[Problem]) -> list[dict[str, Any]]:
+    return [
+        {"id": p.render("id"), "en": p.render("en"), "column": p.column, "value": p.value}
+        for p in problems
+    ]
+
+
+def store_quarantined(
+    instrument: Instrument, rows: list[Quarantined], file_name: str, batch: ImportBatch | None
+) -> int:
+    """Keep each problem row once (by its content), with its reasons in both languages."""
+    held = 0
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
+        hashes = [raw_hash(r.raw) for r in chunk]
+        known = set(
+            QuarantinedRow.objects.filter(instrument=instrument, raw_hash__in=hashes).values_list(
+                "raw_hash", flat=True
+            )
+        )
+        new = []
+        for row, digest in zip(chunk, hashes):
+            if digest in known:
+                continue
+            known.add(digest)
+            new.append(
+                QuarantinedRow(
+                    instrument=instrument,
+                    raw_hash=digest,
+                    batch=batch,
+                    file_name=file_name,
+                    row=row.row,
+                    instance_id=row.instance_id,
+                    raw=row.raw,
+                    problems=problem_records(row.problems),
+                )
+            )
+        QuarantinedRow.objects.bulk_create(new, batch_size=500)
+        held += len(new)
+    return held
+
+
+# Imports --------------------------------------------------------------------------------
+
+
+def start_import(instrument: Instrument, data: bytes, file_name: str, user=None) -> ImportBatch:
+    """Record an import and run it: in a background thread for the web, inline in tests."""
+    batch = ImportBatch.objects.create(
+        instrument=instrument,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        created_by=user if user is not None and user.is_authenticated else None,
+        status=ImportBatch.Status.PENDING,
+        total=max(data.count(b"\n") - 1, 0) if not data.startswith(b"PK") else 0,
+    )
+    inline = (
+        getattr(settings, "TESTING", False)
+        or connection.vendor == "sqlite"
+        and (os.environ.get("TILIK_IMPORT_INLINE", "") == "1")
+    )
+    if inline:
+        run_import(batch.pk, data)
+    else:
+        thread = threading.Thread(target=_run_in_thread, args=(batch.pk, data), daemon=True)
+        thread.start()
+    return batch
+
+
+def _run_in_thread(batch_id: int, data: bytes) -> None:
+    close_old_connections()
+    try:
+        run_import(batch_id, data)
+    finally:
+        close_old_connections()
+
+
+def run_import(
+    batch_id: int, data: bytes, progress: Callable[[int], None] | None = None
+) -> ImportBatch:
+    """Read the file, store good rows, quarantine bad ones; never raises on bad data."""
+    batch = ImportBatch.objects.select_related("instrument__current").get(pk=batch_id)
+    instrument = batch.instrument
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    last = [0]
+
+    def note(rows: int) -> None:
+        if progress is not None:
+            progress(rows)
+        if rows - last[0] >= 2000 or rows < last[0]:
+            last[0] = rows
+            ImportBatch.objects.filter(pk=batch.pk).update(progress=rows)
+
+    try:
+        form = instrument.form()
+        result = read_export(
+            data, form, file_name=batch.file_name, hash_key=hash_key(), progress=note
+        )
+        stored, already, conflicts = store_rows(
+            instrument, result.responses, Submission.Source.IMPORT, batch
+        )
+        held = store_quarantined(instrument, result.quarantined + conflicts, batch.file_name, batch)
+        batch.rows_read = result.rows_read
+        batch.stored, batch.already_stored, batch.quarantined = stored, already, held
+        batch.already_stored += result.duplicates
+        batch.problems = problem_records(result.problems)
+        batch.progress = result.rows_read
+        batch.status = ImportBatch.Status.DONE
+    except Exception:  # the user gets a message, the log gets the traceback (no row data)
+        log.exception("import %s failed", batch.pk)
+        from tilik.core.i18n import gettext_noop
+
+        batch.status = ImportBatch.Status.FAILED
+        batch.problems = problem_records(
+            [Problem(gettext_noop("impor gagal karena kesalahan internal"), file=batch.file_name)]
+        )
+    batch.finished_at = timezone.now()
+    batch.save()
+    return batch
+
+
+def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[str, Any]]]:
+    """Check a corrected quarantined row again; store it when it is now valid."""
+    instrument = row.instrument
+    header = list(raw)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL)
+    writer.writerow(header)
+    writer.writerow([raw[h] for h in header])
+    result = read_export(
+        buffer.getvalue().encode("utf-8"),
+        instrument.form(),
+        file_name=row.file_name,
+        hash_key=hash_key(),
+    )
+    if result.responses:
+        response = result.responses[0]
+        response.row = row.row or 0
+        stored, already, conflicts = store_rows(
+            instrument, [response], Submission.Source.IMPORT, row.batch
+        )
+        if conflicts:
+            row.raw, row.problems = raw, problem_records(conflicts[0].problems)
+            row.save(update_fields=["raw", "problems"])
+            return False, row.problems
+        row.raw, row.status = raw, QuarantinedRow.Status.RESOLVED
+        row.problems = []
+        row.save(update_fields=["raw", "status", "problems"])
+        return True, []
+    problems = [
+        Problem(
+            p.message,
+            file=row.file_name,
+            row=row.row,
+            column=p.column,
+            value=p.value,
+            expected=p.expected,
+            params=p.params,
+        )
+        for q in result.quarantined
+        for p in q.problems
+    ]
+    row.raw, row.problems = raw, problem_records(problems)
+    row.save(update_fields=["raw", "problems"])
+    return False, row.problems
+
+
+# Web forms ------------------------------------------------------------------------------
+
+
+@dataclass
+class Item:
+    """One thing on a respondent's page: a group boundary, a note or a question."""
+
+    kind: str  # "begin", "end", "note", "question"
+    name: str
+    label: str = ""
+    hint: str = ""
+    question: Question | None = None
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    relevant: str = ""  # the compiled tree as JSON, for the browser
+    constraint: str = ""
+    constraint_message: str = ""
+    required: bool = False
+    input_type: str = "text"
+    or_other: bool = False
+    repeat: bool = False
+
+
+def _expression_json(text: str) -> str:
+    if not text:
+        return ""
+    try:
+        return json.dumps(compile_expression(text))
+    except XPathError:
+        return ""  # checked on the server only
+
+
+def _label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
+    return labels.get(lang) or labels.get("id") or next(iter(labels.values()), "") or fallback
+
+
+_INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "text": "text"}
+
+
+def form_items(form: Form, lang: str) -> list[Item]:
+    """The page a respondent sees, in survey order, with labels in ``lang``."""
+    items: list[Item] = []
+    questions = {q.name: q for q in form.questions}
+    from tilik.core.xlsform import _localised, _split_type
+
+    for row in form.survey_rows:
+        kind, _list, _other = _split_type(row.get("type", ""))
+        name = row.get("name", "")
+        if kind in ("begin_group", "begin_repeat"):
+            labels = _localised(row, "label", form.default_language)
+            items.append(
+                Item(
+                    "begin",
+                    name,
+                    _label(labels, lang, ""),
+                    relevant=_expression_json(row.get("relevant", "")),
+                    repeat=kind == "begin_repeat",
+                )
+            )
+        elif kind in ("end_group", "end_repeat"):
+            items.append(Item("end", name))
+        elif name in questions:
+            q = questions[name]
+            if q.type in ("calculate", "start", "end", "today", "deviceid", "audit", "hidden"):
+                continue
+            label = _label(q.labels, lang, q.name)
+            hint = _label(q.hints, lang, "") if q.hints else ""
+            if q.type == "note":
+                items.append(
+                    Item("note", q.name, label, hint, relevant=_expression_json(q.relevant))
+                )
+                continue
+            choices = [
+                (c.name, _label(c.labels, lang, c.name)) for c in form.choices.get(q.list_name, [])
+            ]
+            items.append(
+                Item(
+                    "question",
+                    q.name,
+                    label,
+                    hint,
+                    q,
+                    choices,
+                    relevant=_expression_json(q.relevant),
+                    constraint=_expression_json(q.constraint),
+                    constraint_message=_label(q.constraint_messages, lang, "")
+                    if q.constraint_messages
+                    else "",
+                    required=q.required,
+                    input_type=_INPUT_TYPES.get(q.type, "text"),
+                    or_other=q.or_other,
+                )
+            )
+    return items
+
+
+def _relevant(expression: str, answers: Mapping[str, Any]) -> bool:
+    if not expression:
+        return True
+    try:
+        return truthy(evaluate(expression, answers))
+    except XPathError:
+        return True
+
+
+def _group_relevance(form: Form) -> dict[str, list[str]]:
+    """The relevant expressions of the groups around each question."""
+    from tilik.core.xlsform import _split_type
+
+    stack: list[str] = []
+    around: dict[str, list[str]] = {}
+    for row in form.survey_rows:
+        kind, _, _ = _split_type(row.get("type", ""))
+        if kind in ("begin_group", "begin_repeat"):
+            stack.append(row.get("relevant", ""))
+        elif kind in ("end_group", "end_repeat"):
+            if stack:
+                stack.pop()
+        elif row.get("name"):
+            around[row["name"]] = [e for e in stack if e]
+    return around
+
+
+def validate_answers(
+    form: Form, data: Mapping[str, Any], lang: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Typed answers and errors (question name → message in ``lang``), checked on the server.
+
+    ``data`` maps names to strings, or to lists for select_multiple. Answers to questions that
+    are not relevant are dropped, as XForms does; calculations are evaluated.
+    """
+    from tilik.core.i18n import gettext_noop, translate
+
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    groups = _group_relevance(form)
+    for q in form.data_questions():
+        if q.type == "calculate":
+            continue
+        raw = data.get(q.name)
+        if q.type == "select_multiple":
+            picked = raw if isinstance(raw, list) else ([raw] if raw else [])
+            text = " ".join(str(p) for p in picked)
+        else:
+            text = "" if raw is None else (raw[0] if isinstance(raw, list) and raw else str(raw))
+            if isinstance(raw, list) and not raw:
+                text = ""
+        value, message, expected = convert_value(q, str(text), form)
+        if message:
+            errors[q.name] = translate(message, lang) + (
+                f" ({translate(expected, lang)})" if expected else ""
+            )
+            continue
+        answers[q.name] = value
+        if (
+            q.or_other
+            and value is not None
+            and (value == "other" or (isinstance(value, list) and "other" in value))
+        ):
+            other = data.get(f"{q.name}_other")
+            other = other[0] if isinstance(other, list) and other else other
+            answers[f"{q.name}_other"] = str(other or "").strip()
+    for q in form.data_questions():
+        if q.type == "calculate" and q.calculation:
+            try:
+                answers[q.name] = evaluate(q.calculation, answers)
+            except XPathError:
+                answers[q.name] = None
+    for q in form.data_questions():
+        if q.type == "calculate" or q.name in errors:
+            continue
+        relevant = all(_relevant(e, answers) for e in groups.get(q.name, [])) and _relevant(
+            q.relevant, answers
+        )
+        if not relevant:
+            answers.pop(q.name, None)
+            continue
+        value = answers.get(q.name)
+        empty = value is None or value == "" or value == []
+        if empty:
+            if q.required:
+                errors[q.name] = translate(gettext_noop("Pertanyaan ini wajib dijawab."), lang)
+            continue
+        if q.constraint:
+            try:
+                passed = truthy(evaluate(q.constraint, answers, current=value))
+            except XPathError:
+                passed = True
+            if not passed:
+                errors[q.name] = _label(q.constraint_messages, lang, "") or translate(
+                    gettext_noop("Jawaban tidak memenuhi syarat."), lang
+                )
+        if q.or_other and answers.get(f"{q.name}_other") == "":
+            errors[q.name] = translate(gettext_noop("Tuliskan pilihan lainnya."), lang)
+    return answers, errors
+
+
+@dataclass
+class Outcome:
+    status: str  # "stored", "already", "conflict", "used", "closed"
+    submission: Submission | None = None
+
+
+def submit(
+    instrument: Instrument,
+    instance_id: str,
+    answers: dict[str, Any],
+    *,
+    link: RespondentLink | None = None,
+    source: str = Submission.Source.WEB,
+) -> Outcome:
+    """Store a web submission exactly once, however often the phone sends it."""
+    answers = json_safe(answers)
+    digest = content_hash(answers)
+    single = link is not None and link.kind == RespondentLink.Kind.SINGLE
+    for _attempt in range(3):
+        known = Submission.objects.filter(instrument=instrument, instance_id=instance_id).first()
+        if known is not None:
+            status = "already" if known.content_hash == digest else "conflict"
+            return Outcome(status, known)
+        try:
+            with transaction.atomic():
+                if single:
+                    claimed = RespondentLink.objects.filter(pk=link.pk, used=False).update(
+                        used=True
+                    )
+                    if not claimed:
+                        return Outcome("used")
+                respondent = ""
+                for name in KEY_FIELDS:
+                    if answers.get(name):
+                        respondent = pseudonymise(str(answers[name]), hash_key())
+                        break
+                submission = Submission.objects.create(
+                    instrument=instrument,
+                    instance_id=instance_id,
+                    answers=answers,
+                    raw={},
+                    content_hash=digest,
+                    respondent_key=respondent,
+                    submitted_at=timezone.now(),
+                    source=source,
+                    link=None if link is None or instrument.anonymous else link,
+                )
+            return Outcome("stored", submission)
+        except IntegrityError:
+            continue  # the same id arrived twice at once: look again
+    return Outcome("conflict")
+
+
+def clean_instance_id(value: Any) -> str:
+    """The phone's uuid, as a canonical string; a fresh one if it is missing or malformed."""
+    text = str(value or "").strip().removeprefix("uuid:")
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return ""
+
+
+def rate_limited(link: RespondentLink, ip: str) -> bool:
+    """True when this IP sent more than the allowed submissions to an open link this hour."""
+    limit = int(os.environ.get("TILIK_OPEN_LINK_RATE", "60"))
+    window = int(timezone.now().timestamp() // 3600)
+    ip_hash = hashlib.sha256((settings.SECRET_KEY + ip).encode()).hexdigest()[:24]
+    key = f"tilik:rate:{link.pk}:{ip_hash}:{window}"
+    cache.add(key, 0, timeout=3700)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=3700)
+        count = 1
+    return count > limit
+
+
+# Exports --------------------------------------------------------------------------------
+
+_NAME_FIELDS = ("nama",)
+
+
+def export_table(
+    instrument: Instrument, *, personal: bool
+) -> tuple[list[str], Iterable[list[Any]]]:
+    """Header and rows of an instrument's responses.
+
+    Without ``personal`` (leaders, viewers) NIPs and other identifiers are replaced by their
+    keyed pseudonyms and names are left out.
+    """
+    form = instrument.form()
+    questions = form.data_questions()
+    key = hash_key()
+    header: list[str] = []
+    shown: list[tuple[Question, str]] = []
+    for q in questions:
+        if is_personal_field(q.name) and not personal:
+            if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
+                continue
+            shown.append((q, "pseudonym"))
+            header.append(f"{q.path}_pseudonim")
+        else:
+            shown.append((q, "value"))
+            header.append(q.path)
+    header += ["_uuid", "_submission_time", "_source"]
+
+    def rows() -> Iterable[list[Any]]:
+        submissions = instrument.submissions.order_by("submitted_at", "id").only(
+            "instance_id", "answers", "submitted_at", "source"
+        )
+        for s in submissions.iterator(chunk_size=2000):
+            row: list[Any] = []
+            for q, how in shown:
+                value = s.answers.get(q.name)
+                if how == "pseudonym":
+                    value = pseudonymise(str(value), key) if value not in (None, "") else ""
+                row.append(value)
+            moment = timezone.localtime(s.submitted_at).isoformat() if s.submitted_at else ""
+            row += [s.instance_id, moment, s.source]
+            yield row
+
+    return header, rows()
+
+
+def export_bytes(instrument: Instrument, fmt: str, *, personal: bool) -> bytes:
+    header, rows = export_table(instrument, personal=personal)
+    if fmt == "xlsx":
+        return table_xlsx(header, rows, title=instrument.form_id)
+    return table_csv(header, rows)

@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tilik.web.evaluations.models import Evaluation
+
+
+class AnalysisRun(models.Model):
+    """One run of the analysis over the evaluation's stored data, with its report files."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="runs")
+    created_at = models.DateTimeField(_("waktu analisis"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    lang = models.CharField(_("bahasa laporan"), max_length=5, default="id")
+    hasil = models.JSONField(_("hasil"))
+    folder = models.CharField(max_length=255)
+
+    class Meta:
+        verbose_name = _("analisis")
+        verbose_name_plural = _("analisis")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.evaluation} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def path(self) -> Path:
+        return Path(settings.MEDIA_ROOT) / self.folder
+
+    def file(self, name: str) -> Path | None:
+        target = (self.path / name).resolve()
+        if self.path.resolve() not in target.parents or not target.is_file():
+            return None
+        return target
+
+
+class RecommendationEdit(models.Model):
+    """An evaluator's change to a recommendation; applied again after every re-run."""
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="recommendation_edits"
+    )
+    key = models.CharField(_("kunci rekomendasi"), max_length=200)
+    removed = models.BooleanField(_("dihapus"), default=False)
+    added = models.BooleanField(_("ditambahkan evaluator"), default=False)
+    text_id = models.TextField(_("teks (Indonesia)"), blank=True)
+    text_en = models.TextField(_("teks (Inggris)"), blank=True)
+    priority = models.CharField(
+        _("prioritas"),
+        max_length=10,
+        blank=True,
+        choices=[("tinggi", _("tinggi")), ("sedang", _("sedang")), ("rendah", _("rendah"))],
+    )
+    owner = models.CharField(_("penanggung jawab"), max_length=200, blank=True)
+    indicator = models.CharField(_("indikator tindak lanjut"), max_length=300, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("suntingan rekomendasi")
+        verbose_name_plural = _("suntingan rekomendasi")
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "key"], name="recommendation_edit_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def as_edit(self) -> dict:
+        """The form :func:`tilik.core.recommend.apply_edits` takes."""
+        if self.removed:
+            return {"removed": True}
+        edit: dict = {"added": True} if self.added else {}
+        text = {k: v for k, v in (("id", self.text_id), ("en", self.text_en)) if v}
+        if text:
+            edit["text"] = text
+        if self.priority:
+            edit["priority"] = self.priority
+        if self.owner:
+            edit["owner"] = {"id": self.owner, "en": self.owner}
+        if self.indicator:
+            edit["indicator"] = {"id": self.indicator, "en": self.indicator}
+        return edit
+
+
+class FollowUp(models.Model):
+    """Tindak lanjut: what became of a recommendation."""
+
+    class Status(models.TextChoices):
+        PLANNED = "belum", _("Belum ditindaklanjuti")
+        IN_PROGRESS = "proses", _("Dalam proses")
+        DONE = "selesai", _("Selesai")
+        DROPPED = "tidak", _("Tidak dilaksanakan")
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="follow_ups")
+    key = models.CharField(_("kunci rekomendasi"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
+    assignee = models.CharField(_("ditugaskan kepada"), max_length=200, blank=True)
+    due = models.DateField(_("tenggat"), null=True, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("tindak lanjut")
+        verbose_name_plural = _("tindak lanjut")
+        constraints = [models.UniqueConstraint(fields=["evaluation", "key"], name="follow_up_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.get_status_display()}"
+
+
+def _slug() -> str:
+    return secrets.token_urlsafe(8)
+
+
+class Publication(models.Model):
+    """The public summary of an evaluation: opt-in, withdrawable, a snapshot of one analysis."""
+
+    evaluation = models.OneToOneField(
+        Evaluation, on_delete=models.CASCADE, related_name="publication"
+    )
+    slug = models.SlugField(max_length=40, unique=True, default=_slug)
+    published = models.BooleanField(_("diterbitkan"), default=False)
+    lang = models.CharField(_("bahasa"), max_length=5, default="id")
+    html = models.TextField(_("isi"), blank=True)
+    published_at = models.DateTimeField(_("diterbitkan pada"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("publikasi")
+        verbose_name_plural = _("publikasi")
+
+    def __str__(self) -> str:
+        return self.slug

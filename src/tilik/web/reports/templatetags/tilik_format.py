@@ -1,0 +1,48 @@
+"""Numbers and texts of hasil.json shown in the user's language, with the report's formatting."""
+
+from functools import cache
+
+from django import template
+from django.utils.translation import get_language
+
+from tilik.core.findings import format_value
+from tilik.core.themes import default_codebook
+
+register = template.Library()
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+@register.filter
+def pct(value) -> str:
+    return format_value(value, "pct", _lang())
+
+
+@register.filter
+def ci(value) -> str:
+    if not value or value[0] is None:
+        return "–"
+    lang = _lang()
+    return f"{format_value(value[0], 'pct', lang)}–{format_value(value[1], 'pct', lang)}"
+
+
+@register.filter
+def i18n_text(value) -> str:
+    if isinstance(value, dict):
+        return format_value(value, "i18n", _lang())
+    return "" if value is None else str(value)
+
+
+@cache
+def _codebook():
+    return default_codebook()
+
+
+@register.filter
+def theme_label(code: str) -> str:
+    try:
+        return _codebook()[code].label(_lang())
+    except (KeyError, AttributeError):
+        return code

@@ -1,0 +1,251 @@
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilik.core.recommend import apply_edits, build_recommendations
+from tilik.report import render_public_summary
+from tilik.web.evaluations.access import evaluation_for
+from tilik.web.evaluations.models import Member
+from tilik.web.reports.forms import FollowUpForm, RecommendationForm, RunForm
+from tilik.web.reports.models import FollowUp, Publication, RecommendationEdit
+from tilik.web.reports.services import latest_run, recommendation_edits, run_analysis
+
+DOWNLOADS = {
+    "laporan.pdf": "application/pdf",
+    "laporan.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "laporan.html": "text/html; charset=utf-8",
+    "hasil.json": "application/json",
+}
+
+
+def _lang() -> str:
+    return (get_language() or "id")[:2]
+
+
+@login_required
+def results(request, pk: int):
+    evaluation = evaluation_for(request, pk)
+    run = latest_run(evaluation)
+    context = {
+        "evaluation": evaluation,
+        "run": run,
+        "can_edit": evaluation.can_edit(request.user),
+        "form": RunForm(initial={"lang": _lang()}),
+    }
+    if run is not None:
+        hasil = run.hasil
+        context.update(
+            hasil=hasil,
+            charts=sorted(p.name for p in (run.path / "grafik").glob("*.svg")),
+            files=[name for name in DOWNLOADS if run.file(name)],
+            findings=hasil.get("findings", []),
+            challenges=hasil.get("challenges", [])[:10],
+        )
+    return render(request, "reports/results.html", context)
+
+
+@login_required
+@require_POST
+def run(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    form = RunForm(request.POST)
+    lang = form.cleaned_data["lang"] if form.is_valid() else _lang()
+    run_analysis(evaluation, request.user, lang)
+    messages.success(request, _("Analisis selesai; laporan diperbarui."))
+    return redirect("reports:results", pk=evaluation.pk)
+
+
+@login_required
+def download(request, pk: int, run_id: int, name: str):
+    evaluation = evaluation_for(request, pk)
+    run = get_object_or_404(evaluation.runs, pk=run_id)
+    allowed = name in DOWNLOADS or (name.startswith("grafik/") and name.endswith(".svg"))
+    path = run.file(name) if allowed else None
+    if path is None:
+        raise Http404
+    content_type = DOWNLOADS.get(name) or mimetypes.guess_type(name)[0] or "image/svg+xml"
+    inline = name.endswith((".html", ".svg", ".json")) and "unduh" not in request.GET
+    response = FileResponse(
+        path.open("rb"),
+        content_type=content_type,
+        as_attachment=not inline,
+        filename=f"{evaluation.pk}-{path.name}",
+    )
+    if name.endswith((".html", ".svg")):
+        # Report HTML is our own output, but shown sandboxed all the same.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'"
+        )
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+def _recommendation_rows(evaluation, run, lang: str) -> list[dict]:
+    generated = build_recommendations(run.hasil) if run else []
+    merged = apply_edits(generated, recommendation_edits(evaluation))
+    follow_ups = {f.key: f for f in evaluation.follow_ups.all()}
+    rows = []
+    for rec in merged:
+        text = rec.get("text") or {}
+        owner, indicator = rec.get("owner") or {}, rec.get("indicator") or {}
+        rows.append(
+            {
+                "rec": rec,
+                "key": rec["key"],
+                "text": text.get(lang) or text.get("id", ""),
+                "owner": owner.get(lang) or owner.get("id", "")
+                if isinstance(owner, dict)
+                else owner,
+                "indicator": indicator.get(lang) or indicator.get("id", "")
+                if isinstance(indicator, dict)
+                else indicator,
+                "follow_up": follow_ups.get(rec["key"]),
+            }
+        )
+    return rows
+
+
+@login_required
+def recommendations(request, pk: int):
+    evaluation = evaluation_for(request, pk)
+    run = latest_run(evaluation)
+    lang = _lang()
+    stale = (
+        run is not None
+        and evaluation.recommendation_edits.filter(updated_at__gt=run.created_at).exists()
+    )
+    context = {
+        "evaluation": evaluation,
+        "run": run,
+        "rows": _recommendation_rows(evaluation, run, lang),
+        "can_edit": evaluation.can_edit(request.user),
+        "can_follow_up": evaluation.role_of(request.user)
+        in (Member.Role.EVALUATOR, Member.Role.LEADER),
+        "new_form": RecommendationForm(prefix="baru"),
+        "stale": stale,
+        "statuses": FollowUp.Status.choices,
+    }
+    return render(request, "reports/recommendations.html", context)
+
+
+@login_required
+@require_POST
+def edit_recommendation(request, pk: int, key: str):
+    evaluation = evaluation_for(request, pk, edit=True)
+    action = request.POST.get("action", "save")
+    if key == "baru":
+        form = RecommendationForm(request.POST, prefix="baru")
+        if not form.is_valid() or not form.cleaned_data["text_id"]:
+            messages.error(request, _("Tulis teks rekomendasi dalam bahasa Indonesia."))
+            return redirect("reports:recommendations", pk=pk)
+        count = evaluation.recommendation_edits.filter(added=True).count()
+        edit = form.save(commit=False)
+        edit.evaluation, edit.key, edit.added = evaluation, f"manual:{count + 1}", True
+        edit.updated_by = request.user
+        edit.save()
+        messages.success(request, _("Rekomendasi ditambahkan."))
+        return redirect("reports:recommendations", pk=pk)
+    edit, _created = RecommendationEdit.objects.get_or_create(evaluation=evaluation, key=key)
+    if action == "remove":
+        if edit.added:
+            edit.delete()
+        else:
+            edit.removed = True
+            edit.updated_by = request.user
+            edit.save()
+        messages.success(request, _("Rekomendasi dihapus dari laporan."))
+    elif action == "restore":
+        edit.delete()
+        messages.success(request, _("Rekomendasi dikembalikan seperti hasil aturan."))
+    else:
+        form = RecommendationForm(request.POST, instance=edit)
+        if form.is_valid():
+            edit = form.save(commit=False)
+            edit.removed = False
+            edit.updated_by = request.user
+            edit.save()
+            messages.success(
+                request,
+                _("Suntingan disimpan; suntingan tetap berlaku saat analisis dijalankan ulang."),
+            )
+    return redirect("reports:recommendations", pk=pk)
+
+
+@login_required
+@require_POST
+def follow_up(request, pk: int, key: str):
+    evaluation = evaluation_for(request, pk)
+    if evaluation.role_of(request.user) not in (Member.Role.EVALUATOR, Member.Role.LEADER):
+        raise PermissionDenied
+    instance = FollowUp.objects.filter(evaluation=evaluation, key=key).first()
+    form = FollowUpForm(request.POST, instance=instance)
+    if form.is_valid():
+        item = form.save(commit=False)
+        item.evaluation, item.key, item.updated_by = evaluation, key, request.user
+        item.save()
+        messages.success(request, _("Tindak lanjut diperbarui."))
+    else:
+        messages.error(request, _("Tindak lanjut tidak tersimpan: periksa isian."))
+    return redirect("reports:recommendations", pk=pk)
+
+
+@login_required
+def publication(request, pk: int):
+    evaluation = evaluation_for(request, pk)
+    item = Publication.objects.filter(evaluation=evaluation).first()
+    if request.method == "POST":
+        if not evaluation.can_edit(request.user):
+            raise PermissionDenied
+        run = latest_run(evaluation)
+        if request.POST.get("action") == "publish":
+            if run is None:
+                messages.error(request, _("Jalankan analisis dahulu."))
+                return redirect("reports:publication", pk=pk)
+            item = item or Publication(evaluation=evaluation)
+            item.lang = (
+                request.POST.get("lang", "id") if request.POST.get("lang") in ("id", "en") else "id"
+            )
+            item.html = render_public_summary(run.hasil, item.lang, standalone=True)
+            item.published, item.published_at = True, timezone.now()
+            item.published_by = request.user
+            item.save()
+            messages.success(request, _("Ringkasan publik diterbitkan."))
+        elif item is not None:
+            item.published = False
+            item.save(update_fields=["published"])
+            messages.success(
+                request, _("Ringkasan publik ditarik; tautannya tidak lagi dapat dibuka.")
+            )
+        return redirect("reports:publication", pk=pk)
+    run = latest_run(evaluation)
+    preview = render_public_summary(run.hasil, _lang(), standalone=False) if run else ""
+    return render(
+        request,
+        "reports/publication.html",
+        {
+            "evaluation": evaluation,
+            "item": item,
+            "run": run,
+            "preview": preview,
+            "can_edit": evaluation.can_edit(request.user),
+        },
+    )
+
+
+def public_summary(request, slug: str):
+    item = get_object_or_404(Publication, slug=slug, published=True)
+    response = HttpResponse(item.html)
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    return response
