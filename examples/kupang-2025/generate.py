@@ -941,10 +941,14 @@ def write_peserta(path: Path, people: list[Participant]) -> None:
             ["nip", "nama", "jenis_kelamin", "instansi", "sektor", "jabatan", "program"]
             + ["angkatan", "kehadiran", "jp", "tahun"]
         )
+        # A roster comes from the personnel system: agencies and programs by their names,
+        # not by the choice codes the forms use.
+        program_names = {program.code: program.name for program in PROGRAMS}
         for p in people:
             writer.writerow(
-                [p.nip, p.nama, p.jenis_kelamin, p.instansi, p.sektor, p.jabatan, p.program]
-                + [p.angkatan, f"{p.kehadiran:.2f}", p.jp, YEAR]
+                [p.nip, p.nama, p.jenis_kelamin, OPD_BY_CODE[p.instansi].name, p.sektor]
+                + [p.jabatan, program_names[p.program], p.angkatan, f"{p.kehadiran:.2f}"]
+                + [p.jp, YEAR]
             )
 
 

@@ -1,5 +1,9 @@
+from types import SimpleNamespace
+
 from tilik.core.findings import (
+    add_challenge_breakdown,
     build_findings,
+    challenge_breakdown,
     format_value,
     proportion_words,
     render_template,
@@ -107,3 +111,43 @@ def test_it_fills_templates_with_words_and_numbers():
     params = {"share": {"value": 0.72, "path": "x", "fmt": "pct"}}
     text = render_template("{share|Words} peserta ({share})", params, "id")
     assert text == "Sebagian besar peserta (72,0%)"
+
+
+def fake_bundle():
+    import polars as pl
+
+    choice = lambda name, theme: SimpleNamespace(name=name, theme=theme)  # noqa: E731
+    form = SimpleNamespace(
+        questions=[SimpleNamespace(name="hambatan", type="select_multiple", list_name="h")],
+        choices={"h": [choice("beban_kerja", "waktu_beban_kerja"), choice("bagus", "manfaat")]},
+    )
+    frame = pl.DataFrame(
+        {
+            "hambatan": [["beban_kerja"]] * 4 + [["bagus"]] * 2 + [["beban_kerja"]] * 2,
+            "sektor": ["kesehatan"] * 6 + ["pendidikan"] * 2,
+        }
+    )
+    return SimpleNamespace(
+        forms={"survei_peserta": form},
+        data={"survei_peserta": SimpleNamespace(frame=lambda: frame)},
+        spec=lambda form_id: SimpleNamespace(kind="survei_peserta"),
+    )
+
+
+def test_it_breaks_challenges_down_by_sector_with_cis():
+    by = challenge_breakdown(fake_bundle())
+    cell = by["waktu_beban_kerja"]["sector"]["kesehatan"]
+    assert cell["n"] == 6 and cell["n_mentions"] == 4
+    assert cell["share_ci"][0] < 4 / 6 < cell["share_ci"][1]
+    assert "manfaat" not in by
+
+
+def test_it_withholds_challenge_cells_under_five():
+    cell = challenge_breakdown(fake_bundle())["waktu_beban_kerja"]["sector"]["pendidikan"]
+    assert cell == {"n": 2, "withheld": True}
+
+
+def test_it_attaches_the_breakdown_to_hasil_challenges():
+    hasil = {"challenges": [{"code": "waktu_beban_kerja", "share": 0.75}]}
+    add_challenge_breakdown(hasil, fake_bundle())
+    assert set(hasil["challenges"][0]["by"]) == {"sector"}

@@ -94,7 +94,7 @@ def test_it_rejects_an_unknown_format(tmp_path):
 def test_it_writes_a_public_summary_for_phones(hasil):
     html = render_public_summary(hasil)
     assert 'name="viewport"' in html
-    assert "Evaluasi Program Pembinaan ASN di BKPSDM Kota Kupang" in html
+    assert "<h1>Evaluasi Program Pembinaan ASN di Kota Kupang</h1>" in html
     for heading in (
         "Pendahuluan",
         "Tujuan",

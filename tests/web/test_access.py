@@ -9,8 +9,14 @@ def test_it_serves_the_login_page_in_indonesian(client):
     assert "Masuk ke Tilik" in response.content.decode()
 
 
-def test_it_serves_the_login_page_in_english(client):
-    response = client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="en")
+def test_it_speaks_indonesian_whatever_the_browser_prefers(client):
+    response = client.get("/akun/masuk/", HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert "Masuk ke Tilik" in response.content.decode()
+
+
+def test_it_serves_the_login_page_in_english_when_chosen(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/akun/masuk/"})
+    response = client.get("/akun/masuk/")
     assert response.status_code == 200
     assert "Sign in to Tilik" in response.content.decode()
 
@@ -44,6 +50,10 @@ def test_it_gives_an_outsider_nothing(client, cast):
     client.force_login(cast.mallory)
     assert "Evaluasi A" not in client.get("/evaluasi/").content.decode()
     assert client.get(f"/evaluasi/{cast.evaluation_a.pk}/").status_code == 404
+
+
+def test_it_serves_its_own_stylesheet(client):
+    assert client.get("/static/tilik/tilik.css").status_code == 200
 
 
 def test_it_answers_the_health_check(client):

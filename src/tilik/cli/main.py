@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import sys
 from pathlib import Path
 
@@ -265,12 +266,16 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     _django()
     from django.conf import settings
 
+    from tilik.web.reports.services import run_analysis
+
     _migrate()
     user, password = _ensure_demo_user()
     summary = _import(bundle_path, user.username, lang)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
-    written = write_report(bundle_path, target, lang)
-    click.echo(translate("Laporan: {path}", lang).format(path=written.get("laporan.html", target)))
+    run = run_analysis(summary.evaluation, user, lang)
+    # The web app and the output folder show the same analysis run.
+    shutil.copytree(run.path, target, dirs_exist_ok=True)
+    click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
     click.echo(
         translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
             user=user.username, password=password

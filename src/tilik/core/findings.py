@@ -47,12 +47,14 @@ from babel.numbers import format_decimal, format_percent
 
 __all__ = [
     "CONSTRUCT_LABELS",
+    "add_challenge_breakdown",
     "LEVELS",
     "SOURCE_LABELS",
     "TEMPLATES",
     "THEME_LABELS",
     "Param",
     "build_findings",
+    "challenge_breakdown",
     "format_value",
     "proportion_words",
     "render_template",
@@ -875,3 +877,92 @@ def build_findings(hasil: Mapping[str, Any], min_cell: int = 5) -> list[dict[str
     )
     findings.sort(key=lambda f: _LEVEL_ORDER.index(f["level"]))
     return findings
+
+
+# --------------------------------------------------------------------------- challenges by group
+
+_BREAKDOWN_COLUMNS = {"sektor": "sector", "instansi": "organisation"}
+_OBSTACLE_KINDS = ("survei_peserta", "survei_atasan", "lainnya")
+
+
+def challenge_breakdown(bundle: Any, min_cell: int = 5) -> dict[str, dict[str, Any]]:
+    """Share of respondents citing each closed-question obstacle, per sector and organisation.
+
+    Uses the same questions as ``hasil["challenges"]``: select_multiple questions of the
+    surveys whose choices carry an obstacle theme code. A respondent cites a theme when
+    they chose any option of it; the share is over those who answered the question, with
+    a Wilson 95% CI (``tilik.core.stats.wilson_ci``). A group with fewer than ``min_cell``
+    respondents keeps only ``{"n": ..., "withheld": True}``.
+
+    Parameters
+    ----------
+    bundle
+        A ``tilik.core.bundle.Bundle`` (forms, data frames and instrument kinds).
+    min_cell
+        Smallest group shown.
+
+    Returns
+    -------
+    dict
+        ``{code: {"sector": {name: {n, n_mentions, share, share_ci}}, "organisation": ...}}``
+    """
+    from tilik.core.hasil import POSITIVE_THEMES
+    from tilik.core.stats import wilson_ci
+
+    counts: dict[str, dict[str, dict[str, list[int]]]] = {}
+    for form_id, form in bundle.forms.items():
+        dataset = bundle.data.get(form_id)
+        if dataset is None or bundle.spec(form_id).kind not in _OBSTACLE_KINDS:
+            continue
+        frame = dataset.frame()
+        group_columns = [c for c in _BREAKDOWN_COLUMNS if c in frame.columns]
+        for question in form.questions:
+            if question.type != "select_multiple" or question.name not in frame.columns:
+                continue
+            themes: dict[str, set[str]] = {}
+            for choice in form.choices.get(question.list_name, []):
+                if choice.theme and choice.theme not in POSITIVE_THEMES:
+                    themes.setdefault(choice.theme, set()).add(choice.name)
+            if not themes or not group_columns:
+                continue
+            rows = frame.select([question.name, *group_columns]).iter_rows()
+            for answer, *groups in rows:
+                if answer is None:
+                    continue
+                chosen = set(answer if isinstance(answer, list) else str(answer).split())
+                for column, group in zip(group_columns, groups):
+                    if group is None or str(group).strip() == "":
+                        continue
+                    dim = _BREAKDOWN_COLUMNS[column]
+                    for code, names in themes.items():
+                        cell = counts.setdefault(code, {}).setdefault(dim, {})
+                        tally = cell.setdefault(str(group), [0, 0])
+                        tally[0] += 1
+                        tally[1] += bool(names & chosen)
+    out: dict[str, dict[str, Any]] = {}
+    for code, dims in counts.items():
+        out[code] = {}
+        for dim, groups in dims.items():
+            cells_out: dict[str, Any] = {}
+            for group, (n, hits) in sorted(groups.items()):
+                if n < min_cell:
+                    cells_out[group] = {"n": n, "withheld": True}
+                    continue
+                lo, hi = wilson_ci(hits, n)
+                cells_out[group] = {
+                    "n": n,
+                    "n_mentions": hits,
+                    "share": hits / n,
+                    "share_ci": [float(lo[0]), float(hi[0])],
+                }
+            out[code][dim] = cells_out
+    return out
+
+
+def add_challenge_breakdown(hasil: dict[str, Any], bundle: Any, min_cell: int = 5) -> None:
+    """Put ``by: {sector: ..., organisation: ...}`` on each challenge of ``hasil``."""
+    breakdown = challenge_breakdown(bundle, min_cell)
+    for challenge in hasil.get("challenges") or []:
+        by = breakdown.get(str(challenge.get("code")))
+        if by:
+            challenge["by"] = by

@@ -823,9 +823,7 @@ def _challenges(
             [False, True, True, False],
         )
     )
-    breakdown = _challenge_breakdown(challenges, lang, min_cell)
-    if breakdown:
-        section.blocks.append(breakdown)
+    section.blocks.extend(_challenge_breakdown(challenges, lang, min_cell))
     section.blocks.extend(_quotes(hasil, [c["code"] for c in challenges[:3]], lang, limit=1))
     return section
 
@@ -846,43 +844,46 @@ def _source_name(name: str, lang: str) -> str:
 
 
 def _challenge_breakdown(
-    challenges: Sequence[Mapping[str, Any]], lang: str, min_cell: int
-) -> Table | None:
-    for dim, label in (("sector", ("sektor", "sector")), ("organisation", ("instansi", "agency"))):
-        names: list[str] = []
-        for item in challenges:
-            block = ((item.get("by") or {}).get(dim)) or {}
-            for name, cell in cells(block).items():
-                if cell["n"] >= min_cell and name not in names:
-                    names.append(name)
-        if not names:
+    challenges: Sequence[Mapping[str, Any]], lang: str, min_cell: int, top: int = 5
+) -> list[Table]:
+    """One table per grouping: groups as rows, the leading challenges as columns."""
+    tables = []
+    dims = (("sector", ("sektor", "sector")), ("organisation", ("instansi", "agency")))
+    leading = [c for c in challenges if (c.get("by") or {})][:top]
+    for dim, label in dims:
+        groups: dict[str, float] = {}
+        for item in leading:
+            for name, cell in cells(((item.get("by") or {}).get(dim)) or {}).items():
+                if cell["n"] >= min_cell:
+                    groups[name] = max(groups.get(name, 0), cell["n"])
+        if not groups:
             continue
         rows = []
-        for item in challenges:
-            block = cells(((item.get("by") or {}).get(dim)) or {})
-            if not block:
-                continue
-            row = [_theme(item["code"], lang)]
-            for name in names:
-                cell = block.get(name)
-                row.append(
-                    format_value(cell.get("share"), "pct", lang)
-                    if cell and cell["n"] >= min_cell
-                    else "–"
-                )
+        for name in sorted(groups):
+            row = [f"{name} (n = {format_value(groups[name], 'int', lang)})"]
+            for item in leading:
+                cell = cells(((item.get("by") or {}).get(dim)) or {}).get(name)
+                shown = cell and cell["n"] >= min_cell and cell.get("share") is not None
+                row.append(format_value(cell["share"], "pct", lang) if shown else "–")
             rows.append(row)
-        return Table(
-            _t(lang, f"Tantangan menurut {label[0]}", f"Challenges by {label[1]}"),
-            [_t(lang, "Tantangan", "Challenge"), *names],
-            rows,
-            [False, *([True] * len(names))],
-            _t(
-                lang,
-                "Sel dengan kurang dari lima responden tidak ditampilkan (–).",
-                "Cells with fewer than five respondents are not shown (–).",
-            ),
+        tables.append(
+            Table(
+                _t(lang, f"Tantangan utama menurut {label[0]}", f"Main challenges by {label[1]}"),
+                [_t(lang, label[0].capitalize(), label[1].capitalize())]
+                + [_theme(c["code"], lang) for c in leading],
+                rows,
+                [False, *([True] * len(leading))],
+                _t(
+                    lang,
+                    "Persentase responden kelompok yang menyebutkan tantangan pada butir "
+                    "hambatan survei. Kelompok dengan kurang dari lima responden tidak "
+                    "ditampilkan.",
+                    "Share of the group's respondents citing the challenge in the survey's "
+                    "obstacle items. Groups with fewer than five respondents are not shown.",
+                ),
+            )
         )
-    return None
+    return tables
 
 
 def _recommendation_sentence(rec: Mapping[str, Any], lang: str) -> Sentence:

@@ -6,6 +6,7 @@ numbers: aggregated shares and means only, quotes masked again, no tables of ind
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -78,15 +79,20 @@ def _findings(section: Section | None) -> list[Paragraph]:
     return out
 
 
+_AGENCY = re.compile(r"^(BKPSDM|BKPSDMD|BKD|BPSDM|BPSDMD|Kantor Regional [IVX]+ BKN|BKN)\s+", re.I)
+
+
+def _place(organisation: str) -> str:
+    """ "BKPSDM Kota Kupang" -> "Kota Kupang": the title names the region, not the office."""
+    return _AGENCY.sub("", organisation.strip()) if organisation else ""
+
+
 def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool = True) -> str:
     """Render the public article (see ``tilik.report.render_public_summary``)."""
     report = build_report(hasil, lang)
     text = TEXT[report.lang]
-    heading = (
-        text["heading"].format(org=report.organisation)
-        if report.organisation
-        else text["heading_plain"]
-    )
+    place = _place(report.organisation)
+    heading = text["heading"].format(org=place) if place else text["heading_plain"]
     intro = _section(report, "pendahuluan")
     intro_paragraphs = [
         b
@@ -96,7 +102,13 @@ def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool 
     ][:1]
     goals = _section(report, "tujuan")
     goal_list = next((b for b in goals.blocks if isinstance(b, Bullets)), None) if goals else None
-    results = _findings(_section(report, "hasil"))
+    conclusion = _section(report, "kesimpulan")
+    # One finding per level (the strongest), as in the conclusion: a public reader wants
+    # the gist; the full list stays in the report.
+    summary = next(
+        (b for b in (conclusion.blocks if conclusion else []) if isinstance(b, Bullets)), None
+    )
+    results = summary.items if summary else _findings(_section(report, "hasil"))
     challenges_section = _section(report, "tantangan")
     challenges = (
         next((b for b in challenges_section.blocks if isinstance(b, Bullets)), None)
@@ -116,10 +128,9 @@ def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool 
         for b in (recs_section.blocks if recs_section else [])
         if isinstance(b, RecommendationItem)
     ]
-    conclusion = _section(report, "kesimpulan")
-    conclusion_text = next(
-        (b for b in (conclusion.blocks if conclusion else []) if isinstance(b, Paragraph)), None
-    )
+    conclusion_text = [
+        b for b in (conclusion.blocks if conclusion else []) if isinstance(b, Paragraph)
+    ]
     template = environment().get_template("ringkasan.html")
     return template.render(
         lang=report.lang,

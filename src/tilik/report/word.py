@@ -121,10 +121,28 @@ def _cover(document, report: Report, t: dict[str, str]) -> None:  # type: ignore
     run.bold = True
     run.font.size = Pt(16)
     toc = document.add_paragraph()
-    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', t["toc_hint"])
+    titles = "\n".join(f"{section.number} {section.title}".strip() for section in report.sections)
+    _field(toc, 'TOC \\o "1-2" \\h \\z \\u', titles)
+    hint = document.add_paragraph()
+    run = hint.add_run(t["toc_hint"])
+    run.font.size = Pt(8.5)
+    run.font.color.rgb = MUTED
 
 
-def _paragraph(document, block: Paragraph, style: str | None = None) -> None:  # type: ignore[no-untyped-def]
+def _restarted_numbering(document) -> int | None:  # type: ignore[no-untyped-def]
+    """A new numbering instance of the List Number style that starts again at 1."""
+    try:
+        num_pr = document.styles["List Number"].element.pPr.numPr
+        numbering = document.part.numbering_part.numbering_definitions._numbering
+        abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+    except (AttributeError, KeyError):
+        return None
+    num = numbering.add_num(abstract_id)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+    return int(num.numId)
+
+
+def _paragraph(document, block: Paragraph, style: str | None = None):  # type: ignore[no-untyped-def]
     para = document.add_paragraph(block.text, style=style)
     if block.badge:
         run = para.add_run("\n" + block.badge)
@@ -133,6 +151,7 @@ def _paragraph(document, block: Paragraph, style: str | None = None) -> None:  #
     if block.style == "note":
         for run in para.runs:
             run.font.color.rgb = MUTED
+    return para
 
 
 def _table(document, block: Table, t: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
@@ -196,8 +215,13 @@ def _section(document, section: Section, depth: int, t: dict[str, str]) -> None:
             _paragraph(document, block)
         elif isinstance(block, Bullets):
             style = "List Number" if block.ordered else "List Bullet"
+            num_id = _restarted_numbering(document) if block.ordered else None
             for item in block.items:
-                _paragraph(document, item, style)
+                para = _paragraph(document, item, style)
+                if num_id is not None:
+                    num_pr = para._p.get_or_add_pPr().get_or_add_numPr()
+                    num_pr.get_or_add_ilvl().val = 0
+                    num_pr.get_or_add_numId().val = num_id
         elif isinstance(block, Table):
             _table(document, block, t)
         elif isinstance(block, Figure):

@@ -47,6 +47,10 @@ class Code:
         Rule patterns (see ``data/codebook.yaml`` for the syntax).
     obstacle
         True for codes that name an obstacle (they feed ``challenges``).
+    negative_only
+        True for codes that only exist with negative polarity (``relevansi_rendah``):
+        never assigned to a text whose sentiment is positive or neutral unless a strong
+        rule says so.
     """
 
     code: str
@@ -55,6 +59,12 @@ class Code:
     examples: tuple[str, ...] = ()
     patterns: tuple[Pattern, ...] = ()
     obstacle: bool = False
+    negative_only: bool = False
+
+    @cached_property
+    def patterns_by_weight(self) -> tuple[Pattern, ...]:
+        """The patterns, strongest first (the first match gives the rule confidence)."""
+        return tuple(sorted(self.patterns, key=lambda p: -p.weight))
 
     @cached_property
     def any_pattern(self) -> re.Pattern[str] | None:
@@ -191,6 +201,7 @@ class Codebook:
             examples=tuple(e for c in merged for e in c.examples),
             patterns=tuple(p for c in merged for p in c.patterns),
             obstacle=any(c.obstacle for c in merged),
+            negative_only=all(c.negative_only for c in merged),
         )
         names = {c.code for c in merged}
         out: list[Code] = []
@@ -225,6 +236,7 @@ def load_codebook(data: Mapping[str, Any]) -> Codebook:
                 examples=tuple(str(e) for e in raw.get("examples", []) or []),
                 patterns=tuple(_compile(p, default_weight) for p in raw.get("patterns", []) or []),
                 obstacle=bool(raw.get("obstacle", False)),
+                negative_only=bool(raw.get("negative_only", False)),
             )
         )
     return Codebook(tuple(codes))

@@ -22,6 +22,7 @@ import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from typing import Any
 
@@ -33,7 +34,7 @@ from sklearn.linear_model import LogisticRegression
 from .codebook import Codebook, default_codebook
 from .normalize import Normalized, normalize
 from .segment import clean_text, split_sentences
-from .sentiment import SENTIMENTS, cues, decide
+from .sentiment import SENTIMENTS, SentimentCues, cues, decide
 
 __all__ = [
     "Coder",
@@ -190,9 +191,14 @@ class _Model:
         )
 
     @staticmethod
-    def with_cues(x: sparse.csr_matrix, norms: Sequence[Normalized]) -> sparse.csr_matrix:
+    def with_cues(
+        x: sparse.csr_matrix,
+        norms: Sequence[Normalized],
+        known: Sequence[SentimentCues] | None = None,
+    ) -> sparse.csr_matrix:
         """Add the lexicon cues (for the sentiment classifier only)."""
-        extra = sparse.csr_matrix(np.array([cues(n).as_features() for n in norms], dtype=float))
+        found = known if known is not None else [cues(n) for n in norms]
+        extra = sparse.csr_matrix(np.array([c.as_features() for c in found], dtype=float))
         return sparse.hstack([x, extra], format="csr")
 
 
@@ -216,7 +222,7 @@ class Coder:
     codebook: Codebook = field(default_factory=default_codebook)
     corrections: tuple[Correction, ...] = ()
     threshold: float = 0.5
-    model_threshold: float = 0.5
+    model_threshold: float = 0.6
     use_model: bool = True
     _model: _Model | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -327,14 +333,31 @@ class Coder:
             if quick is None or not quick.search(norm.surface):
                 out.append((best, phrase))
                 continue
-            for pattern in code.patterns:
-                if pattern.weight <= best:
-                    continue
+            for pattern in code.patterns_by_weight:
                 match = pattern.regex.search(norm.surface)
-                if match:
+                if match:  # the strongest matching pattern decides
                     best, phrase = pattern.weight, match.group(0).strip()
+                    break
             out.append((best, phrase))
         return out
+
+    @cached_property
+    def _negative_only(self) -> frozenset[str]:
+        return frozenset(c.code for c in self.codebook if c.negative_only)
+
+    def _polarity_check(
+        self, candidates: list[ThemeScore], rules: list[tuple[float, str]], sentiment: str
+    ) -> list[ThemeScore]:
+        """Drop a negative-only code from a positive or neutral text unless a strong rule
+        (an explicit "tidak relevan") found it; then the sentiment is what was wrong."""
+        if sentiment not in ("positif", "netral"):
+            return candidates
+        names = self.codebook.names
+        return [
+            t
+            for t in candidates
+            if t.code not in self._negative_only or rules[names.index(t.code)][0] >= 0.7
+        ]
 
     def _explain(self, row: sparse.csr_matrix, k: int) -> str:
         clf = self.model.themes[k]
@@ -358,6 +381,7 @@ class Coder:
         probs = np.zeros((len(norms), n_codes))
         sentiment_probs: list[dict[str, float]] = [{"netral": 0.5} for _ in norms]
         x = None
+        text_cues = [cues(n) for n in norms]
         if self.use_model and norms:
             model = self.model
             x = model.matrix(norms)
@@ -365,7 +389,7 @@ class Coder:
                 if clf is not None:
                     probs[:, k] = clf.predict_proba(x)[:, 1]
             if model.sentiment:
-                xs = model.with_cues(x, norms)
+                xs = model.with_cues(x, norms, text_cues)
                 columns = np.column_stack(
                     [clf.predict_proba(xs)[:, 1] for _, clf in model.sentiment]
                 )
@@ -376,7 +400,7 @@ class Coder:
         overrides = {_key(c.text): c for c in self.corrections}
         results: list[tuple[tuple[ThemeScore, ...], str, float]] = []
         for i, norm in enumerate(norms):
-            sentiment, s_conf = decide(sentiment_probs[i], cues(norm))
+            sentiment, s_conf = decide(sentiment_probs[i], text_cues[i])
             manual = overrides.get(_key(texts[i])) if overrides else None
             if manual is not None:
                 scores = tuple(
@@ -397,6 +421,7 @@ class Coder:
                 source = "rule+model" if r > 0 and p >= 0.5 else ("rule" if r > 0 else "model")
                 explanation = phrase if phrase else ""
                 candidates.append(ThemeScore(code, round(combined, 3), source, explanation))
+            candidates = self._polarity_check(candidates, rules, sentiment)
             candidates.sort(key=lambda t: -t.confidence)
             chosen = [
                 t
@@ -414,6 +439,8 @@ class Coder:
                     )
                     for t in chosen
                 ]
+            if any(t.code in self._negative_only for t in chosen):
+                sentiment = {"positif": "campuran", "netral": "negatif"}.get(sentiment, sentiment)
             results.append((tuple(chosen), sentiment, round(s_conf, 3)))
         return results
 

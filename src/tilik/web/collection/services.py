@@ -291,7 +291,7 @@ def start_import(instrument: Instrument, data: bytes, file_name: str, user=None)
         and (os.environ.get("TILIK_IMPORT_INLINE", "") == "1")
     )
     if inline:
-        run_import(batch.pk, data)
+        return run_import(batch.pk, data)
     else:
         thread = threading.Thread(target=_run_in_thread, args=(batch.pk, data), daemon=True)
         thread.start()
@@ -659,7 +659,7 @@ def rate_limited(link: RespondentLink, ip: str) -> bool:
     limit = int(os.environ.get("TILIK_OPEN_LINK_RATE", "60"))
     window = int(timezone.now().timestamp() // 3600)
     ip_hash = hashlib.sha256((settings.SECRET_KEY + ip).encode()).hexdigest()[:24]
-    key = f"tilik:rate:{link.pk}:{ip_hash}:{window}"
+    key = f"tilik:rate:{link.token_hash[:16]}:{ip_hash}:{window}"
     cache.add(key, 0, timeout=3700)
     try:
         count = cache.incr(key)

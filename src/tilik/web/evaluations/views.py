@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from tilik.web.collection.models import Submission
 from tilik.web.evaluations.access import evaluation_for
-from tilik.web.evaluations.models import Enrolment, Evaluation
+from tilik.web.evaluations.models import Enrolment, Evaluation, Member
 
 
 @login_required
@@ -38,6 +38,7 @@ def evaluation_detail(request, pk: int):
     context = {
         "evaluation": evaluation,
         "role": evaluation.role_of(request.user),
+        "role_label": dict(Member.Role.choices).get(evaluation.role_of(request.user), ""),
         "programs": programs,
         "instruments": instruments,
         "n_participants": Enrolment.objects.filter(cohort__program__evaluation=evaluation)

@@ -1,0 +1,123 @@
+"""A respondent fills the participant survey on a phone, loses the connection, sends later."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+NIP = "198503122010011001"
+
+
+@pytest.fixture
+def survey_link(transactional_db):
+    from tilik.web.accounts.models import Organisation
+    from tilik.web.collection import services
+    from tilik.web.collection.models import RespondentLink
+    from tilik.web.evaluations.models import Evaluation
+
+    organisation = Organisation.objects.create(name="BKPSDM Kota Uji", kind="instansi")
+    evaluation = Evaluation.objects.create(organisation=organisation, title="Uji", period="2025")
+    (instrument,) = services.add_standard_instruments(evaluation, ["survei_peserta"])
+    _, token = RespondentLink.make(instrument, "single")
+    return instrument, token
+
+
+def _fill(page, instrument):
+    form = instrument.form()
+    page.get_by_role("button", name="Saya mengerti, mulai mengisi").click()
+    page.locator("input[name=persetujuan][value=ya]").check()
+    page.get_by_label("NIP", exact=False).first.fill(NIP)
+    for q in form.data_questions():
+        if q.type == "select_one" and q.name != "persetujuan":
+            page.locator(f"input[name={q.name}]").last.check()
+    page.locator("input[name=hambatan][value=beban_kerja]").check()
+
+
+@pytest.mark.browser
+def test_it_sends_after_the_connection_comes_back(live_server, survey_link, chromium_path,
+                                                   tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tilik.web.collection.models import Submission
+
+    instrument, token = survey_link
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport=PHONE, locale="id-ID")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/f/{token}/")
+        _fill(page, instrument)
+        context.set_offline(True)
+        page.get_by_role("button", name="Kirim").click()
+        expect(page.locator("#status")).to_contain_text("Belum terkirim")
+        assert Submission.objects.count() == 0
+        page.screenshot(path=str(tmp_path / "offline.png"), full_page=True)
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.locator("#selesai")).to_be_visible(timeout=15000)
+        assert Submission.objects.count() == 1
+        instance_id = Submission.objects.get().instance_id
+        # a retry that arrives late (the phone never saw the answer) is accepted once
+        status = page.evaluate(
+            """async ([url, id]) => {
+                 const r = await fetch(url, {method: 'POST', headers: {'Content-Type':
+                   'application/json'}, body: JSON.stringify({instance_id: id, answers: {}})});
+                 return r.status; }""",
+            [f"/f/{token}/kirim/", instance_id],
+        )
+        assert status in (200, 400, 410)
+        assert Submission.objects.count() == 1
+        assert Submission.objects.get().answers["nip"] == NIP
+        browser.close()
+
+
+@pytest.mark.browser
+def test_it_restores_answers_after_a_reload(live_server, survey_link, chromium_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tilik.web.collection.models import Submission
+
+    instrument, token = survey_link
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport=PHONE, locale="id-ID")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/f/{token}/")
+        _fill(page, instrument)
+        first_id = page.locator("input[name=_instance_id]").input_value()
+        page.reload()
+        expect(page.locator("#status")).to_contain_text("dipulihkan")
+        assert page.locator("input[name=_instance_id]").input_value() == first_id
+        assert page.get_by_label("NIP", exact=False).first.input_value() == NIP
+        assert page.locator("input[name=persetujuan][value=ya]").is_checked()
+        page.get_by_role("button", name="Kirim").click()
+        expect(page.locator("#selesai")).to_be_visible(timeout=15000)
+        assert Submission.objects.get().instance_id == first_id
+        browser.close()
+
+
+@pytest.mark.browser
+def test_it_announces_errors_next_to_their_fields(live_server, survey_link, chromium_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    instrument, token = survey_link
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        page = browser.new_context(viewport=PHONE).new_page()
+        page.goto(f"{live_server.url}/f/{token}/")
+        page.get_by_role("button", name="Saya mengerti, mulai mengisi").click()
+        page.locator("input[name=persetujuan][value=ya]").check()
+        page.get_by_label("NIP", exact=False).first.fill("123")
+        page.get_by_role("button", name="Kirim").click()
+        summary = page.locator("#ringkasan-galat")
+        expect(summary).to_be_visible()
+        expect(page.locator("#err-nip")).not_to_be_empty()
+        assert page.locator("#f-nip").get_attribute("aria-invalid") == "true"
+        assert "err-nip" in page.locator("#f-nip").get_attribute("aria-describedby")
+        browser.close()

@@ -1,0 +1,295 @@
+"""Instruments, imports, quarantine, exports, interviews: each permission checked with the cast."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.builders import KOBO_HEADER, kobo_csv, kobo_row, write_form
+from tilik.core.instruments import standard_instruments
+from tilik.core.xlsform import read_xlsform, write_xlsform
+from tilik.web.collection import services
+from tilik.web.collection.models import ImportBatch, Instrument, QuarantinedRow, Submission
+from tilik.web.evaluations.models import Evaluation
+
+pytestmark = pytest.mark.django_db
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def survey(cast, tmp_path):
+    data = write_form(tmp_path / "survei_peserta.xlsx").read_bytes()
+    instrument, problems = services.add_instrument(cast.evaluation_a, data, "survei_peserta.xlsx",
+                                                   "survei_peserta")
+    assert instrument is not None, problems
+    return instrument
+
+
+def _url(cast, tail):
+    return f"/evaluasi/{cast.evaluation_a.pk}/{tail}"
+
+
+def _upload(name, data):
+    return SimpleUploadedFile(name, data)
+
+
+def test_it_creates_an_evaluation_with_standard_instruments(client, cast):
+    client.force_login(cast.alice)
+    r = client.post("/evaluasi/baru/", {
+        "title": "Evaluasi Baru", "period": "2026", "organisation": cast.agency_a.pk,
+        "programs": "Pelatihan Prima\nCoaching", "instruments": ["survei_peserta", "skm"],
+    })
+    assert r.status_code == 302
+    evaluation = Evaluation.objects.get(title="Evaluasi Baru")
+    assert evaluation.can_edit(cast.alice)
+    assert evaluation.programs.count() == 2
+    assert sorted(evaluation.instruments.values_list("form_id", flat=True)) == ["skm",
+                                                                                "survei_peserta"]
+
+
+def test_it_offers_only_the_users_organisations(client, cast):
+    client.force_login(cast.alice)
+    r = client.post("/evaluasi/baru/", {"title": "X", "period": "2026",
+                                        "organisation": cast.agency_b.pk})
+    assert r.status_code == 200
+    assert not Evaluation.objects.filter(title="X").exists()
+
+
+def test_it_refuses_new_evaluations_for_users_without_an_organisation(client, cast):
+    client.force_login(cast.mallory)
+    assert client.get("/evaluasi/baru/").status_code == 403
+
+
+def test_it_passes_pyxform_for_every_standard_instrument():
+    from tilik.core.xlsform import pyxform_problems
+
+    for form_id, path in standard_instruments().items():
+        errors = [p for p in pyxform_problems(path) if p.severity == "error"]
+        assert errors == [], form_id
+
+
+def test_it_round_trips_an_xlsform(tmp_path):
+    form, _ = read_xlsform(write_form(tmp_path / "survei_peserta.xlsx"))
+    again, _ = read_xlsform(write_xlsform(form), file_name="survei_peserta.xlsx")
+    assert again.to_dict() == form.to_dict()
+    assert write_xlsform(again) and read_xlsform(write_xlsform(again))[0].to_dict() == form.to_dict()
+
+
+def test_it_shows_pyxform_problems_on_upload(client, cast, survey, tmp_path):
+    client.force_login(cast.alice)
+    broken = write_form(tmp_path / "b.xlsx", survey=[["select_one nowhere", "q", "Q", "Q", "",
+                                                       "", "", "", "", "", ""]])
+    r = client.post(_url(cast, "instrumen/survei_peserta/versi/"),
+                    {"file": _upload("b.xlsx", broken.read_bytes())}, follow=True)
+    assert r.status_code == 200
+    assert "ditolak" in r.content.decode()
+    assert survey.versions.count() == 1
+
+
+def test_it_adds_a_form_version_on_upload(client, cast, survey, tmp_path):
+    client.force_login(cast.alice)
+    changed = write_form(tmp_path / "survei_peserta.xlsx", survey=[
+        ["text", "saran", "Saran baru", "New suggestions", "", "", "", "", "", "", ""]])
+    r = client.post(_url(cast, "instrumen/survei_peserta/versi/"),
+                    {"file": _upload("survei_peserta.xlsx", changed.read_bytes())})
+    assert r.status_code == 302
+    survey.refresh_from_db()
+    assert survey.versions.count() == 2
+    assert survey.form().question("saran").label == "Saran baru"
+
+
+def test_it_downloads_the_xlsform(client, cast, survey):
+    client.force_login(cast.charlie)
+    r = client.get(_url(cast, "instrumen/survei_peserta/xlsform/"))
+    assert r.status_code == 200
+    assert read_xlsform(r.content, file_name="survei_peserta.xlsx")[0].form_id == "survei_peserta"
+
+
+def test_it_imports_duplicates_once_and_quarantines_defects(client, cast, survey):
+    client.force_login(cast.alice)
+    rows = [kobo_row(0), kobo_row(0), kobo_row(1), kobo_row(2, umur="tiga puluh"),
+            kobo_row(3, instansi="dinsos")]
+    data = kobo_csv(rows)
+    r = client.post(_url(cast, "instrumen/survei_peserta/impor/"),
+                    {"file": _upload("kobo.csv", data)})
+    assert r.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert (batch.status, batch.stored, batch.quarantined) == ("done", 2, 2)
+    messages = [p["id"] for q in QuarantinedRow.objects.order_by("row") for p in q.problems]
+    assert "baris 5" in messages[0] and "umur" in messages[0] and "tiga puluh" in messages[0]
+    assert "baris 6" in messages[1] and "dinsos" in messages[1]
+    client.post(_url(cast, "instrumen/survei_peserta/impor/"), {"file": _upload("kobo.csv", data)})
+    assert Submission.objects.count() == 2
+    assert QuarantinedRow.objects.count() == 2
+
+
+def test_it_checks_constraints_and_relevance_when_importing(cast, survey):
+    rows = [kobo_row(0, umur="12")]
+    batch = services.start_import(survey, kobo_csv(rows), "kobo.csv")
+    assert batch.quarantined == 1
+    assert "umur" in QuarantinedRow.objects.get().problems[0]["id"]
+
+
+def test_it_shows_the_batch_with_progress(client, cast, survey):
+    batch = services.start_import(survey, kobo_csv([kobo_row(0)]), "kobo.csv")
+    client.force_login(cast.charlie)
+    r = client.get(_url(cast, f"impor/{batch.pk}/kemajuan/"))
+    assert r.status_code == 200
+    assert r.json()["status"] == "done" and r.json()["stored"] == 1
+    assert client.get(_url(cast, f"impor/{batch.pk}/")).status_code == 200
+
+
+def test_it_refuses_hostile_files(client, cast, survey):
+    client.force_login(cast.alice)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    client.post(_url(cast, "instrumen/survei_peserta/impor/"),
+                {"file": _upload("bomb.xlsx", bomb.getvalue())})
+    wide = (",".join(f"c{i}" for i in range(6000)) + "\n").encode()
+    client.post(_url(cast, "instrumen/survei_peserta/impor/"), {"file": _upload("wide.csv", wide)})
+    problems = [b.problems[0]["id"] for b in ImportBatch.objects.order_by("pk")]
+    assert "zip bomb" in problems[0]
+    assert "5000 kolom" in problems[1]
+    assert Submission.objects.count() == 0
+
+
+def test_it_fixes_a_quarantined_row(client, cast, survey):
+    services.start_import(survey, kobo_csv([kobo_row(0, umur="x")]), "kobo.csv")
+    row = QuarantinedRow.objects.get()
+    client.force_login(cast.alice)
+    r = client.post(_url(cast, f"karantina/{row.pk}/"), {"v:umur": "40"})
+    assert r.status_code == 302
+    row.refresh_from_db()
+    assert row.status == "resolved"
+    assert Submission.objects.get().answers["umur"] == 40
+
+
+def test_it_keeps_a_still_broken_row_in_quarantine(client, cast, survey):
+    services.start_import(survey, kobo_csv([kobo_row(0, umur="x")]), "kobo.csv")
+    row = QuarantinedRow.objects.get()
+    client.force_login(cast.alice)
+    r = client.post(_url(cast, f"karantina/{row.pk}/"), {"v:umur": "y"})
+    assert r.status_code == 200
+    row.refresh_from_db()
+    assert row.status == "open" and row.raw["umur"] == "y"
+
+
+def test_it_lets_the_leader_read_but_not_fix_quarantine(client, cast, survey):
+    services.start_import(survey, kobo_csv([kobo_row(0, umur="x")]), "kobo.csv")
+    row = QuarantinedRow.objects.get()
+    client.force_login(cast.charlie)
+    assert client.get(_url(cast, f"karantina/{row.pk}/")).status_code == 200
+    assert client.post(_url(cast, f"karantina/{row.pk}/"), {"v:umur": "4"}).status_code == 403
+    assert client.get(_url(cast, "instrumen/survei_peserta/impor/")).status_code == 403
+
+
+def _rows(response, fmt):
+    if fmt == "csv":
+        import csv
+
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [[("" if v is None else str(v)) for v in r] for r in sheet.iter_rows(values_only=True)]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_it_exports_nips_to_evaluators_only(client, cast, survey, fmt):
+    services.start_import(survey, kobo_csv([kobo_row(0, saran="=cmd|' /C calc'!A0")]), "k.csv")
+    client.force_login(cast.alice)
+    full = _rows(client.get(_url(cast, f"instrumen/survei_peserta/ekspor.{fmt}")), fmt)
+    assert "nip" in full[0] and "198503122010011001" in full[1]
+    assert "'=cmd|' /C calc'!A0" in full[1]
+    client.force_login(cast.charlie)
+    r = client.get(_url(cast, f"instrumen/survei_peserta/ekspor.{fmt}"))
+    assert r.status_code == 200
+    rows = _rows(r, fmt)
+    assert "nip_pseudonim" in rows[0]
+    assert "198503122010011001" not in r.content.decode("latin-1")
+
+
+def test_it_keeps_everything_from_bob_and_mallory(client, cast, survey):
+    urls = ["instrumen/survei_peserta/", "instrumen/survei_peserta/ekspor.csv",
+            "instrumen/survei_peserta/xlsform/", "instrumen/survei_peserta/tautan/",
+            "instrumen/survei_peserta/impor/", "ekspor/bundel.zip", "wawancara/", "observasi/",
+            "privasi/"]
+    for user in (cast.bob, cast.mallory):
+        client.force_login(user)
+        for tail in urls:
+            assert client.get(_url(cast, tail)).status_code == 404, tail
+
+
+def test_it_gives_the_bundle_zip_to_evaluators_only(client, cast, survey):
+    services.start_import(survey, kobo_csv([kobo_row(0)]), "k.csv")
+    client.force_login(cast.charlie)
+    assert client.get(_url(cast, "ekspor/bundel.zip")).status_code == 403
+    client.force_login(cast.alice)
+    r = client.get(_url(cast, "ekspor/bundel.zip"))
+    assert r.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+    assert "evaluasi.yaml" in names and "data/survei_peserta.csv" in names
+
+
+def test_it_uploads_a_transcript(client, cast):
+    client.force_login(cast.alice)
+    r = client.post(_url(cast, "wawancara/"), {
+        "file": _upload("w1.txt", "P: Apa manfaatnya?\r\nN: Sonde ada waktu.".encode()),
+        "role": "pejabat", "instansi": "Dinas Kesehatan", "sector": "kesehatan",
+        "date": "2025-05-02",
+    })
+    assert r.status_code == 302
+    interview = cast.evaluation_a.interviews.get()
+    assert interview.transcript.endswith("Sonde ada waktu.") and interview.role == "pejabat"
+
+
+def test_it_reads_a_docx_transcript(client, cast):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("P: Bagaimana pelatihannya?")
+    document.add_paragraph("N: Bermanfaat.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    client.force_login(cast.alice)
+    r = client.post(_url(cast, "wawancara/"), {"file": _upload("w2.docx", buffer.getvalue())})
+    assert r.status_code == 302
+    assert "Bermanfaat." in cast.evaluation_a.interviews.get().transcript
+
+
+def test_it_refuses_transcripts_from_the_leader(client, cast):
+    client.force_login(cast.charlie)
+    r = client.post(_url(cast, "wawancara/"), {"file": _upload("w.txt", b"x")})
+    assert r.status_code == 403
+    assert not cast.evaluation_a.interviews.exists()
+
+
+def test_it_lets_the_evaluator_enter_an_observation(client, cast):
+    services.add_standard_instruments(cast.evaluation_a, ["observasi"])
+    instrument = Instrument.objects.get(form_id="observasi")
+    form = instrument.form()
+    client.force_login(cast.alice)
+    assert client.get(_url(cast, "observasi/isi/observasi/")).status_code == 200
+    answers = {}
+    for q in form.data_questions():
+        if q.type == "select_one":
+            answers[q.name] = form.choice_names(q)[0]
+        elif q.type == "decimal":
+            answers[q.name] = "5"
+        elif q.type == "date":
+            answers[q.name] = "2025-04-01"
+        elif q.type == "text":
+            answers[q.name] = "catatan"
+    r = client.post(_url(cast, "observasi/kirim/observasi/"),
+                    {"instance_id": "0b9f6c1e-9d1d-4c56-9b8a-3f1f4ad0a001", "answers": answers},
+                    content_type="application/json")
+    assert r.status_code == 201, r.content
+    assert instrument.submissions.count() == 1
+    assert client.get(_url(cast, "observasi/")).status_code == 200
+
+
+def test_it_keeps_kobo_header_order_for_the_import(cast, survey):
+    assert KOBO_HEADER[0] == "nip"
