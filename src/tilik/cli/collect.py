@@ -1,4 +1,4 @@
-"""``tilik import``: responses from a KoboToolbox, ODK Central, CSV or XLSX export into the database.
+"""``tilik import``: a KoboToolbox, ODK Central, CSV or XLSX export into the database.
 
 A thin layer over :mod:`tilik.web.collection.services` (the same code the upload page runs):
 every row is stored or quarantined with its reasons, and importing the same file again stores
@@ -7,6 +7,7 @@ nothing twice.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -34,14 +35,26 @@ def _count_rows(data: bytes) -> int:
 
 @click.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--evaluation", "evaluation_id", type=int, required=True,
-              help="Id of the evaluation (shown in its web address: /evaluasi/N/).")
-@click.option("--form", "form_id", required=True,
-              help="form_id of the instrument the file answers.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="id", show_default=True,
-              help="Language of messages (id = Indonesian, en = English).")
-@click.option("--limit", type=int, default=50, show_default=True,
-              help="How many quarantined rows to list.")
+@click.option(
+    "--evaluation",
+    "evaluation_id",
+    type=int,
+    required=True,
+    help="Id of the evaluation (shown in its web address: /evaluasi/N/).",
+)
+@click.option(
+    "--form", "form_id", required=True, help="form_id of the instrument the file answers."
+)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGUAGES),
+    default="id",
+    show_default=True,
+    help="Language of messages (id = Indonesian, en = English).",
+)
+@click.option(
+    "--limit", type=int, default=50, show_default=True, help="How many quarantined rows to list."
+)
 def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limit: int) -> None:
     """Import responses (Kobo / ODK Central / CSV / XLSX) into an instrument.
 
@@ -67,12 +80,14 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
     batch = ImportBatch.objects.create(
         instrument=instrument,
         file_name=file.name[:255],
-        sha256=services.hashlib.sha256(data).hexdigest(),
+        sha256=hashlib.sha256(data).hexdigest(),
         status=ImportBatch.Status.PENDING,
         total=_count_rows(data),
     )
     label = translate("Membaca dan memeriksa baris", lang)
-    with click.progressbar(length=batch.total or 1, label=label, file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(
+        length=batch.total or 1, label=label, file=click.get_text_stream("stderr")
+    ) as bar:
         seen = [0]
 
         def step(rows: int) -> None:
@@ -103,9 +118,7 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
         click.echo(
             translate("  … dan {n} baris karantina lain", lang).format(n=batch.quarantined - limit)
         )
-    if batch.status == ImportBatch.Status.FAILED or (
-        batch.rows_read == 0 and batch.problems
-    ):
+    if batch.status == ImportBatch.Status.FAILED or (batch.rows_read == 0 and batch.problems):
         raise SystemExit(1)
 
 

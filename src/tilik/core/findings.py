@@ -182,7 +182,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "construct_share": {
         "id": "{share|Words} {resp} ({share}; IK 95% {lo}–{hi}; n = {n}) memberikan "
         "penilaian positif (setuju atau sangat setuju) terhadap {label}.",
-        "en": "{share|Words} {resp} ({share}; 95% CI {lo}–{hi}; n = {n}) rated {label} "
+        "en": "{share|Words} of the {resp} ({share}; 95% CI {lo}–{hi}; n = {n}) rated {label} "
         "positively (agree or strongly agree).",
     },
     "relevance_sector_low": {
@@ -251,7 +251,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "jp_share": {
         "id": "Pada tahun {year}, {share|words} ASN ({share}; n = {n}) telah memenuhi "
         "target 20 JP pengembangan kompetensi, dengan rata-rata {mean} JP per ASN.",
-        "en": "In {year}, {share|words} of ASN ({share}; n = {n}) met the target of 20 JP "
+        "en": "In {year}, {share|words} of the ASN ({share}; n = {n}) met the target of 20 JP "
         "of competence development, with a mean of {mean} JP per ASN.",
     },
 }

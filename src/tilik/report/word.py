@@ -242,9 +242,11 @@ def write_docx(report: Report, path: Path) -> Path:
     """Write the report as an editable DOCX to ``path``."""
     t = dict(UI_TEXT[report.lang])
     t["toc_hint"] = (
-        "Klik kanan lalu pilih Perbarui Bidang (Update Field) untuk menampilkan daftar isi."
+        "Untuk daftar isi lengkap dengan nomor halaman, klik kanan pada daftar di atas lalu "
+        "pilih Perbarui Bidang (Update Field)."
         if report.lang == "id"
-        else "Right-click and choose Update Field to show the table of contents."
+        else "For the full contents with page numbers, right-click the list above and choose "
+        "Update Field."
     )
     document = Document()
     _styles(document)

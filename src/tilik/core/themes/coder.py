@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 from scipy import sparse
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
@@ -162,6 +163,13 @@ def _combine(rule: float, prob: float) -> float:
     return RULE_SHARE * rule + (1 - RULE_SHARE) * prob + 0.25 * rule * prob
 
 
+def _stacked_proba(classifiers: Sequence[Any], x: sparse.csr_matrix) -> np.ndarray:
+    """Positive-class probabilities of binary logistic regressions, all at once."""
+    coef = np.vstack([c.coef_[0] for c in classifiers])
+    intercept = np.array([c.intercept_[0] for c in classifiers])
+    return np.asarray(expit(x @ coef.T + intercept))
+
+
 def _identity(doc: Any) -> Any:
     return doc
 
@@ -179,6 +187,15 @@ class _Model:
     themes: list[LogisticRegression | None]
     sentiment: list[tuple[str, LogisticRegression]]
     feature_names: np.ndarray
+
+    def theme_probabilities(self, x: sparse.csr_matrix) -> np.ndarray:
+        """P(code | text) for every code, in one sparse product (codes without a
+        classifier get 0)."""
+        fitted = [k for k, clf in enumerate(self.themes) if clf is not None]
+        out = np.zeros((x.shape[0], len(self.themes)))
+        if fitted:
+            out[:, fitted] = _stacked_proba([self.themes[k] for k in fitted], x)
+        return out
 
     def matrix(self, norms: Sequence[Normalized]) -> sparse.csr_matrix:
         """Text features: TF-IDF of words, stems and bigrams, and of character n-grams."""
@@ -224,8 +241,10 @@ class Coder:
     threshold: float = 0.5
     model_threshold: float = 0.6
     use_model: bool = True
-    _model: _Model | None = field(default=None, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _model: _Model | None = field(default=None, init=False, repr=False, compare=False)
+    _lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def default(cls) -> Coder:
@@ -252,7 +271,7 @@ class Coder:
         norms = [normalize(clean_text(e.text)) for e in examples]
         words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
         chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2, max_features=40000
+            analyzer="char_wb", ngram_range=(3, 4), sublinear_tf=True, min_df=2, max_features=40000
         )
         words.fit([_word_features(n) for n in norms])
         chars.fit([n.surface for n in norms])
@@ -385,14 +404,10 @@ class Coder:
         if self.use_model and norms:
             model = self.model
             x = model.matrix(norms)
-            for k, clf in enumerate(model.themes):
-                if clf is not None:
-                    probs[:, k] = clf.predict_proba(x)[:, 1]
+            probs = model.theme_probabilities(x)
             if model.sentiment:
                 xs = model.with_cues(x, norms, text_cues)
-                columns = np.column_stack(
-                    [clf.predict_proba(xs)[:, 1] for _, clf in model.sentiment]
-                )
+                columns = _stacked_proba([clf for _, clf in model.sentiment], xs)
                 columns = columns / np.maximum(columns.sum(axis=1, keepdims=True), 1e-9)
                 labels = [label for label, _ in model.sentiment]
                 sentiment_probs = [dict(zip(labels, map(float, r))) for r in columns]

@@ -22,6 +22,7 @@ __all__ = [
     "CHALLENGE_CODES",
     "SOURCES",
     "TextItem",
+    "as_item",
     "bundle_texts",
     "code_items",
     "summary_counts",
@@ -163,22 +164,40 @@ def _chunks(text: str, size: int = 3) -> list[str]:
     return [" ".join(sentences[i : i + size]) for i in range(0, len(sentences), size)]
 
 
+def as_item(item: TextItem | Mapping[str, Any]) -> TextItem:
+    """Accept a :class:`TextItem` or a mapping with ``text`` (and ``source``, ``role``,
+    ``sector``, ``respondent`` or ``respondent_id``)."""
+    if isinstance(item, TextItem):
+        return item
+    return TextItem(
+        text=str(item["text"]),
+        source=str(item.get("source") or "survey"),
+        role=str(item.get("role") or "peserta"),
+        sector=str(item.get("sector") or ""),
+        respondent=str(item.get("respondent") or item.get("respondent_id") or ""),
+        origin=str(item.get("origin") or ""),
+    )
+
+
 def code_items(
-    items: Sequence[TextItem], coder: Coder | None = None
+    items: Sequence[TextItem | Mapping[str, Any]], coder: Coder | None = None
 ) -> list[tuple[TextItem, Coding]]:
     """Code every item once (vectorised); pass the result to the section functions."""
     coder = coder or Coder.default()
-    return list(zip(items, coder.code_many([i.text for i in items])))
+    converted = [as_item(i) for i in items]
+    return list(zip(converted, coder.code_many([i.text for i in converted])))
 
 
 def _coded(
-    items: Sequence[TextItem], coded: Sequence[tuple[TextItem, Coding]] | None, coder: Coder | None
+    items: Sequence[TextItem | Mapping[str, Any]],
+    coded: Sequence[tuple[TextItem, Coding]] | None,
+    coder: Coder | None,
 ) -> Sequence[tuple[TextItem, Coding]]:
     return coded if coded is not None else code_items(items, coder)
 
 
 def themes_section(
-    items: Sequence[TextItem],
+    items: Sequence[TextItem | Mapping[str, Any]],
     *,
     coded: Sequence[tuple[TextItem, Coding]] | None = None,
     coder: Coder | None = None,
@@ -247,7 +266,7 @@ def _respondent(item: TextItem, index: int) -> str:
 
 
 def text_challenges(
-    items: Sequence[TextItem],
+    items: Sequence[TextItem | Mapping[str, Any]],
     *,
     coded: Sequence[tuple[TextItem, Coding]] | None = None,
     coder: Coder | None = None,

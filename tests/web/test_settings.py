@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def _check(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TILIK_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "django", "check", *args, "--settings=tilik.web.settings"],
+        capture_output=True, text=True, env=environment, check=False,
+    )
+
+
+def test_it_passes_the_deployment_checks_in_production(tmp_path):
+    result = _check(
+        "--deploy", "--fail-level", "WARNING",
+        TILIK_DATA=str(tmp_path), TILIK_SECURE="yes", TILIK_SECRET_KEY="x" * 64 + "-production-key",
+        TILIK_HASH_KEY="h" * 40, TILIK_ALLOWED_HOSTS="tilik.example.go.id",
+        DATABASE_URL="postgres://tilik:pw@127.0.0.1:5432/tilik",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_warns_when_the_hash_key_is_missing_on_postgresql(tmp_path):
+    result = _check(TILIK_DATA=str(tmp_path), DATABASE_URL="postgres://u:p@127.0.0.1:1/x")
+    assert "tilik.W001" in result.stdout + result.stderr
+
+
+def test_it_keeps_its_data_in_the_data_folder(tmp_path):
+    _check(TILIK_DATA=str(tmp_path))
+    assert (tmp_path / "secret_key").exists()
+    assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
