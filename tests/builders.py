@@ -6,17 +6,50 @@ from pathlib import Path
 
 import openpyxl
 
-SURVEY_COLUMNS = ["type", "name", "label::Indonesian (id)", "label::English (en)", "required",
-                  "relevant", "constraint", "construct", "level", "reverse", "correct"]
+SURVEY_COLUMNS = [
+    "type",
+    "name",
+    "label::Indonesian (id)",
+    "label::English (en)",
+    "required",
+    "relevant",
+    "constraint",
+    "construct",
+    "level",
+    "reverse",
+    "correct",
+]
 
 SURVEY = [
     ["text", "nip", "NIP", "NIP", "yes", "", "", "", "", "", ""],
     ["select_one opd", "instansi", "Instansi", "Agency", "yes", "", "", "", "", "", ""],
     ["begin_group", "reaksi", "Reaksi", "Reaction", "", "", "", "", "", "", ""],
-    ["select_one setuju5", "manfaat_1", "Pelatihan bermanfaat", "Useful", "yes", "", "",
-     "manfaat", "reaksi", "", ""],
-    ["select_one setuju5", "manfaat_2", "Materi sia-sia", "Useless", "", "", "", "manfaat",
-     "reaksi", "yes", ""],
+    [
+        "select_one setuju5",
+        "manfaat_1",
+        "Pelatihan bermanfaat",
+        "Useful",
+        "yes",
+        "",
+        "",
+        "manfaat",
+        "reaksi",
+        "",
+        "",
+    ],
+    [
+        "select_one setuju5",
+        "manfaat_2",
+        "Materi sia-sia",
+        "Useless",
+        "",
+        "",
+        "",
+        "manfaat",
+        "reaksi",
+        "yes",
+        "",
+    ],
     ["end_group", "", "", "", "", "", "", "", "", "", ""],
     ["select_multiple hambatan", "hambatan", "Hambatan", "Obstacles", "", "", "", "", "", "", ""],
     ["integer", "umur", "Umur", "Age", "", "", ". >= 18", "", "", "", ""],
@@ -24,18 +57,22 @@ SURVEY = [
     ["text", "saran", "Saran", "Suggestions", "", "", "", "", "", "", ""],
 ]
 
-CHOICES = [["list_name", "name", "label::Indonesian (id)", "label::English (en)", "theme"]] + [
-    ["setuju5", str(i), f"Skala {i}", f"Scale {i}", ""] for i in range(1, 6)
-] + [
-    ["opd", "dinkes", "Dinas Kesehatan", "Health Office", ""],
-    ["opd", "dukcapil", "Dinas Dukcapil", "Civil Registry", ""],
-    ["hambatan", "waktu", "Tidak ada waktu", "No time", "waktu_beban_kerja"],
-    ["hambatan", "jadwal", "Jadwal bentrok", "Schedule clash", "jadwal"],
-    ["hambatan", "dana", "Dana terbatas", "Budget", "anggaran"],
-]
+CHOICES = (
+    [["list_name", "name", "label::Indonesian (id)", "label::English (en)", "theme"]]
+    + [["setuju5", str(i), f"Skala {i}", f"Scale {i}", ""] for i in range(1, 6)]
+    + [
+        ["opd", "dinkes", "Dinas Kesehatan", "Health Office", ""],
+        ["opd", "dukcapil", "Dinas Dukcapil", "Civil Registry", ""],
+        ["hambatan", "waktu", "Tidak ada waktu", "No time", "waktu_beban_kerja"],
+        ["hambatan", "jadwal", "Jadwal bentrok", "Schedule clash", "jadwal"],
+        ["hambatan", "dana", "Dana terbatas", "Budget", "anggaran"],
+    ]
+)
 
 
-def write_form(path: Path, form_id: str = "survei_peserta", survey: list[list[str]] | None = None) -> Path:
+def write_form(
+    path: Path, form_id: str = "survei_peserta", survey: list[list[str]] | None = None
+) -> Path:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "survey"
@@ -53,30 +90,64 @@ def write_form(path: Path, form_id: str = "survei_peserta", survey: list[list[st
     return path
 
 
-KOBO_HEADER = ["nip", "instansi", "reaksi/manfaat_1", "reaksi/manfaat_2", "hambatan",
-               "hambatan/waktu", "hambatan/jadwal", "hambatan/dana", "umur", "tanggal", "saran",
-               "_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-               "_submitted_by", "__version__", "_tags", "_index"]
+KOBO_HEADER = [
+    "nip",
+    "instansi",
+    "reaksi/manfaat_1",
+    "reaksi/manfaat_2",
+    "hambatan",
+    "hambatan/waktu",
+    "hambatan/jadwal",
+    "hambatan/dana",
+    "umur",
+    "tanggal",
+    "saran",
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+    "_index",
+]
 
 NIPS = ["198503122010011001", "199001152015032002", "197712302005011003"]
 
 
 def kobo_row(index: int, **overrides: str) -> list[str]:
     row = {
-        "nip": NIPS[index % len(NIPS)], "instansi": "dinkes", "reaksi/manfaat_1": "4",
-        "reaksi/manfaat_2": "2", "hambatan": "waktu jadwal", "hambatan/waktu": "1",
-        "hambatan/jadwal": "1", "hambatan/dana": "0", "umur": "35", "tanggal": "2025-03-14",
-        "saran": "Perlu jadwal yg fleksibel", "_id": str(100 + index),
-        "_uuid": f"uuid-{index:04d}", "_submission_time": "2025-03-20T08:12:33",
-        "_validation_status": "", "_notes": "", "_status": "submitted_via_web",
-        "_submitted_by": "", "__version__": "v1", "_tags": "", "_index": str(index + 1),
+        "nip": NIPS[index % len(NIPS)],
+        "instansi": "dinkes",
+        "reaksi/manfaat_1": "4",
+        "reaksi/manfaat_2": "2",
+        "hambatan": "waktu jadwal",
+        "hambatan/waktu": "1",
+        "hambatan/jadwal": "1",
+        "hambatan/dana": "0",
+        "umur": "35",
+        "tanggal": "2025-03-14",
+        "saran": "Perlu jadwal yg fleksibel",
+        "_id": str(100 + index),
+        "_uuid": f"uuid-{index:04d}",
+        "_submission_time": "2025-03-20T08:12:33",
+        "_validation_status": "",
+        "_notes": "",
+        "_status": "submitted_via_web",
+        "_submitted_by": "",
+        "__version__": "v1",
+        "_tags": "",
+        "_index": str(index + 1),
     }
     row.update(overrides)
     return [row[h] for h in KOBO_HEADER]
 
 
-def kobo_csv(rows: list[list[str]], *, delimiter: str = ";", bom: bool = False,
-             encoding: str = "utf-8") -> bytes:
+def kobo_csv(
+    rows: list[list[str]], *, delimiter: str = ";", bom: bool = False, encoding: str = "utf-8"
+) -> bytes:
     def quote(value: str) -> str:
         return '"' + value.replace('"', '""') + '"'
 

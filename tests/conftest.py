@@ -35,20 +35,33 @@ def cast(db):
     User = get_user_model()
     agency_a = Organisation.objects.create(name="BKPSDM Kota A", kind="instansi")
     agency_b = Organisation.objects.create(name="BKPSDM Kabupaten B", kind="instansi")
-    users = {name: User.objects.create_user(name, password="pw-" + name)
-             for name in ("alice", "bob", "charlie", "mallory")}
+    users = {
+        name: User.objects.create_user(name, password="pw-" + name)
+        for name in ("alice", "bob", "charlie", "mallory")
+    }
     OrganisationMember.objects.create(organisation=agency_a, user=users["alice"])
     OrganisationMember.objects.create(organisation=agency_b, user=users["bob"])
     OrganisationMember.objects.create(organisation=agency_a, user=users["charlie"], role="leader")
-    evaluation_a = Evaluation.objects.create(organisation=agency_a, title="Evaluasi A",
-                                             period="2025")
-    evaluation_b = Evaluation.objects.create(organisation=agency_b, title="Evaluasi B",
-                                             period="2025")
+    evaluation_a = Evaluation.objects.create(
+        organisation=agency_a, title="Evaluasi A", period="2025"
+    )
+    evaluation_b = Evaluation.objects.create(
+        organisation=agency_b, title="Evaluasi B", period="2025"
+    )
     Member.objects.create(evaluation=evaluation_a, user=users["alice"], role="evaluator")
     Member.objects.create(evaluation=evaluation_a, user=users["charlie"], role="leader")
     Member.objects.create(evaluation=evaluation_b, user=users["bob"], role="evaluator")
-    return type("Cast", (), {**users, "agency_a": agency_a, "agency_b": agency_b,
-                             "evaluation_a": evaluation_a, "evaluation_b": evaluation_b})
+    return type(
+        "Cast",
+        (),
+        {
+            **users,
+            "agency_a": agency_a,
+            "agency_b": agency_b,
+            "evaluation_a": evaluation_a,
+            "evaluation_b": evaluation_b,
+        },
+    )
 
 
 @pytest.fixture

@@ -10,8 +10,14 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "kupang-2025"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture
@@ -25,8 +31,9 @@ def demo_evaluation(db):
 
 
 @pytest.mark.browser
-def test_it_shows_the_demo_evaluation_after_login(live_server, demo_evaluation, chromium_path,
-                                                  tmp_path):
+def test_it_shows_the_demo_evaluation_after_login(
+    live_server, demo_evaluation, chromium_path, tmp_path
+):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

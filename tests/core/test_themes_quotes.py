@@ -131,3 +131,9 @@ def test_it_collects_bundle_texts_without_personal_fields_or_interviewer():
         ("Modulnya usang.", "survey"),
         ("Tenaga kami terbatas.", "interview"),
     ]
+
+
+def test_it_accepts_plain_dicts_as_items():
+    items = [{"text": "Anggaran pelatihan dipotong.", "source": "survey", "respondent_id": "x"}]
+    section = themes_section(items)
+    assert section["anggaran"]["share_respondents"] == 1.0

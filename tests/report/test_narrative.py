@@ -102,6 +102,13 @@ def test_it_masks_personal_data_in_quotes():
     assert "Yohanes" not in text and "0812" not in text and "1985" not in text
 
 
+def test_it_masks_phone_numbers_and_names_without_the_themes_package():
+    from tilik.report.narrative import _local_mask
+
+    text = _local_mask("Telepon Ibu Maria di +62 812 3456 7890. Pak Camat hadir.")
+    assert text == "Telepon Ibu [nama] di [telepon]. Pak Camat hadir."
+
+
 def test_it_masks_quotes_again_in_the_report(hasil):
     report = build_report(hasil)
     quotes = [

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 def _roster(root):
     (root / "peserta.csv").write_text(
         "nip,nama,jenis_kelamin,instansi,sektor,jabatan,program,angkatan,kehadiran,jp,tahun\n"
-        f"{NIPS[0]},Contoh Satu (fiktif),L,Dinas Kesehatan,kesehatan,Perawat,Pelatihan Uji,1,0.9,30,2025\n"
-        f"{NIPS[1]},Contoh Dua (fiktif),P,Dinas Dukcapil,kependudukan,Operator,Pelatihan Uji,1,1,30,2025\n",
+        f"{NIPS[0]},Contoh Satu (fiktif),L,Dinas Kesehatan,kesehatan,Perawat,Pelatihan Uji,"
+        "1,0.9,30,2025\n"
+        f"{NIPS[1]},Contoh Dua (fiktif),P,Dinas Dukcapil,kependudukan,Operator,Pelatihan Uji,"
+        "1,1,30,2025\n",
         encoding="utf-8",
     )
     return root
@@ -71,8 +73,9 @@ def test_it_exports_and_reimports_losslessly(tmp_path):
     again = import_bundle(read_bundle_for_db(first)).evaluation
     second = export_bundle(again, tmp_path / "export2")
     names = sorted(p.relative_to(first).as_posix() for p in first.rglob("*") if p.is_file())
-    assert names == sorted(p.relative_to(second).as_posix() for p in second.rglob("*")
-                           if p.is_file())
+    assert names == sorted(
+        p.relative_to(second).as_posix() for p in second.rglob("*") if p.is_file()
+    )
     assert "data/survei_peserta.csv" in names and "peserta.csv" in names
     for name in names:
         if name.endswith(".xlsx"):
@@ -88,5 +91,15 @@ def test_it_exports_kobo_shaped_csv(tmp_path):
     assert data.startswith(b'"nip";"instansi";"reaksi/manfaat_1"')
     assert b"\r\n" in data and not data.startswith(b"\xef\xbb\xbf")
     header = next(csv.reader(io.StringIO(data.decode()), delimiter=";"))
-    assert header[-10:] == ["_id", "_uuid", "_submission_time", "_validation_status", "_notes",
-                            "_status", "_submitted_by", "__version__", "_tags", "_index"]
+    assert header[-10:] == [
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_notes",
+        "_status",
+        "_submitted_by",
+        "__version__",
+        "_tags",
+        "_index",
+    ]

@@ -19,7 +19,8 @@ def _catalog():
 
 def test_it_translates_every_message_into_english():
     untranslated = [
-        m.id for m in _catalog()
+        m.id
+        for m in _catalog()
         if m.id and not (m.string if isinstance(m.string, str) else all(m.string))
     ]
     assert untranslated == []

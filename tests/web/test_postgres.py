@@ -33,9 +33,11 @@ def test_it_stores_concurrent_resubmissions_once(tmp_path):
 
     summary = import_bundle(read_bundle_for_db(write_bundle(tmp_path / "b", [kobo_row(0)])))
     instrument = summary.evaluation.instruments.get()
-    response = read_bundle_for_db(write_bundle(tmp_path / "c", [kobo_row(7)])).data[
-        "survei_peserta"
-    ].responses
+    response = (
+        read_bundle_for_db(write_bundle(tmp_path / "c", [kobo_row(7)]))
+        .data["survei_peserta"]
+        .responses
+    )
     errors: list[Exception] = []
 
     def submit() -> None:

@@ -61,9 +61,10 @@ def test_it_keeps_an_edited_recommendation_after_a_rerun(client, cast, demo):
 
     key = AnalysisRun.objects.get(evaluation=demo).hasil["recommendations"][0]["key"]
     client.force_login(cast.alice)
-    response = client.post(f"/evaluasi/{demo.pk}/rekomendasi/ubah/{key}",
-                           {"action": "save", "text_id": "Teks suntingan evaluator.",
-                            "priority": "tinggi"})
+    response = client.post(
+        f"/evaluasi/{demo.pk}/rekomendasi/ubah/{key}",
+        {"action": "save", "text_id": "Teks suntingan evaluator.", "priority": "tinggi"},
+    )
     assert response.status_code == 302
     run = run_analysis(demo, cast.alice)
     texts = [r["text"]["id"] for r in run.hasil["recommendations"]]
@@ -75,8 +76,10 @@ def test_it_removes_and_adds_recommendations(client, cast, demo):
     key = AnalysisRun.objects.get(evaluation=demo).hasil["recommendations"][0]["key"]
     client.force_login(cast.alice)
     client.post(f"/evaluasi/{demo.pk}/rekomendasi/ubah/{key}", {"action": "remove"})
-    client.post(f"/evaluasi/{demo.pk}/rekomendasi/ubah/baru",
-                {"baru-text_id": "Rekomendasi tambahan.", "baru-priority": "rendah"})
+    client.post(
+        f"/evaluasi/{demo.pk}/rekomendasi/ubah/baru",
+        {"baru-text_id": "Rekomendasi tambahan.", "baru-priority": "rendah"},
+    )
     assert RecommendationEdit.objects.get(evaluation=demo, key=key).removed
     body = client.get(f"/evaluasi/{demo.pk}/rekomendasi/").content.decode()
     assert "Rekomendasi tambahan." in body
@@ -85,8 +88,10 @@ def test_it_removes_and_adds_recommendations(client, cast, demo):
 def test_it_lets_a_leader_track_follow_up_but_not_edit(client, cast, demo):
     key = AnalysisRun.objects.get(evaluation=demo).hasil["recommendations"][0]["key"]
     client.force_login(cast.charlie)
-    response = client.post(f"/evaluasi/{demo.pk}/rekomendasi/tindak-lanjut/{key}",
-                           {"status": "proses", "assignee": "Kabid PKA"})
+    response = client.post(
+        f"/evaluasi/{demo.pk}/rekomendasi/tindak-lanjut/{key}",
+        {"status": "proses", "assignee": "Kabid PKA"},
+    )
     assert response.status_code == 302
     assert FollowUp.objects.get(evaluation=demo, key=key).status == "proses"
     edit = client.post(f"/evaluasi/{demo.pk}/rekomendasi/ubah/{key}", {"action": "remove"})

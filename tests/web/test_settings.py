@@ -10,15 +10,23 @@ def _check(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "django", "check", *args, "--settings=tilik.web.settings"],
-        capture_output=True, text=True, env=environment, check=False,
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
     )
 
 
 def test_it_passes_the_deployment_checks_in_production(tmp_path):
     result = _check(
-        "--deploy", "--fail-level", "WARNING",
-        TILIK_DATA=str(tmp_path), TILIK_SECURE="yes", TILIK_SECRET_KEY="x" * 64 + "-production-key",
-        TILIK_HASH_KEY="h" * 40, TILIK_ALLOWED_HOSTS="tilik.example.go.id",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        TILIK_DATA=str(tmp_path),
+        TILIK_SECURE="yes",
+        TILIK_SECRET_KEY="x" * 64 + "-production-key",
+        TILIK_HASH_KEY="h" * 40,
+        TILIK_ALLOWED_HOSTS="tilik.example.go.id",
         DATABASE_URL="postgres://tilik:pw@127.0.0.1:5432/tilik",
     )
     assert result.returncode == 0, result.stdout + result.stderr

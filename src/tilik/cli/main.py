@@ -1,4 +1,4 @@
-"""The ``tilik`` command: a thin layer over :mod:`tilik.core`, :mod:`tilik.report` and the web app."""
+"""The ``tilik`` command: a thin layer over the core, the report package and the web app."""
 
 from __future__ import annotations
 

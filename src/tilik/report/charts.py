@@ -417,44 +417,50 @@ def likert_chart(hasil: Mapping[str, Any], form_id: str, lang: str = "id") -> Ch
 
 
 def prepost_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None:
-    """Mean test score before and after training, per test."""
+    """Test scores before and after training: mean, with ± 1 SD whiskers for the spread."""
     prepost = hasil.get("prepost") or {}
     rows = []
+    has_sd = False
+    top = 0.0
     for name, stats in prepost.items():
         if not isinstance(stats, Mapping) or stats.get("mean_post") is None:
             continue
         label = name.replace("_", " ")
-        rows.append(
-            (
-                label + _t(lang, " — sebelum", " — before"),
-                float(stats["mean_pre"]),
-                format_value(stats["mean_pre"], "num1", lang),
-                None,
-            )
-        )
-        rows.append(
-            (
-                label + _t(lang, " — sesudah", " — after"),
-                float(stats["mean_post"]),
-                format_value(stats["mean_post"], "num1", lang),
-                None,
-            )
-        )
+        top = max(top, float(stats.get("max_score") or 0))
+        for when, word in (
+            ("pre", _t(lang, "sebelum", "before")),
+            ("post", _t(lang, "sesudah", "after")),
+        ):
+            mean = float(stats[f"mean_{when}"])
+            sd = stats.get(f"sd_{when}")
+            spread = None
+            if isinstance(sd, int | float):
+                has_sd = True
+                spread = (max(0.0, mean - sd), mean + sd)
+            rows.append((f"{label} — {word}", mean, format_value(mean, "num1", lang), spread))
     if not rows:
         return None
-    top = max(100.0, max(r[1] for r in rows))
+    top = max(top or 100.0, max((r[3] or (0, r[1]))[1] for r in rows))
     chart = _hbars(
         "prepost",
         _t(
             lang,
-            "Nilai rata-rata tes sebelum dan sesudah pelatihan",
-            "Mean test score before and after training",
+            "Nilai tes sebelum dan sesudah pelatihan",
+            "Test scores before and after training",
         ),
         rows,
         top,
         lang,
+        note=_t(
+            lang,
+            "Batang: rata-rata; garis hitam: ± 1 simpangan baku.",
+            "Bars: mean; black lines: ± 1 standard deviation.",
+        )
+        if has_sd
+        else None,
     )
-    for shape, index in zip([s for s in chart.shapes if isinstance(s, Rect)], range(len(rows))):
+    bars = [s for s in chart.shapes if isinstance(s, Rect)]
+    for index, shape in enumerate(bars):
         if index % 2 == 0:
             shape.fill = BAR_LIGHT
     return chart

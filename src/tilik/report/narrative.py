@@ -194,7 +194,7 @@ class Report:
 # --------------------------------------------------------------------------- privacy
 
 _NIP = re.compile(r"\b\d{8}\s?\d{6}\s?\d\s?\d{3}\b")
-_PHONE = re.compile(r"(?:\+62|\b0)8\d{1,3}[\s.-]?\d{3,4}[\s.-]?\d{3,5}\b")
+_PHONE = re.compile(r"(?:\+62[\s.-]?|\b0)8\d{1,3}[\s.-]?\d{3,4}[\s.-]?\d{3,5}\b")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 _NAMED = re.compile(
     r"\b(Bapak|Pak|Ibu|Bu|Sdr\.?|Sdri\.?|Kak|Kaka|Om|Tanta|Mama|Bapa)\s+"
@@ -202,26 +202,54 @@ _NAMED = re.compile(
 )
 
 
-def _local_mask(text: str) -> str:
+_POSITIONS = {
+    "Camat",
+    "Lurah",
+    "Kepala",
+    "Kadis",
+    "Sekda",
+    "Wali",
+    "Bupati",
+    "Gubernur",
+    "Dokter",
+    "Bidan",
+    "Guru",
+    "Direktur",
+    "Kabid",
+    "Kasubag",
+    "Sekretaris",
+    "Kapus",
+    "Kades",
+}
+
+
+def _local_mask(text: str, names: bool = True) -> str:
     text = _NIP.sub("[NIP]", text)
     text = _PHONE.sub("[telepon]", text)
     text = _EMAIL.sub("[email]", text)
-    return _NAMED.sub(lambda m: f"{m.group(1)} [nama]", text)
+    if not names:
+        return text
+
+    def name(match: re.Match[str]) -> str:
+        first = match.group(0).split()[1]
+        return match.group(0) if first in _POSITIONS else f"{match.group(1)} [nama]"
+
+    return _NAMED.sub(name, text)
 
 
 def mask_personal(text: str) -> str:
     """Mask NIPs, phone numbers, e-mail addresses and addressed names in a quote.
 
-    Quotes arrive masked in hasil; this runs again in case they did not. Uses
-    ``tilik.core.themes.mask_personal`` when that exists, then the local rules.
+    Quotes arrive masked in hasil; this runs again in case they did not, with
+    ``tilik.core.themes.quotes.mask_personal`` when it can be imported (it knows more
+    forms, e.g. NIK) and the local rules in any case.
     """
-    try:  # the themes module is written in parallel; fall back to our own rules
-        from tilik.core.themes import mask_personal as core_mask  # type: ignore[attr-defined]
-    except ImportError:
-        core_mask = None
-    if core_mask is not None:
-        with contextlib.suppress(Exception):  # never let masking break a report
-            text = str(core_mask(text))
+    try:
+        from tilik.core.themes.quotes import mask_personal as core_mask
+    except ImportError:  # the report must still mask without the themes package
+        return _local_mask(text)
+    with contextlib.suppress(Exception):  # never let masking break a report
+        return _local_mask(str(core_mask(text)), names=False)
     return _local_mask(text)
 
 

@@ -14,25 +14,32 @@ def tilik_configuration(app_configs=None, **kwargs):
     warnings = []
     engine = settings.DATABASES["default"]["ENGINE"]
     if engine != "django.db.backends.sqlite3" and not os.getenv("TILIK_HASH_KEY"):
-        warnings.append(CheckWarning(
-            "TILIK_HASH_KEY is not set: respondent pseudonyms are keyed by the secret key, so "
-            "rotating TILIK_SECRET_KEY would unlink pre-tests from post-tests.",
-            hint="Set TILIK_HASH_KEY to a long random value and keep it with your backups.",
-            id="tilik.W001",
-        ))
-    if settings.DEBUG and any(h not in ("127.0.0.1", "localhost", "[::1]")
-                              for h in settings.ALLOWED_HOSTS):
-        warnings.append(CheckWarning(
-            "TILIK_DEBUG is on while the app serves other hosts: error pages would show data.",
-            hint="Unset TILIK_DEBUG on any server other people reach.",
-            id="tilik.W002",
-        ))
+        warnings.append(
+            CheckWarning(
+                "TILIK_HASH_KEY is not set: respondent pseudonyms are keyed by the secret key, so "
+                "rotating TILIK_SECRET_KEY would unlink pre-tests from post-tests.",
+                hint="Set TILIK_HASH_KEY to a long random value and keep it with your backups.",
+                id="tilik.W001",
+            )
+        )
+    if settings.DEBUG and any(
+        h not in ("127.0.0.1", "localhost", "[::1]") for h in settings.ALLOWED_HOSTS
+    ):
+        warnings.append(
+            CheckWarning(
+                "TILIK_DEBUG is on while the app serves other hosts: error pages would show data.",
+                hint="Unset TILIK_DEBUG on any server other people reach.",
+                id="tilik.W002",
+            )
+        )
     try:
         import weasyprint  # noqa: F401  (loads Pango through cffi)
     except OSError:
-        warnings.append(CheckWarning(
-            "WeasyPrint cannot load Pango: PDF reports cannot be written.",
-            hint="apt-get install libpango-1.0-0 libpangoft2-1.0-0",
-            id="tilik.W003",
-        ))
+        warnings.append(
+            CheckWarning(
+                "WeasyPrint cannot load Pango: PDF reports cannot be written.",
+                hint="apt-get install libpango-1.0-0 libpangoft2-1.0-0",
+                id="tilik.W003",
+            )
+        )
     return warnings

@@ -18,7 +18,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tilik.core.bundle import Bundle, Interview as CoreInterview, read_bundle, write_bundle
+from tilik.core.bundle import Bundle, read_bundle, write_bundle
+from tilik.core.bundle import Interview as CoreInterview
 from tilik.core.ingest import Quarantined, Response
 from tilik.core.nip import pseudonymise
 from tilik.core.xlsform import write_xlsform

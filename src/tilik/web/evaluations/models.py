@@ -176,13 +176,6 @@ class Employee(models.Model):
     def __str__(self) -> str:
         return f"{self.name or _('ASN')} ({self.masked_nip})"
 
-    @property
-    def masked_nip(self) -> str:
-        return mask_nip(self.nip)
-
-    def pseudonym(self) -> str:
-        return pseudonymise(self.nip, settings.TILIK_HASH_KEY.encode())
-
     def save(self, *args, **kwargs) -> None:
         info = parse_nip(self.nip)
         if info is not None:
@@ -190,6 +183,13 @@ class Employee(models.Model):
             self.birth_date = self.birth_date or info.birth_date
             self.gender = self.gender or info.gender
         super().save(*args, **kwargs)
+
+    @property
+    def masked_nip(self) -> str:
+        return mask_nip(self.nip)
+
+    def pseudonym(self) -> str:
+        return pseudonymise(self.nip, settings.TILIK_HASH_KEY.encode())
 
 
 class Enrolment(models.Model):

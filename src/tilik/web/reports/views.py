@@ -84,7 +84,8 @@ def download(request, pk: int, run_id: int, name: str):
     if name.endswith((".html", ".svg")):
         # Report HTML is our own output, but shown sandboxed all the same.
         response["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; frame-ancestors 'self'"
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; "
+            "frame-ancestors 'self'"
         )
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
