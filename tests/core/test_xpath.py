@@ -59,3 +59,13 @@ def test_it_lists_references():
 def test_it_refuses_what_it_does_not_know(bad):
     with pytest.raises(XPathError):
         evaluate(bad, {})
+
+
+@pytest.mark.parametrize("expr", ["${a} + ${b} * 2 > 6", "if(${a} > 1, 'x', 'y')",
+                                  "selected(${m}, 'b') and not(${a} = 3)", "count-selected(${m})",
+                                  "regex(${s}, '^[0-9]+$') or string-length(${s}) > 3"])
+def test_it_compiles_to_the_same_results(expr):
+    from tilik.core.xpath import compile_function
+
+    answers = {"a": 2, "b": 3, "m": ["a", "b"], "s": "12ab"}
+    assert compile_function(expr)(answers) == evaluate(expr, answers)

@@ -24,6 +24,7 @@ from typing import Any
 __all__ = [
     "XPathError",
     "compile_expression",
+    "compile_function",
     "evaluate",
     "references",
     "truthy",
@@ -490,3 +491,73 @@ def evaluate(
     """
     node = compile_expression(expression) if isinstance(expression, str) else expression
     return _eval(node, _Context(answers, current, names, today or date.today()))
+
+
+# Closures: the same semantics as _eval, compiled once, for rules checked on every row ----
+
+Evaluator = Callable[[_Context], Any]
+
+
+def _closure(node: Node) -> Evaluator:
+    kind = node[0]
+    if kind == "ref":
+        name = node[1]
+        return lambda ctx: _as_value(ctx.answers.get(name))
+    if kind == "self":
+        return lambda ctx: _as_value(ctx.current)
+    if kind in ("str", "num"):
+        constant = node[1]
+        return lambda ctx: constant
+    if kind == "neg":
+        inner = _closure(node[1])
+        return lambda ctx: -_number(inner(ctx))
+    if kind == "bin":
+        op, left, right = node[1], _closure(node[2]), _closure(node[3])
+        if op == "and":
+            return lambda ctx: truthy(left(ctx)) and truthy(right(ctx))
+        if op == "or":
+            return lambda ctx: truthy(left(ctx)) or truthy(right(ctx))
+        if op in ("=", "!=", "<", "<=", ">", ">="):
+            return lambda ctx: _compare(op, left(ctx), right(ctx))
+        return lambda ctx: _arith(op, left(ctx), right(ctx))
+    if kind == "call":
+        name, arg_nodes = node[1], node[2]
+        low, high = _ARITY.get(name, (0, 99))
+        if not low <= len(arg_nodes) <= high:
+            raise XPathError(f"{name}() takes {low}–{high} arguments, got {len(arg_nodes)}")
+        args = [_closure(a) for a in arg_nodes]
+        if name == "if":
+            test, yes, no = args
+            return lambda ctx: yes(ctx) if truthy(test(ctx)) else no(ctx)
+        function = _FUNCTIONS[name]
+        return lambda ctx: function([a(ctx) for a in args], ctx)
+    if kind == "name":
+        bare = node[1]
+
+        def lookup(ctx: _Context) -> Any:
+            if ctx.names is None or bare not in ctx.names:
+                raise XPathError(f"unknown name {bare!r}")
+            return _as_value(ctx.names[bare])
+
+        return lookup
+    raise XPathError(f"unknown node {kind!r}")
+
+
+@lru_cache(maxsize=4096)
+def compile_function(text: str) -> Callable[..., Any]:
+    """``text`` compiled once into a function ``f(answers, current=None, names=None, today=None)``.
+
+    Same results as :func:`evaluate`, several times faster when a rule is checked on every
+    row of a large import.
+    """
+    body = _closure(compile_expression(text))
+
+    def run(
+        answers: Mapping[str, Any],
+        current: Any = None,
+        names: Mapping[str, Any] | None = None,
+        today: date | None = None,
+    ) -> Any:
+        return body(_Context(answers, current, names, today or date.today()))
+
+    return run

@@ -387,6 +387,9 @@ _SAMPLE: dict[str, Any] = {
             "sources": {"survei_peserta": {"n": 142, "k": 19, "share": 0.134}},
         },
     ],
+    "kirkpatrick": {},
+    "findings": [],
+    "recommendations": [],
     "data_quality": {
         "problems": 11,
         "quarantined": 11,
@@ -396,7 +399,10 @@ _SAMPLE: dict[str, Any] = {
 
 
 def sample_hasil() -> dict[str, Any]:
-    """Return a fresh deep copy of the sample results (safe to mutate)."""
+    """Return a fresh deep copy of the sample results (safe to mutate).
+
+    ``findings`` and ``recommendations`` are empty: the report builds them when empty.
+    """
     return copy.deepcopy(_SAMPLE)
 
 

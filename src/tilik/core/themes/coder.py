@@ -160,7 +160,8 @@ def _combine(rule: float, prob: float) -> float:
     """
     if rule <= 0:
         return prob
-    return RULE_SHARE * rule + (1 - RULE_SHARE) * prob + 0.25 * rule * prob
+    # Divided by its maximum (1.25) so that the confidence stays within 0-1.
+    return (RULE_SHARE * rule + (1 - RULE_SHARE) * prob + 0.25 * rule * prob) / 1.25
 
 
 def _stacked_proba(classifiers: Sequence[Any], x: sparse.csr_matrix) -> np.ndarray:
@@ -238,7 +239,7 @@ class Coder:
 
     codebook: Codebook = field(default_factory=default_codebook)
     corrections: tuple[Correction, ...] = ()
-    threshold: float = 0.5
+    threshold: float = 0.4
     model_threshold: float = 0.6
     use_model: bool = True
     _model: _Model | None = field(default=None, init=False, repr=False, compare=False)
@@ -443,7 +444,7 @@ class Coder:
                 for t in candidates
                 if t.confidence >= (self.threshold if t.source != "model" else self.model_threshold)
             ][:MAX_THEMES]
-            if not chosen and candidates and candidates[0].confidence >= 0.2:
+            if not chosen and candidates and candidates[0].confidence >= 0.16:
                 chosen = candidates[:1]
             if x is not None:
                 chosen = [
