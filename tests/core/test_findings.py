@@ -75,7 +75,7 @@ def test_it_keeps_each_number_with_its_path():
 
 def test_it_names_no_group_smaller_than_five():
     hasil = sample_hasil()
-    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]
+    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]["cells"]
     sectors["Kelautan"] = {"n": 3, "mean": 2.0, "top2box": 0.0}
     text = " ".join(f["statement"]["id"] for f in build_findings(hasil))
     assert "Kelautan" not in text

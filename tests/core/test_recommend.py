@@ -118,3 +118,15 @@ def test_it_ships_rules_with_text_owner_and_indicator():
         assert rule["text"]["id"] and rule["text"]["en"], rule["id"]
         assert rule["owner"]["id"] and rule["indicator"]["id"], rule["id"]
         assert rule["priority"] in ("tinggi", "sedang", "rendah")
+
+
+def test_it_produces_findings_and_recommendations_the_schema_accepts():
+    import json
+
+    import jsonschema
+
+    from tilik.core.hasil import load_schema
+
+    hasil = json.loads(json.dumps(sample_hasil()))
+    assert hasil["findings"] and hasil["recommendations"]
+    jsonschema.validate(hasil, load_schema())

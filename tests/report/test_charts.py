@@ -56,6 +56,6 @@ def test_it_keeps_likert_fills_apart_in_greyscale():
 
 
 def test_it_hides_sector_cells_under_five(hasil):
-    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]
+    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]["cells"]
     sectors["Kelautan"] = {"n": 4, "top2box": 0.25}
     assert "Kelautan" not in to_svg(report_charts(hasil)["relevansi-sektor"])

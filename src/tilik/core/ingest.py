@@ -30,7 +30,7 @@ from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.xlsform import Form, Question
 from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, iter_sheet_rows, open_workbook
-from tilik.core.xpath import XPathError, compile_expression, evaluate, truthy
+from tilik.core.xpath import XPathError, compile_function, truthy
 
 __all__ = [
     "KEY_FIELDS",
@@ -222,6 +222,42 @@ class _Column:
     kind: str  # "question", "one_hot", "id", "time", "meta", "unknown"
     question: Question | None = None
     option: str = ""
+    fast: Callable[[str], Any] | None = None
+
+
+_MISS = object()
+
+
+def _fast_converter(question: Question, form: Form) -> Callable[[str], Any] | None:
+    """A converter for the common, clean case; it returns ``_MISS`` to defer to
+    :func:`convert_value`, which handles every other case and words the problems.
+    """
+    kind = question.type
+    if kind == "select_one":
+        names = {name: name for name in form.choice_names(question)}
+        return lambda text: names.get(text, _MISS)
+    if kind == "integer":
+
+        def integer(text: str) -> Any:
+            if text.isascii() and text.isdigit():
+                return int(text)
+            return _MISS
+
+        return integer
+    if kind == "date":
+
+        def iso_date(text: str) -> Any:
+            if len(text) == 10 and text[4] == "-":
+                try:
+                    return date.fromisoformat(text)
+                except ValueError:
+                    return _MISS
+            return _MISS
+
+        return iso_date
+    if kind == "text":
+        return lambda text: text
+    return None
 
 
 def _map_columns(header: list[str], form: Form) -> list[_Column]:
@@ -370,31 +406,37 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
 @dataclass
 class _Rule:
     question: Question
-    relevant: list[Any] | None
-    constraint: list[Any] | None
+    relevant: Callable[..., Any] | None
+    constraint: Callable[..., Any] | None
 
 
 @dataclass
 class FormRules:
-    """The form's relevant/constraint/required rules, compiled once per form."""
+    """The form's relevant/constraint/required rules, compiled once per form.
+
+    Questions that are only required (no relevance, no constraint) are kept apart in
+    ``required_only``: checking them needs no expression, which matters on large imports.
+    """
 
     rules: list[_Rule]
     problems: list[Problem] = field(default_factory=list)
+    required_only: list[Question] = field(default_factory=list)
 
     @classmethod
     def of(cls, form: Form, *, file_name: str = "") -> FormRules:
         rules: list[_Rule] = []
+        required_only: list[Question] = []
         problems: list[Problem] = []
         for question in form.data_questions():
             if question.type == "calculate":
                 continue
-            compiled: dict[str, list[Any] | None] = {"relevant": None, "constraint": None}
+            compiled: dict[str, Callable[..., Any] | None] = {"relevant": None, "constraint": None}
             for attribute in ("relevant", "constraint"):
                 text = getattr(question, attribute)
                 if not text:
                     continue
                 try:
-                    compiled[attribute] = compile_expression(text)
+                    compiled[attribute] = compile_function(text)
                 except XPathError:
                     problems.append(
                         Problem(
@@ -405,9 +447,15 @@ class FormRules:
                             severity="warning",
                         )
                     )
-            if question.required or compiled["relevant"] or compiled["constraint"]:
+            if compiled["relevant"] or compiled["constraint"]:
                 rules.append(_Rule(question, compiled["relevant"], compiled["constraint"]))
-        return cls(rules, problems)
+            elif question.required:
+                required_only.append(question)
+        return cls(rules, problems, required_only)
+
+
+_REQUIRED = (gettext_noop("jawaban wajib kosong"), gettext_noop("sebuah jawaban"))
+_CONSTRAINT = gettext_noop("jawaban tidak memenuhi syarat formulir")
 
 
 def check_rules(
@@ -423,36 +471,35 @@ def check_rules(
     export without a column is reported once for the whole file, not on every row).
     """
     failures: list[tuple[Question, str, str]] = []
+    for question in rules.required_only:
+        value = answers.get(question.name)
+        if (value is None or value == "" or value == []) and (
+            present is None or question.name in present
+        ):
+            failures.append((question, *_REQUIRED))
     for rule in rules.rules:
         question = rule.question
         value = answers.get(question.name)
         empty = value is None or value == "" or value == []
         if rule.relevant is not None:
             try:
-                relevant = truthy(evaluate(rule.relevant, answers, today=today))
+                relevant = truthy(rule.relevant(answers, None, None, today))
             except XPathError:
                 relevant = True
             if not relevant:
                 continue
         if empty:
             if question.required and (present is None or question.name in present):
-                failures.append(
-                    (question, gettext_noop("jawaban wajib kosong"), gettext_noop("sebuah jawaban"))
-                )
+                failures.append((question, *_REQUIRED))
             continue
         if rule.constraint is not None:
             try:
-                passed = truthy(evaluate(rule.constraint, answers, current=value, today=today))
+                passed = truthy(rule.constraint(answers, value, None, today))
             except XPathError:
                 passed = True
             if not passed:
-                failures.append(
-                    (
-                        question,
-                        gettext_noop("jawaban tidak memenuhi syarat formulir"),
-                        question.constraint_messages.get("id") or question.constraint,
-                    )
-                )
+                expected = question.constraint_messages.get("id") or question.constraint
+                failures.append((question, _CONSTRAINT, expected))
     return failures
 
 
@@ -493,6 +540,19 @@ def read_export(
         )
         return result
     columns = _map_columns(header, form)
+    plan = [
+        (
+            c.index,
+            c.kind,
+            c.question,
+            c.option,
+            c.header,
+            _fast_converter(c.question, form) if c.question is not None else None,
+        )
+        for c in columns
+        if c.kind in ("id", "time", "question", "one_hot")
+        and (c.question is not None or c.kind in ("id", "time"))
+    ]
     unknown = [c.header for c in columns if c.kind == "unknown"]
     if unknown:
         result.problems.append(
@@ -530,7 +590,7 @@ def read_export(
         if progress is not None and result.rows_read % 1000 == 0:
             progress(result.rows_read)
         _read_row(
-            values, row_number, header, columns, form, label, hash_key, seen, result, rules, present
+            values, row_number, header, plan, form, label, hash_key, seen, result, rules, present
         )
     if progress is not None:
         progress(result.rows_read)
@@ -541,7 +601,7 @@ def _read_row(
     values: list[str],
     row_number: int,
     header: list[str],
-    columns: list[_Column],
+    plan: list[tuple[int, str, Any, str, str, Any]],
     form: Form,
     label: str,
     hash_key: bytes,
@@ -562,33 +622,15 @@ def _read_row(
     submitted_at = None
     one_hot: dict[str, list[str]] = {}
     one_hot_seen: set[str] = set()
-    for column in columns:
-        text = values[column.index] if column.index < len(values) else ""
-        if column.kind == "id":
-            instance_id = instance_id or text.strip().removeprefix("uuid:")
-        elif column.kind == "time":
-            submitted_at = submitted_at or _parse_datetime(text)
-        elif column.kind == "one_hot" and column.question is not None:
-            flag = text.strip().lower()
-            name = column.question.name
-            if flag in _TRUE_ONE_HOT:
-                one_hot.setdefault(name, []).append(column.option)
-                one_hot_seen.add(name)
-            elif flag not in _FALSE_ONE_HOT:
-                problems.append(
-                    Problem(
-                        gettext_noop("nilai kolom pilihan ganda harus 1 atau 0"),
-                        file=label,
-                        row=row_number,
-                        column=column.header,
-                        value=text,
-                        expected="1 / 0",
-                    )
-                )
-            elif flag != "":
-                one_hot_seen.add(name)
-        elif column.kind == "question" and column.question is not None:
-            question = column.question
+    for index, kind, question, option, column_header, fast in plan:
+        text = values[index]
+        if kind == "question":
+            if fast is not None and text and not text.isspace():
+                value = fast(text)
+                if value is not _MISS:
+                    if value is not None or question.name not in answers:
+                        answers[question.name] = value
+                    continue
             value, message, expected = convert_value(question, text, form)
             if message:
                 problems.append(
@@ -596,13 +638,36 @@ def _read_row(
                         message,
                         file=label,
                         row=row_number,
-                        column=column.header,
+                        column=column_header,
                         value=text,
                         expected=expected,
                     )
                 )
             elif value is not None or question.name not in answers:
                 answers[question.name] = value
+        elif kind == "id":
+            instance_id = instance_id or text.strip().removeprefix("uuid:")
+        elif kind == "time":
+            submitted_at = submitted_at or _parse_datetime(text)
+        elif kind == "one_hot":
+            flag = text.strip().lower()
+            name = question.name
+            if flag in _TRUE_ONE_HOT:
+                one_hot.setdefault(name, []).append(option)
+                one_hot_seen.add(name)
+            elif flag not in _FALSE_ONE_HOT:
+                problems.append(
+                    Problem(
+                        gettext_noop("nilai kolom pilihan ganda harus 1 atau 0"),
+                        file=label,
+                        row=row_number,
+                        column=column_header,
+                        value=text,
+                        expected="1 / 0",
+                    )
+                )
+            elif flag != "":
+                one_hot_seen.add(name)
     for name, options in one_hot.items():
         if answers.get(name) is None:
             answers[name] = options

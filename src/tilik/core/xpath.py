@@ -215,6 +215,11 @@ def references(node: Node) -> set[str]:
 
 def _as_value(value: Any) -> Any:
     """An answer as XForms sees it: a string, a number or a boolean."""
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is int or kind is float:
+        return float(value)
     if value is None:
         return ""
     if isinstance(value, bool | float | int) and not isinstance(value, bool):
@@ -408,19 +413,23 @@ _ARITY = {
 
 
 class _Context:
-    __slots__ = ("answers", "current", "names", "today")
+    __slots__ = ("_today", "answers", "current", "names")
 
     def __init__(
         self,
         answers: Mapping[str, Any],
         current: Any,
         names: Mapping[str, Any] | None,
-        today: date,
+        today: date | None,
     ) -> None:
         self.answers = answers
         self.current = current
         self.names = names
-        self.today = today
+        self._today = today
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
 
 
 def _eval(node: Node, ctx: _Context) -> Any:
@@ -490,7 +499,7 @@ def evaluate(
         Use :func:`truthy` for relevant, constraint and choice filters.
     """
     node = compile_expression(expression) if isinstance(expression, str) else expression
-    return _eval(node, _Context(answers, current, names, today or date.today()))
+    return _eval(node, _Context(answers, current, names, today))
 
 
 # Closures: the same semantics as _eval, compiled once, for rules checked on every row ----
@@ -558,6 +567,6 @@ def compile_function(text: str) -> Callable[..., Any]:
         names: Mapping[str, Any] | None = None,
         today: date | None = None,
     ) -> Any:
-        return body(_Context(answers, current, names, today or date.today()))
+        return body(_Context(answers, current, names, today))
 
     return run

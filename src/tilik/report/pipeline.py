@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tilik.core.bundle import Bundle
-from tilik.core.findings import build_findings
+from tilik.core.findings import add_challenge_breakdown, build_findings
 from tilik.core.hasil import build_hasil, clean_json, load_schema
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.core.themes import Coder
@@ -43,12 +43,14 @@ def analyse(
     items = bundle_texts(bundle)
     coded = code_items(items, coder)
     extra = {
-        "themes": themes_section(items, coded=coded),
+        # Roster names are masked in quotes even where a respondent wrote a colleague's name.
+        "themes": themes_section(items, coded=coded, names=[p.nama for p in bundle.roster]),
         "challenges": text_challenges(items, coded=coded),
     }
     hasil = build_hasil(bundle, extra=extra)
+    add_challenge_breakdown(hasil, bundle)
     hasil["findings"] = build_findings(hasil)
-    generated = build_recommendations(hasil)
+    generated = build_recommendations(hasil, thresholds=bundle.meta.thresholds or None)
     hasil["recommendations"] = apply_edits(generated, recommendation_edits or {})
     return clean_json(hasil)
 

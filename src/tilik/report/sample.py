@@ -28,6 +28,10 @@ def _construct(n: int, mean: float, top2: float, ci: tuple[float, float], alpha:
     }
 
 
+def _cell(n: int, mean: float, top2: float | None) -> dict[str, Any]:
+    return {"n": n, "mean": mean, "top2box": top2, "withheld": False}
+
+
 def _distribution(top2: float) -> dict[str, float]:
     rest = 1 - top2
     return {
@@ -135,26 +139,24 @@ _SAMPLE: dict[str, Any] = {
             "relevansi": {
                 "by": {
                     "sector": {
-                        "Kesehatan": {"n": 46, "mean": 3.81, "top2box": 0.761},
-                        "Administrasi Kependudukan": {"n": 38, "mean": 3.70, "top2box": 0.684},
-                        "Pendidikan": {"n": 41, "mean": 3.05, "top2box": 0.390},
-                        "Perizinan": {"n": 17, "mean": 3.48, "top2box": 0.588},
+                        "cells": {
+                            "Kesehatan": _cell(46, 3.81, 0.761),
+                            "Administrasi Kependudukan": _cell(38, 3.70, 0.684),
+                            "Pendidikan": _cell(41, 3.05, 0.390),
+                            "Perizinan": _cell(17, 3.48, 0.588),
+                        },
+                        "test": {"H": 18.2, "df": 3, "p": 0.0004, "epsilon2": 0.11, "n": 142},
+                        "pairwise": [],
                     },
                     "organisation": {
-                        "Dinas Kesehatan": {"n": 30, "mean": 3.85, "top2box": 0.767},
-                        "Dinas Kependudukan dan Pencatatan Sipil": {
-                            "n": 38,
-                            "mean": 3.70,
-                            "top2box": 0.684,
+                        "cells": {
+                            "Dinas Kesehatan": _cell(30, 3.85, 0.767),
+                            "Dinas Kependudukan dan Pencatatan Sipil": _cell(38, 3.70, 0.684),
+                            "Dinas Pendidikan dan Kebudayaan": _cell(41, 3.05, 0.390),
                         },
-                        "Dinas Pendidikan dan Kebudayaan": {
-                            "n": 41,
-                            "mean": 3.05,
-                            "top2box": 0.390,
-                        },
+                        "test": {"H": 15.1, "df": 2, "p": 0.0005, "epsilon2": 0.1, "n": 109},
+                        "pairwise": [],
                     },
-                    "p": 0.0004,
-                    "epsilon2": 0.11,
                 }
             }
         },
@@ -162,9 +164,12 @@ _SAMPLE: dict[str, Any] = {
             "waktu_layanan": {
                 "by": {
                     "sudah_pelatihan": {
-                        "ya": {"n": 32, "mean": 14.2, "median": 13.0},
-                        "tidak": {"n": 32, "mean": 15.1, "median": 14.5},
-                        "p": 0.41,
+                        "cells": {
+                            "ya": _cell(32, 14.2, None),
+                            "tidak": _cell(32, 15.1, None),
+                        },
+                        "test": {"H": 0.68, "df": 1, "p": 0.41, "epsilon2": 0.0, "n": 64},
+                        "pairwise": [],
                     }
                 }
             }
@@ -388,8 +393,6 @@ _SAMPLE: dict[str, Any] = {
         },
     ],
     "kirkpatrick": {},
-    "findings": [],
-    "recommendations": [],
     "data_quality": {
         "problems": 11,
         "quarantined": 11,
@@ -401,9 +404,18 @@ _SAMPLE: dict[str, Any] = {
 def sample_hasil() -> dict[str, Any]:
     """Return a fresh deep copy of the sample results (safe to mutate).
 
-    ``findings`` and ``recommendations`` are empty: the report builds them when empty.
+    ``findings`` and ``recommendations`` are built from it by the core, as the pipeline does.
     """
-    return copy.deepcopy(_SAMPLE)
+    return _with_conclusions(copy.deepcopy(_SAMPLE))
+
+
+def _with_conclusions(hasil: dict[str, Any]) -> dict[str, Any]:
+    from tilik.core.findings import build_findings
+    from tilik.core.recommend import build_recommendations
+
+    hasil["findings"] = build_findings(hasil)
+    hasil["recommendations"] = build_recommendations(hasil)
+    return hasil
 
 
 def clean_hasil() -> dict[str, Any]:
@@ -416,14 +428,14 @@ def clean_hasil() -> dict[str, Any]:
         for stats in constructs.values():
             stats["alpha"] = max(stats["alpha"], 0.82)
             stats["top2box"] = max(stats["top2box"], 0.75)
-    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]
+    sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]["cells"]
     for cell in sectors.values():
         cell["top2box"] = max(cell["top2box"], 0.72)
-    hasil["groups"]["observasi"]["waktu_layanan"]["by"]["sudah_pelatihan"]["p"] = 0.01
+    hasil["groups"]["observasi"]["waktu_layanan"]["by"]["sudah_pelatihan"]["test"]["p"] = 0.01
     for info in hasil["instruments"].values():
         if info["response_rate"] is not None:
             info["response_rate"] = max(info["response_rate"], 0.8)
     for unit in hasil["ikm"].values():
         unit["nrr"] = {k: max(v, 3.3) for k, v in unit["nrr"].items()}
     hasil["jp"]["2025"]["share_meeting_20"] = 0.86
-    return hasil
+    return _with_conclusions(hasil)

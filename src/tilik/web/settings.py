@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "tilik.web.evaluations",
     "tilik.web.collection",
     "tilik.web.reports",
+    "tilik.web.coding",
 ]
 
 MIDDLEWARE = [

@@ -379,19 +379,16 @@ class Coder:
             if t.code not in self._negative_only or rules[names.index(t.code)][0] >= 0.7
         ]
 
-    def _explain(self, row: sparse.csr_matrix, k: int) -> str:
+    def _explain(self, x: sparse.csr_matrix, i: int, k: int) -> str:
+        """The three features that pushed text ``i`` towards code ``k`` the most."""
         clf = self.model.themes[k]
         if clf is None:
             return ""
-        contrib = row.multiply(clf.coef_[0]).tocsr()
-        if contrib.nnz == 0:
-            return ""
-        order = np.argsort(-contrib.data)[:3]
-        names = [
-            str(self.model.feature_names[contrib.indices[i]]).strip()
-            for i in order
-            if contrib.data[i] > 0
-        ]
+        start, end = x.indptr[i], x.indptr[i + 1]
+        indices = x.indices[start:end]
+        contrib = x.data[start:end] * clf.coef_[0][indices]
+        order = np.argsort(-contrib)[:3]
+        names = [str(self.model.feature_names[indices[j]]).strip() for j in order if contrib[j] > 0]
         return ", ".join(n.removeprefix("S:") for n in names)
 
     def _code_norms(
@@ -451,7 +448,7 @@ class Coder:
                     t
                     if t.explanation
                     else ThemeScore(
-                        t.code, t.confidence, t.source, self._explain(x[i], names.index(t.code))
+                        t.code, t.confidence, t.source, self._explain(x, i, names.index(t.code))
                     )
                     for t in chosen
                 ]

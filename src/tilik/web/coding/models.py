@@ -153,9 +153,7 @@ def codebook_for(evaluation: Evaluation) -> Codebook:
     return _replay(evaluation)[0]
 
 
-def corrections_for(
-    evaluation: Evaluation, *, native: bool = False
-) -> list[tuple[str, list[str]]]:
+def corrections_for(evaluation: Evaluation, *, native: bool = False) -> list[tuple[str, list[str]]]:
     """The (text, themes) pairs the evaluator confirmed or corrected.
 
     By default themes are given as codes of the *default* codebook, which is the one the

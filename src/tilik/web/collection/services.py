@@ -149,6 +149,48 @@ def add_standard_instruments(evaluation: Evaluation, form_ids: Iterable[str]) ->
 # Storing rows ---------------------------------------------------------------------------
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text, dates as ISO strings (what :func:`json_safe` stores)."""
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+def _insert_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = [
+        "instrument_id",
+        "instance_id",
+        "answers",
+        "raw",
+        "content_hash",
+        "respondent_key",
+        "submitted_at",
+        "received_at",
+        "source",
+        "batch_id",
+        "row",
+    ]
+    json_mark = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
+    marks = ["%s", "%s", json_mark, json_mark] + ["%s"] * (len(columns) - 4)
+    # Table and column names come from the model, values are bound: nothing user-supplied.
+    table = quote(Submission._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    return f"INSERT INTO {table} ({names}) VALUES ({', '.join(marks)})"  # noqa: S608
+
+
+def _known_hashes(instrument: Instrument, ids: list[str]) -> dict[str, str]:
+    return dict(
+        Submission.objects.filter(instrument=instrument, instance_id__in=ids).values_list(
+            "instance_id", "content_hash"
+        )
+    )
+
+
 def store_rows(
     instrument: Instrument,
     responses: list[Response],
@@ -158,60 +200,96 @@ def store_rows(
 ) -> tuple[int, int, list[Quarantined]]:
     """Store new responses once; return (stored, already stored, conflicts to quarantine).
 
-    Known instance ids are looked up in chunks (SQLite's bound-variable limit) and new rows
-    are inserted with ``bulk_create`` in batches; an id already stored with the same content
-    counts as already stored, with different content as a conflict.
+    Known instance ids are looked up in chunks (SQLite's bound-variable limit); new rows go
+    in with one ``executemany`` per chunk (SQLite, PostgreSQL; ``bulk_create`` elsewhere),
+    which is several times faster than building model instances. An id already stored with
+    the same content counts as already stored, with different content as a conflict.
     """
     stored = already = 0
     conflicts: list[Quarantined] = []
     key = hash_key()
+    fast = connection.vendor in ("sqlite", "postgresql")
+    sql = _insert_sql() if fast else ""
+    adapt = connection.ops.adapt_datetimefield_value
+    received = adapt(timezone.now())
+    batch_id = batch.pk if batch is not None else None
     for start in range(0, len(responses), _CHUNK):
         chunk = responses[start : start + _CHUNK]
-        existing = dict(
-            Submission.objects.filter(
-                instrument=instrument, instance_id__in=[r.instance_id for r in chunk]
-            ).values_list("instance_id", "content_hash")
-        )
-        new = []
-        for response in chunk:
-            known = existing.get(response.instance_id)
-            if known == response.content_hash:
-                already += 1
-                continue
-            if known is not None:
-                conflicts.append(
-                    Quarantined(
-                        response.row, response.raw, [_conflict(response)], response.instance_id
+        for _attempt in range(3):
+            existing = _known_hashes(instrument, [r.instance_id for r in chunk])
+            new: list[tuple[Any, ...]] = []
+            chunk_already = 0
+            chunk_conflicts: list[Quarantined] = []
+            for response in chunk:
+                known = existing.get(response.instance_id)
+                if known == response.content_hash:
+                    chunk_already += 1
+                    continue
+                if known is not None:
+                    chunk_conflicts.append(
+                        Quarantined(
+                            response.row,
+                            response.raw,
+                            [_conflict(response)],
+                            response.instance_id,
+                        )
+                    )
+                    continue
+                existing[response.instance_id] = response.content_hash
+                respondent = response.key
+                if respondent is None:
+                    for name in KEY_FIELDS:
+                        if response.answers.get(name):
+                            respondent = pseudonymise(str(response.answers[name]), key)
+                            break
+                new.append(
+                    (
+                        instrument.pk,
+                        response.instance_id,
+                        json_text(response.answers),
+                        json_text(response.raw),
+                        response.content_hash,
+                        respondent or "",
+                        adapt(_aware(response.submitted_at)),
+                        received,
+                        source,
+                        batch_id,
+                        response.row or None,
                     )
                 )
-                continue
-            existing[response.instance_id] = response.content_hash
-            respondent = response.key
-            if respondent is None:
-                for name in KEY_FIELDS:
-                    if response.answers.get(name):
-                        respondent = pseudonymise(str(response.answers[name]), key)
-                        break
-            new.append(
-                Submission(
-                    instrument=instrument,
-                    instance_id=response.instance_id,
-                    answers=json_safe(response.answers),
-                    raw=response.raw,
-                    content_hash=response.content_hash,
-                    respondent_key=respondent or "",
-                    submitted_at=_aware(response.submitted_at),
-                    source=source,
-                    batch=batch,
-                    row=response.row or None,
-                )
-            )
-        with transaction.atomic():
-            Submission.objects.bulk_create(new, batch_size=1000)
+            try:
+                with transaction.atomic():
+                    if fast:
+                        with connection.cursor() as cursor:
+                            cursor.executemany(sql, new)
+                    else:
+                        Submission.objects.bulk_create(
+                            [_submission(instrument, row) for row in new], batch_size=1000
+                        )
+            except IntegrityError:
+                continue  # a web submission with one of these ids arrived meanwhile: look again
+            break
         stored += len(new)
+        already += chunk_already
+        conflicts += chunk_conflicts
         if progress is not None:
             progress(start + len(chunk))
     return stored, already, conflicts
+
+
+def _submission(instrument: Instrument, row: tuple[Any, ...]) -> Submission:
+    return Submission(
+        instrument=instrument,
+        instance_id=row[1],
+        answers=json.loads(row[2]),
+        raw=json.loads(row[3]),
+        content_hash=row[4],
+        respondent_key=row[5],
+        submitted_at=row[6],
+        source=row[8],
+        batch_id=row[9],
+        row=row[10],
+    )
 
 
 def _conflict(response: Response) -> Problem:

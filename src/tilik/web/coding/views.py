@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilik.core.themes.quotes import attribution
+from tilik.web.coding import services
+from tilik.web.coding.forms import (
+    AddCodeForm,
+    CodeForm,
+    FilterForm,
+    MergeCodesForm,
+    RenameCodeForm,
+)
+from tilik.web.coding.models import SENTIMENT_LABELS, ManualCode, codebook_for
+from tilik.web.evaluations.access import evaluation_for
+
+CHANGE_FORMS = {"add": AddCodeForm, "rename": RenameCodeForm, "merge": MergeCodesForm}
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+def review(request, pk: int):
+    evaluation = evaluation_for(request, pk)
+    state = services.review_for(evaluation, _lang())
+    filters = FilterForm(request.GET or None, codebook=state.codebook, lang=_lang())
+    f = filters.cleaned_data if filters.is_valid() else {}
+    rows = state.filtered(
+        source=f.get("sumber") or "",
+        theme=f.get("tema") or "",
+        status=f.get("status") or "",
+        query=(f.get("q") or "").strip(),
+    )
+    page = Paginator(rows, f.get("per") or 25).get_page(request.GET.get("halaman"))
+    by_code = {t.code: t for t in state.themes}
+    lang = _lang()
+    items = [
+        {
+            "row": row,
+            "segments": segments,
+            "who": attribution(row.text.item.role, row.text.item.sector, lang),
+            "auto": [(by_code.get(t.code), t) for t in row.auto.themes],
+            "chosen": [by_code[c] for c in row.themes if c in by_code],
+            "sentiment": SENTIMENT_LABELS.get(row.sentiment, row.sentiment),
+        }
+        for row, segments in zip(page.object_list, services.spans_for(state, page.object_list))
+    ]
+    query = request.GET.copy()
+    query.pop("halaman", None)
+    return render(
+        request,
+        "coding/review.html",
+        {
+            "evaluation": evaluation,
+            "state": state,
+            "filters": filters,
+            "page": page,
+            "items": items,
+            "query": query.urlencode(),
+            "theme_counts": [(t, state.theme_counts.get(t.code, 0)) for t in state.themes],
+            "sentiments": list(SENTIMENT_LABELS.items()),
+            "can_edit": evaluation.can_edit(request.user),
+            "next": request.get_full_path(),
+        },
+    )
+
+
+def _back(request, pk: int, key: str = ""):
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("coding:review", args=[pk])
+    return redirect(f"{target}#t-{key[:12]}" if key else target)
+
+
+@login_required
+@require_POST
+def save(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    form = CodeForm(request.POST, codebook=codebook_for(evaluation))
+    if not form.is_valid():
+        if _wants_json(request):
+            return JsonResponse({"ok": False, "errors": form.errors}, status=400)
+        messages.error(request, _("Kode tidak dapat disimpan: periksa pilihan tema."))
+        return _back(request, pk)
+    data = form.cleaned_data
+    text = services.texts_for(evaluation).find(data["key"])
+    if text is None:
+        raise Http404
+    themes, sentiment = data["suggested"], data["suggested_sentiment"]
+    if data["action"] == "reset":
+        ManualCode.objects.filter(evaluation=evaluation, key=text.key).delete()
+    else:
+        if data["action"] == "save":
+            themes, sentiment = data["themes"], data["sentiment"] or sentiment
+        services.save_code(evaluation, text, themes, sentiment, request.user)
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "ok": True,
+                "key": text.key,
+                "themes": themes,
+                "sentiment": sentiment,
+                "reviewed": data["action"] != "reset",
+                "n_reviewed": evaluation.manual_codes.count(),
+            }
+        )
+    messages.success(request, _("Kode tersimpan."))
+    return _back(request, pk, text.key)
+
+
+@login_required
+def codebook(request, pk: int):
+    editing = request.method == "POST"
+    evaluation = evaluation_for(request, pk, edit=editing)
+    current = services.coder_for(evaluation).codebook
+    lang = _lang()
+    action = request.POST.get("action", "")
+    forms = {
+        name: cls(request.POST if editing and action == name else None, codebook=current, lang=lang)
+        for name, cls in CHANGE_FORMS.items()
+    }
+    if editing:
+        form = forms.get(action)
+        if form is None:
+            raise Http404
+        if form.is_valid():
+            change = form.change()
+            change.created_by = request.user
+            services.change_codebook(evaluation, change)
+            messages.success(request, _("Buku kode diperbarui."))
+            return redirect("coding:codebook", pk=evaluation.pk)
+    themes = services.themes_of(current, lang)
+    return render(
+        request,
+        "coding/codebook.html",
+        {
+            "evaluation": evaluation,
+            "themes": themes,
+            "changes": evaluation.code_changes.select_related("created_by").order_by("id"),
+            "forms": forms,
+            "can_edit": evaluation.can_edit(request.user),
+        },
+        status=400 if editing else 200,
+    )
