@@ -140,6 +140,11 @@ def _instrument(form_path: Path):
     return instrument
 
 
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> dict:
     data = csv_path.read_bytes()
     with tempfile.TemporaryDirectory(prefix="tilik-bench-") as data_dir:
@@ -156,6 +161,7 @@ def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> d
 
         instrument = _instrument(form_path)
         result: dict = {"variant": variant, "db": connection.vendor}
+        cpu_start = _cpu()
         if variant == "floor":
             start = time.perf_counter()
             read = read_export(data, instrument.form(), file_name=csv_path.name)
@@ -197,6 +203,7 @@ def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> d
             read_seconds_per_row = (time.perf_counter() - t0) / max(read.rows_read / 10, 1)
             result["seconds"] = store + read_seconds_per_row * len(sample)
             result["rows"] = len(sample)
+        result["cpu"] = _cpu() - cpu_start
         result["rows_per_s"] = result["rows"] / result["seconds"] if result["seconds"] else 0
         result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         return result
@@ -219,7 +226,8 @@ def main() -> None:
         build_form(form_path)
         build_csv(csv_path, args.rows)
         size = csv_path.stat().st_size / 2**20
-        print(f"file: {args.rows:,} rows × {len(header())} columns, {size:.1f} MB")
+        print(f"file: {args.rows:,} rows × {len(header())} columns, {size:.1f} MB; "
+              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         databases = [("sqlite", "")]
         if os.environ.get("TILIK_BENCH_POSTGRES_URL"):
             databases.append(("postgresql", os.environ["TILIK_BENCH_POSTGRES_URL"]))
@@ -247,7 +255,8 @@ def main() -> None:
                     goal = f"  goal ≥{GOAL_ROWS_PER_S:,} rows/s, <{GOAL_MB} MB: " + (
                         "met" if ok else "NOT met")
                 print(f"{name:10s} {variant:9s} {r['rows']:>8,} rows {r['seconds']:7.2f} s "
-                      f"{r['rows_per_s']:>9,.0f} rows/s  peak {r['peak_mb']:6.0f} MB{extra}{goal}")
+                      f"{r['rows_per_s']:>9,.0f} rows/s  (this process's CPU {r['cpu']:6.2f} s)  "
+                      f"peak {r['peak_mb']:6.0f} MB{extra}{goal}")
 
 
 if __name__ == "__main__":

@@ -56,6 +56,7 @@ from tilik.core.stats import (
 )
 
 __all__ = [
+    "group_labels",
     "BY_KEYS",
     "POSITIVE_THEMES",
     "SCHEMA_ID",
@@ -539,8 +540,31 @@ def build_hasil(
     hasil["kirkpatrick"] = kirkpatrick.summarize(
         hasil, construct_levels=construct_levels, kinds=kinds, comparisons=comparisons
     )
+    hasil["labels"] = group_labels(bundle)
     hasil = merge_extra(hasil, extra)
     return dict(clean_json(hasil))
+
+
+_LABELLED_FIELDS = {**BY_KEYS, "unit": "unit"}
+
+
+def group_labels(bundle: Any) -> dict[str, dict[str, dict[str, str]]]:
+    """Display names of the group codes used in ``groups``, ``ikm`` and ``challenges``.
+
+    ``{"organisation": {"dinas_kesehatan": {"id": "Dinas Kesehatan Kota Kupang", "en": ...}}}``,
+    taken from the choices of the forms' select_one questions of those names.
+    """
+    labels: dict[str, dict[str, dict[str, str]]] = {}
+    for form in bundle.forms.values():
+        for question in form.questions:
+            key = _LABELLED_FIELDS.get(question.name)
+            if key is None or question.type != "select_one":
+                continue
+            for choice in form.choices.get(question.list_name, []):
+                names = {lang: text for lang, text in choice.labels.items() if text}
+                if names:
+                    labels.setdefault(key, {}).setdefault(choice.name, names)
+    return labels
 
 
 def _as_year(period: Any) -> int | None:

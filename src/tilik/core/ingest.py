@@ -516,8 +516,14 @@ def read_export(
     file_name: str = "",
     hash_key: bytes = b"",
     progress: Callable[[int], None] | None = None,
+    sink: Callable[[list[Response]], None] | None = None,
+    chunk_size: int = 5000,
 ) -> ReadResult:
-    """Read an export of ``form`` and check every row against it."""
+    """Read an export of ``form`` and check every row against it.
+
+    With ``sink``, good rows are handed over in lists of ``chunk_size`` as they are read
+    (and not kept in the result), so a large file is stored without holding it all in memory.
+    """
     label = file_name or (str(source) if not isinstance(source, bytes) else "")
     result = ReadResult()
     try:
@@ -592,6 +598,12 @@ def read_export(
         _read_row(
             values, row_number, header, plan, form, label, hash_key, seen, result, rules, present
         )
+        if sink is not None and len(result.responses) >= chunk_size:
+            sink(result.responses)
+            result.responses = []
+    if sink is not None and result.responses:
+        sink(result.responses)
+        result.responses = []
     if progress is not None:
         progress(result.rows_read)
     return result

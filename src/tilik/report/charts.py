@@ -497,6 +497,11 @@ def challenges_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None
     )
 
 
+def _group_name(hasil: Mapping[str, Any], dim: str, code: str, lang: str) -> str:
+    names = ((hasil.get("labels") or {}).get(dim) or {}).get(code) or {}
+    return str(names.get(lang) or names.get("id") or code)
+
+
 def relevance_chart(hasil: Mapping[str, Any], lang: str = "id", min_cell: int = 5) -> Chart | None:
     """Share rating the material relevant, per sector (cells under ``min_cell`` hidden)."""
     for groups in (hasil.get("groups") or {}).values():
@@ -506,7 +511,8 @@ def relevance_chart(hasil: Mapping[str, Any], lang: str = "id", min_cell: int = 
             continue
         rows = [
             (
-                f"{name} (n = {format_value(cell['n'], 'int', lang)})",
+                f"{_group_name(hasil, 'sector', name, lang)} "
+                f"(n = {format_value(cell['n'], 'int', lang)})",
                 float(cell["top2box"]),
                 format_value(cell["top2box"], "pct", lang),
                 None,

@@ -402,12 +402,21 @@ def run_import(
 
     try:
         form = instrument.form()
+        counts = {"stored": 0, "already": 0}
+        conflicts: list[Quarantined] = []
+
+        def sink(responses: list[Response]) -> None:
+            stored, already, clashes = store_rows(
+                instrument, responses, Submission.Source.IMPORT, batch
+            )
+            counts["stored"] += stored
+            counts["already"] += already
+            conflicts.extend(clashes)
+
         result = read_export(
-            data, form, file_name=batch.file_name, hash_key=hash_key(), progress=note
+            data, form, file_name=batch.file_name, hash_key=hash_key(), progress=note, sink=sink
         )
-        stored, already, conflicts = store_rows(
-            instrument, result.responses, Submission.Source.IMPORT, batch
-        )
+        stored, already = counts["stored"], counts["already"]
         held = store_quarantined(instrument, result.quarantined + conflicts, batch.file_name, batch)
         batch.rows_read = result.rows_read
         batch.stored, batch.already_stored, batch.quarantined = stored, already, held

@@ -4,6 +4,8 @@
   "use strict";
   var items = Array.prototype.slice.call(document.querySelectorAll(".ct-item"));
   if (!items.length) return;
+  // Unchosen themes show on the current text only: a long page stays short to scan.
+  document.documentElement.classList.add("ct-js");
   var status = document.getElementById("ct-status");
   var current = -1;
 
