@@ -497,7 +497,8 @@ def challenges_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None
     )
 
 
-def _group_name(hasil: Mapping[str, Any], dim: str, code: str, lang: str) -> str:
+def group_name(hasil: Mapping[str, Any], dim: str, code: str, lang: str) -> str:
+    """The display name of a group code (``hasil["labels"]``), or the code itself."""
     names = ((hasil.get("labels") or {}).get(dim) or {}).get(code) or {}
     return str(names.get(lang) or names.get("id") or code)
 
@@ -511,7 +512,7 @@ def relevance_chart(hasil: Mapping[str, Any], lang: str = "id", min_cell: int = 
             continue
         rows = [
             (
-                f"{_group_name(hasil, 'sector', name, lang)} "
+                f"{group_name(hasil, 'sector', name, lang)} "
                 f"(n = {format_value(cell['n'], 'int', lang)})",
                 float(cell["top2box"]),
                 format_value(cell["top2box"], "pct", lang),

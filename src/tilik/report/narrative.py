@@ -37,7 +37,7 @@ from tilik.core.findings import (
     resolve_path,
 )
 from tilik.core.recommend import build_recommendations, render_text
-from tilik.report.charts import Chart, report_charts
+from tilik.report.charts import Chart, group_name, report_charts
 
 __all__ = [
     "CONSTANT_NUMBERS",
@@ -852,7 +852,7 @@ def _challenges(
         )
     )
     section.blocks.extend(
-        _challenge_breakdown(challenges, lang, min_cell, labels=hasil.get("labels") or {})
+        _challenge_breakdown(challenges, lang, min_cell, hasil=hasil)
     )
     section.blocks.extend(_quotes(hasil, [c["code"] for c in challenges[:3]], lang, limit=1))
     return section
@@ -873,21 +873,15 @@ def _source_name(name: str, lang: str) -> str:
     return name.replace("_", " ")
 
 
-def group_name(labels: Mapping[str, Any], dim: str, code: str, lang: str) -> str:
-    """The display name of a group code (``hasil["labels"]``), or the code itself."""
-    names = (labels.get(dim) or {}).get(code) or {}
-    return str(names.get(lang) or names.get("id") or code)
-
-
 def _challenge_breakdown(
     challenges: Sequence[Mapping[str, Any]],
     lang: str,
     min_cell: int,
     top: int = 5,
-    labels: Mapping[str, Any] | None = None,
+    hasil: Mapping[str, Any] | None = None,
 ) -> list[Table]:
     """One table per grouping: groups as rows, the leading challenges as columns."""
-    labels = labels or {}
+    hasil = hasil or {}
     tables = []
     dims = (("sector", ("sektor", "sector")), ("organisation", ("instansi", "agency")))
     leading = [c for c in challenges if (c.get("by") or {})][:top]
@@ -900,8 +894,8 @@ def _challenge_breakdown(
         if not groups:
             continue
         rows = []
-        for name in sorted(groups, key=lambda g: group_name(labels, dim, g, lang)):
-            shown_name = group_name(labels, dim, name, lang)
+        for name in sorted(groups, key=lambda g: group_name(hasil, dim, g, lang)):
+            shown_name = group_name(hasil, dim, name, lang)
             row = [f"{shown_name} (n = {format_value(groups[name], 'int', lang)})"]
             for item in leading:
                 cell = cells(((item.get("by") or {}).get(dim)) or {}).get(name)

@@ -1,0 +1,73 @@
+"""An evaluator reviews theme codes with the keyboard only; saves go by fetch, no reload."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+TRANSCRIPT = """P: Bagaimana pelatihannya?
+N: Materinya sangat bermanfaat untuk pelayanan di loket, saya jadi lebih sabar.
+P: Ada kendala?
+N: Jadwal pelatihan bentrok dengan jam pelayanan, jadi saya sering keluar kelas.
+P: Bagaimana sarana?
+N: Internet di kantor sering putus waktu e-learning.
+"""
+
+
+@pytest.fixture
+def evaluation(cast):
+    from tilik.web.coding import services
+    from tilik.web.collection.models import Interview
+
+    services.clear_caches()
+    Interview.objects.create(evaluation=cast.evaluation_a, file_name="01.txt", role="peserta",
+                             sector="kesehatan", transcript=TRANSCRIPT)
+    return cast.evaluation_a
+
+
+@pytest.mark.browser
+def test_it_reviews_codes_with_the_keyboard(live_server, evaluation, chromium_path, tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tilik.web.coding.models import ManualCode
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        page.goto(f"{live_server.url}/evaluasi/{evaluation.pk}/pengodean/")
+        page.get_by_label("Nama pengguna").fill("alice")
+        page.get_by_label("Kata sandi").fill("pw-alice")
+        page.keyboard.press("Enter")
+        items = page.locator(".ct-item")
+        expect(items).to_have_count(3)
+        expect(items.nth(0)).to_have_class(re.compile("is-current"))
+
+        page.keyboard.press("a")  # accept the first text as coded, move on
+        expect(items.nth(0)).to_have_class(re.compile("is-reviewed"))
+        expect(items.nth(1)).to_have_class(re.compile("is-current"))
+
+        page.keyboard.press("9")  # add "anggaran" to the second text, then save
+        page.keyboard.press("Enter")
+        expect(items.nth(1)).to_have_class(re.compile("is-reviewed"))
+
+        page.keyboard.press("k")  # back up, then down twice with j and the arrow key
+        expect(items.nth(1)).to_have_class(re.compile("is-current"))
+        page.keyboard.press("j")
+        expect(items.nth(2)).to_have_class(re.compile("is-current"))
+        page.keyboard.press("s")  # cycle the sentiment, save with ctrl+s
+        page.keyboard.press("Control+s")
+        expect(items.nth(2)).to_have_class(re.compile("is-reviewed"))
+        expect(page.locator("[data-count=reviewed]")).to_have_text("3")
+        page.screenshot(path=str(tmp_path / "coding.png"), full_page=True)
+        browser.close()
+
+    codes = {m.text[:8]: m for m in ManualCode.objects.filter(evaluation=evaluation)}
+    assert set(codes) == {"Materiny", "Jadwal p", "Internet"}
+    assert "anggaran" in codes["Jadwal p"].themes and "jadwal" in codes["Jadwal p"].themes
+    assert codes["Materiny"].themes  # accepted as coded, not emptied
