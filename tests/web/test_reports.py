@@ -30,8 +30,9 @@ def _analysed_run(evaluation, user):
     folder = f"laporan/{evaluation.pk}/copy-{len(_ANALYSED)}-{id(evaluation)}"
     shutil.copytree(_ANALYSED["path"], Path(settings.MEDIA_ROOT) / folder)
     _ANALYSED[folder] = True
-    return AnalysisRun.objects.create(evaluation=evaluation, created_by=user, lang="id",
-                                      hasil=_ANALYSED["hasil"], folder=folder)
+    return AnalysisRun.objects.create(
+        evaluation=evaluation, created_by=user, lang="id", hasil=_ANALYSED["hasil"], folder=folder
+    )
 
 
 @pytest.fixture

@@ -268,9 +268,10 @@ def _build(
         own = row.get("relevant", "").strip()
         if own:
             conditions.append(own)
-        relevant = (
-            " and ".join(f"({c})" for c in conditions) if len(conditions) > 1 else "".join(conditions)
-        )
+        if len(conditions) > 1:
+            relevant = " and ".join(f"({c})" for c in conditions)
+        else:
+            relevant = "".join(conditions)
         form.questions.append(
             Question(
                 name=name,

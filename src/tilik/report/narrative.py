@@ -851,9 +851,7 @@ def _challenges(
             [False, True, True, False],
         )
     )
-    section.blocks.extend(
-        _challenge_breakdown(challenges, lang, min_cell, hasil=hasil)
-    )
+    section.blocks.extend(_challenge_breakdown(challenges, lang, min_cell, hasil=hasil))
     section.blocks.extend(_quotes(hasil, [c["code"] for c in challenges[:3]], lang, limit=1))
     return section
 

@@ -54,7 +54,7 @@
     var item = f.closest(".ct-item");
     var body = new FormData(f);
     body.set("action", action);
-    return fetch(f.action, {
+    return fetch(f.getAttribute("action"), {  // f.action is the "action" buttons
       method: "POST",
       body: body,
       credentials: "same-origin",
