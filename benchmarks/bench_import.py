@@ -10,8 +10,8 @@ Variants, each in its own subprocess with a fresh database (peak RSS from getrus
 
 * ``tilik``     — :func:`tilik.web.collection.services.run_import`, the code behind the
   upload page and ``tilik import``: read + validate + store + quarantine.
-* ``floor``     — :func:`tilik.core.ingest.read_export` only (no database): the part no
-  storage optimisation can remove.
+* ``floor``     — :func:`tilik.core.ingest.read_export` only (no database; good rows are
+  counted and dropped): the part no storage optimisation can remove.
 * ``baseline``  — the straightforward store path: one ``Submission.objects.create`` per row
   after the same read (timed on at most 10,000 rows, reported as rows/s).
 * ``reimport``  — the same file imported a second time (nothing new is stored).
@@ -48,14 +48,22 @@ def build_form(path: Path) -> None:
     workbook = openpyxl.Workbook()
     survey = workbook.active
     survey.title = "survey"
-    survey.append(["type", "name", "label::Indonesian (id)", "required", "relevant", "constraint",
-                   "construct"])
+    survey.append(
+        [
+            "type",
+            "name",
+            "label::Indonesian (id)",
+            "required",
+            "relevant",
+            "constraint",
+            "construct",
+        ]
+    )
     survey.append(["text", "kode_responden", "Kode", "yes", None, None, None])
     survey.append(["select_one opd", "instansi", "Instansi", "yes", None, None, None])
     survey.append(["begin_group", "likert", "Likert", None, None, None, None])
     for i in range(LIKERT):
-        survey.append(["select_one setuju5", f"q{i}", f"Butir {i}", "yes", None, None,
-                       f"k{i % 4}"])
+        survey.append(["select_one setuju5", f"q{i}", f"Butir {i}", "yes", None, None, f"k{i % 4}"])
     survey.append(["end_group", None, None, None, None, None, None])
     survey.append(["integer", "umur", "Umur", "yes", None, ". >= 18 and . <= 65", None])
     survey.append(["integer", "masa_kerja", "Masa kerja", None, None, ". >= 0", None])
@@ -82,8 +90,18 @@ def build_form(path: Path) -> None:
 def header() -> list[str]:
     cols = ["kode_responden", "instansi"] + [f"likert/q{i}" for i in range(LIKERT)]
     cols += ["umur", "masa_kerja", "jp", "tanggal", "tanggal_lahir", "ikut", "alasan", "saran"]
-    cols += ["_id", "_uuid", "_submission_time", "_validation_status", "_notes", "_status",
-             "_submitted_by", "__version__", "_tags", "_index"]
+    cols += [
+        "_id",
+        "_uuid",
+        "_submission_time",
+        "_validation_status",
+        "_notes",
+        "_status",
+        "_submitted_by",
+        "__version__",
+        "_tags",
+        "_index",
+    ]
     return cols
 
 
@@ -105,11 +123,28 @@ def build_csv(path: Path, rows: int) -> None:
             values = [f"R{index:07d}", opd[index % 4]]
             values += [str(rng.randint(1, 5)) for _ in range(LIKERT)]
             umur = str(rng.randint(22, 58)) if index % 100 != 99 else "tujuh"  # defective
-            values += [umur, str(rng.randint(0, 30)), str(rng.randint(0, 120)),
-                       "2025-03-14", f"19{rng.randint(60, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                       ikut, "sibuk" if ikut == "tidak" else "", "Perlu jadwal yg fleksibel"]
-            values += [str(index), f"uuid-{index:08d}", "2025-03-20T08:12:33", "", "",
-                       "submitted_via_web", "", "v1", "", str(index + 1)]
+            values += [
+                umur,
+                str(rng.randint(0, 30)),
+                str(rng.randint(0, 120)),
+                "2025-03-14",
+                f"19{rng.randint(60, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                ikut,
+                "sibuk" if ikut == "tidak" else "",
+                "Perlu jadwal yg fleksibel",
+            ]
+            values += [
+                str(index),
+                f"uuid-{index:08d}",
+                "2025-03-20T08:12:33",
+                "",
+                "",
+                "submitted_via_web",
+                "",
+                "v1",
+                "",
+                str(index + 1),
+            ]
             line = ";".join('"' + v.replace('"', '""') + '"' for v in values) + "\r\n"
             out.write(line)
             previous = line
@@ -134,8 +169,9 @@ def _instrument(form_path: Path):
 
     organisation = Organisation.objects.create(name="Bench", kind="instansi")
     evaluation = Evaluation.objects.create(organisation=organisation, title="Bench", period="1")
-    instrument, problems = services.add_instrument(evaluation, form_path.read_bytes(),
-                                                   form_path.name)
+    instrument, problems = services.add_instrument(
+        evaluation, form_path.read_bytes(), form_path.name
+    )
     assert instrument is not None, problems
     return instrument
 
@@ -153,8 +189,10 @@ def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> d
 
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:  # a fresh schema for every variant
-                cursor.execute("TRUNCATE collection_submission, collection_quarantinedrow, "
-                               "collection_importbatch CASCADE")
+                cursor.execute(
+                    "TRUNCATE collection_submission, collection_quarantinedrow, "
+                    "collection_importbatch CASCADE"
+                )
         from tilik.core.ingest import read_export
         from tilik.web.collection import services
         from tilik.web.collection.models import ImportBatch, Submission
@@ -164,15 +202,22 @@ def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> d
         cpu_start = _cpu()
         if variant == "floor":
             start = time.perf_counter()
-            read = read_export(data, instrument.form(), file_name=csv_path.name)
+            good = [0]
+
+            def discard(responses: list) -> None:
+                good[0] += len(responses)
+
+            read = read_export(data, instrument.form(), file_name=csv_path.name, sink=discard)
             result["seconds"] = time.perf_counter() - start
             result["rows"] = read.rows_read
-            result["stored"] = len(read.responses)
+            result["stored"] = good[0]
             result["quarantined"] = len(read.quarantined)
         elif variant in ("tilik", "reimport"):
+
             def one():
-                batch = ImportBatch.objects.create(instrument=instrument, file_name=csv_path.name,
-                                                   sha256="", status="pending")
+                batch = ImportBatch.objects.create(
+                    instrument=instrument, file_name=csv_path.name, sha256="", status="pending"
+                )
                 start = time.perf_counter()
                 batch = services.run_import(batch.pk, data)
                 return batch, time.perf_counter() - start
@@ -180,9 +225,14 @@ def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> d
             batch, seconds = one()
             if variant == "reimport":
                 batch, seconds = one()
-            result.update(seconds=seconds, rows=batch.rows_read, stored=batch.stored,
-                          already=batch.already_stored, quarantined=batch.quarantined,
-                          status=batch.status)
+            result.update(
+                seconds=seconds,
+                rows=batch.rows_read,
+                stored=batch.stored,
+                already=batch.already_stored,
+                quarantined=batch.quarantined,
+                status=batch.status,
+            )
             result["in_db"] = Submission.objects.count()
         else:  # baseline: one INSERT per row, on at most 10,000 rows
             read = read_export(data, instrument.form(), file_name=csv_path.name)
@@ -191,10 +241,14 @@ def run_variant(variant: str, csv_path: Path, form_path: Path, db_url: str) -> d
             read_seconds_per_row = 0.0
             for response in sample:
                 Submission.objects.get_or_create(
-                    instrument=instrument, instance_id=response.instance_id,
-                    defaults={"answers": services.json_safe(response.answers),
-                              "raw": response.raw, "content_hash": response.content_hash,
-                              "source": "import"},
+                    instrument=instrument,
+                    instance_id=response.instance_id,
+                    defaults={
+                        "answers": services.json_safe(response.answers),
+                        "raw": response.raw,
+                        "content_hash": response.content_hash,
+                        "source": "import",
+                    },
                 )
             store = time.perf_counter() - start
             # the read is the same as the floor's; add its per-row cost for a fair end-to-end
@@ -226,8 +280,10 @@ def main() -> None:
         build_form(form_path)
         build_csv(csv_path, args.rows)
         size = csv_path.stat().st_size / 2**20
-        print(f"file: {args.rows:,} rows × {len(header())} columns, {size:.1f} MB; "
-              f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"file: {args.rows:,} rows × {len(header())} columns, {size:.1f} MB; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
         databases = [("sqlite", "")]
         if os.environ.get("TILIK_BENCH_POSTGRES_URL"):
             databases.append(("postgresql", os.environ["TILIK_BENCH_POSTGRES_URL"]))
@@ -237,9 +293,21 @@ def main() -> None:
                 if variant == "floor" and name != "sqlite":
                     continue
                 out = subprocess.run(
-                    [sys.executable, __file__, "--variant", variant, "--csv", str(csv_path),
-                     "--form", str(form_path), "--db", url],
-                    capture_output=True, text=True, check=False,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--variant",
+                        variant,
+                        "--csv",
+                        str(csv_path),
+                        "--form",
+                        str(form_path),
+                        "--db",
+                        url,
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=False,
                 )
                 if out.returncode:
                     print(f"{name} {variant}: failed\n{out.stderr[-2000:]}")
@@ -247,16 +315,21 @@ def main() -> None:
                 r = json.loads(out.stdout.strip().splitlines()[-1])
                 extra = ""
                 if variant in ("tilik", "reimport"):
-                    extra = (f"  stored {r['stored']:,}, already {r['already']:,}, "
-                             f"quarantined {r['quarantined']:,}, in db {r['in_db']:,}")
+                    extra = (
+                        f"  stored {r['stored']:,}, already {r['already']:,}, "
+                        f"quarantined {r['quarantined']:,}, in db {r['in_db']:,}"
+                    )
                 goal = ""
                 if variant == "tilik":
                     ok = r["rows_per_s"] >= GOAL_ROWS_PER_S and r["peak_mb"] < GOAL_MB
                     goal = f"  goal ≥{GOAL_ROWS_PER_S:,} rows/s, <{GOAL_MB} MB: " + (
-                        "met" if ok else "NOT met")
-                print(f"{name:10s} {variant:9s} {r['rows']:>8,} rows {r['seconds']:7.2f} s "
-                      f"{r['rows_per_s']:>9,.0f} rows/s  (this process's CPU {r['cpu']:6.2f} s)  "
-                      f"peak {r['peak_mb']:6.0f} MB{extra}{goal}")
+                        "met" if ok else "NOT met"
+                    )
+                print(
+                    f"{name:10s} {variant:9s} {r['rows']:>8,} rows {r['seconds']:7.2f} s "
+                    f"{r['rows_per_s']:>9,.0f} rows/s  (this process's CPU {r['cpu']:6.2f} s)  "
+                    f"peak {r['peak_mb']:6.0f} MB{extra}{goal}"
+                )
 
 
 if __name__ == "__main__":

@@ -9,8 +9,14 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TRANSCRIPT = """P: Bagaimana pelatihannya?
 N: Materinya sangat bermanfaat untuk pelayanan di loket, saya jadi lebih sabar.
 P: Ada kendala?
@@ -26,8 +32,13 @@ def evaluation(cast):
     from tilik.web.collection.models import Interview
 
     services.clear_caches()
-    Interview.objects.create(evaluation=cast.evaluation_a, file_name="01.txt", role="peserta",
-                             sector="kesehatan", transcript=TRANSCRIPT)
+    Interview.objects.create(
+        evaluation=cast.evaluation_a,
+        file_name="01.txt",
+        role="peserta",
+        sector="kesehatan",
+        transcript=TRANSCRIPT,
+    )
     return cast.evaluation_a
 
 

@@ -8,8 +8,14 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PHONE = {"width": 390, "height": 844}
 NIP = "198503122010011001"
 
@@ -40,8 +46,9 @@ def _fill(page, instrument):
 
 
 @pytest.mark.browser
-def test_it_sends_after_the_connection_comes_back(live_server, survey_link, chromium_path,
-                                                   tmp_path):
+def test_it_sends_after_the_connection_comes_back(
+    live_server, survey_link, chromium_path, tmp_path
+):
     from playwright.sync_api import expect, sync_playwright
 
     from tilik.web.collection.models import Submission

@@ -22,7 +22,7 @@ def test_it_joins_lists_and_keeps_numbers():
 
 
 def test_it_writes_a_safe_csv():
-    data = table_csv(["q"], [["=HYPERLINK(\"x\")"], [3]])
+    data = table_csv(["q"], [['=HYPERLINK("x")'], [3]])
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"'=HYPERLINK" in data
 

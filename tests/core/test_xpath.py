@@ -61,9 +61,16 @@ def test_it_refuses_what_it_does_not_know(bad):
         evaluate(bad, {})
 
 
-@pytest.mark.parametrize("expr", ["${a} + ${b} * 2 > 6", "if(${a} > 1, 'x', 'y')",
-                                  "selected(${m}, 'b') and not(${a} = 3)", "count-selected(${m})",
-                                  "regex(${s}, '^[0-9]+$') or string-length(${s}) > 3"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "${a} + ${b} * 2 > 6",
+        "if(${a} > 1, 'x', 'y')",
+        "selected(${m}, 'b') and not(${a} = 3)",
+        "count-selected(${m})",
+        "regex(${s}, '^[0-9]+$') or string-length(${s}) > 3",
+    ],
+)
 def test_it_compiles_to_the_same_results(expr):
     from tilik.core.xpath import compile_function
 

@@ -97,6 +97,7 @@ def test_it_saves_a_manual_code(client, cast, texts):
         },
     )
     assert response.status_code == 302
+    assert response["Location"].endswith("#t-" + key_of(SCHEDULE)[:12])
     manual = ManualCode.objects.get(evaluation=texts)
     assert manual.themes == ["jadwal", "waktu_beban_kerja"] and manual.sentiment == "negatif"
     assert manual.updated_by == cast.alice and manual.text == SCHEDULE
@@ -199,3 +200,35 @@ def test_it_filters_by_source_status_and_search(client, cast, texts):
     assert count("?status=reviewed") == 1
     assert count("?status=unreviewed") == 2
     assert count("?q=BENTROK") == 1
+
+
+def test_it_gives_the_report_only_codes_the_default_coder_knows(client, cast, texts):
+    from tilik.core.themes import Coder
+
+    client.force_login(cast.alice)
+    add = {"action": "add", "tambah-code": "kearifan_lokal", "tambah-label_id": "Kearifan lokal"}
+    client.post(url(texts, "buku-kode/"), add)
+    client.post(
+        url(texts, "simpan/"), {"key": key_of(SCHEDULE), "themes": ["kearifan_lokal", "jadwal"]}
+    )
+    assert corrections_for(texts) == [(SCHEDULE, ["jadwal"])]
+    assert Coder.default().with_corrections(corrections_for(texts)).code(SCHEDULE).codes == [
+        "jadwal"
+    ]
+
+
+def test_it_links_the_screen_from_the_evaluation_tabs(client, cast, texts):
+    client.force_login(cast.charlie)
+    page = client.get(f"/evaluasi/{texts.pk}/").content.decode()
+    assert f'href="/evaluasi/{texts.pk}/pengodean/"' in page
+
+
+def test_it_carries_an_added_code_into_the_report(client, cast, texts):
+    from tilik.web.reports.services import run_analysis
+
+    client.force_login(cast.alice)
+    add = {"action": "add", "tambah-code": "kearifan_lokal", "tambah-label_id": "Kearifan lokal"}
+    client.post(url(texts, "buku-kode/"), add)
+    client.post(url(texts, "simpan/"), {"key": key_of(SCHEDULE), "themes": ["kearifan_lokal"]})
+    run = run_analysis(texts, cast.alice)
+    assert run.hasil["themes"]["kearifan_lokal"]["n_segments"] >= 1

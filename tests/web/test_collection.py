@@ -23,8 +23,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def survey(cast, tmp_path):
     data = write_form(tmp_path / "survei_peserta.xlsx").read_bytes()
-    instrument, problems = services.add_instrument(cast.evaluation_a, data, "survei_peserta.xlsx",
-                                                   "survei_peserta")
+    instrument, problems = services.add_instrument(
+        cast.evaluation_a, data, "survei_peserta.xlsx", "survei_peserta"
+    )
     assert instrument is not None, problems
     return instrument
 
@@ -39,22 +40,31 @@ def _upload(name, data):
 
 def test_it_creates_an_evaluation_with_standard_instruments(client, cast):
     client.force_login(cast.alice)
-    r = client.post("/evaluasi/baru/", {
-        "title": "Evaluasi Baru", "period": "2026", "organisation": cast.agency_a.pk,
-        "programs": "Pelatihan Prima\nCoaching", "instruments": ["survei_peserta", "skm"],
-    })
+    r = client.post(
+        "/evaluasi/baru/",
+        {
+            "title": "Evaluasi Baru",
+            "period": "2026",
+            "organisation": cast.agency_a.pk,
+            "programs": "Pelatihan Prima\nCoaching",
+            "instruments": ["survei_peserta", "skm"],
+        },
+    )
     assert r.status_code == 302
     evaluation = Evaluation.objects.get(title="Evaluasi Baru")
     assert evaluation.can_edit(cast.alice)
     assert evaluation.programs.count() == 2
-    assert sorted(evaluation.instruments.values_list("form_id", flat=True)) == ["skm",
-                                                                                "survei_peserta"]
+    assert sorted(evaluation.instruments.values_list("form_id", flat=True)) == [
+        "skm",
+        "survei_peserta",
+    ]
 
 
 def test_it_offers_only_the_users_organisations(client, cast):
     client.force_login(cast.alice)
-    r = client.post("/evaluasi/baru/", {"title": "X", "period": "2026",
-                                        "organisation": cast.agency_b.pk})
+    r = client.post(
+        "/evaluasi/baru/", {"title": "X", "period": "2026", "organisation": cast.agency_b.pk}
+    )
     assert r.status_code == 200
     assert not Evaluation.objects.filter(title="X").exists()
 
@@ -76,15 +86,22 @@ def test_it_round_trips_an_xlsform(tmp_path):
     form, _ = read_xlsform(write_form(tmp_path / "survei_peserta.xlsx"))
     again, _ = read_xlsform(write_xlsform(form), file_name="survei_peserta.xlsx")
     assert again.to_dict() == form.to_dict()
-    assert write_xlsform(again) and read_xlsform(write_xlsform(again))[0].to_dict() == form.to_dict()
+    assert (
+        write_xlsform(again) and read_xlsform(write_xlsform(again))[0].to_dict() == form.to_dict()
+    )
 
 
 def test_it_shows_pyxform_problems_on_upload(client, cast, survey, tmp_path):
     client.force_login(cast.alice)
-    broken = write_form(tmp_path / "b.xlsx", survey=[["select_one nowhere", "q", "Q", "Q", "",
-                                                       "", "", "", "", "", ""]])
-    r = client.post(_url(cast, "instrumen/survei_peserta/versi/"),
-                    {"file": _upload("b.xlsx", broken.read_bytes())}, follow=True)
+    broken = write_form(
+        tmp_path / "b.xlsx",
+        survey=[["select_one nowhere", "q", "Q", "Q", "", "", "", "", "", "", ""]],
+    )
+    r = client.post(
+        _url(cast, "instrumen/survei_peserta/versi/"),
+        {"file": _upload("b.xlsx", broken.read_bytes())},
+        follow=True,
+    )
     assert r.status_code == 200
     assert "ditolak" in r.content.decode()
     assert survey.versions.count() == 1
@@ -92,10 +109,14 @@ def test_it_shows_pyxform_problems_on_upload(client, cast, survey, tmp_path):
 
 def test_it_adds_a_form_version_on_upload(client, cast, survey, tmp_path):
     client.force_login(cast.alice)
-    changed = write_form(tmp_path / "survei_peserta.xlsx", survey=[
-        ["text", "saran", "Saran baru", "New suggestions", "", "", "", "", "", "", ""]])
-    r = client.post(_url(cast, "instrumen/survei_peserta/versi/"),
-                    {"file": _upload("survei_peserta.xlsx", changed.read_bytes())})
+    changed = write_form(
+        tmp_path / "survei_peserta.xlsx",
+        survey=[["text", "saran", "Saran baru", "New suggestions", "", "", "", "", "", "", ""]],
+    )
+    r = client.post(
+        _url(cast, "instrumen/survei_peserta/versi/"),
+        {"file": _upload("survei_peserta.xlsx", changed.read_bytes())},
+    )
     assert r.status_code == 302
     survey.refresh_from_db()
     assert survey.versions.count() == 2
@@ -111,11 +132,17 @@ def test_it_downloads_the_xlsform(client, cast, survey):
 
 def test_it_imports_duplicates_once_and_quarantines_defects(client, cast, survey):
     client.force_login(cast.alice)
-    rows = [kobo_row(0), kobo_row(0), kobo_row(1), kobo_row(2, umur="tiga puluh"),
-            kobo_row(3, instansi="dinsos")]
+    rows = [
+        kobo_row(0),
+        kobo_row(0),
+        kobo_row(1),
+        kobo_row(2, umur="tiga puluh"),
+        kobo_row(3, instansi="dinsos"),
+    ]
     data = kobo_csv(rows)
-    r = client.post(_url(cast, "instrumen/survei_peserta/impor/"),
-                    {"file": _upload("kobo.csv", data)})
+    r = client.post(
+        _url(cast, "instrumen/survei_peserta/impor/"), {"file": _upload("kobo.csv", data)}
+    )
     assert r.status_code == 302
     batch = ImportBatch.objects.get()
     assert (batch.status, batch.stored, batch.quarantined) == ("done", 2, 2)
@@ -148,8 +175,10 @@ def test_it_refuses_hostile_files(client, cast, survey):
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
-    client.post(_url(cast, "instrumen/survei_peserta/impor/"),
-                {"file": _upload("bomb.xlsx", bomb.getvalue())})
+    client.post(
+        _url(cast, "instrumen/survei_peserta/impor/"),
+        {"file": _upload("bomb.xlsx", bomb.getvalue())},
+    )
     wide = (",".join(f"c{i}" for i in range(6000)) + "\n").encode()
     client.post(_url(cast, "instrumen/survei_peserta/impor/"), {"file": _upload("wide.csv", wide)})
     problems = [b.problems[0]["id"] for b in ImportBatch.objects.order_by("pk")]
@@ -213,10 +242,17 @@ def test_it_exports_nips_to_evaluators_only(client, cast, survey, fmt):
 
 
 def test_it_keeps_everything_from_bob_and_mallory(client, cast, survey):
-    urls = ["instrumen/survei_peserta/", "instrumen/survei_peserta/ekspor.csv",
-            "instrumen/survei_peserta/xlsform/", "instrumen/survei_peserta/tautan/",
-            "instrumen/survei_peserta/impor/", "ekspor/bundel.zip", "wawancara/", "observasi/",
-            "privasi/"]
+    urls = [
+        "instrumen/survei_peserta/",
+        "instrumen/survei_peserta/ekspor.csv",
+        "instrumen/survei_peserta/xlsform/",
+        "instrumen/survei_peserta/tautan/",
+        "instrumen/survei_peserta/impor/",
+        "ekspor/bundel.zip",
+        "wawancara/",
+        "observasi/",
+        "privasi/",
+    ]
     for user in (cast.bob, cast.mallory):
         client.force_login(user)
         for tail in urls:
@@ -236,11 +272,16 @@ def test_it_gives_the_bundle_zip_to_evaluators_only(client, cast, survey):
 
 def test_it_uploads_a_transcript(client, cast):
     client.force_login(cast.alice)
-    r = client.post(_url(cast, "wawancara/"), {
-        "file": _upload("w1.txt", "P: Apa manfaatnya?\r\nN: Sonde ada waktu.".encode()),
-        "role": "pejabat", "instansi": "Dinas Kesehatan", "sector": "kesehatan",
-        "date": "2025-05-02",
-    })
+    r = client.post(
+        _url(cast, "wawancara/"),
+        {
+            "file": _upload("w1.txt", b"P: Apa manfaatnya?\r\nN: Sonde ada waktu."),
+            "role": "pejabat",
+            "instansi": "Dinas Kesehatan",
+            "sector": "kesehatan",
+            "date": "2025-05-02",
+        },
+    )
     assert r.status_code == 302
     interview = cast.evaluation_a.interviews.get()
     assert interview.transcript.endswith("Sonde ada waktu.") and interview.role == "pejabat"
@@ -283,9 +324,11 @@ def test_it_lets_the_evaluator_enter_an_observation(client, cast):
             answers[q.name] = "2025-04-01"
         elif q.type == "text":
             answers[q.name] = "catatan"
-    r = client.post(_url(cast, "observasi/kirim/observasi/"),
-                    {"instance_id": "0b9f6c1e-9d1d-4c56-9b8a-3f1f4ad0a001", "answers": answers},
-                    content_type="application/json")
+    r = client.post(
+        _url(cast, "observasi/kirim/observasi/"),
+        {"instance_id": "0b9f6c1e-9d1d-4c56-9b8a-3f1f4ad0a001", "answers": answers},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     assert instrument.submissions.count() == 1
     assert client.get(_url(cast, "observasi/")).status_code == 200

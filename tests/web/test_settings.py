@@ -6,7 +6,11 @@ import sys
 
 
 def _check(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("TILIK_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TILIK_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-m", "django", "check", *args, "--settings=tilik.web.settings"],

@@ -111,6 +111,7 @@ class Response:
     submitted_at: datetime | None = None
     key: str | None = None
     content_hash: str = ""
+    answers_json: str = ""  # the answers as JSON text, when the reader already made it
 
 
 @dataclass
@@ -222,20 +223,18 @@ class _Column:
     kind: str  # "question", "one_hot", "id", "time", "meta", "unknown"
     question: Question | None = None
     option: str = ""
-    fast: Callable[[str], Any] | None = None
 
 
 _MISS = object()
 
 
-def _fast_converter(question: Question, form: Form) -> Callable[[str], Any] | None:
+def _fast_converter(question: Question, form: Form) -> Any:
     """A converter for the common, clean case; it returns ``_MISS`` to defer to
     :func:`convert_value`, which handles every other case and words the problems.
     """
     kind = question.type
     if kind == "select_one":
-        names = {name: name for name in form.choice_names(question)}
-        return lambda text: names.get(text, _MISS)
+        return {name: name for name in form.choice_names(question)}
     if kind == "integer":
 
         def integer(text: str) -> Any:
@@ -421,6 +420,7 @@ class FormRules:
     rules: list[_Rule]
     problems: list[Problem] = field(default_factory=list)
     required_only: list[Question] = field(default_factory=list)
+    datetimes: bool = True  # the form has date-and-time questions
 
     @classmethod
     def of(cls, form: Form, *, file_name: str = "") -> FormRules:
@@ -451,7 +451,10 @@ class FormRules:
                 rules.append(_Rule(question, compiled["relevant"], compiled["constraint"]))
             elif question.required:
                 required_only.append(question)
-        return cls(rules, problems, required_only)
+        datetimes = any(
+            q.type in ("dateTime", "datetime", "start", "end") for q in form.data_questions()
+        )
+        return cls(rules, problems, required_only, datetimes)
 
 
 _REQUIRED = (gettext_noop("jawaban wajib kosong"), gettext_noop("sebuah jawaban"))
@@ -549,7 +552,9 @@ def read_export(
     plan = [
         (
             c.index,
-            c.kind,
+            "choice"
+            if c.kind == "question" and c.question is not None and c.question.type == "select_one"
+            else c.kind,
             c.question,
             c.option,
             c.header,
@@ -636,26 +641,28 @@ def _read_row(
     one_hot_seen: set[str] = set()
     for index, kind, question, option, column_header, fast in plan:
         text = values[index]
-        if kind == "question":
-            if fast is not None and text and not text.isspace():
+        if kind == "choice" or kind == "question":
+            if kind == "choice":
+                value = fast.get(text, _MISS)
+            elif fast is not None and text and not text.isspace():
                 value = fast(text)
-                if value is not _MISS:
-                    if value is not None or question.name not in answers:
-                        answers[question.name] = value
-                    continue
-            value, message, expected = convert_value(question, text, form)
-            if message:
-                problems.append(
-                    Problem(
-                        message,
-                        file=label,
-                        row=row_number,
-                        column=column_header,
-                        value=text,
-                        expected=expected,
+            else:
+                value = _MISS
+            if value is _MISS:
+                value, message, expected = convert_value(question, text, form)
+                if message:
+                    problems.append(
+                        Problem(
+                            message,
+                            file=label,
+                            row=row_number,
+                            column=column_header,
+                            value=text,
+                            expected=expected,
+                        )
                     )
-                )
-            elif value is not None or question.name not in answers:
+                    continue
+            if value is not None or question.name not in answers:
                 answers[question.name] = value
         elif kind == "id":
             instance_id = instance_id or text.strip().removeprefix("uuid:")
@@ -706,7 +713,10 @@ def _read_row(
                 expected=expected,
             )
         )
-    content = content_hash(answers)
+    canonical = json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False)
+    content = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    if rules.datetimes and any(type(v) is datetime for v in answers.values()):
+        canonical = ""  # str(datetime) is not ISO 8601; let the store write it properly
     if not instance_id:
         instance_id = "hash:" + content[:32]
     if instance_id in seen:
@@ -743,6 +753,7 @@ def _read_row(
             submitted_at=submitted_at,
             key=key,
             content_hash=content,
+            answers_json=canonical,
         )
     )
 

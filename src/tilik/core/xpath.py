@@ -15,6 +15,7 @@ while ``${age}`` is unanswered).
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -526,6 +527,8 @@ def _closure(node: Node) -> Evaluator:
             return lambda ctx: truthy(left(ctx)) and truthy(right(ctx))
         if op == "or":
             return lambda ctx: truthy(left(ctx)) or truthy(right(ctx))
+        if op in ("<", "<=", ">", ">=") and node[3][0] == "num":
+            return _relational_constant(op, left, node[3][1])
         if op in ("=", "!=", "<", "<=", ">", ">="):
             return lambda ctx: _compare(op, left(ctx), right(ctx))
         return lambda ctx: _arith(op, left(ctx), right(ctx))
@@ -550,6 +553,20 @@ def _closure(node: Node) -> Evaluator:
 
         return lookup
     raise XPathError(f"unknown node {kind!r}")
+
+
+_RELATIONS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def _relational_constant(op: str, left: Evaluator, constant: float) -> Evaluator:
+    """``. >= 18``, the commonest constraint, without the general comparison's dispatch."""
+    relation = _RELATIONS[op]
+
+    def compare(ctx: _Context) -> bool:
+        value = _number(left(ctx))
+        return value == value and relation(value, constant)  # NaN never compares
+
+    return compare
 
 
 @lru_cache(maxsize=4096)

@@ -19,7 +19,7 @@ from tilik.core.bundle import Bundle
 from tilik.core.findings import add_challenge_breakdown, build_findings
 from tilik.core.hasil import build_hasil, clean_json, load_schema
 from tilik.core.recommend import apply_edits, build_recommendations
-from tilik.core.themes import Coder
+from tilik.core.themes import Codebook, Coder
 from tilik.core.themes.results import bundle_texts, code_items, text_challenges, themes_section
 from tilik.report import FORMATS, render
 
@@ -29,15 +29,19 @@ __all__ = ["analyse", "build_report", "validate_hasil", "write_hasil"]
 def analyse(
     bundle: Bundle,
     *,
+    codebook: Codebook | None = None,
     corrections: Sequence[tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every section of ``hasil.json`` for ``bundle``.
 
-    ``corrections`` are (text, themes) pairs an evaluator confirmed: they retrain the coder
-    for this evaluation and win over its automatic codes for those texts.
+    ``codebook`` is the evaluation's own codebook (codes added, renamed or merged);
+    ``corrections`` are (text, themes) pairs an evaluator confirmed, in that codebook's codes:
+    they retrain the coder for this evaluation and win over its automatic codes.
     """
     coder = Coder.default()
+    if codebook is not None:
+        coder = coder.with_codebook(codebook)
     if corrections:
         coder = coder.with_corrections(list(corrections))
     items = bundle_texts(bundle)
@@ -75,11 +79,17 @@ def build_report(
     *,
     lang: str = "id",
     formats: Iterable[str] = FORMATS,
+    codebook: Codebook | None = None,
     corrections: Sequence[tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Path]:
     """Analyse ``bundle`` and write ``hasil.json``, the report files and charts into ``out``."""
-    hasil = analyse(bundle, corrections=corrections, recommendation_edits=recommendation_edits)
+    hasil = analyse(
+        bundle,
+        codebook=codebook,
+        corrections=corrections,
+        recommendation_edits=recommendation_edits,
+    )
     validate_hasil(hasil)
     written = {"hasil.json": write_hasil(hasil, out)}
     for name, path in render(hasil, out, lang=lang, formats=formats).items():

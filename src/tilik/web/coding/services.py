@@ -39,7 +39,6 @@ HOTKEYS = "1234567890qwertyuiopzxcvbm"
 LOW_CONFIDENCE = 0.6
 #: Colour classes (7 hues that stay apart for colour-blind readers × 2 line styles).
 N_COLOURS = 14
-SOURCE_LABELS = {"survey": "Survei", "interview": "Wawancara", "observation": "Observasi"}
 
 T = TypeVar("T")
 

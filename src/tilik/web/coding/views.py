@@ -39,7 +39,8 @@ def review(request, pk: int):
     evaluation = evaluation_for(request, pk)
     state = services.review_for(evaluation, _lang())
     filters = FilterForm(request.GET or None, codebook=state.codebook, lang=_lang())
-    f = filters.cleaned_data if filters.is_valid() else {}
+    filters.is_valid()  # an unknown value drops that filter only
+    f = getattr(filters, "cleaned_data", {})
     rows = state.filtered(
         source=f.get("sumber") or "",
         theme=f.get("tema") or "",

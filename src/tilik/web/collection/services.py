@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from tilik.core.exports import table_csv, table_xlsx
 from tilik.core.ingest import (
@@ -36,7 +38,7 @@ from tilik.core.ingest import (
 from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
-from tilik.core.xlsform import Form, Question, pyxform_problems, read_xlsform
+from tilik.core.xlsform import Form, Question, pyxform_problems, read_xlsform, write_xlsform
 from tilik.core.xpath import XPathError, compile_expression, evaluate, truthy
 from tilik.web.collection.models import (
     FormVersion,
@@ -113,16 +115,35 @@ def add_form_version(
 
 
 def add_instrument(
-    evaluation: Evaluation, data: bytes, file_name: str, kind: str = "lainnya"
+    evaluation: Evaluation,
+    data: bytes,
+    file_name: str,
+    kind: str = "lainnya",
+    *,
+    form_id: str = "",
+    options: dict[str, Any] | None = None,
 ) -> tuple[Instrument | None, list[Problem]]:
+    """A new instrument from an XLSForm (or a new version of the one with its form_id).
+
+    ``form_id`` overrides the form's own (the same test used as pre-test and post-test); the
+    stored XLSForm then carries the new id in its settings sheet, so Kobo and ODK see it too.
+    """
     form, problems = read_xlsform(data, file_name=file_name)
     if form is None:
         return None, problems
+    wanted = form_id or form.form_id
+    if not re.fullmatch(r"[-\w]+", wanted, flags=re.ASCII):
+        wanted = slugify(wanted).replace("-", "_") or "formulir"
+    if wanted != form.form_id:
+        form.settings["form_id"] = wanted
+        form.form_id = wanted
+        data = write_xlsform(form)
+        file_name = f"{wanted}.xlsx"
     with transaction.atomic():
         instrument, _ = Instrument.objects.get_or_create(
             evaluation=evaluation,
-            form_id=form.form_id[:100],
-            defaults={"kind": kind, "title": form.title},
+            form_id=wanted[:100],
+            defaults={"kind": kind, "title": form.title, "options": options or {}},
         )
         version, problems = add_form_version(instrument, data, file_name)
         if version is None and instrument.current is None:
@@ -132,17 +153,24 @@ def add_instrument(
 
 
 def add_standard_instruments(evaluation: Evaluation, form_ids: Iterable[str]) -> list[Instrument]:
+    """Add Tilik's standard instruments; the knowledge test becomes a pre-test and a post-test."""
     added = []
     forms = standard_instruments()
     for form_id in form_ids:
         path = forms.get(form_id)
         if path is None:
             continue
-        instrument, _ = add_instrument(
-            evaluation, path.read_bytes(), path.name, STANDARD_KINDS.get(form_id, "lainnya")
-        )
-        if instrument is not None:
-            added.append(instrument)
+        if form_id == "tes_pengetahuan":
+            copies = [("pretest", "tes_awal"), ("posttest", "tes_akhir")]
+        else:
+            copies = [(form_id, STANDARD_KINDS.get(form_id, "lainnya"))]
+        for new_id, kind in copies:
+            options = {"test": form_id} if kind in ("tes_awal", "tes_akhir") else {}
+            instrument, _ = add_instrument(
+                evaluation, path.read_bytes(), path.name, kind, form_id=new_id, options=options
+            )
+            if instrument is not None:
+                added.append(instrument)
     return added
 
 
@@ -184,11 +212,18 @@ def _insert_sql() -> str:
 
 
 def _known_hashes(instrument: Instrument, ids: list[str]) -> dict[str, str]:
-    return dict(
-        Submission.objects.filter(instrument=instrument, instance_id__in=ids).values_list(
-            "instance_id", "content_hash"
-        )
+    if not ids:
+        return {}
+    quote = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT {quote('instance_id')}, {quote('content_hash')} "  # noqa: S608 (bound values)
+        f"FROM {quote(Submission._meta.db_table)} "
+        f"WHERE {quote('instrument_id')} = %s AND {quote('instance_id')} IN ({marks})"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [instrument.pk, *ids])
+        return dict(cursor.fetchall())
 
 
 def store_rows(
@@ -246,7 +281,7 @@ def store_rows(
                     (
                         instrument.pk,
                         response.instance_id,
-                        json_text(response.answers),
+                        response.answers_json or json_text(response.answers),
                         json_text(response.raw),
                         response.content_hash,
                         respondent or "",
@@ -495,9 +530,10 @@ class Item:
     label: str = ""
     hint: str = ""
     question: Question | None = None
-    choices: list[tuple[str, str]] = field(default_factory=list)
+    choices: list[tuple[str, str, str]] = field(default_factory=list)  # name, label, row JSON
     relevant: str = ""  # the compiled tree as JSON, for the browser
     constraint: str = ""
+    choice_filter: str = ""
     constraint_message: str = ""
     required: bool = False
     input_type: str = "text"
@@ -554,8 +590,22 @@ def form_items(form: Form, lang: str) -> list[Item]:
                     Item("note", q.name, label, hint, relevant=_expression_json(q.relevant))
                 )
                 continue
+            rows = {
+                r.get("name"): r
+                for r in form.choice_rows
+                if (r.get("list_name") or r.get("list name")) == q.list_name
+            }
             choices = [
-                (c.name, _label(c.labels, lang, c.name)) for c in form.choices.get(q.list_name, [])
+                (
+                    c.name,
+                    _label(c.labels, lang, c.name),
+                    json.dumps(
+                        {k: v for k, v in rows.get(c.name, {}).items() if not k.startswith("label")}
+                    )
+                    if q.choice_filter
+                    else "",
+                )
+                for c in form.choices.get(q.list_name, [])
             ]
             items.append(
                 Item(
@@ -567,6 +617,7 @@ def form_items(form: Form, lang: str) -> list[Item]:
                     choices,
                     relevant=_expression_json(q.relevant),
                     constraint=_expression_json(q.constraint),
+                    choice_filter=_expression_json(q.choice_filter),
                     constraint_message=_label(q.constraint_messages, lang, "")
                     if q.constraint_messages
                     else "",
@@ -674,9 +725,30 @@ def validate_answers(
                 errors[q.name] = _label(q.constraint_messages, lang, "") or translate(
                     gettext_noop("Jawaban tidak memenuhi syarat."), lang
                 )
+        if q.choice_filter and q.is_select:
+            allowed = set(choice_filter_names(form, q, answers))
+            picked = value if isinstance(value, list) else [value]
+            if any(p not in allowed and p != "other" for p in picked):
+                errors[q.name] = translate(gettext_noop("Pilihan ini tidak tersedia."), lang)
+                continue
         if q.or_other and answers.get(f"{q.name}_other") == "":
             errors[q.name] = translate(gettext_noop("Tuliskan pilihan lainnya."), lang)
     return answers, errors
+
+
+def choice_filter_names(form: Form, question: Question, answers: Mapping[str, Any]) -> list[str]:
+    """The choices a ``choice_filter`` leaves, given the answers so far."""
+    names = []
+    for row in form.choice_rows:
+        if (row.get("list_name") or row.get("list name")) != question.list_name:
+            continue
+        try:
+            keep = truthy(evaluate(question.choice_filter, answers, names=row))
+        except XPathError:
+            keep = True
+        if keep and row.get("name"):
+            names.append(row["name"])
+    return names
 
 
 @dataclass

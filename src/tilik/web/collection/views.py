@@ -554,8 +554,9 @@ def _link_or_404(token: str) -> RespondentLink:
 
 
 def _closed(request, link: RespondentLink, status: int = 410):
-    return render(request, "respond/closed.html",
-                  {"link": link, "instrument": link.instrument}, status=status)
+    return render(
+        request, "respond/closed.html", {"link": link, "instrument": link.instrument}, status=status
+    )
 
 
 @never_cache

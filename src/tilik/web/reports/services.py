@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -19,13 +20,16 @@ def recommendation_edits(evaluation: Evaluation) -> dict[str, dict]:
     return {edit.key: edit.as_edit() for edit in evaluation.recommendation_edits.all()}
 
 
-def coding_corrections(evaluation: Evaluation) -> list[tuple[str, list[str]]]:
-    """The evaluator's manual theme codes (from the coding app, when installed)."""
+def coding_inputs(evaluation: Evaluation) -> dict:
+    """The evaluation's codebook and manual theme codes (from the coding app, when installed)."""
     if not apps.is_installed("tilik.web.coding"):
-        return []
-    from tilik.web.coding.models import corrections_for
+        return {}
+    from tilik.web.coding.models import codebook_for, corrections_for
 
-    return corrections_for(evaluation)
+    return {
+        "codebook": codebook_for(evaluation),
+        "corrections": corrections_for(evaluation, native=True),
+    }
 
 
 def run_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> AnalysisRun:
@@ -39,11 +43,9 @@ def run_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> Analysi
             bundle,
             out,
             lang=lang,
-            corrections=coding_corrections(evaluation),
             recommendation_edits=recommendation_edits(evaluation),
+            **coding_inputs(evaluation),
         )
-    import json
-
     hasil = json.loads((out / "hasil.json").read_text(encoding="utf-8"))
     return AnalysisRun.objects.create(
         evaluation=evaluation, created_by=user, lang=lang, hasil=hasil, folder=folder.as_posix()

@@ -13,10 +13,14 @@
 
   function select(index, focus) {
     if (index < 0 || index >= items.length) return;
-    if (current >= 0) items[current].classList.remove("is-current");
+    if (current >= 0) {
+      items[current].classList.remove("is-current");
+      items[current].removeAttribute("aria-current");
+    }
     current = index;
     var item = items[current];
     item.classList.add("is-current");
+    item.setAttribute("aria-current", "true");
     if (focus !== false) {
       item.focus({ preventScroll: true });
       item.scrollIntoView({ block: "nearest" });
@@ -64,8 +68,11 @@
       return response.json();
     }).then(function (data) {
       markReviewed(item, data);
+      var labels = Array.prototype.map.call(
+        item.querySelectorAll("input[name=themes]:checked"),
+        function (box) { return box.parentNode.textContent.replace(/^\s*\S\s+/, "").trim(); });
       say((document.documentElement.lang === "en" ? "Saved: " : "Tersimpan: ") +
-          (data.themes.join(", ") || "—"));
+          (labels.join(", ") || "—"));
       var next = items.indexOf(item) + 1;
       if (next < items.length) select(next);
     }).catch(function () {

@@ -123,6 +123,9 @@
       case "ref": return val(ctx.answers[n[1]]);
       case "self": return val(ctx.current);
       case "str": case "num": return n[1];
+      case "name":
+        if (!ctx.names || !(n[1] in ctx.names)) { throw new Error("unknown name"); }
+        return val(ctx.names[n[1]]);
       case "neg": return -num(ev(n[1], ctx));
       case "bin":
         if (n[1] === "and") { return truthy(ev(n[2], ctx)) && truthy(ev(n[3], ctx)); }
@@ -142,9 +145,9 @@
       default: throw new Error("unsupported");
     }
   }
-  function test(json, answers, current, fallback) {
+  function test(json, answers, current, fallback, names) {
     if (!json) { return true; }
-    try { return truthy(ev(JSON.parse(json), { answers: answers, current: current })); }
+    try { return truthy(ev(JSON.parse(json), { answers: answers, current: current, names: names })); }
     catch (e) { return fallback; }
   }
 
@@ -202,6 +205,14 @@
     Array.prototype.forEach.call(form.querySelectorAll("[data-relevant]"), function (el) {
       var json = el.getAttribute("data-relevant");
       if (json) { el.hidden = !test(json, answers, "", true); }
+    });
+    Array.prototype.forEach.call(form.querySelectorAll("[data-choice-filter]"), function (q) {
+      var filter = q.getAttribute("data-choice-filter");
+      Array.prototype.forEach.call(q.querySelectorAll("label[data-row]"), function (label) {
+        var keep = test(filter, answers, "", true, JSON.parse(label.getAttribute("data-row")));
+        label.hidden = !keep;
+        if (!keep) { label.querySelector("input").checked = false; }
+      });
     });
   }
 
