@@ -111,3 +111,12 @@ def test_it_reads_a_bundle_without_django():
         "assert 'django' not in sys.modules, 'django imported'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_it_reads_a_kobo_export_resaved_with_a_bom(tmp_path):
+    rows = [kobo_row(0, hambatan="", **{"hambatan/dana": "1"}), kobo_row(1)]
+    data = read_bundle(write_bundle(tmp_path, rows, delimiter=";", bom=True)).data
+    responses = data["survei_peserta"].responses
+    assert [r.instance_id for r in responses] == ["uuid-0000", "uuid-0001"]
+    assert responses[0].answers["hambatan"] == ["waktu", "jadwal", "dana"]
+    assert responses[0].answers["manfaat_2"] == "2"
