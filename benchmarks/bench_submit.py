@@ -59,9 +59,7 @@ def _setup(env: dict[str, str]) -> tuple[str, dict]:
     from tilik.web.collection.models import RespondentLink
     from tilik.web.evaluations.models import Evaluation
 
-    organisation, _ = Organisation.objects.get_or_create(
-        name="Bench", parent=None, defaults={"kind": "instansi"}
-    )
+    organisation = Organisation.objects.create(name=f"Bench {uuid.uuid4()}", kind="instansi")
     evaluation = Evaluation.objects.create(
         organisation=organisation, title=f"Bench {uuid.uuid4()}", period="2025"
     )

@@ -40,6 +40,7 @@ def _upload(name, data):
 
 def test_it_creates_an_evaluation_with_standard_instruments(client, cast):
     client.force_login(cast.alice)
+    assert client.get("/evaluasi/baru/").status_code == 200
     r = client.post(
         "/evaluasi/baru/",
         {
@@ -47,17 +48,23 @@ def test_it_creates_an_evaluation_with_standard_instruments(client, cast):
             "period": "2026",
             "organisation": cast.agency_a.pk,
             "programs": "Pelatihan Prima\nCoaching",
-            "instruments": ["survei_peserta", "skm"],
+            "instruments": ["survei_peserta", "skm", "tes_pengetahuan"],
         },
     )
     assert r.status_code == 302
     evaluation = Evaluation.objects.get(title="Evaluasi Baru")
     assert evaluation.can_edit(cast.alice)
     assert evaluation.programs.count() == 2
-    assert sorted(evaluation.instruments.values_list("form_id", flat=True)) == [
-        "skm",
-        "survei_peserta",
-    ]
+    kinds = dict(evaluation.instruments.values_list("form_id", "kind"))
+    assert kinds == {
+        "skm": "skm",
+        "survei_peserta": "survei_peserta",
+        "pretest": "tes_awal",
+        "posttest": "tes_akhir",
+    }
+    posttest = evaluation.instruments.get(form_id="posttest")
+    assert posttest.options == {"test": "tes_pengetahuan"}
+    assert posttest.form().settings["form_id"] == "posttest"
 
 
 def test_it_offers_only_the_users_organisations(client, cast):
@@ -336,3 +343,31 @@ def test_it_lets_the_evaluator_enter_an_observation(client, cast):
 
 def test_it_keeps_kobo_header_order_for_the_import(cast, survey):
     assert KOBO_HEADER[0] == "nip"
+
+
+def test_it_refuses_xml_entities(client, cast, survey):
+    buffer = io.BytesIO()
+    openpyxl.Workbook().save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    evil = io.BytesIO()
+    with zipfile.ZipFile(evil, "w") as out:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = (
+                    b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+                    b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+                    b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row>'
+                    b"</sheetData></worksheet>"
+                )
+            out.writestr(item, data)
+    client.force_login(cast.alice)
+    r = client.post(
+        _url(cast, "instrumen/survei_peserta/impor/"),
+        {"file": _upload("entities.xlsx", evil.getvalue())},
+    )
+    assert r.status_code == 302
+    batch = ImportBatch.objects.get()
+    assert batch.status == "done" and batch.rows_read == 0
+    assert "XLSX" in batch.problems[0]["id"]

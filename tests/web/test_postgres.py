@@ -9,7 +9,8 @@ from django.db import connection
 
 from tests.builders import kobo_row, write_bundle
 from tilik.web.collection.models import Submission
-from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db, store_responses
+from tilik.web.collection.services import store_rows
+from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
 
 pytestmark = [pytest.mark.postgres]
 
@@ -43,7 +44,7 @@ def test_it_stores_concurrent_resubmissions_once(tmp_path):
     def submit() -> None:
         try:
             with transaction.atomic():
-                store_responses(instrument, response, Submission.Source.WEB)
+                store_rows(instrument, response, Submission.Source.WEB)
         except IntegrityError:
             pass  # the loser of the race: the row is already there
         except Exception as exc:  # pragma: no cover - reported below

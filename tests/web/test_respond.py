@@ -99,7 +99,9 @@ def test_it_takes_one_submission_per_one_time_link(client, instrument):
     assert Submission.objects.count() == 1
     link.refresh_from_db()
     assert link.used
-    assert client.get(f"/f/{token}/").status_code == 200  # the resend path stays open
+    page = client.get(f"/f/{token}/")
+    assert page.status_code == 410
+    assert "kirim-ulang" in page.content.decode()  # a phone still holding the answer resends it
 
 
 def test_it_refuses_revoked_and_expired_links(client, instrument):

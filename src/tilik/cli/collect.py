@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from tilik.core.i18n import LANGUAGES, translate
+from tilik.core.i18n import LANGUAGES, gettext_noop, translate
 
 __all__ = ["collect_commands", "import_command"]
 
@@ -72,9 +72,9 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
     )
     if instrument is None or instrument.current is None:
         raise click.ClickException(
-            translate("instrumen {form_id} tidak ada di evaluasi {evaluation}", lang).format(
-                form_id=form_id, evaluation=evaluation_id
-            )
+            translate(
+                gettext_noop("instrumen {form_id} tidak ada di evaluasi {evaluation}"), lang
+            ).format(form_id=form_id, evaluation=evaluation_id)
         )
     data = file.read_bytes()
     batch = ImportBatch.objects.create(
@@ -84,7 +84,7 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
         status=ImportBatch.Status.PENDING,
         total=_count_rows(data),
     )
-    label = translate("Membaca dan memeriksa baris", lang)
+    label = translate(gettext_noop("Membaca dan memeriksa baris"), lang)
     with click.progressbar(
         length=batch.total or 1, label=label, file=click.get_text_stream("stderr")
     ) as bar:
@@ -100,8 +100,10 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
         click.echo(f"  - {record.get(lang) or record['id']}")
     click.echo(
         translate(
-            "{read} baris dibaca: {stored} disimpan, {already} sudah ada atau ganda, "
-            "{held} dikarantina",
+            gettext_noop(
+                "{read} baris dibaca: {stored} disimpan, {already} sudah ada atau ganda, "
+                "{held} dikarantina"
+            ),
             lang,
         ).format(
             read=batch.rows_read,
@@ -116,7 +118,9 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
             click.echo(f"  - {record.get(lang) or record['id']}")
     if batch.quarantined > limit:
         click.echo(
-            translate("  … dan {n} baris karantina lain", lang).format(n=batch.quarantined - limit)
+            translate(gettext_noop("  … dan {n} baris karantina lain"), lang).format(
+                n=batch.quarantined - limit
+            )
         )
     if batch.status == ImportBatch.Status.FAILED or (batch.rows_read == 0 and batch.problems):
         raise SystemExit(1)

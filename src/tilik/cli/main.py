@@ -322,13 +322,16 @@ def manage(args: tuple[str, ...]) -> None:
     execute_from_command_line(["tilik manage", *args])
 
 
-def _register_optional_groups() -> None:
+def _register_subcommands() -> None:
+    from tilik.cli.collect import collect_commands
     from tilik.cli.themes import themes
 
     cli.add_command(themes)
+    for command in collect_commands:
+        cli.add_command(command)
 
 
-_register_optional_groups()
+_register_subcommands()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -6,7 +6,9 @@ from tilik.web.collection.models import (
     Instrument,
     Interview,
     Observation,
+    PrivacyNotice,
     QuarantinedRow,
+    RespondentLink,
     Submission,
 )
 
@@ -74,3 +76,17 @@ class InterviewAdmin(admin.ModelAdmin):
     list_display = ["file_name", "role", "instansi", "sector", "date", "evaluation"]
     list_filter = ["role", "sector"]
     search_fields = ["file_name", "transcript"]
+
+
+@admin.register(RespondentLink)
+class RespondentLinkAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "instrument", "kind", "used", "expires_at", "revoked_at"]
+    list_filter = ["kind", "used"]
+    # The token hash is useless to a person and the token itself is never stored.
+    exclude = ["token_hash", "public_token"]
+    readonly_fields = ["instrument", "kind", "used", "created_by"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    list_display = ["evaluation", "updated_at"]

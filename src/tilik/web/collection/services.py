@@ -11,12 +11,13 @@ import io
 import json
 import logging
 import os
+import queue
 import re
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -211,6 +212,28 @@ def _insert_sql() -> str:
     return f"INSERT INTO {table} ({names}) VALUES ({', '.join(marks)})"  # noqa: S608
 
 
+def _db_moment_function() -> Callable[[datetime | None], Any]:
+    """Naive export times (local time, as Kobo writes them) to what the database stores.
+
+    The same result as ``adapt_datetimefield_value(make_aware(...))``, without Django's
+    per-value checks: it runs once per imported row.
+    """
+    local = timezone.get_default_timezone()
+    sqlite = connection.vendor == "sqlite"
+    utc = UTC
+
+    def convert(value: datetime | None) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=local)
+        if sqlite:
+            return str(value.astimezone(utc).replace(tzinfo=None))
+        return value
+
+    return convert
+
+
 def _known_hashes(instrument: Instrument, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
@@ -247,6 +270,7 @@ def store_rows(
     sql = _insert_sql() if fast else ""
     adapt = connection.ops.adapt_datetimefield_value
     received = adapt(timezone.now())
+    moment = _db_moment_function()
     batch_id = batch.pk if batch is not None else None
     for start in range(0, len(responses), _CHUNK):
         chunk = responses[start : start + _CHUNK]
@@ -285,7 +309,7 @@ def store_rows(
                         json_text(response.raw),
                         response.content_hash,
                         respondent or "",
-                        adapt(_aware(response.submitted_at)),
+                        moment(response.submitted_at),
                         received,
                         source,
                         batch_id,
@@ -448,9 +472,15 @@ def run_import(
             counts["already"] += already
             conflicts.extend(clashes)
 
-        result = read_export(
-            data, form, file_name=batch.file_name, hash_key=hash_key(), progress=note, sink=sink
-        )
+        with _Writer(sink) as writer:
+            result = read_export(
+                data,
+                form,
+                file_name=batch.file_name,
+                hash_key=hash_key(),
+                progress=note,
+                sink=writer.put,
+            )
         stored, already = counts["stored"], counts["already"]
         held = store_quarantined(instrument, result.quarantined + conflicts, batch.file_name, batch)
         batch.rows_read = result.rows_read
@@ -470,6 +500,55 @@ def run_import(
     batch.finished_at = timezone.now()
     batch.save()
     return batch
+
+
+class _Writer:
+    """Stores chunks of rows while the next chunk is read.
+
+    On PostgreSQL the server's work (JSON parsing, index updates) then overlaps the parsing
+    in Python, in a second thread with its own connection. On SQLite (one writer at a time)
+    and in tests the chunks are stored inline.
+    """
+
+    def __init__(self, store: Callable[[list[Response]], None]) -> None:
+        self.store = store
+        self.threaded = connection.vendor == "postgresql" and not getattr(
+            settings, "TESTING", False
+        )
+        self.queue: queue.Queue[list[Response] | None] = queue.Queue(maxsize=2)
+        self.failure: list[BaseException] = []
+        self.thread: threading.Thread | None = None
+
+    def __enter__(self) -> _Writer:
+        if self.threaded:
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
+        return self
+
+    def put(self, responses: list[Response]) -> None:
+        if self.thread is None:
+            self.store(responses)
+        else:
+            self.queue.put(responses)
+
+    def _run(self) -> None:
+        try:
+            while (chunk := self.queue.get()) is not None:
+                if not self.failure:
+                    self.store(chunk)
+        except BaseException as exc:  # handed to the reading thread, which re-raises it
+            self.failure.append(exc)
+            while self.queue.get() is not None:
+                pass
+        finally:
+            connection.close()
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.thread is not None:
+            self.queue.put(None)
+            self.thread.join()
+        if self.failure:
+            raise self.failure[0]
 
 
 def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[str, Any]]]:

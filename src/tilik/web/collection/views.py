@@ -540,6 +540,7 @@ def _client_ip(request) -> str:
 
 
 def _respond_lang(request, languages: list[str]) -> str:
+    """The respondent's language: asked for in the address, else the browser's, else id."""
     wanted = (request.GET.get("lang") or request.POST.get("_lang") or "")[:5]
     if wanted in ("id", "en"):
         return wanted
@@ -571,6 +572,26 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
     with translation.override(lang):
         if link is not None and not link.active:
             return _closed(request, link)
+        if (
+            request.method == "GET"
+            and link is not None
+            and link.kind == RespondentLink.Kind.SINGLE
+            and link.used
+        ):
+            # A phone whose answer was stored but never acknowledged still gets it confirmed:
+            # the page resends what the phone kept, and the server answers "already received".
+            return render(
+                request,
+                "respond/closed.html",
+                {
+                    "link": link,
+                    "instrument": instrument,
+                    "lang": lang,
+                    "storage_key": f"tilik:{token[:12]}",
+                    "submit_url": reverse("respond:submit", args=[token]),
+                },
+                status=410,
+            )
         errors: dict[str, str] = {}
         values: dict = {}
         instance_id = services.clean_instance_id(request.POST.get("_instance_id"))

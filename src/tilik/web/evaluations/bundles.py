@@ -8,7 +8,6 @@ participants by NIP. Importing the same bundle twice changes nothing the second 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from tilik.core.bundle import Bundle, read_bundle, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
-from tilik.core.ingest import Quarantined, Response
+from tilik.core.ingest import Response
 from tilik.core.nip import pseudonymise
 from tilik.core.xlsform import write_xlsform
 from tilik.web.accounts.models import Organisation
@@ -29,9 +28,9 @@ from tilik.web.collection.models import (
     ImportBatch,
     Instrument,
     Interview,
-    QuarantinedRow,
     Submission,
 )
+from tilik.web.collection.services import store_quarantined, store_rows
 from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Evaluation, Member, Program
 
 
@@ -162,8 +161,8 @@ def import_bundle(
             sha256=hashlib.sha256(file_path.read_bytes()).hexdigest() if file_path.exists() else "",
             created_by=user,
         )
-        stored, already, conflicts = store_responses(instrument, dataset.responses, source, batch)
-        held = store_quarantine(instrument, dataset.quarantined + conflicts, dataset.file, batch)
+        stored, already, conflicts = store_rows(instrument, dataset.responses, source, batch)
+        held = store_quarantined(instrument, dataset.quarantined + conflicts, dataset.file, batch)
         batch.rows_read = len(dataset.responses) + len(dataset.quarantined) + dataset.duplicates
         batch.stored, batch.already_stored, batch.quarantined = stored, already, held
         batch.save()
@@ -185,87 +184,6 @@ def import_bundle(
         summary.interviews_added += int(added)
     summary.participants_added = _import_roster(bundle, evaluation, organisation)
     return summary
-
-
-def store_responses(
-    instrument: Instrument, responses: list[Response], source: str, batch: ImportBatch | None = None
-) -> tuple[int, int, list[Quarantined]]:
-    """Store new responses once; return (stored, already stored, conflicts to quarantine)."""
-    existing = dict(
-        Submission.objects.filter(
-            instrument=instrument, instance_id__in=[r.instance_id for r in responses]
-        ).values_list("instance_id", "content_hash")
-    )
-    new, already, conflicts = [], 0, []
-    for response in responses:
-        known = existing.get(response.instance_id)
-        if known == response.content_hash:
-            already += 1
-            continue
-        if known is not None:
-            conflicts.append(
-                Quarantined(response.row, response.raw, [_conflict(response)], response.instance_id)
-            )
-            continue
-        existing[response.instance_id] = response.content_hash
-        new.append(
-            Submission(
-                instrument=instrument,
-                instance_id=response.instance_id,
-                answers=json_safe(response.answers),
-                raw=response.raw,
-                content_hash=response.content_hash,
-                respondent_key=response.key or "",
-                submitted_at=_aware(response.submitted_at),
-                source=source,
-                batch=batch,
-                row=response.row or None,
-            )
-        )
-    Submission.objects.bulk_create(new, batch_size=1000)
-    return len(new), already, conflicts
-
-
-def _conflict(response: Response):
-    from tilik.core.i18n import gettext_noop
-    from tilik.core.problems import Problem
-
-    return Problem(
-        gettext_noop("ID kiriman ini sudah tersimpan dengan isi berbeda"),
-        row=response.row,
-        column="_uuid",
-        value=response.instance_id,
-        expected=gettext_noop("ID unik per kiriman"),
-    )
-
-
-def store_quarantine(
-    instrument: Instrument,
-    rows: list[Quarantined],
-    file_name: str,
-    batch: ImportBatch | None = None,
-) -> int:
-    """Keep each problem row once (by its content), with its reasons in both languages."""
-    held = 0
-    for row in rows:
-        raw_hash = hashlib.sha256(json.dumps(row.raw, sort_keys=True).encode()).hexdigest()
-        _, created = QuarantinedRow.objects.get_or_create(
-            instrument=instrument,
-            raw_hash=raw_hash,
-            defaults={
-                "batch": batch,
-                "file_name": file_name,
-                "row": row.row,
-                "instance_id": row.instance_id,
-                "raw": row.raw,
-                "problems": [
-                    {"id": p.render("id"), "en": p.render("en"), "column": p.column}
-                    for p in row.problems
-                ],
-            },
-        )
-        held += int(created)
-    return held
 
 
 def _import_roster(bundle: Bundle, evaluation: Evaluation, organisation: Organisation) -> int:

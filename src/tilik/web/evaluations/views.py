@@ -38,6 +38,7 @@ def evaluation_detail(request, pk: int):
     context = {
         "evaluation": evaluation,
         "role": evaluation.role_of(request.user),
+        "can_edit": evaluation.can_edit(request.user),
         "role_label": dict(Member.Role.choices).get(evaluation.role_of(request.user), ""),
         "programs": programs,
         "instruments": instruments,

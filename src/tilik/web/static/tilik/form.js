@@ -402,3 +402,29 @@
   }
   window.setTimeout(poll, 500);
 })();
+
+/* A used one-time link: if this phone still holds an unacknowledged answer, send it once more;
+ * the server recognises the instance id and confirms it was received. */
+(function () {
+  "use strict";
+  var box = document.getElementById("kirim-ulang");
+  if (!box) { return; }
+  var key = box.getAttribute("data-storage-key");
+  var state;
+  try { state = JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { state = null; }
+  if (!state || !state.pending || !state.answers) { return; }
+  fetch(box.getAttribute("data-submit-url"), {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ instance_id: state.instance_id, answers: state.answers,
+                           lang: box.getAttribute("data-lang") })
+  }).then(function (r) {
+    return r.json().then(function (data) {
+      if (r.status === 200 || r.status === 201) {
+        try { window.localStorage.removeItem(key); } catch (e) { /* private mode */ }
+        document.getElementById("tertutup").hidden = true;
+      }
+      box.textContent = data.message || "";
+      box.hidden = false;
+    });
+  }).catch(function () { /* still offline: the answer stays on the phone */ });
+})();
