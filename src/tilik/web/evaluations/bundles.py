@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,6 @@ from django.utils import timezone
 from tilik.core.bundle import Bundle, read_bundle, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
 from tilik.core.ingest import Response
-from tilik.core.nip import pseudonymise
 from tilik.core.xlsform import write_xlsform
 from tilik.web.accounts.models import Organisation
 from tilik.web.collection.models import (
@@ -30,7 +28,7 @@ from tilik.web.collection.models import (
     Interview,
     Submission,
 )
-from tilik.web.collection.services import store_quarantined, store_rows
+from tilik.web.collection.services import hash_key, json_safe, store_quarantined, store_rows
 from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Evaluation, Member, Program
 
 
@@ -45,33 +43,9 @@ class ImportSummary:
     participants_added: int = 0
 
 
-def json_safe(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [json_safe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    return value
-
-
-def _hash_key() -> bytes:
-    from django.conf import settings
-
-    return settings.TILIK_HASH_KEY.encode("utf-8")
-
-
 def read_bundle_for_db(path: str | Path, *, check_forms: bool = False) -> Bundle:
     """Read a bundle with the installation's pseudonym key, so keys match stored ones."""
-    return read_bundle(path, check_forms=check_forms, hash_key=_hash_key())
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    if timezone.is_naive(moment):
-        return timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
+    return read_bundle(path, check_forms=check_forms, hash_key=hash_key())
 
 
 def _organisation(
@@ -322,7 +296,3 @@ def _plain(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f")
     return text
-
-
-def respondent_key(value: str) -> str:
-    return pseudonymise(value, _hash_key())
