@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -86,7 +87,7 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
     )
     label = translate(gettext_noop("Membaca dan memeriksa baris"), lang)
     with click.progressbar(
-        length=batch.total or 1, label=label, file=click.get_text_stream("stderr")
+        length=batch.total or 1, label=label, file=sys.stderr
     ) as bar:
         seen = [0]
 
