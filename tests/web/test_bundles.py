@@ -103,3 +103,12 @@ def test_it_exports_kobo_shaped_csv(tmp_path):
         "_tags",
         "_index",
     ]
+
+
+def test_it_lets_the_importing_user_create_evaluations_in_that_organisation(client, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("importir", password="x")
+    import_bundle(read_bundle_for_db(write_bundle(tmp_path / "b")), user=user)
+    client.force_login(user)
+    assert client.get("/evaluasi/baru/").status_code == 200

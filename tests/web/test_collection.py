@@ -78,7 +78,12 @@ def test_it_offers_only_the_users_organisations(client, cast):
 
 def test_it_refuses_new_evaluations_for_users_without_an_organisation(client, cast):
     client.force_login(cast.mallory)
-    assert client.get("/evaluasi/baru/").status_code == 403
+    response = client.get("/evaluasi/baru/")
+    assert response.status_code == 302
+    assert response["Location"] == "/evaluasi/"
+    r = client.post("/evaluasi/baru/", {"title": "X", "period": "2026"})
+    assert r.status_code == 302
+    assert not Evaluation.objects.filter(title="X").exists()
 
 
 def test_it_passes_pyxform_for_every_standard_instrument():

@@ -10,7 +10,6 @@ from pathlib import Path
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
@@ -67,7 +66,14 @@ def _problem_lines(problems, lang: str) -> list[str]:
 def new_evaluation(request):
     form = NewEvaluationForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
-        raise PermissionDenied
+        messages.error(
+            request,
+            _(
+                "Anda belum terdaftar sebagai evaluator di instansi mana pun. Minta admin "
+                "instansi menambahkan Anda sebelum membuat evaluasi."
+            ),
+        )
+        return redirect("evaluations:list")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():

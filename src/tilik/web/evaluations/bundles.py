@@ -20,7 +20,7 @@ from tilik.core.bundle import Bundle, read_bundle, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
 from tilik.core.ingest import Response
 from tilik.core.xlsform import write_xlsform
-from tilik.web.accounts.models import Organisation
+from tilik.web.accounts.models import Organisation, OrganisationMember
 from tilik.web.collection.models import (
     FormVersion,
     ImportBatch,
@@ -82,6 +82,12 @@ def import_bundle(
     }
     evaluation.save()
     if user is not None:
+        # Whoever imports an evaluation works for its organisation and may create others there.
+        OrganisationMember.objects.get_or_create(
+            organisation=organisation,
+            user=user,
+            defaults={"role": OrganisationMember.Role.EVALUATOR},
+        )
         Member.objects.get_or_create(
             evaluation=evaluation, user=user, defaults={"role": Member.Role.EVALUATOR}
         )
