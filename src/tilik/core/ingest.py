@@ -15,22 +15,34 @@ instance ids in ``_uuid``, ``meta/instanceID`` or ``KEY``; ``_submission_time`` 
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
+import os
+import pickle
+import queue
 import re
+import signal
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from json.encoder import encode_basestring
+from operator import add, call, itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
+
+import orjson
 
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.xlsform import Form, Question
 from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, iter_sheet_rows, open_workbook
-from tilik.core.xpath import XPathError, compile_function, truthy
+from tilik.core.xpath import XPathError, compile_memoized, truthy
 
 __all__ = [
     "KEY_FIELDS",
@@ -39,14 +51,18 @@ __all__ = [
     "ReadResult",
     "Response",
     "FormRules",
+    "StoredRow",
     "check_rules",
     "content_hash",
     "convert_value",
     "decode_text",
     "is_personal_field",
+    "json_text",
     "kobo_header",
     "read_export",
+    "read_export_parallel",
     "read_rows",
+    "stored_row",
     "write_kobo_csv",
 ]
 
@@ -112,6 +128,7 @@ class Response:
     key: str | None = None
     content_hash: str = ""
     answers_json: str = ""  # the answers as JSON text, when the reader already made it
+    raw_json: str = ""  # the raw row as JSON text, when the reader already made it
 
 
 @dataclass
@@ -165,10 +182,19 @@ def read_rows(
 
     Raises :class:`UnsafeSpreadsheet` (with a translatable reason) for files we refuse.
     """
+    header, rows, is_csv = _open_rows(source, file_name=file_name)
+    return header, (_guard_width(rows) if is_csv else rows)
+
+
+def _open_rows(
+    source: str | Path | bytes, *, file_name: str = ""
+) -> tuple[list[str], Iterator[list[str]], bool]:
+    """:func:`read_rows` without the width check of CSV rows (the caller makes it)."""
     name = file_name or (str(source) if not isinstance(source, bytes) else "")
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        return _xlsx_rows(data)
+        header, rows = _xlsx_rows(data)
+        return header, rows, False
     text, _ = decode_text(data)
     delimiter = _sniff_delimiter(text)
     csv.field_size_limit(10 * 1024 * 1024)
@@ -176,13 +202,16 @@ def read_rows(
     header = next(reader, [])
     if len(header) > MAX_COLUMNS:
         raise UnsafeSpreadsheet(gettext_noop("berkas ditolak: lebih dari 5000 kolom"))
-    return [h.strip() for h in header], _guard_width(reader)
+    return [h.strip() for h in header], reader, True
+
+
+_TOO_WIDE = gettext_noop("berkas ditolak: lebih dari 5000 kolom")
 
 
 def _guard_width(rows: Iterable[list[str]]) -> Iterator[list[str]]:
     for row in rows:
         if len(row) > MAX_COLUMNS:
-            raise UnsafeSpreadsheet(gettext_noop("berkas ditolak: lebih dari 5000 kolom"))
+            raise UnsafeSpreadsheet(_TOO_WIDE)
         yield row
 
 
@@ -228,18 +257,36 @@ class _Column:
 _MISS = object()
 
 
+class _Choices(dict[str, str | None]):
+    """Choice names mapped to themselves (and ``""`` to ``None``); a miss gives ``_MISS``.
+
+    Its bound ``__getitem__`` converts a select_one answer without running Python code.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> Any:
+        return _MISS
+
+
 def _fast_converter(question: Question, form: Form) -> Any:
     """A converter for the common, clean case; it returns ``_MISS`` to defer to
     :func:`convert_value`, which handles every other case and words the problems.
+
+    Empty text converts to ``None``, as :func:`convert_value` does.
     """
     kind = question.type
     if kind == "select_one":
-        return {name: name for name in form.choice_names(question)}
+        choices = _Choices((name, name) for name in form.choice_names(question))
+        choices.setdefault("", None)
+        return choices
     if kind == "integer":
 
         def integer(text: str) -> Any:
             if text.isascii() and text.isdigit():
                 return int(text)
+            if not text or text.isspace():
+                return None
             return _MISS
 
         return integer
@@ -251,12 +298,28 @@ def _fast_converter(question: Question, form: Form) -> Any:
                     return date.fromisoformat(text)
                 except ValueError:
                     return _MISS
+            if not text or text.isspace():
+                return None
             return _MISS
 
         return iso_date
     if kind == "text":
-        return lambda text: text
+        return lambda text: None if not text or text.isspace() else text
     return None
+
+
+def _row_converter(question: Question, form: Form, fast: Any) -> Callable[[str], Any]:
+    """One callable per column for the whole-row fast path: a value, or ``_MISS``."""
+    if isinstance(fast, _Choices):
+        return fast.__getitem__
+    if fast is not None:
+        return fast
+
+    def other(text: str) -> Any:
+        value, message, _ = convert_value(question, text, form)
+        return _MISS if message else value
+
+    return other
 
 
 def _map_columns(header: list[str], form: Form) -> list[_Column]:
@@ -436,7 +499,7 @@ class FormRules:
                 if not text:
                     continue
                 try:
-                    compiled[attribute] = compile_function(text)
+                    compiled[attribute] = compile_memoized(text)
                 except XPathError:
                     problems.append(
                         Problem(
@@ -506,10 +569,85 @@ def check_rules(
     return failures
 
 
+_PLAIN_TYPES = frozenset({str, int, type(None), date, list})
+
+
+def _canonical(answers: dict[str, Any]) -> tuple[str, str]:
+    """The answers as canonical JSON text and its SHA-256: what :func:`content_hash` hashes.
+
+    The text is ``json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False)``.
+    orjson writes the same text ten times faster but without the spaces after ``:`` and
+    ``,``; they are put back when every ``:`` and ``,`` in orjson's output is a separator
+    (counted: no key or string holds one), which is the common case. Anything else (floats,
+    date-times, big integers, text with commas) goes through :mod:`json` itself.
+    """
+    kinds = set(map(type, answers.values()))
+    if kinds <= _PLAIN_TYPES:
+        commas = len(answers) - 1 if answers else 0
+        plain = True
+        if list in kinds:
+            for value in answers.values():
+                if type(value) is list and value:
+                    commas += len(value) - 1
+                    plain = plain and all(type(item) is str for item in value)
+        if plain:
+            try:
+                compact = orjson.dumps(answers, option=orjson.OPT_SORT_KEYS)
+            except TypeError:  # an integer beyond 64 bits
+                compact = b""
+            if compact and compact.count(b":") == len(answers) and compact.count(b",") == commas:
+                spaced = compact.replace(b":", b": ").replace(b",", b", ")
+                return spaced.decode("utf-8"), hashlib.sha256(spaced).hexdigest()
+    text = json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False)
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def content_hash(answers: dict[str, Any]) -> str:
     """SHA-256 of the answers in a canonical JSON form: equal answers, equal hash."""
-    canonical = json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return _canonical(answers)[1]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as JSON text, dates and date-times as ISO 8601 strings (how it is stored)."""
+    return json.dumps(value, ensure_ascii=False, default=_json_default)
+
+
+class StoredRow(NamedTuple):
+    """A response as the database stores it: JSON texts and keys, cheap to send to another
+    process (see :func:`read_export_parallel`)."""
+
+    instance_id: str
+    answers_json: str
+    raw_json: str
+    content_hash: str
+    key: str | None
+    submitted_at: datetime | None
+    row: int
+
+
+def stored_row(response: Response, hash_key: bytes) -> StoredRow:
+    """``response`` ready to store; the respondent key is made with ``hash_key`` if missing."""
+    key = response.key
+    if key is None:
+        for name in KEY_FIELDS:
+            if response.answers.get(name):
+                key = pseudonymise(str(response.answers[name]), hash_key)
+                break
+    return StoredRow(
+        response.instance_id,
+        response.answers_json or json_text(response.answers),
+        response.raw_json or json_text(response.raw),
+        response.content_hash,
+        key,
+        response.submitted_at,
+        response.row,
+    )
 
 
 def read_export(
@@ -521,16 +659,45 @@ def read_export(
     progress: Callable[[int], None] | None = None,
     sink: Callable[[list[Response]], None] | None = None,
     chunk_size: int = 5000,
+    store_json: bool = False,
 ) -> ReadResult:
     """Read an export of ``form`` and check every row against it.
 
     With ``sink``, good rows are handed over in lists of ``chunk_size`` as they are read
     (and not kept in the result), so a large file is stored without holding it all in memory.
+    With ``store_json``, every response also carries its answers and raw row as the JSON text
+    the database stores (``answers_json``, ``raw_json``).
     """
+    return _read_export(
+        source,
+        form,
+        file_name=file_name,
+        hash_key=hash_key,
+        progress=progress,
+        sink=sink,
+        chunk_size=chunk_size,
+        store_json=store_json,
+    )
+
+
+def _read_export(
+    source: str | Path | bytes,
+    form: Form,
+    *,
+    file_name: str = "",
+    hash_key: bytes = b"",
+    progress: Callable[[int], None] | None = None,
+    sink: Callable[[list[Any]], None] | None = None,
+    chunk_size: int = 5000,
+    store_json: bool = False,
+    emit_stored: bool = False,
+) -> ReadResult:
+    """:func:`read_export`; with ``emit_stored`` the good rows are plain tuples in the
+    order of :class:`StoredRow` fields (cheaper to make, and to send to another process)."""
     label = file_name or (str(source) if not isinstance(source, bytes) else "")
     result = ReadResult()
     try:
-        header, rows = read_rows(source, file_name=label)
+        header, rows, is_csv = _open_rows(source, file_name=label)
     except UnsafeSpreadsheet as exc:
         result.problems.append(Problem(exc.reason, file=label))
         return result
@@ -591,21 +758,31 @@ def read_export(
         )
     rules = FormRules.of(form, file_name=label)
     result.problems.extend(rules.problems)
-    present = frozenset(mapped)
-    seen: dict[str, str] = {}
+    read_row = _row_reader(
+        header,
+        plan,
+        form,
+        label,
+        hash_key,
+        result,
+        rules,
+        frozenset(mapped),
+        store_json or emit_stored,
+        emit_stored,
+    )
+    responses = result.responses
     for offset, values in enumerate(rows):
-        row_number = offset + 2  # 1-based, after the header row
-        if not any(v.strip() for v in values):
+        if is_csv and len(values) > MAX_COLUMNS:
+            raise UnsafeSpreadsheet(_TOO_WIDE)
+        if not "".join(values).strip():  # a blank row: every value empty or white space
             continue
         result.rows_read += 1
         if progress is not None and result.rows_read % 1000 == 0:
             progress(result.rows_read)
-        _read_row(
-            values, row_number, header, plan, form, label, hash_key, seen, result, rules, present
-        )
-        if sink is not None and len(result.responses) >= chunk_size:
-            sink(result.responses)
-            result.responses = []
+        read_row(values, offset + 2)  # rows are 1-based, after the header row
+        if sink is not None and len(responses) >= chunk_size:
+            sink(responses)
+            responses = result.responses = []
     if sink is not None and result.responses:
         sink(result.responses)
         result.responses = []
@@ -614,19 +791,17 @@ def read_export(
     return result
 
 
-def _read_row(
-    values: list[str],
-    row_number: int,
-    header: list[str],
-    plan: list[tuple[int, str, Any, str, str, Any]],
-    form: Form,
-    label: str,
-    hash_key: bytes,
-    seen: dict[str, str],
-    result: ReadResult,
-    rules: FormRules | None = None,
-    present: frozenset[str] | None = None,
-) -> None:
+_Plan = list[tuple[int, str, Any, str, str, Any]]
+_Converted = tuple[dict[str, str], dict[str, Any], list[Problem], str, datetime | None]
+
+
+def _convert_row(
+    values: list[str], row_number: int, header: list[str], plan: _Plan, form: Form, label: str
+) -> _Converted:
+    """Raw row, typed answers, conversion problems, instance id and submission time of a row.
+
+    The general case, column by column: any row shape, repeated columns, every problem worded.
+    """
     if len(values) < len(header):
         values = values + [""] * (len(header) - len(values))
     raw = {h: v for h, v in zip(header, values) if h}
@@ -687,6 +862,13 @@ def _read_row(
                 )
             elif flag != "":
                 one_hot_seen.add(name)
+    _merge_one_hot(answers, one_hot, one_hot_seen)
+    return raw, answers, problems, instance_id, submitted_at
+
+
+def _merge_one_hot(
+    answers: dict[str, Any], one_hot: dict[str, list[str]], one_hot_seen: set[str]
+) -> None:
     for name, options in one_hot.items():
         if answers.get(name) is None:
             answers[name] = options
@@ -694,68 +876,426 @@ def _read_row(
         answers.setdefault(name, [])
         if answers[name] is None:
             answers[name] = []
-    if rules is None:
-        rules = FormRules.of(form)
-    bad = {p.column for p in problems}
-    for question, message, expected in check_rules(
-        rules, answers, present=present if present is not None else frozenset(answers)
-    ):
-        if question.path in bad or question.name in bad:
-            continue  # already reported as a conversion problem
-        value = answers.get(question.name)
-        problems.append(
-            Problem(
-                message,
-                file=label,
-                row=row_number,
-                column=question.path,
-                value="" if value is None else _export_value(value),
-                expected=expected,
-            )
+
+
+def _rule_checker(
+    rules: FormRules, present: frozenset[str]
+) -> Callable[[dict[str, Any]], list[tuple[Question, str, str]]]:
+    """:func:`check_rules` for one file (``present`` fixed), with the per-row work cut down:
+    required-only answers are tested for emptiness in one pass over a list.
+    """
+    required = [q for q in rules.required_only if q.name in present]
+    required_names = [q.name for q in required]
+    checks = [
+        (
+            rule.question,
+            rule.question.name,
+            rule.relevant,
+            rule.constraint,
+            rule.question.required and rule.question.name in present,
+            rule.question.constraint_messages.get("id") or rule.question.constraint,
         )
-    canonical = json.dumps(answers, sort_keys=True, default=str, ensure_ascii=False)
-    content = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    if rules.datetimes and any(type(v) is datetime for v in answers.values()):
-        canonical = ""  # str(datetime) is not ISO 8601; let the store write it properly
-    if not instance_id:
-        instance_id = "hash:" + content[:32]
-    if instance_id in seen:
-        if seen[instance_id] == content:
-            result.duplicates += 1
+        for rule in rules.rules
+    ]
+
+    def check(answers: dict[str, Any]) -> list[tuple[Question, str, str]]:
+        failures: list[tuple[Question, str, str]] = []
+        if required_names:
+            values = list(map(answers.get, required_names))
+            if None in values or "" in values or [] in values:
+                for question, value in zip(required, values):
+                    if value is None or value == "" or value == []:
+                        failures.append((question, *_REQUIRED))
+        for question, name, relevant, constraint, required_here, expected in checks:
+            value = answers.get(name)
+            if relevant is not None:
+                try:
+                    if not truthy(relevant(answers, None, None, None)):
+                        continue
+                except XPathError:
+                    pass
+            if value is None or value == "" or value == []:
+                if required_here:
+                    failures.append((question, *_REQUIRED))
+                continue
+            if constraint is not None:
+                try:
+                    passed = truthy(constraint(answers, value, None, None))
+                except XPathError:
+                    passed = True
+                if not passed:
+                    failures.append((question, _CONSTRAINT, expected))
+        return failures
+
+    return check
+
+
+def _picker(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    if len(indices) >= 2:
+        return itemgetter(*indices)
+    if indices:
+        only = indices[0]
+        return lambda values: (values[only],)
+    return lambda values: ()
+
+
+def _row_reader(
+    header: list[str],
+    plan: _Plan,
+    form: Form,
+    label: str,
+    hash_key: bytes,
+    result: ReadResult,
+    rules: FormRules,
+    present: frozenset[str],
+    store_json: bool,
+    emit_stored: bool = False,
+) -> Callable[[list[str], int], None]:
+    """A function that reads one data row into ``result`` (a response or a quarantined row).
+
+    Rows of the usual shape take a fast path: every question column converted by one call
+    per column from C (:func:`map`), the answers built by one :func:`dict` call. A row the fast
+    path cannot take as it is (a conversion problem, a non-standard value, a short or long
+    row, repeated question columns) goes through :func:`_convert_row`, column by column;
+    both give the same result.
+    """
+    width = len(header)
+    questions = [p for p in plan if p[1] in ("choice", "question")]
+    names = [p[2].name for p in questions]
+    converters = [_row_converter(p[2], form, p[5]) for p in questions]
+    take = _picker([p[0] for p in questions])
+    id_columns = [p[0] for p in plan if p[1] == "id"]
+    time_columns = [p[0] for p in plan if p[1] == "time"]
+    one_hot_columns = [(p[0], p[2].name, p[3]) for p in plan if p[1] == "one_hot"]
+    fast_shape = len(set(names)) == len(names)
+    raw_plain = all(header) and len(set(header)) == width
+    raw_keys = [encode_basestring(h) + ": " for h in header]
+    check = _rule_checker(rules, present)
+    datetimes = rules.datetimes
+    seen: dict[str, str] = {}
+    quarantined = result.quarantined
+
+    def fast_answers(values: list[str]) -> dict[str, Any] | None:
+        converted = list(map(call, converters, take(values)))
+        if _MISS in converted:
+            return None
+        answers = dict(zip(names, converted))
+        if one_hot_columns:
+            one_hot: dict[str, list[str]] = {}
+            one_hot_seen: set[str] = set()
+            for index, name, option in one_hot_columns:
+                flag = values[index].strip().lower()
+                if flag in _TRUE_ONE_HOT:
+                    one_hot.setdefault(name, []).append(option)
+                    one_hot_seen.add(name)
+                elif flag not in _FALSE_ONE_HOT:
+                    return None
+                elif flag != "":
+                    one_hot_seen.add(name)
+            _merge_one_hot(answers, one_hot, one_hot_seen)
+        return answers
+
+    def read(values: list[str], row_number: int) -> None:
+        answers = fast_answers(values) if fast_shape and len(values) == width else None
+        raw: dict[str, str] | None = None  # made when needed, on the fast path
+        if answers is not None:
+            problems: list[Problem] = []
+            instance_id = ""
+            for index in id_columns:
+                instance_id = instance_id or values[index].strip().removeprefix("uuid:")
+            submitted_at = None
+            for index in time_columns:
+                submitted_at = submitted_at or _parse_datetime(values[index])
+        else:
+            raw, answers, problems, instance_id, submitted_at = _convert_row(
+                values, row_number, header, plan, form, label
+            )
+        failures = check(answers)
+        if failures:
+            bad = {p.column for p in problems}
+            for question, message, expected in failures:
+                if question.path in bad or question.name in bad:
+                    continue  # already reported as a conversion problem
+                value = answers.get(question.name)
+                problems.append(
+                    Problem(
+                        message,
+                        file=label,
+                        row=row_number,
+                        column=question.path,
+                        value="" if value is None else _export_value(value),
+                        expected=expected,
+                    )
+                )
+        canonical, content = _canonical(answers)
+        if datetimes and any(type(v) is datetime for v in answers.values()):
+            # str(datetime) is not ISO 8601: the stored text is made by json_text instead
+            canonical = json_text(answers) if store_json else ""
+        if not instance_id:
+            instance_id = "hash:" + content[:32]
+        known = seen.get(instance_id)
+        if known is not None:
+            if known == content:
+                result.duplicates += 1
+                return
+            problems.append(
+                Problem(
+                    gettext_noop("ID kiriman ini sudah dipakai oleh baris lain dengan isi berbeda"),
+                    file=label,
+                    row=row_number,
+                    column="_uuid",
+                    value=instance_id,
+                    expected=gettext_noop("ID unik per kiriman"),
+                )
+            )
+        if raw is None and (problems or not emit_stored or not raw_plain):
+            raw = (
+                dict(zip(header, values))
+                if raw_plain
+                else {h: v for h, v in zip(header, values) if h}
+            )
+        if problems:
+            quarantined.append(Quarantined(row_number, raw, problems, instance_id))  # type: ignore[arg-type]
             return
-        problems.append(
-            Problem(
-                gettext_noop("ID kiriman ini sudah dipakai oleh baris lain dengan isi berbeda"),
-                file=label,
+        seen[instance_id] = content
+        key = None
+        if hash_key or emit_stored:  # a stored row has its key made even with an empty one
+            for field_name in KEY_FIELDS:
+                value = answers.get(field_name)
+                if value:
+                    key = pseudonymise(str(value), hash_key)
+                    break
+        raw_json = ""
+        if store_json:
+            if raw_plain and len(values) == width:
+                raw_json = "{" + ", ".join(map(add, raw_keys, map(encode_basestring, values))) + "}"
+            else:
+                raw_json = json_text(raw)
+        if emit_stored:
+            result.responses.append(
+                (instance_id, canonical, raw_json, content, key, submitted_at, row_number)  # type: ignore[arg-type]
+            )
+            return
+        result.responses.append(
+            Response(
+                instance_id=instance_id,
+                answers=answers,
+                raw=raw,  # type: ignore[arg-type]
                 row=row_number,
-                column="_uuid",
-                value=instance_id,
-                expected=gettext_noop("ID unik per kiriman"),
+                submitted_at=submitted_at,
+                key=key,
+                content_hash=content,
+                answers_json=canonical,
+                raw_json=raw_json,
             )
         )
-    if problems:
-        result.quarantined.append(Quarantined(row_number, raw, problems, instance_id))
-        return
-    seen[instance_id] = content
-    key = None
-    if hash_key:
-        for field_name in KEY_FIELDS:
-            value = answers.get(field_name)
-            if value:
-                key = pseudonymise(str(value), hash_key)
-                break
-    result.responses.append(
-        Response(
-            instance_id=instance_id,
-            answers=answers,
-            raw=raw,
-            row=row_number,
-            submitted_at=submitted_at,
-            key=key,
-            content_hash=content,
-            answers_json=canonical,
+
+    return read
+
+
+# Reading in a second process ----------------------------------------------------------------
+
+_PARALLEL_MIN_ROWS = 5000
+_CHILD_CODE = (
+    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from tilik.core.ingest import _reader_main; _reader_main()"
+)
+
+
+def _serve(
+    data: bytes, form: Form, file_name: str, hash_key: bytes, chunk_size: int, out: int
+) -> None:
+    """The child's side of :func:`read_export_parallel`: read the file and write what was
+    read to the file descriptor ``out`` as length-prefixed pickles.
+
+    A thread writes while the main thread goes on reading, through a short queue: the child
+    stays a few chunks ahead of the parent, and no further. Each frame goes out in one
+    ``os.write``, which waits for the parent without the GIL; a buffered file would take the
+    GIL back after every pipe-full and then wait for the reading thread to let it go.
+    """
+    outbox: queue.Queue[tuple[str, Any] | None] = queue.Queue(maxsize=3)
+
+    def send_all() -> None:
+        while (item := outbox.get()) is not None:
+            frame = pickle.dumps(item, protocol=pickle.HIGHEST_PROTOCOL)
+            pending = memoryview(len(frame).to_bytes(8, "little") + frame)
+            while pending:
+                pending = pending[os.write(out, pending) :]
+
+    sender = threading.Thread(target=send_all, daemon=True)
+    sender.start()
+    try:
+        result = _read_export(
+            data,
+            form,
+            file_name=file_name,
+            hash_key=hash_key,
+            progress=lambda rows: outbox.put(("progress", rows)),
+            sink=lambda rows: outbox.put(("rows", rows)),
+            chunk_size=chunk_size,
+            emit_stored=True,
         )
-    )
+        outbox.put(("done", result))
+    except BaseException as exc:  # handed to the parent, which raises it
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        outbox.put(("error", exc))
+    outbox.put(None)
+    sender.join()
+    os.close(out)
+
+
+def _reader_main() -> None:
+    """Entry point of a child started as a fresh interpreter: the job comes on stdin."""
+    out = os.dup(1)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # a stray print() must not corrupt the stream
+    # the job comes from the parent process, which started this one
+    data, form, file_name, hash_key, chunk_size = pickle.load(sys.stdin.buffer)  # noqa: S301
+    _serve(data, form, file_name, hash_key, chunk_size, out)
+
+
+def _receive(
+    stream: Any,
+    sink: Callable[[list[StoredRow]], None],
+    progress: Callable[[int], None] | None,
+) -> ReadResult:
+    """The parent's side: hand each chunk to ``sink`` until the child sends its result."""
+    while True:
+        head = stream.read(8)
+        if len(head) < 8:
+            raise RuntimeError("import reader process ended unexpectedly")
+        # the frame comes from our own child process, which pickled it
+        kind, payload = pickle.loads(stream.read(int.from_bytes(head, "little")))  # noqa: S301
+        if kind == "rows":
+            sink(list(map(StoredRow._make, payload)))
+        elif kind == "progress":
+            if progress is not None:
+                progress(payload)
+        elif kind == "done":
+            return payload
+        else:
+            raise payload
+
+
+def read_export_parallel(
+    source: str | Path | bytes,
+    form: Form,
+    *,
+    sink: Callable[[list[StoredRow]], None],
+    file_name: str = "",
+    hash_key: bytes = b"",
+    progress: Callable[[int], None] | None = None,
+    chunk_size: int = 5000,
+    min_rows: int = _PARALLEL_MIN_ROWS,
+    method: str = "auto",
+) -> ReadResult:
+    """:func:`read_export` with a sink of :class:`StoredRow`, reading in a second process.
+
+    A child process reads and checks the file and sends chunks of rows ready to store; the
+    caller's ``sink`` (storing them) runs meanwhile in this process, so the two halves of an
+    import use two cores. At most a few chunks wait between the two, so memory stays
+    bounded. The result is the same as reading here, which is what happens for files under
+    ``min_rows`` lines and wherever no child can be started.
+
+    The child is a fork when this process runs a single thread (the CLI, a script: it starts
+    at once), otherwise (a web server's threads, where forking is unsafe) a fresh interpreter
+    (``sys.executable``) that imports only this module. Neither re-runs the caller's script,
+    as :mod:`multiprocessing`'s spawn would. ``method`` (``"fork"``, ``"interpreter"``,
+    ``"inline"``) chooses instead of ``"auto"``.
+    """
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    label = file_name or (str(source) if not isinstance(source, bytes) else "")
+
+    def inline() -> ReadResult:
+        return _read_export(
+            data,
+            form,
+            file_name=label,
+            hash_key=hash_key,
+            progress=progress,
+            sink=lambda rows: sink(list(map(StoredRow._make, rows))),
+            chunk_size=chunk_size,
+            emit_stored=True,
+        )
+
+    is_zip = data[:2] == b"PK" or label.lower().endswith((".xlsx", ".xlsm"))
+    lines = data.count(b"\n") if not is_zip else len(data) // 64
+    if method == "auto":
+        if lines < min_rows:
+            method = "inline"
+        elif hasattr(os, "fork") and threading.active_count() == 1:
+            method = "fork"
+        else:
+            method = "interpreter"
+    job = (data, form, label, hash_key, chunk_size)
+    if method == "fork":
+        return _read_in_fork(job, sink, progress)
+    if method != "interpreter" or not sys.executable:
+        return inline()
+    command = [sys.executable, "-c", _CHILD_CODE]
+    try:
+        child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    except OSError:
+        return inline()
+    assert child.stdin is not None and child.stdout is not None
+    finished = False
+    try:
+        try:
+            pickle.dump(list(sys.path), child.stdin)
+            pickle.dump(job, child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            child.stdin.close()
+        except OSError:  # the child could not start (no usable interpreter): read here
+            finished = True
+            child.kill()
+            return inline()
+        result = _receive(child.stdout, sink, progress)
+        finished = True
+        return result
+    finally:
+        if not finished:
+            child.kill()
+        child.stdout.close()
+        child.wait()
+
+
+def _read_in_fork(
+    job: tuple[bytes, Form, str, bytes, int],
+    sink: Callable[[list[StoredRow]], None],
+    progress: Callable[[int], None] | None,
+) -> ReadResult:
+    read_end, write_end = os.pipe()
+    # The child's garbage collector would otherwise walk (and so copy, page by page) every
+    # object inherited from the parent: a web app's whole heap.
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except BaseException:
+        gc.unfreeze()
+        raise
+    if pid != 0:
+        gc.unfreeze()
+    if pid == 0:  # the child: read, send, and leave without running the parent's exit code
+        code = 0
+        try:
+            os.close(read_end)
+            _serve(*job, out=write_end)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    finished = False
+    try:
+        with os.fdopen(read_end, "rb") as stream:
+            result = _receive(stream, sink, progress)
+        finished = True
+        return result
+    finally:
+        if not finished:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 def _export_value(value: Any) -> str:

@@ -26,6 +26,7 @@ __all__ = [
     "XPathError",
     "compile_expression",
     "compile_function",
+    "compile_memoized",
     "evaluate",
     "references",
     "truthy",
@@ -585,5 +586,127 @@ def compile_function(text: str) -> Callable[..., Any]:
         today: date | None = None,
     ) -> Any:
         return body(_Context(answers, current, names, today))
+
+    return run
+
+
+_IMPURE_CALLS = frozenset({"today", "now"})
+
+
+def _memo_inputs(node: Node) -> tuple[tuple[str, ...], bool, bool]:
+    """What an expression's value depends on: ``(referenced names, uses ., pure)``.
+
+    Not pure: a call to ``today()``/``now()`` (the clock) or a bare name (a choice row).
+    """
+    names: set[str] = set()
+    uses_self = False
+    pure = True
+
+    def walk(part: Any) -> None:
+        nonlocal uses_self, pure
+        if not isinstance(part, list) or not part:
+            return
+        if not isinstance(part[0], str):  # the argument list of a call
+            for item in part:
+                walk(item)
+            return
+        kind = part[0]
+        if kind == "ref":
+            names.add(part[1])
+        elif kind == "self":
+            uses_self = True
+        elif kind == "name" or (kind == "call" and part[1] in _IMPURE_CALLS):
+            pure = False
+        for child in part[1:]:
+            walk(child)
+
+    walk(node)
+    return tuple(sorted(names)), uses_self, pure
+
+
+def _memo_key(value: Any) -> Any:
+    """A hashable key for an answer that tells apart whatever :func:`_as_value` tells apart.
+
+    Evaluation sees an answer only through ``_as_value`` (a string, a float or a boolean).
+    Strings and integers are their own keys (they never compare equal to each other); other
+    values go by the type and ``repr`` of what evaluation sees, since ``1.0 == True`` and
+    ``0.0 == -0.0`` as keys.
+    """
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
+    seen = _as_value(value)
+    return (type(seen), repr(seen))
+
+
+@lru_cache(maxsize=4096)
+def compile_memoized(text: str, limit: int = 4096) -> Callable[..., Any]:
+    """:func:`compile_function`, remembering results per distinct referenced answers.
+
+    A rule such as ``. >= 18 and . <= 65`` or ``${ikut} = 'tidak'`` depends only on a few
+    answers that take few distinct values across the rows of an import, so most rows are a
+    dictionary look-up instead of an evaluation. Expressions that read the clock
+    (``today()``, ``now()``) or bare names are evaluated every time. At most ``limit`` results
+    are kept per expression; errors are never remembered.
+    """
+    function = compile_function(text)
+    names, uses_self, pure = _memo_inputs(compile_expression(text))
+    if not pure:
+        return function
+    memo: dict[Any, Any] = {}
+    key = _memo_key
+    miss = object()
+
+    def remember(memo_key: Any, answers: Mapping[str, Any], current: Any, today: Any) -> Any:
+        found = function(answers, current, None, today)
+        if len(memo) < limit:
+            memo[memo_key] = found
+        return found
+
+    if uses_self and not names:  # a constraint on the answer alone: ". >= 18 and . <= 65"
+
+        def run_self(
+            answers: Mapping[str, Any],
+            current: Any = None,
+            names_: Mapping[str, Any] | None = None,
+            today: date | None = None,
+        ) -> Any:
+            if names_ is not None:
+                return function(answers, current, names_, today)
+            memo_key = key(current)
+            found = memo.get(memo_key, miss)
+            return remember(memo_key, answers, current, today) if found is miss else found
+
+        return run_self
+    if len(names) == 1 and not uses_self:  # a relevance on one answer: "${ikut} = 'tidak'"
+        only = names[0]
+
+        def run_one(
+            answers: Mapping[str, Any],
+            current: Any = None,
+            names_: Mapping[str, Any] | None = None,
+            today: date | None = None,
+        ) -> Any:
+            if names_ is not None:
+                return function(answers, current, names_, today)
+            memo_key = key(answers.get(only))
+            found = memo.get(memo_key, miss)
+            return remember(memo_key, answers, current, today) if found is miss else found
+
+        return run_one
+
+    def run(
+        answers: Mapping[str, Any],
+        current: Any = None,
+        names_: Mapping[str, Any] | None = None,
+        today: date | None = None,
+    ) -> Any:
+        if names_ is not None:
+            return function(answers, current, names_, today)
+        get = answers.get
+        parts = tuple([key(get(name)) for name in names])
+        memo_key = (key(current), parts) if uses_self else parts
+        found = memo.get(memo_key, miss)
+        return remember(memo_key, answers, current, today) if found is miss else found
 
     return run

@@ -11,8 +11,8 @@ import io
 import json
 import logging
 import os
-import queue
 import re
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -31,10 +31,13 @@ from tilik.core.ingest import (
     KEY_FIELDS,
     Quarantined,
     Response,
+    StoredRow,
     content_hash,
     convert_value,
     is_personal_field,
     read_export,
+    read_export_parallel,
+    stored_row,
 )
 from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
@@ -178,38 +181,47 @@ def add_standard_instruments(evaluation: Evaluation, form_ids: Iterable[str]) ->
 # Storing rows ---------------------------------------------------------------------------
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+_INSERT_COLUMNS = (
+    "instrument_id",
+    "instance_id",
+    "answers",
+    "raw",
+    "content_hash",
+    "respondent_key",
+    "submitted_at",
+    "received_at",
+    "source",
+    "batch_id",
+    "row",
+)
 
 
-def json_text(value: Any) -> str:
-    """``value`` as JSON text, dates as ISO strings (what :func:`json_safe` stores)."""
-    return json.dumps(value, ensure_ascii=False, default=_json_default)
+def _copy_sql() -> str:
+    """PostgreSQL's ``COPY … FROM STDIN`` into the submissions table: one stream per chunk
+    instead of one statement per row (the JSON texts are parsed into jsonb as by INSERT)."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in _INSERT_COLUMNS)
+    return f"COPY {quote(Submission._meta.db_table)} ({names}) FROM STDIN"
+
+
+def _insert_rows(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    if connection.vendor == "postgresql":
+        with connection.wrap_database_errors, cursor.copy(sql) as copy:
+            for values in rows:
+                copy.write_row(values)
+    else:
+        cursor.executemany(sql, rows)
 
 
 def _insert_sql() -> str:
+    if connection.vendor == "postgresql":
+        return _copy_sql()
     quote = connection.ops.quote_name
-    columns = [
-        "instrument_id",
-        "instance_id",
-        "answers",
-        "raw",
-        "content_hash",
-        "respondent_key",
-        "submitted_at",
-        "received_at",
-        "source",
-        "batch_id",
-        "row",
-    ]
-    json_mark = "%s::jsonb" if connection.vendor == "postgresql" else "%s"
-    marks = ["%s", "%s", json_mark, json_mark] + ["%s"] * (len(columns) - 4)
+    marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
     # Table and column names come from the model, values are bound: nothing user-supplied.
     table = quote(Submission._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
-    return f"INSERT INTO {table} ({names}) VALUES ({', '.join(marks)})"  # noqa: S608
+    names = ", ".join(quote(c) for c in _INSERT_COLUMNS)
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
 
 
 def _db_moment_function() -> Callable[[datetime | None], Any]:
@@ -258,72 +270,80 @@ def store_rows(
 ) -> tuple[int, int, list[Quarantined]]:
     """Store new responses once; return (stored, already stored, conflicts to quarantine).
 
+    See :func:`store_prepared`, which does the work.
+    """
+    key = hash_key()
+    rows = [stored_row(response, key) for response in responses]
+    return store_prepared(instrument, rows, source, batch, progress)
+
+
+def store_prepared(
+    instrument: Instrument,
+    rows: list[StoredRow],
+    source: str,
+    batch: ImportBatch | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[int, int, list[Quarantined]]:
+    """Store rows not stored yet; return (stored, already stored, conflicts to quarantine).
+
     Known instance ids are looked up in chunks (SQLite's bound-variable limit); new rows go
-    in with one ``executemany`` per chunk (SQLite, PostgreSQL; ``bulk_create`` elsewhere),
-    which is several times faster than building model instances. An id already stored with
-    the same content counts as already stored, with different content as a conflict.
+    in with one ``executemany`` per chunk and transaction (SQLite, PostgreSQL; ``bulk_create``
+    elsewhere), which is several times faster than building model instances. An id already
+    stored with the same content counts as already stored, with different content as a
+    conflict.
     """
     stored = already = 0
     conflicts: list[Quarantined] = []
-    key = hash_key()
     fast = connection.vendor in ("sqlite", "postgresql")
     sql = _insert_sql() if fast else ""
     adapt = connection.ops.adapt_datetimefield_value
     received = adapt(timezone.now())
     moment = _db_moment_function()
     batch_id = batch.pk if batch is not None else None
-    for start in range(0, len(responses), _CHUNK):
-        chunk = responses[start : start + _CHUNK]
+    instrument_id = instrument.pk
+    for start in range(0, len(rows), _CHUNK):
+        chunk = rows[start : start + _CHUNK]
         for _attempt in range(3):
             existing = _known_hashes(instrument, [r.instance_id for r in chunk])
             new: list[tuple[Any, ...]] = []
             chunk_already = 0
             chunk_conflicts: list[Quarantined] = []
-            for response in chunk:
-                known = existing.get(response.instance_id)
-                if known == response.content_hash:
+            for row in chunk:
+                known = existing.get(row.instance_id)
+                if known == row.content_hash:
                     chunk_already += 1
                     continue
                 if known is not None:
                     chunk_conflicts.append(
                         Quarantined(
-                            response.row,
-                            response.raw,
-                            [_conflict(response)],
-                            response.instance_id,
+                            row.row, json.loads(row.raw_json), [_conflict(row)], row.instance_id
                         )
                     )
                     continue
-                existing[response.instance_id] = response.content_hash
-                respondent = response.key
-                if respondent is None:
-                    for name in KEY_FIELDS:
-                        if response.answers.get(name):
-                            respondent = pseudonymise(str(response.answers[name]), key)
-                            break
+                existing[row.instance_id] = row.content_hash
                 new.append(
                     (
-                        instrument.pk,
-                        response.instance_id,
-                        response.answers_json or json_text(response.answers),
-                        json_text(response.raw),
-                        response.content_hash,
-                        respondent or "",
-                        moment(response.submitted_at),
+                        instrument_id,
+                        row.instance_id,
+                        row.answers_json,
+                        row.raw_json,
+                        row.content_hash,
+                        row.key or "",
+                        moment(row.submitted_at),
                         received,
                         source,
                         batch_id,
-                        response.row or None,
+                        row.row or None,
                     )
                 )
             try:
                 with transaction.atomic():
                     if fast:
                         with connection.cursor() as cursor:
-                            cursor.executemany(sql, new)
+                            _insert_rows(cursor, sql, new)
                     else:
                         Submission.objects.bulk_create(
-                            [_submission(instrument, row) for row in new], batch_size=1000
+                            [_submission(instrument, values) for values in new], batch_size=1000
                         )
             except IntegrityError:
                 continue  # a web submission with one of these ids arrived meanwhile: look again
@@ -351,14 +371,14 @@ def _submission(instrument: Instrument, row: tuple[Any, ...]) -> Submission:
     )
 
 
-def _conflict(response: Response) -> Problem:
+def _conflict(row: StoredRow) -> Problem:
     from tilik.core.i18n import gettext_noop
 
     return Problem(
         gettext_noop("ID kiriman ini sudah tersimpan dengan isi berbeda"),
-        row=response.row,
+        row=row.row,
         column="_uuid",
-        value=response.instance_id,
+        value=row.instance_id,
         expected=gettext_noop("ID unik per kiriman"),
     )
 
@@ -443,10 +463,23 @@ def _run_in_thread(batch_id: int, data: bytes) -> None:
         close_old_connections()
 
 
+def _parallel_min_rows() -> int:
+    """Files with at least this many lines are read in a second process while this one
+    stores (``TILIK_IMPORT_PROCESS=0`` turns that off, e.g. where ``sys.executable`` is not
+    a Python interpreter)."""
+    if os.environ.get("TILIK_IMPORT_PROCESS", "1") == "0":
+        return sys.maxsize
+    return 5000
+
+
 def run_import(
     batch_id: int, data: bytes, progress: Callable[[int], None] | None = None
 ) -> ImportBatch:
-    """Read the file, store good rows, quarantine bad ones; never raises on bad data."""
+    """Read the file, store good rows, quarantine bad ones; never raises on bad data.
+
+    A large file is read and checked in a second process while this one stores the rows
+    (:func:`tilik.core.ingest.read_export_parallel`), so an import uses two cores.
+    """
     batch = ImportBatch.objects.select_related("instrument__current").get(pk=batch_id)
     instrument = batch.instrument
     ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
@@ -464,23 +497,23 @@ def run_import(
         counts = {"stored": 0, "already": 0}
         conflicts: list[Quarantined] = []
 
-        def sink(responses: list[Response]) -> None:
-            stored, already, clashes = store_rows(
-                instrument, responses, Submission.Source.IMPORT, batch
+        def sink(rows: list[StoredRow]) -> None:
+            stored, already, clashes = store_prepared(
+                instrument, rows, Submission.Source.IMPORT, batch
             )
             counts["stored"] += stored
             counts["already"] += already
             conflicts.extend(clashes)
 
-        with _Writer(sink) as writer:
-            result = read_export(
-                data,
-                form,
-                file_name=batch.file_name,
-                hash_key=hash_key(),
-                progress=note,
-                sink=writer.put,
-            )
+        result = read_export_parallel(
+            data,
+            form,
+            file_name=batch.file_name,
+            hash_key=hash_key(),
+            progress=note,
+            sink=sink,
+            min_rows=_parallel_min_rows(),
+        )
         stored, already = counts["stored"], counts["already"]
         held = store_quarantined(instrument, result.quarantined + conflicts, batch.file_name, batch)
         batch.rows_read = result.rows_read
@@ -500,55 +533,6 @@ def run_import(
     batch.finished_at = timezone.now()
     batch.save()
     return batch
-
-
-class _Writer:
-    """Stores chunks of rows while the next chunk is read.
-
-    On PostgreSQL the server's work (JSON parsing, index updates) then overlaps the parsing
-    in Python, in a second thread with its own connection. On SQLite (one writer at a time)
-    and in tests the chunks are stored inline.
-    """
-
-    def __init__(self, store: Callable[[list[Response]], None]) -> None:
-        self.store = store
-        self.threaded = connection.vendor == "postgresql" and not getattr(
-            settings, "TESTING", False
-        )
-        self.queue: queue.Queue[list[Response] | None] = queue.Queue(maxsize=2)
-        self.failure: list[BaseException] = []
-        self.thread: threading.Thread | None = None
-
-    def __enter__(self) -> _Writer:
-        if self.threaded:
-            self.thread = threading.Thread(target=self._run, daemon=True)
-            self.thread.start()
-        return self
-
-    def put(self, responses: list[Response]) -> None:
-        if self.thread is None:
-            self.store(responses)
-        else:
-            self.queue.put(responses)
-
-    def _run(self) -> None:
-        try:
-            while (chunk := self.queue.get()) is not None:
-                if not self.failure:
-                    self.store(chunk)
-        except BaseException as exc:  # handed to the reading thread, which re-raises it
-            self.failure.append(exc)
-            while self.queue.get() is not None:
-                pass
-        finally:
-            connection.close()
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.thread is not None:
-            self.queue.put(None)
-            self.thread.join()
-        if self.failure:
-            raise self.failure[0]
 
 
 def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[str, Any]]]:
