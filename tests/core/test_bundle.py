@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.builders import KOBO_HEADER, NIPS, kobo_row, write_bundle
+from tests.builders import KOBO_HEADER, NIPS, SURVEY, kobo_row, write_bundle, write_form
 from tilik.core.bundle import read_bundle
 from tilik.core.problems import BundleError
 
@@ -120,3 +120,20 @@ def test_it_reads_a_kobo_export_resaved_with_a_bom(tmp_path):
     assert [r.instance_id for r in responses] == ["uuid-0000", "uuid-0001"]
     assert responses[0].answers["hambatan"] == ["waktu", "jadwal", "dana"]
     assert responses[0].answers["manfaat_2"] == "2"
+
+
+def test_it_quarantines_numbers_json_cannot_hold(tmp_path):
+    survey = [row[:] for row in SURVEY]
+    survey.append(["decimal", "jarak", "Jarak (km)", "Distance", "", "", "", "", "", "", ""])
+    header = [*KOBO_HEADER[:11], "jarak", *KOBO_HEADER[11:]]
+    root = write_bundle(tmp_path, rows=[])
+    write_form(root / "instrumen" / "survei_peserta.xlsx", survey=survey)
+    lines = [";".join(f'"{h}"' for h in header)]
+    for index, distance in enumerate(["2,5", "nan", "inf", "1e999"]):
+        values = kobo_row(index)
+        values.insert(11, distance)
+        lines.append(";".join(f'"{v}"' for v in values))
+    (root / "data" / "survei_peserta.csv").write_text("\r\n".join(lines) + "\r\n")
+    data = read_bundle(root).data["survei_peserta"]
+    assert [r.answers["jarak"] for r in data.responses] == [2.5]
+    assert sorted(q.row for q in data.quarantined) == [3, 4, 5]

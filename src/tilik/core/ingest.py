@@ -19,6 +19,7 @@ import gc
 import hashlib
 import io
 import json
+import math
 import os
 import pickle
 import queue
@@ -424,9 +425,13 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
         if re.fullmatch(r"[-+]?\d+,\d+", number):
             number = number.replace(",", ".")
         try:
-            return float(number), None, ""
+            parsed = float(number)
         except ValueError:
-            return None, gettext_noop("bukan bilangan"), gettext_noop("bilangan, misalnya 7,5")
+            parsed = math.nan
+        if math.isfinite(parsed):
+            return parsed, None, ""
+        # "nan", "inf" and 1e999 parse as floats but are no answer, and JSON cannot hold them.
+        return None, gettext_noop("bukan bilangan"), gettext_noop("bilangan, misalnya 7,5")
     if kind == "select_one":
         names = form.choice_names(question)
         if value in names:

@@ -348,6 +348,9 @@ def store_prepared(
             except IntegrityError:
                 continue  # a web submission with one of these ids arrived meanwhile: look again
             break
+        else:
+            # Never count rows as stored that are not: the caller's import fails visibly.
+            raise IntegrityError(f"rows {start + 1}–{start + len(chunk)} could not be stored")
         stored += len(new)
         already += chunk_already
         conflicts += chunk_conflicts
