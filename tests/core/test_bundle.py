@@ -137,3 +137,20 @@ def test_it_quarantines_numbers_json_cannot_hold(tmp_path):
     data = read_bundle(root).data["survei_peserta"]
     assert [r.answers["jarak"] for r in data.responses] == [2.5]
     assert sorted(q.row for q in data.quarantined) == [3, 4, 5]
+
+
+def test_it_says_which_sheets_of_an_xlsx_export_it_did_not_read(tmp_path):
+    import openpyxl
+
+    from tilik.core.ingest import read_export
+    from tilik.core.xlsform import read_xlsform
+
+    form, _ = read_xlsform(write_form(tmp_path / "survei_peserta.xlsx"))
+    workbook = openpyxl.Workbook()
+    workbook.active.append(KOBO_HEADER)
+    workbook.active.append(kobo_row(0))
+    workbook.create_sheet("anggota_keluarga").append(["nama", "_parent_index"])
+    workbook.save(tmp_path / "export.xlsx")
+    result = read_export(tmp_path / "export.xlsx", form)
+    assert len(result.responses) == 1
+    assert any("anggota_keluarga" in p.render() for p in result.problems)

@@ -246,6 +246,21 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
     return header, body()
 
 
+def _other_sheets(source: str | Path | bytes) -> list[str]:
+    """Names of the sheets after the first that hold any data (Kobo puts repeats there)."""
+    workbook = open_workbook(source if isinstance(source, bytes) else Path(source).read_bytes())
+    try:
+        return [
+            sheet.title
+            for sheet in workbook.worksheets[1:]
+            if any(
+                any(v not in (None, "") for v in row) for row in sheet.iter_rows(values_only=True)
+            )
+        ]
+    finally:
+        workbook.close()
+
+
 @dataclass
 class _Column:
     index: int
@@ -425,11 +440,11 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
         if re.fullmatch(r"[-+]?\d+,\d+", number):
             number = number.replace(",", ".")
         try:
-            parsed = float(number)
+            amount = float(number)
         except ValueError:
-            parsed = math.nan
-        if math.isfinite(parsed):
-            return parsed, None, ""
+            amount = math.nan
+        if math.isfinite(amount):
+            return amount, None, ""
         # "nan", "inf" and 1e999 parse as floats but are no answer, and JSON cannot hold them.
         return None, gettext_noop("bukan bilangan"), gettext_noop("bilangan, misalnya 7,5")
     if kind == "select_one":
@@ -720,6 +735,20 @@ def _read_export(
             Problem(gettext_noop("berkas kosong: tidak ada baris judul"), file=label)
         )
         return result
+    if not is_csv:
+        others = _other_sheets(source)
+        if others:
+            result.problems.append(
+                Problem(
+                    gettext_noop(
+                        "lembar lain di berkas ini tidak diimpor (misalnya data kelompok "
+                        "berulang): {sheets}; hanya lembar pertama yang dibaca"
+                    ),
+                    file=label,
+                    severity="warning",
+                    params={"sheets": ", ".join(others)},
+                )
+            )
     columns = _map_columns(header, form)
     plan = [
         (
