@@ -86,9 +86,7 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
         total=_count_rows(data),
     )
     label = translate(gettext_noop("Membaca dan memeriksa baris"), lang)
-    with click.progressbar(
-        length=batch.total or 1, label=label, file=sys.stderr
-    ) as bar:
+    with click.progressbar(length=batch.total or 1, label=label, file=sys.stderr) as bar:
         seen = [0]
 
         def step(rows: int) -> None:
