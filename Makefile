@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 PORT ?= 8000
 
-.PHONY: run test lint format bench messages install clean
+.PHONY: run test lint format bench messages install clean  # make bench BENCH_ARGS=--quick for small sizes
 
 install: $(STAMP)
 
@@ -41,7 +41,7 @@ format: install
 	$(BIN)/ruff check --fix src tests benchmarks examples tools
 
 bench: install
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 messages: install
 	cd src/tilik && ../../$(BIN)/django-admin makemessages -l en --no-location --no-obsolete \
