@@ -28,7 +28,6 @@ def _migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
-    call_command("createcachetable", verbosity=verbosity)
 
 
 def _say_problems(problems, lang: str, limit: int = 200) -> tuple[int, int]:

@@ -126,7 +126,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # A database cache: shared by every gunicorn worker and app server, so the open-link rate
-# limit counts once across them; nothing else (no Redis) to run. `tilik` creates the table.
+# limit counts once across them; nothing else (no Redis) to run. A migration creates the table.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
