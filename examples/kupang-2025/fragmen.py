@@ -8,7 +8,8 @@ answers vary. Three registers, as respondents in Kota Kupang write them:
 - ``kupang``: Kupang Malay (beta, sonde, su, dong, pi…).
 
 Slots: ``{warga}`` is whom the respondent serves (pasien, pemohon, warga…), ``{n}`` a small
-number, ``{aplikasi}`` the application of the respondent's sector.
+number, ``{aplikasi}`` the application of the respondent's sector, ``{tugas_rutin}`` a routine
+duty of that sector (so a remark never names another sector's work).
 All text is fictitious and written for this demo.
 """
 
@@ -49,7 +50,7 @@ HAMBATAN = {
             "Jadwal pelatihan bertepatan dengan masa sibuk pelayanan di kantor kami.",
             "Pelatihan dilaksanakan pada akhir bulan, bersamaan dengan batas waktu laporan.",
             "Undangan pelatihan diterima mendadak sehingga jadwal tugas tidak sempat diatur ulang.",
-            "Waktu pelatihan bentrok dengan kegiatan posyandu dan jadwal jaga.",
+            "Waktu pelatihan bentrok dengan {tugas_rutin}.",
             "Pelatihan dilaksanakan saat penutupan tahun anggaran sehingga banyak pekerjaan "
             "administrasi yang tertunda.",
             "Jadwal sesi sore berbenturan dengan jam pelayanan, sehingga saya beberapa kali "
@@ -63,7 +64,7 @@ HAMBATAN = {
             "mohon jadwalnya diatur, jangan pas jam sibuk pelayanan",
         ],
         "kupang": [
-            "Jadwal pelatihan tabrak deng jadwal jaga di puskesmas.",
+            "Jadwal pelatihan tabrak deng {tugas_rutin}.",
             "Undangan datang tiba-tiba, beta sonde sempat atur karja.",
             "Waktu itu pas orang banyak datang urus berkas, jadi beta sonde bisa tinggal loket.",
             "Jadwal pelatihan pas deng akhir bulan, laporan su tunggu.",
@@ -389,7 +390,7 @@ SARAN_ATASAN = {
         "Perlu pelatihan bagi seluruh petugas loket, bukan hanya satu orang.",
         "Mohon ada tindak lanjut berupa pendampingan di unit kerja.",
         "Materi agar disesuaikan dengan kebutuhan bidang keuangan dan pertanian.",
-        "Tambah kuota peserta untuk puskesmas.",
+        "Tambah kuota peserta untuk unit kami.",
     ],
     "santai": [
         "koordinasi jadwal dulu sama kepala unit",

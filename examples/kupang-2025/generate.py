@@ -438,8 +438,22 @@ def _finish(
     return text
 
 
+TUGAS_RUTIN = {
+    "kesehatan": "kegiatan posyandu dan jadwal jaga",
+    "kependudukan": "jadwal perekaman KTP-el keliling",
+    "perizinan": "verifikasi berkas izin yang menumpuk",
+    "kewilayahan": "pelayanan surat keterangan di kelurahan",
+    "sosial": "penyaluran bantuan sosial",
+    "keuangan": "penyusunan laporan keuangan akhir bulan",
+    "pertanian": "kunjungan ke kelompok tani",
+    "pendidikan": "pendataan Dapodik di sekolah",
+    "umum": "rapat dan penyusunan laporan kantor",
+}
+
+
 def _slots(rng: np.random.Generator, sector: str) -> dict[str, str]:
     return {
+        "tugas_rutin": TUGAS_RUTIN.get(sector, "tugas rutin kantor"),
         "warga": WARGA.get(sector, "masyarakat"),
         "aplikasi": APLIKASI.get(sector, "SRIKANDI"),
         "n": str(int(rng.integers(2, 5))),
