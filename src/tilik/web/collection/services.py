@@ -704,24 +704,6 @@ def _relevant(expression: str, answers: Mapping[str, Any]) -> bool:
         return True
 
 
-def _group_relevance(form: Form) -> dict[str, list[str]]:
-    """The relevant expressions of the groups around each question."""
-    from tilik.core.xlsform import _split_type
-
-    stack: list[str] = []
-    around: dict[str, list[str]] = {}
-    for row in form.survey_rows:
-        kind, _, _ = _split_type(row.get("type", ""))
-        if kind in ("begin_group", "begin_repeat"):
-            stack.append(row.get("relevant", ""))
-        elif kind in ("end_group", "end_repeat"):
-            if stack:
-                stack.pop()
-        elif row.get("name"):
-            around[row["name"]] = [e for e in stack if e]
-    return around
-
-
 def validate_answers(
     form: Form, data: Mapping[str, Any], lang: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -734,7 +716,6 @@ def validate_answers(
 
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    groups = _group_relevance(form)
     for q in form.data_questions():
         if q.type == "calculate":
             continue
@@ -770,10 +751,8 @@ def validate_answers(
     for q in form.data_questions():
         if q.type == "calculate" or q.name in errors:
             continue
-        relevant = all(_relevant(e, answers) for e in groups.get(q.name, [])) and _relevant(
-            q.relevant, answers
-        )
-        if not relevant:
+        # q.relevant already holds the conditions of the groups around q (see xlsform).
+        if not _relevant(q.relevant, answers):
             answers.pop(q.name, None)
             continue
         value = answers.get(q.name)
