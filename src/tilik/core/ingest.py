@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from json.encoder import encode_basestring
@@ -41,7 +41,8 @@ import orjson
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
-from tilik.core.xlsform import Form, Question
+from tilik.core.repeats import Scope, flat_key, flatten, nest, parse_key
+from tilik.core.xlsform import Form, Question, RepeatGroup
 from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, iter_sheet_rows, open_workbook
 from tilik.core.xpath import XPathError, compile_memoized, truthy
 
@@ -52,7 +53,10 @@ __all__ = [
     "ReadResult",
     "Response",
     "FormRules",
+    "ORPHAN_SHEET",
+    "RepeatIssue",
     "StoredRow",
+    "check_repeats",
     "check_rules",
     "content_hash",
     "convert_value",
@@ -65,6 +69,7 @@ __all__ = [
     "read_rows",
     "stored_row",
     "write_kobo_csv",
+    "write_kobo_xlsx",
 ]
 
 KEY_FIELDS = ("nip", "kode_responden")
@@ -265,7 +270,7 @@ def _other_sheets(source: str | Path | bytes) -> list[str]:
 class _Column:
     index: int
     header: str
-    kind: str  # "question", "one_hot", "id", "time", "meta", "unknown"
+    kind: str  # "question", "one_hot", "id", "time", "meta", "repeat_cell", "unknown"
     question: Question | None = None
     option: str = ""
 
@@ -339,16 +344,25 @@ def _row_converter(question: Question, form: Form, fast: Any) -> Callable[[str],
 
 
 def _map_columns(header: list[str], form: Form) -> list[_Column]:
-    by_path = {q.path.lower(): q for q in form.questions}
-    by_name = {q.name.lower(): q for q in form.questions}
+    """What each column of a main sheet holds. Questions inside repeats have no column there,
+    except as ``repeat[n]/question`` ("wide" exports, corrected quarantined rows)."""
+    top = [q for q in form.questions if not q.repeat]
+    by_path = {q.path.lower(): q for q in top}
+    by_name = {q.name.lower(): q for q in top}
     by_label: dict[str, Question] = {}
-    for q in form.questions:
+    for q in top:
         for text in q.labels.values():
             by_label.setdefault(text.strip().lower(), q)
+    repeat_names = {r.name for r in form.repeats}
     columns = []
     for index, raw in enumerate(header):
         head = raw.strip()
         low = head.lower()
+        if "[" in head and repeat_names:
+            parsed = parse_key(head)
+            if parsed is not None and all(step in repeat_names for step, _ in parsed[0]):
+                columns.append(_Column(index, head, "repeat_cell"))
+                continue
         if head in _ID_COLUMNS or low in ("_uuid", "meta/instanceid", "instanceid", "key"):
             columns.append(_Column(index, head, "id"))
             continue
@@ -589,6 +603,442 @@ def check_rules(
     return failures
 
 
+# Repeat groups ---------------------------------------------------------------------------
+
+
+@dataclass
+class RepeatIssue:
+    """A problem with one answer inside one instance of a repeat."""
+
+    key: str  # the flat name: ``kegiatan[2]/peserta``
+    question: Question
+    message: str
+    expected: str
+    value: str
+    steps: tuple[tuple[str, int], ...]  # the instance: (("kegiatan", 2),)
+
+
+def _answer_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return " ".join(str(v) for v in value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _true_in(expression: str, scope: Scope, current: Any = None) -> bool:
+    """A relevant or constraint evaluated in ``scope``; an unreadable one counts as true."""
+    try:
+        return truthy(compile_memoized(expression)(scope, current, None, None))
+    except XPathError:
+        return True
+
+
+def check_repeats(
+    form: Form,
+    answers: dict[str, Any],
+    *,
+    choice_filter: Callable[[Question, Scope], list[str]] | None = None,
+) -> list[RepeatIssue]:
+    """Convert and check the instances of every repeat in ``answers``, in place.
+
+    ``answers[repeat]`` is a list of instances whose answers are still as received (text,
+    or lists for select_multiple); afterwards they are typed, calculations inside repeats are
+    made, answers that are not relevant are dropped (as XForms does), and so are the
+    instances of a repeat that is not relevant. Top-level answers must already be typed: the
+    instances' expressions see them. With ``choice_filter``, select answers must also be
+    among the choices it leaves.
+    """
+    issues: list[RepeatIssue] = []
+
+    def level(parent: str, scope: Scope, holder: dict[str, Any], steps: tuple[Any, ...]) -> None:
+        for repeat in form.child_repeats(parent):
+            value = holder.get(repeat.name)
+            if value is None:
+                continue
+            if (
+                not isinstance(value, list)
+                or not value
+                or (repeat.relevant and not _true_in(repeat.relevant, scope))
+            ):
+                holder.pop(repeat.name)  # no instance is stored as no list at all
+                continue
+            for position, instance in enumerate(value, start=1):
+                if not isinstance(instance, dict):
+                    instance = value[position - 1] = {}
+                here = (*steps, (repeat.name, position))
+                _check_instance(
+                    repeat, scope.child(repeat.name, instance, position), instance, here
+                )
+
+    def _check_instance(
+        repeat: RepeatGroup, scope: Scope, instance: dict[str, Any], steps: tuple[Any, ...]
+    ) -> None:
+        bad: set[str] = set()
+        known = {q.name for q in repeat.questions} | {
+            r.name for r in form.child_repeats(repeat.name)
+        }
+        for question in repeat.questions:
+            if question.type == "calculate":
+                continue
+            received = instance.get(question.name)
+            text = _answer_text(received)
+            typed, message, expected = convert_value(question, text, form)
+            if received == [] and question.type == "select_multiple":
+                typed = []  # answered, nothing picked (1/0 columns all 0)
+            if message:
+                bad.add(question.name)
+                issues.append(
+                    RepeatIssue(
+                        flat_key(steps, question.name), question, message, expected, text, steps
+                    )
+                )
+                continue
+            instance[question.name] = typed
+            other = f"{question.name}_other"
+            if question.or_other and (
+                typed == "other" or (isinstance(typed, list) and "other" in typed)
+            ):
+                instance[other] = _answer_text(instance.get(other)).strip()
+                known.add(other)
+        for name in [k for k in instance if k not in known]:
+            instance.pop(name)  # not a question of this repeat (the checks below never see it)
+        level(repeat.name, scope, instance, steps)
+        for question in repeat.questions:
+            if question.type == "calculate" and question.calculation:
+                try:
+                    instance[question.name] = compile_memoized(question.calculation)(
+                        scope, None, None, None
+                    )
+                except XPathError:
+                    instance[question.name] = None
+        for question in repeat.questions:
+            name = question.name
+            if question.type == "calculate" or name in bad:
+                continue
+            if question.relevant and not _true_in(question.relevant, scope):
+                instance.pop(name, None)
+                instance.pop(f"{name}_other", None)
+                continue
+            value = instance.get(name)
+            key = flat_key(steps, name)
+            if value is None or value == "" or value == []:
+                if question.required:
+                    issues.append(RepeatIssue(key, question, *_REQUIRED, "", steps))
+                continue
+            if question.constraint and not _true_in(question.constraint, scope, value):
+                expected = question.constraint_messages.get("id") or question.constraint
+                issues.append(
+                    RepeatIssue(key, question, _CONSTRAINT, expected, _answer_text(value), steps)
+                )
+                continue
+            if choice_filter is not None and question.choice_filter and question.is_select:
+                allowed = set(choice_filter(question, scope))
+                picked = value if isinstance(value, list) else [value]
+                if any(p not in allowed and p != "other" for p in picked):
+                    issues.append(
+                        RepeatIssue(
+                            key,
+                            question,
+                            gettext_noop("Pilihan ini tidak tersedia."),
+                            ", ".join(sorted(allowed)),
+                            _answer_text(value),
+                            steps,
+                        )
+                    )
+                    continue
+            if question.or_other and instance.get(f"{name}_other") == "":
+                issues.append(
+                    RepeatIssue(
+                        key, question, gettext_noop("Tuliskan pilihan lainnya."), "", "", steps
+                    )
+                )
+
+    level("", Scope(form, answers), answers, ())
+    return issues
+
+
+_REPEAT_META = ("_index", "_parent_table_name", "_parent_index")
+
+
+@dataclass
+class _RepeatRow:
+    """One row of a repeat sheet of a KoboToolbox XLSX export."""
+
+    repeat: str
+    sheet: str
+    row: int
+    raw: dict[str, str]
+    answers: dict[str, Any]  # question name → text (lists for one-hot select_multiple)
+    index: str
+    parent_table: str
+    parent_index: str
+    submission: str  # _submission__uuid
+    children: list[_RepeatRow] = field(default_factory=list)
+    used: bool = False
+
+
+def _sheet_repeat(title: str, header: list[str], form: Form) -> RepeatGroup | None:
+    """The repeat a sheet holds: by its name (KoboToolbox names the sheet after the repeat,
+    cut to 31 characters), else by the questions its columns name."""
+    low = title.strip().lower()
+    for repeat in form.repeats:
+        if repeat.name.lower()[:31] == low:
+            return repeat
+    best, hits = None, 0
+    for repeat in form.repeats:
+        names = {q.name.lower() for q in repeat.questions} | {
+            q.path.lower() for q in repeat.questions
+        }
+        found = sum(1 for h in header if h.strip().lower() in names)
+        if found > hits:
+            best, hits = repeat, found
+    return best
+
+
+def _repeat_columns(
+    header: list[str], repeat: RepeatGroup, form: Form
+) -> tuple[list[tuple[int, str, Question, str]], list[str]]:
+    """``(index, header, question, option)`` of each answer column of a repeat sheet (option
+    set for one 1/0 column of a select_multiple) and the headers that are unknown."""
+    by_key: dict[str, Question] = {}
+    for question in repeat.questions:
+        by_key.setdefault(question.path.lower(), question)
+        by_key.setdefault(question.name.lower(), question)
+        for text in question.labels.values():
+            by_key.setdefault(text.strip().lower(), question)
+    columns: list[tuple[int, str, Question, str]] = []
+    unknown: list[str] = []
+    for index, head in enumerate(header):
+        low = head.strip().lower()
+        if not low or low in _REPEAT_META or low.startswith(_META_PREFIXES):
+            continue
+        exact = by_key.get(low)
+        if exact is not None:
+            columns.append((index, head, exact, ""))
+            continue
+        parent, _, last = low.rpartition("/")
+        owner = by_key.get(parent) or by_key.get(parent.rpartition("/")[2])
+        if owner is not None and owner.type == "select_multiple":
+            options = {n.lower(): n for n in form.choice_names(owner)}
+            if last in options:
+                columns.append((index, head, owner, options[last]))
+                continue
+        by_last = by_key.get(last)
+        if by_last is not None:
+            columns.append((index, head, by_last, ""))
+        else:
+            unknown.append(head)
+    return columns, unknown
+
+
+class _RepeatSheets:
+    """The repeat sheets of a KoboToolbox XLSX export, joined to their parent rows.
+
+    KoboToolbox writes one sheet per repeat; each row carries ``_parent_table_name`` and
+    ``_parent_index`` (the ``_index`` of its parent row: the main sheet's or the enclosing
+    repeat's), and ``_submission__uuid``. Rows are read whole into memory (repeat sheets are
+    a fraction of an export) and handed to their main row by :meth:`instances`; rows that no
+    main row claims are quarantined at the end, never dropped.
+    """
+
+    def __init__(self, data: bytes, form: Form, label: str, result: ReadResult) -> None:
+        self.label = label
+        self.form = form
+        self.by_index: dict[str, list[_RepeatRow]] = {}
+        self.by_uuid: dict[str, list[_RepeatRow]] = {}
+        self.all_rows: list[_RepeatRow] = []
+        workbook = open_workbook(data)
+        try:
+            sheets = workbook.worksheets
+            main_title = sheets[0].title if sheets else ""
+            read: dict[str, list[_RepeatRow]] = {}
+            titles: dict[str, str] = {}  # sheet title → repeat
+            for sheet in sheets[1:]:
+                rows = iter_sheet_rows(sheet)
+                header = [_cell(v).strip() for v in next(rows, [])]
+                if not any(header):
+                    continue
+                repeat = _sheet_repeat(sheet.title, header, form)
+                if repeat is None:
+                    result.problems.append(
+                        Problem(
+                            gettext_noop(
+                                "lembar ini tidak cocok dengan kelompok berulang mana pun di "
+                                "formulir; isinya tidak diimpor"
+                            ),
+                            file=label,
+                            sheet=sheet.title,
+                            severity="warning",
+                        )
+                    )
+                    continue
+                titles[sheet.title] = repeat.name
+                columns, unknown = _repeat_columns(header, repeat, form)
+                if unknown:
+                    result.problems.append(
+                        Problem(
+                            gettext_noop(
+                                "kolom tidak dikenal di formulir; nilainya disimpan apa adanya"
+                            ),
+                            file=label,
+                            sheet=sheet.title,
+                            column=", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""),
+                            severity="warning",
+                        )
+                    )
+                position = {h: i for i, h in enumerate(header) if h}
+                found = read.setdefault(repeat.name, [])
+                for number, values in enumerate(rows, start=2):
+                    texts = [_cell(v) for v in values]
+                    if not "".join(texts).strip():
+                        continue
+                    texts += [""] * (len(header) - len(texts))
+                    raw = {h: t for h, t in zip(header, texts) if h}
+                    answers: dict[str, Any] = {}
+                    flags: dict[str, list[str]] = {}
+                    for index, _head, question, option in columns:
+                        text = texts[index]
+                        if option:
+                            flag = text.strip().lower()
+                            if flag in _TRUE_ONE_HOT:
+                                flags.setdefault(question.name, []).append(option)
+                            elif flag:
+                                flags.setdefault(question.name, [])
+                        elif text.strip() or question.name not in answers:
+                            answers[question.name] = text
+                    for name, picked in flags.items():  # 1/0 columns stand in for the summary
+                        if not str(answers.get(name) or "").strip():
+                            answers[name] = picked
+
+                    def meta(
+                        name: str, texts: list[str] = texts, position: dict[str, int] = position
+                    ) -> str:
+                        return texts[position[name]].strip() if name in position else ""
+
+                    found.append(
+                        _RepeatRow(
+                            repeat.name,
+                            sheet.title,
+                            number,
+                            raw,
+                            answers,
+                            meta("_index"),
+                            meta("_parent_table_name"),
+                            meta("_parent_index"),
+                            meta("_submission__uuid").removeprefix("uuid:"),
+                        )
+                    )
+        finally:
+            workbook.close()
+        # Join each row to its parent: nested repeats to their enclosing repeat's rows.
+        for repeat in form.repeats:
+            rows_here = read.get(repeat.name, [])
+            self.all_rows.extend(rows_here)
+            if repeat.parent:
+                parents = {(r.sheet, r.index): r for r in read.get(repeat.parent, []) if r.index}
+                for row in rows_here:
+                    parent = parents.get((row.parent_table, row.parent_index))
+                    if parent is None and row.parent_index:
+                        candidates = [
+                            r for r in read.get(repeat.parent, []) if r.index == row.parent_index
+                        ]
+                        parent = candidates[0] if len(candidates) == 1 else None
+                    if parent is not None:
+                        parent.children.append(row)
+                continue
+            for row in rows_here:
+                if row.parent_table and row.parent_table in titles:
+                    continue  # claims a repeat parent: a sheet that does not match the form
+                if row.parent_index:
+                    self.by_index.setdefault(row.parent_index, []).append(row)
+                elif row.submission:
+                    self.by_uuid.setdefault(row.submission, []).append(row)
+        del main_title
+
+    def instances(
+        self, index: str, instance_id: str
+    ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[str, int]]]:
+        """The raw instances of the main row with ``_index`` ``index`` (or, without one, its
+        instance id), and where each instance came from (flat prefix → sheet, row)."""
+        rows = self.by_index.get(index, []) if index else self.by_uuid.get(instance_id, [])
+        origin: dict[str, tuple[str, int]] = {}
+        out: dict[str, list[dict[str, Any]]] = {}
+
+        def build(rows: list[_RepeatRow], holder: dict[str, Any], steps: tuple[Any, ...]) -> None:
+            counts: dict[str, int] = {}
+            for row in rows:
+                row.used = True
+                counts[row.repeat] = counts.get(row.repeat, 0) + 1
+                here = (*steps, (row.repeat, counts[row.repeat]))
+                origin[flat_key(here, "")[:-1]] = (row.sheet, row.row)
+                instance = dict(row.answers)
+                holder.setdefault(row.repeat, []).append(instance)
+                build(row.children, instance, here)
+
+        build(rows, out, ())
+        return out, origin
+
+    def orphans(self) -> list[Quarantined]:
+        """Rows no main row claimed, quarantined with the reason."""
+        held = []
+        for row in self.all_rows:
+            if row.used:
+                continue
+            held.append(
+                Quarantined(
+                    row.row,
+                    {**row.raw, ORPHAN_SHEET: row.sheet},
+                    [
+                        Problem(
+                            gettext_noop(
+                                "baris kelompok berulang ini tidak punya baris induk di lembar "
+                                "utama (_parent_index tidak ditemukan)"
+                            ),
+                            file=self.label,
+                            sheet=row.sheet,
+                            row=row.row,
+                            column="_parent_index",
+                            value=row.parent_index,
+                            expected=gettext_noop("_index sebuah baris di lembar induknya"),
+                        )
+                    ],
+                    row.submission,
+                )
+            )
+        return held
+
+
+ORPHAN_SHEET = "_lembar_berulang"  # in a quarantined repeat row: the sheet it came from
+
+
+def _repeat_problems(
+    issues: list[RepeatIssue],
+    label: str,
+    row_number: int,
+    origin: dict[str, tuple[str, int]],
+) -> list[Problem]:
+    """Problems of the instances of one main row, placed where their data came from."""
+    problems = []
+    for issue in issues:
+        prefix = flat_key(issue.steps, "")[:-1]
+        sheet, row = origin.get(prefix, ("", row_number))
+        problems.append(
+            Problem(
+                issue.message,
+                file=label,
+                sheet=sheet,
+                row=row,
+                column=issue.question.path if sheet else issue.key,
+                value=issue.value,
+                expected=issue.expected,
+            )
+        )
+    return problems
+
+
 _PLAIN_TYPES = frozenset({str, int, type(None), date, list})
 
 
@@ -735,7 +1185,13 @@ def _read_export(
             Problem(gettext_noop("berkas kosong: tidak ada baris judul"), file=label)
         )
         return result
-    if not is_csv:
+    sheets: _RepeatSheets | None = None
+    if not is_csv and form.repeats:
+        data = source if isinstance(source, bytes) else Path(source).read_bytes()
+        sheets = _RepeatSheets(data, form, label, result)
+        if not sheets.all_rows:
+            sheets = None
+    elif not is_csv:
         others = _other_sheets(source)
         if others:
             result.problems.append(
@@ -792,6 +1248,8 @@ def _read_export(
         )
     rules = FormRules.of(form, file_name=label)
     result.problems.extend(rules.problems)
+    wide = [(c.index, c.header) for c in columns if c.kind == "repeat_cell"]
+    attach = _repeat_attacher(form, label, header, wide, sheets) if (wide or sheets) else None
     read_row = _row_reader(
         header,
         plan,
@@ -803,6 +1261,7 @@ def _read_export(
         frozenset(mapped),
         store_json or emit_stored,
         emit_stored,
+        attach,
     )
     responses = result.responses
     for offset, values in enumerate(rows):
@@ -817,12 +1276,56 @@ def _read_export(
         if sink is not None and len(responses) >= chunk_size:
             sink(responses)
             responses = result.responses = []
+    if sheets is not None:
+        result.quarantined.extend(sheets.orphans())
     if sink is not None and result.responses:
         sink(result.responses)
         result.responses = []
     if progress is not None:
         progress(result.rows_read)
     return result
+
+
+def _repeat_attacher(
+    form: Form,
+    label: str,
+    header: list[str],
+    wide: list[tuple[int, str]],
+    sheets: _RepeatSheets | None,
+) -> Callable[[list[str], int, dict[str, Any], str], tuple[list[Problem], dict[str, str]]]:
+    """A function that puts a main row's repeat instances into its answers and checks them:
+    instances from the repeat sheets (joined by ``_index``, else by ``_submission__uuid``) or
+    from ``repeat[n]/question`` columns. It returns the problems, and the instances' cells
+    under their flat names (kept with the row if it is quarantined)."""
+    index_column = header.index("_index") if "_index" in header else None
+
+    def attach(
+        values: list[str], row_number: int, answers: dict[str, Any], instance_id: str
+    ) -> tuple[list[Problem], dict[str, str]]:
+        found: dict[str, list[dict[str, Any]]] = {}
+        origin: dict[str, tuple[str, int]] = {}
+        if sheets is not None:
+            index = ""
+            if index_column is not None and index_column < len(values):
+                index = values[index_column].strip()
+            found, origin = sheets.instances(index, instance_id)
+        if wide:
+            cells = {head: values[i] for i, head in wide if i < len(values) and values[i].strip()}
+            for name, listed in nest(form, cells).items():
+                if isinstance(listed, list):
+                    found.setdefault(name, []).extend(listed)
+        if not found:
+            return [], {}
+        raw = (
+            {key: _answer_text(value) for key, value in flatten(form, found).items()}
+            if origin
+            else {}
+        )
+        answers.update(found)
+        issues = check_repeats(form, answers)
+        return _repeat_problems(issues, label, row_number, origin), raw
+
+    return attach
 
 
 _Plan = list[tuple[int, str, Any, str, str, Any]]
@@ -914,7 +1417,7 @@ def _merge_one_hot(
 
 def _rule_checker(
     rules: FormRules, present: frozenset[str]
-) -> Callable[[dict[str, Any]], list[tuple[Question, str, str]]]:
+) -> Callable[[Mapping[str, Any]], list[tuple[Question, str, str]]]:
     """:func:`check_rules` for one file (``present`` fixed), with the per-row work cut down:
     required-only answers are tested for emptiness in one pass over a list.
     """
@@ -932,7 +1435,7 @@ def _rule_checker(
         for rule in rules.rules
     ]
 
-    def check(answers: dict[str, Any]) -> list[tuple[Question, str, str]]:
+    def check(answers: Mapping[str, Any]) -> list[tuple[Question, str, str]]:
         failures: list[tuple[Question, str, str]] = []
         if required_names:
             values = list(map(answers.get, required_names))
@@ -984,6 +1487,8 @@ def _row_reader(
     present: frozenset[str],
     store_json: bool,
     emit_stored: bool = False,
+    attach: Callable[[list[str], int, dict[str, Any], str], tuple[list[Problem], dict[str, str]]]
+    | None = None,
 ) -> Callable[[list[str], int], None]:
     """A function that reads one data row into ``result`` (a response or a quarantined row).
 
@@ -1044,7 +1549,13 @@ def _row_reader(
             raw, answers, problems, instance_id, submitted_at = _convert_row(
                 values, row_number, header, plan, form, label
             )
-        failures = check(answers)
+        repeat_raw: dict[str, str] = {}
+        if attach is not None:
+            repeat_problems, repeat_raw = attach(values, row_number, answers, instance_id)
+            problems.extend(repeat_problems)
+            failures = check(Scope(form, answers))
+        else:
+            failures = check(answers)
         if failures:
             bad = {p.column for p in problems}
             for question, message, expected in failures:
@@ -1062,7 +1573,11 @@ def _row_reader(
                     )
                 )
         canonical, content = _canonical(answers)
-        if datetimes and any(type(v) is datetime for v in answers.values()):
+        if attach is not None and any(
+            type(v) is list and v and type(v[0]) is dict for v in answers.values()
+        ):
+            canonical = json_text(answers) if store_json or emit_stored else ""
+        elif datetimes and any(type(v) is datetime for v in answers.values()):
             # str(datetime) is not ISO 8601: the stored text is made by json_text instead
             canonical = json_text(answers) if store_json else ""
         if not instance_id:
@@ -1089,6 +1604,8 @@ def _row_reader(
                 else {h: v for h, v in zip(header, values) if h}
             )
         if problems:
+            if repeat_raw:
+                raw = {**raw, **repeat_raw}  # type: ignore[dict-item]
             quarantined.append(Quarantined(row_number, raw, problems, instance_id))  # type: ignore[arg-type]
             return
         seen[instance_id] = content
@@ -1356,42 +1873,163 @@ def kobo_header(form: Form) -> list[str]:
     return header + list(KOBO_META_COLUMNS)
 
 
+def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
+    """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
+    row: list[str] = []
+    for question in form.data_questions():
+        value = response.answers.get(question.name)
+        row.append(_export_value(value))
+        if question.type == "select_multiple":
+            for name in form.choice_names(question):
+                row.append("" if value is None else ("1" if name in value else "0"))
+    row.extend(_kobo_meta(form, response, index)[name] for name in KOBO_META_COLUMNS)
+    return row
+
+
+def _kobo_meta(form: Form, response: Response, index: int) -> dict[str, str]:
+    submitted = response.submitted_at.isoformat() if response.submitted_at else ""
+    return {
+        "_id": response.raw.get("_id", str(index)),
+        "_uuid": response.instance_id,
+        "_submission_time": submitted,
+        "_validation_status": response.raw.get("_validation_status", ""),
+        "_notes": response.raw.get("_notes", ""),
+        "_status": response.raw.get("_status", "submitted_via_web"),
+        "_submitted_by": response.raw.get("_submitted_by", ""),
+        "__version__": response.raw.get("__version__", form.version),
+        "_tags": response.raw.get("_tags", ""),
+        "_index": str(index),
+    }
+
+
 def write_kobo_csv(
     form: Form, responses: Iterable[Response], target: str | Path | None = None
 ) -> bytes:
     """Write responses the way KoboToolbox exports them today; returns the bytes.
 
     ``;`` delimiter, every field quoted, CRLF, UTF-8 without BOM, one 1/0 column per option
-    (empty when the question was not answered).
+    (empty when the question was not answered). Like KoboToolbox's CSV, it has no room for
+    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats.
     """
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    header = kobo_header(form)
-    writer.writerow(header)
+    writer.writerow(kobo_header(form))
     for index, response in enumerate(responses, start=1):
-        row: list[str] = []
-        for question in form.data_questions():
-            value = response.answers.get(question.name)
-            row.append(_export_value(value))
-            if question.type == "select_multiple":
-                for name in form.choice_names(question):
-                    row.append("" if value is None else ("1" if name in value else "0"))
-        submitted = response.submitted_at.isoformat() if response.submitted_at else ""
-        meta = {
-            "_id": response.raw.get("_id", str(index)),
-            "_uuid": response.instance_id,
-            "_submission_time": submitted,
-            "_validation_status": response.raw.get("_validation_status", ""),
-            "_notes": response.raw.get("_notes", ""),
-            "_status": response.raw.get("_status", "submitted_via_web"),
-            "_submitted_by": response.raw.get("_submitted_by", ""),
-            "__version__": response.raw.get("__version__", form.version),
-            "_tags": response.raw.get("_tags", ""),
-            "_index": str(index),
-        }
-        row.extend(meta[name] for name in KOBO_META_COLUMNS)
-        writer.writerow(row)
+        writer.writerow(_kobo_row(form, response, index))
     data = buffer.getvalue().encode("utf-8")
+    if target is not None:
+        Path(target).write_bytes(data)
+    return data
+
+
+_SUBMISSION_COPIES = (
+    "_id",
+    "_uuid",
+    "_submission_time",
+    "_validation_status",
+    "_notes",
+    "_status",
+    "_submitted_by",
+    "__version__",
+    "_tags",
+)
+
+
+def _repeat_header(form: Form, repeat: RepeatGroup) -> list[str]:
+    header: list[str] = []
+    for question in repeat.questions:
+        header.append(question.path)
+        if question.type == "select_multiple":
+            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+    if form.child_repeats(repeat.name):
+        header.append("_index")
+    header += ["_parent_table_name", "_parent_index"]
+    header += [f"_submission_{name}" for name in _SUBMISSION_COPIES]
+    return header
+
+
+def kobo_sheet_title(form: Form) -> str:
+    """The main sheet's name in a KoboToolbox XLSX export: the form's title, cut to 31."""
+    title = re.sub(r"[\\/*?:\[\]]", " ", form.title or form.form_id).strip()
+    return (title or "data")[:31]
+
+
+def write_kobo_xlsx(
+    form: Form, responses: Iterable[Response], target: str | Path | None = None
+) -> bytes:
+    """Write responses as KoboToolbox's XLSX export ("XML values and headers"): the main
+    sheet, then one sheet per repeat whose rows point to their parent row with
+    ``_parent_table_name`` / ``_parent_index`` and carry the submission's meta as
+    ``_submission_*``. Text is written as text (a value starting with ``=`` is never a
+    formula) and unchanged, so reading the file back gives the same answers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    main_title = kobo_sheet_title(form)
+    main = workbook.create_sheet(main_title)
+    titles = {main_title.lower()}
+    sheets: dict[str, Any] = {}
+    for repeat in form.repeats:
+        title = repeat.name[:31]
+        while title.lower() in titles:
+            title = title[:29] + f"_{len(titles)}"
+        titles.add(title.lower())
+        sheets[repeat.name] = (workbook.create_sheet(title), title)
+
+    def text_cells(sheet: Any, values: list[str]) -> list[Any]:
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.data_type = "s"
+            cells.append(cell)
+        return cells
+
+    main.append(text_cells(main, kobo_header(form)))
+    for repeat in form.repeats:
+        sheet = sheets[repeat.name][0]
+        sheet.append(text_cells(sheet, _repeat_header(form, repeat)))
+    counters = {repeat.name: 0 for repeat in form.repeats}
+
+    def write_instances(
+        holder: dict[str, Any],
+        parent: str,
+        parent_table: str,
+        parent_index: int,
+        meta: dict[str, str],
+    ) -> None:
+        for repeat in form.child_repeats(parent):
+            listed = holder.get(repeat.name)
+            if not isinstance(listed, list):
+                continue
+            sheet, title = sheets[repeat.name]
+            for instance in listed:
+                if not isinstance(instance, dict):
+                    continue
+                counters[repeat.name] += 1
+                row: list[str] = []
+                for question in repeat.questions:
+                    value = instance.get(question.name)
+                    row.append(_export_value(value))
+                    if question.type == "select_multiple":
+                        for name in form.choice_names(question):
+                            row.append("" if value is None else ("1" if name in value else "0"))
+                if form.child_repeats(repeat.name):
+                    row.append(str(counters[repeat.name]))
+                row += [parent_table, str(parent_index)]
+                row += [meta[name] for name in _SUBMISSION_COPIES]
+                sheet.append(text_cells(sheet, row))
+                write_instances(instance, repeat.name, title, counters[repeat.name], meta)
+
+    for index, response in enumerate(responses, start=1):
+        main.append(text_cells(main, _kobo_row(form, response, index)))
+        if form.repeats:
+            write_instances(
+                response.answers, "", main_title, index, _kobo_meta(form, response, index)
+            )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    data = buffer.getvalue()
     if target is not None:
         Path(target).write_bytes(data)
     return data

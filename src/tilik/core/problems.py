@@ -26,6 +26,7 @@ class Problem:
     message: str
     file: str = ""
     row: int | None = None
+    sheet: str = ""  # the worksheet of a workbook, when it is not the first one
     column: str = ""
     value: str | None = None
     expected: str = ""
@@ -38,6 +39,8 @@ class Problem:
         where = []
         if self.file:
             where.append(self.file)
+        if self.sheet:
+            where.append(translate(gettext_noop("lembar «{sheet}»"), lang).format(sheet=self.sheet))
         if self.row is not None:
             where.append(translate(gettext_noop("baris {row}"), lang).format(row=self.row))
         if self.column:
@@ -64,6 +67,7 @@ class Problem:
         """A JSON-friendly form, with the rendered text under ``text``."""
         return {
             "file": self.file,
+            "sheet": self.sheet,
             "row": self.row,
             "column": self.column,
             "value": self.value,

@@ -105,6 +105,21 @@ class Question:
 
 
 @dataclass
+class RepeatGroup:
+    """A ``begin_repeat`` block: its answers are a list of instances, each a dict of answers
+    to the questions inside it (and to the repeats nested in it)."""
+
+    name: str
+    path: str  # the export path of the block itself: ``group/…/name``
+    parent: str = ""  # the repeat this one is nested in, if any
+    labels: dict[str, str] = field(default_factory=dict)
+    label: str = ""
+    relevant: str = ""  # the conditions of the groups around it and its own, folded
+    count: str = ""  # ``repeat_count``: a number or an expression fixing the instances
+    questions: list[Question] = field(default_factory=list)  # directly inside, not nested
+
+
+@dataclass
 class Form:
     """An instrument: its sheets as read, and a typed view of its questions."""
 
@@ -114,6 +129,7 @@ class Form:
     default_language: str = "id"
     languages: list[str] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
+    repeats: list[RepeatGroup] = field(default_factory=list)
     choices: dict[str, list[Choice]] = field(default_factory=dict)
     survey_rows: list[dict[str, str]] = field(default_factory=list)
     choice_rows: list[dict[str, str]] = field(default_factory=list)
@@ -140,7 +156,7 @@ class Form:
     def likert_items(self, construct: str | None = None) -> list[Question]:
         """select_one items with a construct whose choices are all whole numbers."""
         items = []
-        for question in self.questions:
+        for question in self.data_questions():
             if question.type != "select_one" or not question.construct:
                 continue
             if construct is not None and question.construct != construct:
@@ -158,7 +174,23 @@ class Form:
         return seen
 
     def data_questions(self) -> list[Question]:
+        """Questions holding one answer per submission (not those inside a repeat)."""
+        return [q for q in self.questions if q.type not in _NON_DATA and not q.repeat]
+
+    def all_data_questions(self) -> list[Question]:
+        """Every question holding data, those inside repeats included."""
         return [q for q in self.questions if q.type not in _NON_DATA]
+
+    def repeat(self, name: str) -> RepeatGroup | None:
+        return next((r for r in self.repeats if r.name == name), None)
+
+    def child_repeats(self, parent: str = "") -> list[RepeatGroup]:
+        """The repeats directly inside ``parent`` (a repeat name; "" for the top level)."""
+        return [r for r in self.repeats if r.parent == parent]
+
+    def repeat_questions(self, name: str) -> list[Question]:
+        """Data questions directly inside the repeat ``name`` (not in a nested repeat)."""
+        return [q for q in self.questions if q.repeat == name and q.type not in _NON_DATA]
 
     def to_dict(self) -> dict[str, Any]:
         """The sheets as JSON-friendly data; :func:`form_from_dict` rebuilds the form."""
@@ -253,6 +285,22 @@ def _build(
         kind, list_name, or_other = _split_type(row.get("type", ""))
         name = row.get("name", "")
         if kind in {k.replace(" ", "_") for k in _GROUP_BEGIN}:
+            if kind == "begin_repeat" and name:
+                conditions = [c for _, _, c in groups if c]
+                if row.get("relevant", "").strip():
+                    conditions.append(row["relevant"].strip())
+                repeat_labels = _localised(row, "label", default_language)
+                form.repeats.append(
+                    RepeatGroup(
+                        name=name,
+                        path="/".join([*(g for g, _, _ in groups), name]),
+                        parent=next((g for g, rep, _ in reversed(groups) if rep), ""),
+                        labels=repeat_labels,
+                        label=_pick(repeat_labels, default_language) or name,
+                        relevant=_fold(conditions),
+                        count=(row.get("repeat_count") or row.get("jr:count") or "").strip(),
+                    )
+                )
             groups.append((name, kind == "begin_repeat", row.get("relevant", "").strip()))
             continue
         if kind in {k.replace(" ", "_") for k in _GROUP_END}:
@@ -268,10 +316,7 @@ def _build(
         own = row.get("relevant", "").strip()
         if own:
             conditions.append(own)
-        if len(conditions) > 1:
-            relevant = " and ".join(f"({c})" for c in conditions)
-        else:
-            relevant = "".join(conditions)
+        relevant = _fold(conditions)
         form.questions.append(
             Question(
                 name=name,
@@ -297,7 +342,16 @@ def _build(
                 default=row.get("default", ""),
             )
         )
+    for repeat_group in form.repeats:
+        repeat_group.questions = form.repeat_questions(repeat_group.name)
     return form
+
+
+def _fold(conditions: list[str]) -> str:
+    """Conditions joined by ``and`` (each in brackets when there are several)."""
+    if len(conditions) > 1:
+        return " and ".join(f"({c})" for c in conditions)
+    return "".join(conditions)
 
 
 def _sheet_rows(workbook: Any, name: str) -> tuple[list[str], list[dict[str, str]]]:

@@ -23,6 +23,8 @@ from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "POSITION",
+    "NodeSet",
     "XPathError",
     "compile_expression",
     "compile_function",
@@ -48,6 +50,18 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _WORD_OPS = {"and", "or", "div", "mod"}
+POSITION = "..position"  # the key under which a scope gives the position of its instance
+
+
+class NodeSet(tuple[Any, ...]):
+    """The answers of one question across the instances of a repeat (or the instances
+    themselves): what ``${q}`` means outside the repeat that holds ``q``.
+
+    As in XPath 1.0, a node-set compares true when any of its members does, and stands for
+    its first member where one value is needed (``string()``, ``number()``).
+    """
+
+    __slots__ = ()
 
 
 class XPathError(ValueError):
@@ -159,6 +173,8 @@ class _Parser:
             return ["ref", value]
         if kind == "dot":
             return ["self"]
+        if kind == "dotdot":
+            return ["parent"]
         if kind == "op" and value == "(":
             node = self.or_expr()
             self.expect_op(")")
@@ -224,6 +240,8 @@ def _as_value(value: Any) -> Any:
         return float(value)
     if value is None:
         return ""
+    if kind is NodeSet:
+        return NodeSet(_as_value(v) if type(v) is not dict else "" for v in value)
     if isinstance(value, bool | float | int) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, bool):
@@ -238,6 +256,8 @@ def _as_value(value: Any) -> Any:
 
 
 def _number(value: Any) -> float:
+    if type(value) is NodeSet:
+        return _number(value[0]) if value else math.nan
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, float):
@@ -262,6 +282,8 @@ def _date_of(text: str) -> date | None:
 
 
 def _string(value: Any) -> str:
+    if type(value) is NodeSet:
+        return _string(value[0]) if value else ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -281,6 +303,10 @@ def truthy(value: Any) -> bool:
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
+    if type(left) is NodeSet:
+        return any(_compare(op, member, right) for member in left)
+    if type(right) is NodeSet:
+        return any(_compare(op, left, member) for member in right)
     if op in ("=", "!="):
         if isinstance(left, bool) or isinstance(right, bool):
             equal = truthy(left) == truthy(right)
@@ -345,6 +371,40 @@ def _coalesce(args: list[Any], ctx: _Context) -> Any:
     return args[0] if _string(args[0]) != "" else args[1]
 
 
+def _members(value: Any) -> list[Any]:
+    """The values a function over a node-set sees: the members, or the one value."""
+    if type(value) is NodeSet:
+        return list(value)
+    return [] if value == "" else [value]
+
+
+def _count(args: list[Any], ctx: _Context) -> Any:
+    return float(len(args[0]) if type(args[0]) is NodeSet else (args[0] != ""))
+
+
+def _sum(args: list[Any], ctx: _Context) -> Any:
+    numbers = [_number(v) for v in _members(args[0]) if _string(v) != ""]
+    return float(math.fsum(numbers)) if numbers else 0.0
+
+
+def _position(args: list[Any], ctx: _Context) -> Any:
+    position = ctx.answers.get(POSITION)
+    return float(position) if position is not None else math.nan
+
+
+def _indexed_repeat(args: list[Any], ctx: _Context) -> Any:
+    members = _members(args[0])
+    index = _number(args[2]) if len(args) > 2 else math.nan
+    if math.isnan(index) or not 1 <= index <= len(members):
+        return ""
+    return members[int(index) - 1]
+
+
+def _join(args: list[Any], ctx: _Context) -> Any:
+    separator = _string(args[0])
+    return separator.join(_string(v) for part in args[1:] for v in _members(part))
+
+
 def _today(args: list[Any], ctx: _Context) -> Any:
     return ctx.today.isoformat()
 
@@ -394,8 +454,13 @@ _FUNCTIONS: dict[str, Callable[[list[Any], _Context], Any]] = {
     "coalesce": _coalesce,
     "date": _date,
     "decimal-date-time": lambda a, c: _number(a[0]),
-    "min": lambda a, c: min((_number(v) for v in a), default=math.nan),
-    "max": lambda a, c: max((_number(v) for v in a), default=math.nan),
+    "min": lambda a, c: min((_number(v) for p in a for v in _members(p)), default=math.nan),
+    "max": lambda a, c: max((_number(v) for p in a for v in _members(p)), default=math.nan),
+    "count": _count,
+    "sum": _sum,
+    "position": _position,
+    "indexed-repeat": _indexed_repeat,
+    "join": _join,
 }
 _ARITY = {
     "selected": (2, 2),
@@ -411,6 +476,11 @@ _ARITY = {
     "coalesce": (2, 2),
     "round": (1, 2),
     "substr": (2, 3),
+    "count": (1, 1),
+    "sum": (1, 1),
+    "position": (0, 1),
+    "indexed-repeat": (3, 3),
+    "join": (2, 99),
 }
 
 
@@ -440,6 +510,8 @@ def _eval(node: Node, ctx: _Context) -> Any:
         return _as_value(ctx.answers.get(node[1]))
     if kind == "self":
         return _as_value(ctx.current)
+    if kind == "parent":
+        return ""  # only meaningful as the argument of position(..)
     if kind == "str":
         return node[1]
     if kind == "num":
@@ -516,6 +588,8 @@ def _closure(node: Node) -> Evaluator:
         return lambda ctx: _as_value(ctx.answers.get(name))
     if kind == "self":
         return lambda ctx: _as_value(ctx.current)
+    if kind == "parent":
+        return lambda ctx: ""
     if kind in ("str", "num"):
         constant = node[1]
         return lambda ctx: constant
@@ -590,7 +664,7 @@ def compile_function(text: str) -> Callable[..., Any]:
     return run
 
 
-_IMPURE_CALLS = frozenset({"today", "now"})
+_IMPURE_CALLS = frozenset({"today", "now", "position"})
 
 
 def _memo_inputs(node: Node) -> tuple[tuple[str, ...], bool, bool]:

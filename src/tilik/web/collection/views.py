@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.xlsform import write_xlsform
-from tilik.web.collection import services
+from tilik.web.collection import services, webform
 from tilik.web.collection.forms import (
     DataUploadForm,
     InterviewForm,
@@ -604,7 +604,7 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
         if request.method == "POST":
             data = {k: request.POST.getlist(k) for k in request.POST if not k.startswith("_")}
             values = data
-            answers, errors = services.validate_answers(form, data, lang)
+            answers, errors = webform.validate_answers(form, data, lang)
             if not errors and instance_id:
                 result = _store(request, instrument, link, instance_id, answers, evaluator)
                 if result is not None:
@@ -612,7 +612,7 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
         notice = PrivacyNotice.objects.filter(
             evaluation=instrument.evaluation
         ).first() or PrivacyNotice.default_for(instrument.evaluation)
-        items = services.form_items(form, lang)
+        items = webform.form_items(form, lang)
         for item in items:
             if item.kind == "question":
                 item.error = errors.get(item.name, "")
@@ -687,7 +687,7 @@ def _submit_json(request, instrument, link):
             return _json(
                 "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
             )
-        answers, errors = services.validate_answers(form, answers_in, lang)
+        answers, errors = webform.validate_answers(form, answers_in, lang)
         if errors:
             return _json("invalid", _("Periksa kembali jawaban yang ditandai."), 400, errors=errors)
         outcome = services.submit(instrument, instance_id, answers, link=link)
