@@ -36,6 +36,7 @@ from tilik.core.ingest import (
     is_personal_field,
     read_export,
     write_kobo_csv,
+    write_kobo_xlsx,
 )
 from tilik.core.nip import nip_problem, pseudonymise
 from tilik.core.problems import BundleError, Problem
@@ -687,7 +688,10 @@ def write_bundle(
     for form_id, form in sorted(forms.items()):
         write_xlsform(form, root / "instrumen" / f"{form_id}.xlsx")
         if responses.get(form_id):
-            write_kobo_csv(form, responses[form_id], root / "data" / f"{form_id}.csv")
+            if form.repeats:  # a CSV has no room for repeats: KoboToolbox's XLSX layout
+                write_kobo_xlsx(form, responses[form_id], root / "data" / f"{form_id}.xlsx")
+            else:
+                write_kobo_csv(form, responses[form_id], root / "data" / f"{form_id}.csv")
     if interviews:
         folder = root / "wawancara"
         folder.mkdir(exist_ok=True)

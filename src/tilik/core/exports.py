@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "table_csv", "table_xlsx"]
+__all__ = ["FORMULA_PREFIXES", "safe_cell", "table_csv", "table_xlsx", "tables_xlsx"]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
@@ -64,19 +64,34 @@ def table_xlsx(
     header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "data"
 ) -> bytes:
     """An XLSX workbook of one sheet; text cells are stored as text, never as formulas."""
+    return tables_xlsx([(title, header, rows)])
+
+
+def tables_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """An XLSX workbook of several sheets ``(title, header, rows)``, filled in turn; text
+    cells are stored as text, never as formulas. Titles are cut to Excel's 31 characters."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "data")
-    sheet.append([_text(h) for h in header])
-    for row in rows:
-        cells = []
-        for value in row:
-            safe = safe_cell(value)
-            if isinstance(safe, datetime) and safe.tzinfo is not None:
-                safe = safe.replace(tzinfo=None)
-            cells.append(safe)
-        sheet.append(cells)
+    used: set[str] = set()
+    for title, header, rows in sheets:
+        name = _SHEET_FORBIDDEN.sub(" ", title)[:31].strip() or "data"
+        while name.lower() in used:
+            name = name[:28] + f"_{len(used)}"
+        used.add(name.lower())
+        sheet = workbook.create_sheet(title=name)
+        sheet.append([_text(h) for h in header])
+        for row in rows:
+            cells = []
+            for value in row:
+                safe = safe_cell(value)
+                if isinstance(safe, datetime) and safe.tzinfo is not None:
+                    safe = safe.replace(tzinfo=None)
+                cells.append(safe)
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")

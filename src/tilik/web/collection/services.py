@@ -26,9 +26,10 @@ from django.db import IntegrityError, close_old_connections, connection, transac
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tilik.core.exports import table_csv, table_xlsx
+from tilik.core.exports import table_csv, tables_xlsx
 from tilik.core.ingest import (
     KEY_FIELDS,
+    ORPHAN_SHEET,
     Quarantined,
     Response,
     StoredRow,
@@ -41,7 +42,8 @@ from tilik.core.ingest import (
 from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
-from tilik.core.xlsform import Question, pyxform_problems, read_xlsform, write_xlsform
+from tilik.core.repeats import flatten, parse_key
+from tilik.core.xlsform import Form, Question, pyxform_problems, read_xlsform, write_xlsform
 from tilik.web.collection.models import (
     FormVersion,
     ImportBatch,
@@ -538,8 +540,16 @@ def run_import(
 
 
 def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[str, Any]]]:
-    """Check a corrected quarantined row again; store it when it is now valid."""
+    """Check a corrected quarantined row again; store it when it is now valid.
+
+    A row of a repeat sheet that no submission claimed cannot be stored on its own: the file
+    has to be corrected (its ``_parent_index``) and imported again.
+    """
     instrument = row.instrument
+    if ORPHAN_SHEET in raw:
+        row.raw = raw
+        row.save(update_fields=["raw"])
+        return False, row.problems
     header = list(raw)
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL)
@@ -665,28 +675,70 @@ def rate_limited(link: RespondentLink, ip: str) -> bool:
 _NAME_FIELDS = ("nama",)
 
 
-def export_table(
-    instrument: Instrument, *, personal: bool
-) -> tuple[list[str], Iterable[list[Any]]]:
-    """Header and rows of an instrument's responses.
-
-    Without ``personal`` (leaders, viewers) NIPs and other identifiers are replaced by their
-    keyed pseudonyms and names are left out.
-    """
-    form = instrument.form()
-    questions = form.data_questions()
-    key = hash_key()
-    header: list[str] = []
-    shown: list[tuple[Question, str]] = []
+def _shown_columns(
+    questions: Iterable[Question], form: Form, personal: bool
+) -> list[tuple[Question, str, str]]:
+    """``(question, how, header)`` for the columns of an export: without ``personal`` (leaders,
+    viewers) NIPs and other identifiers become their keyed pseudonyms and names are left out."""
+    shown: list[tuple[Question, str, str]] = []
     for q in questions:
         if is_personal_field(q.name) and not personal:
             if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
                 continue
-            shown.append((q, "pseudonym"))
-            header.append(f"{q.path}_pseudonim")
+            shown.append((q, "pseudonym", f"{q.path}_pseudonim"))
         else:
-            shown.append((q, "value"))
-            header.append(q.path)
+            shown.append((q, "value", q.path))
+    return shown
+
+
+def _cell_value(value: Any, how: str, key: bytes) -> Any:
+    if how == "pseudonym":
+        return pseudonymise(str(value), key) if value not in (None, "") else ""
+    return value
+
+
+def _wide_keys(instrument: Instrument, form: Form) -> list[tuple[str, Question]]:
+    """Every ``repeat[n]/question`` that some submission fills, in form order."""
+    order = {q.name: i for i, q in enumerate(form.all_data_questions())}
+    repeat_order = {r.name: i for i, r in enumerate(form.repeats)}
+    questions = {q.name: q for q in form.all_data_questions() if q.repeat}
+    found: dict[str, tuple[Any, ...]] = {}
+    for answers in instrument.submissions.values_list("answers", flat=True).iterator(
+        chunk_size=2000
+    ):
+        for key in flatten(form, answers):
+            if key in found:
+                continue
+            parsed = parse_key(key)
+            if parsed is None or parsed[1] not in questions:
+                continue
+            steps, name = parsed
+            found[key] = (
+                *[part for step, position in steps for part in (repeat_order[step], position)],
+                order[name],
+            )
+    return [(key, questions[parse_key(key)[1]]) for key in sorted(found, key=found.__getitem__)]  # type: ignore[index]
+
+
+def export_table(
+    instrument: Instrument, *, personal: bool
+) -> tuple[list[str], Iterable[list[Any]]]:
+    """Header and rows of an instrument's responses, one row per submission.
+
+    Answers inside repeats are ``repeat[n]/question`` columns (the "wide" layout, which
+    imports read back). Without ``personal`` (leaders, viewers) NIPs and other identifiers
+    are replaced by their keyed pseudonyms and names are left out.
+    """
+    form = instrument.form()
+    key = hash_key()
+    shown = _shown_columns(form.data_questions(), form, personal)
+    header = [head for _, _, head in shown]
+    wide: list[tuple[str, Question, str]] = []
+    if form.repeats:
+        for flat, question in _wide_keys(instrument, form):
+            for _, how, _head in _shown_columns([question], form, personal):
+                wide.append((flat, question, how))
+                header.append(flat if how == "value" else f"{flat}_pseudonim")
     header += ["_uuid", "_submission_time", "_source"]
 
     def rows() -> Iterable[list[Any]]:
@@ -694,12 +746,10 @@ def export_table(
             "instance_id", "answers", "submitted_at", "source"
         )
         for s in submissions.iterator(chunk_size=2000):
-            row: list[Any] = []
-            for q, how in shown:
-                value = s.answers.get(q.name)
-                if how == "pseudonym":
-                    value = pseudonymise(str(value), key) if value not in (None, "") else ""
-                row.append(value)
+            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            if wide:
+                flat = flatten(form, s.answers)
+                row += [_cell_value(flat.get(name), how, key) for name, _, how in wide]
             moment = timezone.localtime(s.submitted_at).isoformat() if s.submitted_at else ""
             row += [s.instance_id, moment, s.source]
             yield row
@@ -707,8 +757,64 @@ def export_table(
     return header, rows()
 
 
+def export_sheets(
+    instrument: Instrument, *, personal: bool
+) -> list[tuple[str, list[str], Iterable[list[Any]]]]:
+    """The responses as sheets: the submissions, then one sheet per repeat whose rows point
+    to their parent with ``_parent_index`` (the parent sheet's ``_index``), as KoboToolbox
+    lays out its XLSX exports."""
+    form = instrument.form()
+    key = hash_key()
+    shown = _shown_columns(form.data_questions(), form, personal)
+    header = [head for _, _, head in shown] + ["_uuid", "_submission_time", "_source", "_index"]
+    repeat_columns = {r.name: _shown_columns(r.questions, form, personal) for r in form.repeats}
+    repeat_rows: dict[str, list[list[Any]]] = {r.name: [] for r in form.repeats}
+    counters = {r.name: 0 for r in form.repeats}
+    titles = {r.name: r.name for r in form.repeats}
+    main_title = instrument.form_id
+
+    def add_instances(
+        holder: Mapping[str, Any], parent: str, table: str, index: int, uuid_: str
+    ) -> None:
+        for repeat in form.child_repeats(parent):
+            listed = holder.get(repeat.name)
+            if not isinstance(listed, list):
+                continue
+            for instance in listed:
+                if not isinstance(instance, Mapping):
+                    continue
+                counters[repeat.name] += 1
+                row = [
+                    _cell_value(instance.get(q.name), how, key)
+                    for q, how, _ in repeat_columns[repeat.name]
+                ]
+                row += [counters[repeat.name], table, index, uuid_]
+                repeat_rows[repeat.name].append(row)
+                add_instances(
+                    instance, repeat.name, titles[repeat.name], counters[repeat.name], uuid_
+                )
+
+    def rows() -> Iterable[list[Any]]:
+        submissions = instrument.submissions.order_by("submitted_at", "id").only(
+            "instance_id", "answers", "submitted_at", "source"
+        )
+        for index, s in enumerate(submissions.iterator(chunk_size=2000), start=1):
+            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            moment = timezone.localtime(s.submitted_at).isoformat() if s.submitted_at else ""
+            yield [*row, s.instance_id, moment, s.source, index]
+            if form.repeats:
+                add_instances(s.answers, "", main_title, index, s.instance_id)
+
+    sheets: list[tuple[str, list[str], Iterable[list[Any]]]] = [(main_title, header, rows())]
+    for repeat in form.repeats:
+        repeat_header = [head for _, _, head in repeat_columns[repeat.name]]
+        repeat_header += ["_index", "_parent_table_name", "_parent_index", "_submission__uuid"]
+        sheets.append((titles[repeat.name], repeat_header, repeat_rows[repeat.name]))
+    return sheets
+
+
 def export_bytes(instrument: Instrument, fmt: str, *, personal: bool) -> bytes:
-    header, rows = export_table(instrument, personal=personal)
     if fmt == "xlsx":
-        return table_xlsx(header, rows, title=instrument.form_id)
+        return tables_xlsx(export_sheets(instrument, personal=personal))
+    header, rows = export_table(instrument, personal=personal)
     return table_csv(header, rows)
