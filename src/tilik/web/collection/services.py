@@ -558,7 +558,7 @@ def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[s
     result = read_export(
         buffer.getvalue().encode("utf-8"),
         instrument.form(),
-        file_name=row.file_name,
+        file_name="koreksi.csv",  # read as the CSV made above, whatever the original was
         hash_key=hash_key(),
     )
     if result.responses:
@@ -699,8 +699,7 @@ def _cell_value(value: Any, how: str, key: bytes) -> Any:
 
 def _wide_keys(instrument: Instrument, form: Form) -> list[tuple[str, Question]]:
     """Every ``repeat[n]/question`` that some submission fills, in form order."""
-    order = {q.name: i for i, q in enumerate(form.all_data_questions())}
-    repeat_order = {r.name: i for i, r in enumerate(form.repeats)}
+    order = {row.get("name", ""): i for i, row in enumerate(form.survey_rows)}
     questions = {q.name: q for q in form.all_data_questions() if q.repeat}
     found: dict[str, tuple[Any, ...]] = {}
     for answers in instrument.submissions.values_list("answers", flat=True).iterator(
@@ -714,7 +713,7 @@ def _wide_keys(instrument: Instrument, form: Form) -> list[tuple[str, Question]]
                 continue
             steps, name = parsed
             found[key] = (
-                *[part for step, position in steps for part in (repeat_order[step], position)],
+                *[part for step, position in steps for part in (order[step], position)],
                 order[name],
             )
     return [(key, questions[parse_key(key)[1]]) for key in sorted(found, key=found.__getitem__)]  # type: ignore[index]
