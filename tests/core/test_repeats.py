@@ -303,3 +303,18 @@ def test_top_level_rules_see_the_repeats(form):
 def _cells(data: bytes) -> list[list[list[object]]]:
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     return [[[c.value for c in row] for row in sheet.iter_rows()] for sheet in workbook]
+
+
+def test_open_answers_inside_repeats_are_coded(form, tmp_path):
+    from types import SimpleNamespace
+
+    from tilik.core.bundle import Dataset
+    from tilik.core.themes.results import bundle_texts
+
+    responses = read_export(kobo_repeat_xlsx(), form, file_name="kobo.xlsx").responses
+    dataset = Dataset("kegiatan_unit", "data/kegiatan_unit.xlsx", form, responses)
+    meta = SimpleNamespace(instruments={"kegiatan_unit": SimpleNamespace(kind="survei_peserta")})
+    bundle = SimpleNamespace(data={"kegiatan_unit": dataset}, interviews=[], meta=meta)
+    texts = [(t.text, t.origin) for t in bundle_texts(bundle)]
+    assert ("Diikuti semua loket", "kegiatan_unit/catatan") in texts
+    assert ("Simulasi antrean", "kegiatan_unit/judul") in texts

@@ -13,6 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from tilik.core.repeats import instances
+from tilik.core.xlsform import Question
+
 from .codebook import Codebook
 from .coder import Coder, Coding
 from .quotes import QuoteCandidate, select_quotes
@@ -120,8 +123,15 @@ def bundle_texts(bundle: Any) -> list[TextItem]:
         for response in dataset.responses:
             sector = str(response.answers.get("sektor") or response.answers.get("sector") or "")
             respondent = response.key or response.instance_id
-            for q in questions:
-                value = response.answers.get(q.name)
+            # open answers inside repeats too (one per instance), after the top-level ones
+            holders: list[tuple[Question, Any]] = [
+                (q, response.answers) for q in questions if not q.repeat
+            ]
+            if dataset.form.repeats:
+                for repeat, _scope, instance in instances(dataset.form, response.answers):
+                    holders += [(q, instance) for q in questions if q.repeat == repeat.name]
+            for q, holder in holders:
+                value = holder.get(q.name)
                 if not isinstance(value, str) or _EMPTY_RE.match(value):
                     continue
                 items.append(
