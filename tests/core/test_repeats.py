@@ -318,3 +318,76 @@ def test_open_answers_inside_repeats_are_coded(form, tmp_path):
     texts = [(t.text, t.origin) for t in bundle_texts(bundle)]
     assert ("Diikuti semua loket", "kegiatan_unit/catatan") in texts
     assert ("Simulasi antrean", "kegiatan_unit/judul") in texts
+
+
+def _odk_zip(sesi_jam: str = "3") -> bytes:
+    """An ODK Central "all data" export: one CSV per table, repeats joined by PARENT_KEY."""
+    import zipfile
+
+    u1, u2 = (f"uuid:{u}" for u in UUIDS[:2])
+    main = (
+        "SubmissionDate,unit,nip,total_peserta,kegiatan_diakui,SET-OF-kegiatan,meta-instanceID,"
+        "SubmitterID,SubmitterName,AttachmentsPresent,AttachmentsExpected,Status,ReviewState,"
+        "DeviceID,Edits,FormVersion,KEY\n"
+        f"2025-02-11T08:00:00.000Z,Puskesmas Oesapa,,15,2,{u1}/kegiatan,{u1},5,enum,0,0,,,,0,"
+        f"2025020101,{u1}\n"
+        f"2025-02-12T08:00:00.000Z,Kelurahan Oebobo,,0,,{u2}/kegiatan,{u2},5,enum,0,0,,,,0,"
+        f"2025020101,{u2}\n"
+    )
+    kegiatan = (
+        "judul,peserta,hari,catatan,SET-OF-sesi,PARENT_KEY,KEY,SET-OF-kegiatan\n"
+        f"Kelas layanan prima,12,senin rabu,Diikuti semua loket,{u1}/kegiatan[1]/sesi,{u1},"
+        f"{u1}/kegiatan[1],{u1}/kegiatan\n"
+        f"Coaching loket,3,selasa,,{u1}/kegiatan[2]/sesi,{u1},{u1}/kegiatan[2],{u1}/kegiatan\n"
+    )
+    sesi = (
+        "jam,PARENT_KEY,KEY,SET-OF-sesi\n"
+        f"2,{u1}/kegiatan[1],{u1}/kegiatan[1]/sesi[1],{u1}/kegiatan[1]/sesi\n"
+        f"{sesi_jam},{u1}/kegiatan[1],{u1}/kegiatan[1]/sesi[2],{u1}/kegiatan[1]/sesi\n"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kegiatan_unit.csv", main)
+        archive.writestr("kegiatan_unit-kegiatan.csv", kegiatan)
+        archive.writestr("kegiatan_unit-sesi.csv", sesi)
+    return buffer.getvalue()
+
+
+def test_it_imports_an_odk_central_zip_with_repeat_csvs(form):
+    result = read_export(_odk_zip(), form, file_name="kegiatan_unit.zip")
+    assert result.quarantined == []
+    assert [p for p in result.problems if p.severity != "info"] == []
+    first, second = result.responses
+    assert first.instance_id == UUIDS[0]
+    assert first.answers["kegiatan"] == [
+        {
+            "judul": "Kelas layanan prima",
+            "peserta": 12,
+            "hari": ["senin", "rabu"],
+            "catatan": "Diikuti semua loket",
+            "sesi": [{"jam": 2}, {"jam": 3}],
+        },
+        {"judul": "Coaching loket", "peserta": 3, "hari": ["selasa"]},
+    ]
+    assert "kegiatan" not in second.answers
+    # the same answers as KoboToolbox's layout of the same submission
+    kobo = read_export(kobo_repeat_xlsx(), form, file_name="kobo.xlsx").responses[0]
+    assert kobo.answers["kegiatan"] == first.answers["kegiatan"]
+
+
+def test_a_defective_row_of_an_odk_repeat_csv_names_its_file_and_row(form):
+    result = read_export(_odk_zip(sesi_jam="12"), form, file_name="kegiatan_unit.zip")
+    (held,) = result.quarantined
+    (problem,) = held.problems
+    assert (problem.sheet, problem.row, problem.value) == ("kegiatan_unit-sesi", 3, "12")
+
+
+def test_a_zip_bomb_of_csvs_is_refused(form):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("kegiatan_unit.csv", "unit,KEY\n" + "a,b\n" * 3_000_000)
+    result = read_export(buffer.getvalue(), form, file_name="bom.zip")
+    assert result.responses == [] and result.quarantined == []
+    assert "zip bomb" in result.problems[0].render("id")

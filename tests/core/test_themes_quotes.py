@@ -102,9 +102,9 @@ def test_it_counts_only_negative_mentions_as_challenges():
 
 
 def _bundle():
-    question = SimpleNamespace(name="saran", type="text")
-    nip = SimpleNamespace(name="nip", type="text")
-    form = SimpleNamespace(questions=[nip, question])
+    question = SimpleNamespace(name="saran", type="text", repeat="")
+    nip = SimpleNamespace(name="nip", type="text", repeat="")
+    form = SimpleNamespace(questions=[nip, question], repeats=[])
     response = SimpleNamespace(
         answers={"saran": "Modulnya usang.", "nip": "197805122003121003", "sektor": "umum"},
         key="k1",

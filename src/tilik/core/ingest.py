@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import threading
+import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,7 +44,13 @@ from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.repeats import Scope, flat_key, flatten, nest, parse_key
 from tilik.core.xlsform import Form, Question, RepeatGroup
-from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, iter_sheet_rows, open_workbook
+from tilik.core.xlsx import (
+    MAX_COLUMNS,
+    UnsafeSpreadsheet,
+    check_zip,
+    iter_sheet_rows,
+    open_workbook,
+)
 from tilik.core.xpath import XPathError, compile_memoized, truthy
 
 __all__ = [
@@ -85,9 +92,16 @@ KOBO_META_COLUMNS = (
     "_tags",
     "_index",
 )
-_ID_COLUMNS = ("_uuid", "meta/instanceID", "instanceID", "KEY", "meta/instanceid")
+_ID_COLUMNS = (
+    "_uuid",
+    "meta/instanceID",
+    "instanceID",
+    "KEY",
+    "meta/instanceid",
+    "meta-instanceID",
+)
 _TIME_COLUMNS = ("_submission_time", "SubmissionDate", "submissiondate", "end", "today")
-_META_PREFIXES = ("_", "meta/", "__")
+_META_PREFIXES = ("_", "meta/", "__", "meta-", "SET-OF-")  # ODK Central: meta-…, SET-OF-…
 _ODK_META = {
     "KEY",
     "SubmissionDate",
@@ -198,7 +212,10 @@ def _open_rows(
     """:func:`read_rows` without the width check of CSV rows (the caller makes it)."""
     name = file_name or (str(source) if not isinstance(source, bytes) else "")
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    if name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+    zipped = csv_zip(data)
+    if zipped is not None:  # ODK Central's export of a form with repeats: read its main CSV
+        data = zipped[1]
+    elif name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         header, rows = _xlsx_rows(data)
         return header, rows, False
     text, _ = decode_text(data)
@@ -212,6 +229,31 @@ def _open_rows(
 
 
 _TOO_WIDE = gettext_noop("berkas ditolak: lebih dari 5000 kolom")
+
+
+def csv_zip(data: bytes) -> tuple[str, bytes, dict[str, bytes]] | None:
+    """``(main name, main CSV, {name: repeat CSV})`` of a zip of CSV files, as ODK Central
+    exports a form with repeats; None for anything else (an XLSX is a zip too).
+
+    The main CSV is the one without a ``PARENT_KEY`` column (the shortest name if several).
+    Raises :class:`UnsafeSpreadsheet` for a zip bomb, as for XLSX.
+    """
+    if data[:2] != b"PK":
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return None
+    if "[Content_Types].xml" in names:
+        return None
+    csvs = sorted((n for n in names if n.lower().endswith(".csv")), key=lambda n: (len(n), n))
+    if not csvs:
+        return None
+    check_zip(data)
+    members = {name: archive.read(name) for name in csvs}
+    main = next((n for n in csvs if b"PARENT_KEY" not in members[n].split(b"\n", 1)[0]), csvs[0])
+    return main, members.pop(main), members
 
 
 def _guard_width(rows: Iterable[list[str]]) -> Iterator[list[str]]:
@@ -363,7 +405,13 @@ def _map_columns(header: list[str], form: Form) -> list[_Column]:
             if parsed is not None and all(step in repeat_names for step, _ in parsed[0]):
                 columns.append(_Column(index, head, "repeat_cell"))
                 continue
-        if head in _ID_COLUMNS or low in ("_uuid", "meta/instanceid", "instanceid", "key"):
+        if head in _ID_COLUMNS or low in (
+            "_uuid",
+            "meta/instanceid",
+            "meta-instanceid",
+            "instanceid",
+            "key",
+        ):
             columns.append(_Column(index, head, "id"))
             continue
         if head in _TIME_COLUMNS or low in ("_submission_time", "submissiondate"):
@@ -760,7 +808,7 @@ def check_repeats(
     return issues
 
 
-_REPEAT_META = ("_index", "_parent_table_name", "_parent_index")
+_REPEAT_META = ("_index", "_parent_table_name", "_parent_index", "key", "parent_key")
 
 
 @dataclass
@@ -785,7 +833,8 @@ def _sheet_repeat(title: str, header: list[str], form: Form) -> RepeatGroup | No
     cut to 31 characters), else by the questions its columns name."""
     low = title.strip().lower()
     for repeat in form.repeats:
-        if repeat.name.lower()[:31] == low:
+        name = repeat.name.lower()
+        if name[:31] == low or low.endswith("-" + name):  # Kobo's sheet, ODK's <form>-<repeat>
             return repeat
     best, hits = None, 0
     for repeat in form.repeats:
@@ -813,7 +862,7 @@ def _repeat_columns(
     unknown: list[str] = []
     for index, head in enumerate(header):
         low = head.strip().lower()
-        if not low or low in _REPEAT_META or low.startswith(_META_PREFIXES):
+        if not low or low in _REPEAT_META or low.startswith((*_META_PREFIXES, "set-of-")):
             continue
         exact = by_key.get(low)
         if exact is not None:
@@ -826,7 +875,7 @@ def _repeat_columns(
             if last in options:
                 columns.append((index, head, owner, options[last]))
                 continue
-        by_last = by_key.get(last)
+        by_last = by_key.get(last) or by_key.get(low.rsplit("-", 1)[-1])  # ODK: group-question
         if by_last is not None:
             columns.append((index, head, by_last, ""))
         else:
@@ -835,117 +884,67 @@ def _repeat_columns(
 
 
 class _RepeatSheets:
-    """The repeat sheets of a KoboToolbox XLSX export, joined to their parent rows.
+    """The repeat tables of an export, joined to their parent rows.
 
-    KoboToolbox writes one sheet per repeat; each row carries ``_parent_table_name`` and
+    KoboToolbox's XLSX has one sheet per repeat; each row carries ``_parent_table_name`` and
     ``_parent_index`` (the ``_index`` of its parent row: the main sheet's or the enclosing
-    repeat's), and ``_submission__uuid``. Rows are read whole into memory (repeat sheets are
-    a fraction of an export) and handed to their main row by :meth:`instances`; rows that no
-    main row claims are quarantined at the end, never dropped.
+    repeat's), and ``_submission__uuid``. ODK Central's zip has one CSV per repeat
+    (``<form>-<repeat>.csv``) whose rows carry ``PARENT_KEY`` (the ``KEY`` of the parent row:
+    ``uuid:…`` for the submission, ``uuid:…/kegiatan[1]`` for an enclosing instance) and their
+    own ``KEY``. Rows are read whole into memory (repeat tables are a fraction of an export)
+    and handed to their main row by :meth:`instances`; rows that no main row claims are
+    quarantined at the end, never dropped.
     """
 
-    def __init__(self, data: bytes, form: Form, label: str, result: ReadResult) -> None:
+    def __init__(
+        self,
+        tables: Iterable[tuple[str, list[str], Iterator[list[str]]]],
+        form: Form,
+        label: str,
+        result: ReadResult,
+    ) -> None:
         self.label = label
         self.form = form
         self.by_index: dict[str, list[_RepeatRow]] = {}
         self.by_uuid: dict[str, list[_RepeatRow]] = {}
         self.all_rows: list[_RepeatRow] = []
-        workbook = open_workbook(data)
-        try:
-            sheets = workbook.worksheets
-            main_title = sheets[0].title if sheets else ""
-            read: dict[str, list[_RepeatRow]] = {}
-            titles: dict[str, str] = {}  # sheet title → repeat
-            for sheet in sheets[1:]:
-                rows = iter_sheet_rows(sheet)
-                header = [_cell(v).strip() for v in next(rows, [])]
-                if not any(header):
-                    continue
-                repeat = _sheet_repeat(sheet.title, header, form)
-                if repeat is None:
-                    result.problems.append(
-                        Problem(
-                            gettext_noop(
-                                "lembar ini tidak cocok dengan kelompok berulang mana pun di "
-                                "formulir; isinya tidak diimpor"
-                            ),
-                            file=label,
-                            sheet=sheet.title,
-                            severity="warning",
-                        )
+        read: dict[str, list[_RepeatRow]] = {}
+        titles: dict[str, str] = {}  # table title → repeat
+        for title, header, rows in tables:
+            if not any(header):
+                continue
+            repeat = _sheet_repeat(title, header, form)
+            if repeat is None:
+                result.problems.append(
+                    Problem(
+                        gettext_noop(
+                            "lembar ini tidak cocok dengan kelompok berulang mana pun di "
+                            "formulir; isinya tidak diimpor"
+                        ),
+                        file=label,
+                        sheet=title,
+                        severity="warning",
                     )
-                    continue
-                titles[sheet.title] = repeat.name
-                columns, unknown = _repeat_columns(header, repeat, form)
-                if unknown:
-                    result.problems.append(
-                        Problem(
-                            gettext_noop(
-                                "kolom tidak dikenal di formulir; nilainya disimpan apa adanya"
-                            ),
-                            file=label,
-                            sheet=sheet.title,
-                            column=", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""),
-                            severity="warning",
-                        )
-                    )
-                position = {h: i for i, h in enumerate(header) if h}
-                found = read.setdefault(repeat.name, [])
-                for number, values in enumerate(rows, start=2):
-                    texts = [_cell(v) for v in values]
-                    if not "".join(texts).strip():
-                        continue
-                    texts += [""] * (len(header) - len(texts))
-                    raw = {h: t for h, t in zip(header, texts) if h}
-                    answers: dict[str, Any] = {}
-                    flags: dict[str, list[str]] = {}
-                    for index, _head, question, option in columns:
-                        text = texts[index]
-                        if option:
-                            flag = text.strip().lower()
-                            if flag in _TRUE_ONE_HOT:
-                                flags.setdefault(question.name, []).append(option)
-                            elif flag:
-                                flags.setdefault(question.name, [])
-                        elif text.strip() or question.name not in answers:
-                            answers[question.name] = text
-                    for name, picked in flags.items():  # 1/0 columns stand in for the summary
-                        if not str(answers.get(name) or "").strip():
-                            answers[name] = picked
-
-                    def meta(
-                        name: str, texts: list[str] = texts, position: dict[str, int] = position
-                    ) -> str:
-                        return texts[position[name]].strip() if name in position else ""
-
-                    found.append(
-                        _RepeatRow(
-                            repeat.name,
-                            sheet.title,
-                            number,
-                            raw,
-                            answers,
-                            meta("_index"),
-                            meta("_parent_table_name"),
-                            meta("_parent_index"),
-                            meta("_submission__uuid").removeprefix("uuid:"),
-                        )
-                    )
-        finally:
-            workbook.close()
+                )
+                continue
+            titles[title] = repeat.name
+            read.setdefault(repeat.name, []).extend(
+                self._rows(title, header, rows, repeat, form, label, result)
+            )
         # Join each row to its parent: nested repeats to their enclosing repeat's rows.
         for repeat in form.repeats:
             rows_here = read.get(repeat.name, [])
             self.all_rows.extend(rows_here)
             if repeat.parent:
                 parents = {(r.sheet, r.index): r for r in read.get(repeat.parent, []) if r.index}
+                unique: dict[str, _RepeatRow | None] = {}
+                for r in read.get(repeat.parent, []):
+                    if r.index:
+                        unique[r.index] = None if r.index in unique else r
                 for row in rows_here:
-                    parent = parents.get((row.parent_table, row.parent_index))
-                    if parent is None and row.parent_index:
-                        candidates = [
-                            r for r in read.get(repeat.parent, []) if r.index == row.parent_index
-                        ]
-                        parent = candidates[0] if len(candidates) == 1 else None
+                    parent = parents.get((row.parent_table, row.parent_index)) or unique.get(
+                        row.parent_index
+                    )
                     if parent is not None:
                         parent.children.append(row)
                 continue
@@ -956,7 +955,98 @@ class _RepeatSheets:
                     self.by_index.setdefault(row.parent_index, []).append(row)
                 elif row.submission:
                     self.by_uuid.setdefault(row.submission, []).append(row)
-        del main_title
+
+    @classmethod
+    def from_workbook(
+        cls, data: bytes, form: Form, label: str, result: ReadResult
+    ) -> _RepeatSheets:
+        """The sheets after the first of a KoboToolbox XLSX export."""
+        workbook = open_workbook(data)
+        try:
+
+            def tables() -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
+                for sheet in workbook.worksheets[1:]:
+                    rows = iter_sheet_rows(sheet)
+                    header = [_cell(v).strip() for v in next(rows, [])]
+                    yield sheet.title, header, ([_cell(v) for v in values] for values in rows)
+
+            return cls(tables(), form, label, result)
+        finally:
+            workbook.close()
+
+    @classmethod
+    def from_zip(
+        cls, members: dict[str, bytes], form: Form, label: str, result: ReadResult
+    ) -> _RepeatSheets:
+        """The repeat CSVs of an ODK Central zip export (all but the main one)."""
+
+        def tables() -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
+            for name, data in members.items():
+                header, rows, _ = _open_rows(data, file_name=name)
+                title = name.rsplit("/", 1)[-1].removesuffix(".csv")
+                yield title, header, _guard_width(rows)
+
+        return cls(tables(), form, label, result)
+
+    @staticmethod
+    def _rows(
+        title: str,
+        header: list[str],
+        rows: Iterator[list[str]],
+        repeat: RepeatGroup,
+        form: Form,
+        label: str,
+        result: ReadResult,
+    ) -> Iterator[_RepeatRow]:
+        columns, unknown = _repeat_columns(header, repeat, form)
+        if unknown:
+            result.problems.append(
+                Problem(
+                    gettext_noop("kolom tidak dikenal di formulir; nilainya disimpan apa adanya"),
+                    file=label,
+                    sheet=title,
+                    column=", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""),
+                    severity="warning",
+                )
+            )
+        position = {h: i for i, h in enumerate(header) if h}
+        index_name = "_index" if "_index" in position else "KEY"
+        parent_name = "_parent_index" if "_parent_index" in position else "PARENT_KEY"
+        for number, texts in enumerate(rows, start=2):
+            if not "".join(texts).strip():
+                continue
+            texts += [""] * (len(header) - len(texts))
+            raw = {h: t for h, t in zip(header, texts) if h}
+            answers: dict[str, Any] = {}
+            flags: dict[str, list[str]] = {}
+            for index, _head, question, option in columns:
+                text = texts[index]
+                if option:
+                    flag = text.strip().lower()
+                    if flag in _TRUE_ONE_HOT:
+                        flags.setdefault(question.name, []).append(option)
+                    elif flag:
+                        flags.setdefault(question.name, [])
+                elif text.strip() or question.name not in answers:
+                    answers[question.name] = text
+            for name, picked in flags.items():  # 1/0 columns stand in for the summary
+                if not str(answers.get(name) or "").strip():
+                    answers[name] = picked
+
+            def meta(name: str, texts: list[str] = texts) -> str:
+                return texts[position[name]].strip() if name in position else ""
+
+            yield _RepeatRow(
+                repeat.name,
+                title,
+                number,
+                raw,
+                answers,
+                meta(index_name),
+                meta("_parent_table_name"),
+                meta(parent_name),
+                meta("_submission__uuid").removeprefix("uuid:"),
+            )
 
     def instances(
         self, index: str, instance_id: str
@@ -1186,11 +1276,25 @@ def _read_export(
         )
         return result
     sheets: _RepeatSheets | None = None
-    if not is_csv and form.repeats:
-        data = source if isinstance(source, bytes) else Path(source).read_bytes()
-        sheets = _RepeatSheets(data, form, label, result)
-        if not sheets.all_rows:
-            sheets = None
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    zipped = csv_zip(data) if is_csv else None
+    if zipped is not None and zipped[2]:
+        if form.repeats:
+            sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)
+        else:
+            result.problems.append(
+                Problem(
+                    gettext_noop(
+                        "lembar lain di berkas ini tidak diimpor (misalnya data kelompok "
+                        "berulang): {sheets}; hanya lembar pertama yang dibaca"
+                    ),
+                    file=label,
+                    severity="warning",
+                    params={"sheets": ", ".join(zipped[2])},
+                )
+            )
+    elif not is_csv and form.repeats:
+        sheets = _RepeatSheets.from_workbook(data, form, label, result)
     elif not is_csv:
         others = _other_sheets(source)
         if others:
@@ -1248,6 +1352,8 @@ def _read_export(
         )
     rules = FormRules.of(form, file_name=label)
     result.problems.extend(rules.problems)
+    if sheets is not None and not sheets.all_rows:
+        sheets = None
     wide = [(c.index, c.header) for c in columns if c.kind == "repeat_cell"]
     attach = _repeat_attacher(form, label, header, wide, sheets) if (wide or sheets) else None
     read_row = _row_reader(
@@ -1297,7 +1403,8 @@ def _repeat_attacher(
     instances from the repeat sheets (joined by ``_index``, else by ``_submission__uuid``) or
     from ``repeat[n]/question`` columns. It returns the problems, and the instances' cells
     under their flat names (kept with the row if it is quarantined)."""
-    index_column = header.index("_index") if "_index" in header else None
+    # the key repeat rows point to: KoboToolbox's _index, else ODK Central's KEY
+    index_column = next((header.index(n) for n in ("_index", "KEY") if n in header), None)
 
     def attach(
         values: list[str], row_number: int, answers: dict[str, Any], instance_id: str

@@ -21,6 +21,7 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_UNCOMPRESSED",
     "UnsafeSpreadsheet",
+    "check_zip",
     "iter_sheet_rows",
     "open_workbook",
 ]
@@ -38,7 +39,7 @@ class UnsafeSpreadsheet(ValueError):
         self.reason = reason
 
 
-def _check_zip(data: bytes) -> None:
+def check_zip(data: bytes) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -63,7 +64,7 @@ def _check_zip(data: bytes) -> None:
 def open_workbook(source: str | Path | bytes) -> Any:
     """Open an XLSX read-only after the safety checks; raises :class:`UnsafeSpreadsheet`."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    _check_zip(data)
+    check_zip(data)
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file

@@ -79,12 +79,17 @@ class XLSFormUploadForm(forms.Form):
 
 class DataUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Berkas data (CSV atau XLSX)"),
-        help_text=_("Ekspor KoboToolbox, ODK Central, atau tabel CSV/XLSX biasa."),
+        label=_("Berkas data (CSV, XLSX atau ZIP)"),
+        help_text=_(
+            "Ekspor KoboToolbox (XLSX dengan lembar kelompok berulang), ODK Central (CSV, atau "
+            "ZIP berisi satu CSV per kelompok berulang), atau tabel CSV/XLSX biasa."
+        ),
     )
 
     def clean_file(self):
-        return _check_upload(self.cleaned_data["file"], (".csv", ".xlsx", ".txt"), MAX_DATA_BYTES)
+        return _check_upload(
+            self.cleaned_data["file"], (".csv", ".xlsx", ".txt", ".zip"), MAX_DATA_BYTES
+        )
 
 
 class LinkForm(forms.Form):
