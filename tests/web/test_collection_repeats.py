@@ -165,3 +165,24 @@ def _unpicked_as_none(value):
     if isinstance(value, list):
         return [_unpicked_as_none(v) for v in value] if value else None
     return value
+
+
+def test_an_import_whose_server_died_is_shown_as_interrupted(client, cast, kegiatan):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    batch = ImportBatch.objects.create(
+        instrument=kegiatan, file_name="besar.csv", sha256="0" * 64, status="running"
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now() - timedelta(minutes=2))
+    client.force_login(cast.alice)
+    url = _url(cast, f"impor/{batch.pk}/kemajuan/")
+    assert client.get(url).json()["status"] == "running"  # still alive two minutes on
+    ImportBatch.objects.filter(pk=batch.pk).update(heartbeat=timezone.now() - timedelta(minutes=6))
+    assert client.get(url).json()["status"] == "interrupted"
+    page = client.get(_url(cast, f"impor/{batch.pk}/")).content.decode()
+    assert "Terputus" in page and "Impor ulang berkas yang sama" in page
+    # importing the file again completes it
+    services.start_import(kegiatan, kobo_repeat_xlsx(), "besar.xlsx")
+    assert Submission.objects.count() == 3

@@ -45,3 +45,44 @@ def test_it_keeps_its_data_in_the_data_folder(tmp_path):
     _check(TILIK_DATA=str(tmp_path))
     assert (tmp_path / "secret_key").exists()
     assert oct((tmp_path / "secret_key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_access_log_never_shows_a_respondent_token():
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from tilik.web.server import RedactingLogger, redact
+
+    token = "qGx2fC6m3cqmHft8t9NAR5qkMDkZAkBmEe6zeIGgQDQ"
+    assert redact(f"/f/{token}/") == "/f/…/"
+    assert redact(f"/f/{token}/kirim/") == "/f/…/kirim/"
+    assert redact("/evaluasi/3/") == "/evaluasi/3/"
+    logger = RedactingLogger(Config())
+    request = SimpleNamespace(
+        method="POST", path=f"/f/{token}/kirim/", query="", version=(1, 1), headers=[]
+    )
+    response = SimpleNamespace(status="201 Created", response_length=10, sent=10, headers=[])
+    environ = {
+        "RAW_URI": f"/f/{token}/kirim/",
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": f"/f/{token}/kirim/",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+    }
+    from datetime import timedelta
+
+    atoms = logger.atoms(response, request, environ, timedelta(seconds=0.1))
+    assert token not in str(atoms)
+
+
+def test_django_request_warnings_never_show_a_respondent_token():
+    import logging
+
+    from tilik.web.server import TokenFilter
+
+    token = "x" * 43
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, "", 0, "Gone: %s", (f"/f/{token}/",), None
+    )
+    assert TokenFilter().filter(record) and token not in record.getMessage()
+    assert record.getMessage() == "Gone: /f/…/"

@@ -191,7 +191,9 @@ TILIK_OUTPUT = Path(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Django logs 4xx/5xx responses with their path ("Gone: /f/<token>/"): tokens are cut out.
+    "filters": {"tokens": {"()": "tilik.web.server.TokenFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tokens"]}},
     "root": {"handlers": ["console"], "level": os.getenv("TILIK_LOG_LEVEL", "WARNING")},
 }
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -95,6 +96,11 @@ class ImportBatch(models.Model):
         RUNNING = "running", _("Sedang diproses")
         DONE = "done", _("Selesai")
         FAILED = "failed", _("Gagal")
+        INTERRUPTED = "interrupted", _("Terputus")
+
+    # A running import notes its progress every few thousand rows (a fraction of a second);
+    # one silent for this long died with its server (a restart, a crash).
+    STALE_AFTER = timedelta(minutes=5)
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("berkas"), max_length=255)
@@ -108,12 +114,13 @@ class ImportBatch(models.Model):
     )
     created_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DONE
+        _("status"), max_length=12, choices=Status.choices, default=Status.DONE
     )
     progress = models.PositiveIntegerField(_("baris diproses"), default=0)
     total = models.PositiveIntegerField(_("perkiraan jumlah baris"), default=0)
     problems = models.JSONField(_("masalah berkas"), default=list, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    heartbeat = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("impor data")
@@ -122,6 +129,36 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    def check_interrupted(self) -> bool:
+        """Mark a pending or running import whose worker fell silent as interrupted.
+
+        Its stored rows stay stored; importing the same file again is safe (nothing is
+        stored twice) and completes it.
+        """
+        if not self.running:
+            return False
+        last = self.heartbeat or self.created_at
+        if last is None or timezone.now() - last < self.STALE_AFTER:
+            return False
+        from tilik.core.i18n import gettext_noop, translate
+
+        message = gettext_noop(
+            "impor terputus (server berhenti saat impor berjalan); baris yang sudah tersimpan "
+            "tetap ada. Impor ulang berkas yang sama untuk menyelesaikannya: tidak ada yang "
+            "tersimpan dua kali."
+        )
+        problems = [{"id": translate(message, "id"), "en": translate(message, "en")}]
+        changed = ImportBatch.objects.filter(
+            pk=self.pk, status__in=(self.Status.PENDING, self.Status.RUNNING)
+        ).update(status=self.Status.INTERRUPTED, problems=problems, finished_at=timezone.now())
+        if changed:
+            self.status, self.problems = self.Status.INTERRUPTED, problems
+        return bool(changed)
 
 
 class Submission(models.Model):

@@ -486,7 +486,9 @@ def run_import(
     """
     batch = ImportBatch.objects.select_related("instrument__current").get(pk=batch_id)
     instrument = batch.instrument
-    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.RUNNING, heartbeat=timezone.now()
+    )
     last = [0]
 
     def note(rows: int) -> None:
@@ -494,7 +496,7 @@ def run_import(
             progress(rows)
         if rows - last[0] >= 2000 or rows < last[0]:
             last[0] = rows
-            ImportBatch.objects.filter(pk=batch.pk).update(progress=rows)
+            ImportBatch.objects.filter(pk=batch.pk).update(progress=rows, heartbeat=timezone.now())
 
     try:
         form = instrument.form()
