@@ -2018,6 +2018,8 @@ def write_kobo_csv(
     (empty when the question was not answered). Like KoboToolbox's CSV, it has no room for
     the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats.
     """
+    if form.repeats:
+        raise ValueError(f"{form.form_id} has repeats: a CSV cannot hold them (write_kobo_xlsx)")
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(kobo_header(form))
