@@ -391,3 +391,24 @@ def test_a_zip_bomb_of_csvs_is_refused(form):
     result = read_export(buffer.getvalue(), form, file_name="bom.zip")
     assert result.responses == [] and result.quarantined == []
     assert "zip bomb" in result.problems[0].render("id")
+
+
+def test_repeat_rows_join_by_uuid_when_the_main_sheet_has_no_index(form):
+    main = [
+        ["Puskesmas Oesapa", "", "15", "", "101", UUIDS[0], "", "", "", "", "", "", ""],
+        ["Dukcapil Kota", "", "4", "", "103", UUIDS[2], "", "", "", "", "", "", ""],
+    ]
+    kegiatan = [
+        ["Kelas", "12", "", "", "", "", "", "1", TITLE, "", "101", UUIDS[0]] + [""] * 7,
+        ["Simulasi", "4", "", "", "", "", "", "2", TITLE, "", "103", UUIDS[2]] + [""] * 7,
+    ]
+    import openpyxl as _openpyxl
+
+    data = kobo_repeat_xlsx(main=main, kegiatan=kegiatan, sesi=[])
+    workbook = _openpyxl.load_workbook(io.BytesIO(data))
+    workbook[TITLE].delete_cols(len(MAIN_HEADER))  # no _index column
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_export(buffer.getvalue(), form, file_name="kobo.xlsx")
+    assert result.quarantined == []
+    assert [r.answers["kegiatan"][0]["judul"] for r in result.responses] == ["Kelas", "Simulasi"]

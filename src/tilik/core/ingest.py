@@ -875,7 +875,11 @@ def _repeat_columns(
             if last in options:
                 columns.append((index, head, owner, options[last]))
                 continue
-        by_last = by_key.get(last) or by_key.get(low.rsplit("-", 1)[-1])  # ODK: group-question
+        # the last step of a path, whatever joins the groups: "/", "-" (ODK Central) or "."
+        by_last = by_key.get(last) or next(
+            (by_key[low.rsplit(sep, 1)[-1]] for sep in "-." if low.rsplit(sep, 1)[-1] in by_key),
+            None,
+        )
         if by_last is not None:
             columns.append((index, head, by_last, ""))
         else:
@@ -953,7 +957,7 @@ class _RepeatSheets:
                     continue  # claims a repeat parent: a sheet that does not match the form
                 if row.parent_index:
                     self.by_index.setdefault(row.parent_index, []).append(row)
-                elif row.submission:
+                if row.submission:
                     self.by_uuid.setdefault(row.submission, []).append(row)
 
     @classmethod
@@ -1053,7 +1057,11 @@ class _RepeatSheets:
     ) -> tuple[dict[str, list[dict[str, Any]]], dict[str, tuple[str, int]]]:
         """The raw instances of the main row with ``_index`` ``index`` (or, without one, its
         instance id), and where each instance came from (flat prefix → sheet, row)."""
-        rows = self.by_index.get(index, []) if index else self.by_uuid.get(instance_id, [])
+        if index and index in self.by_index:
+            rows = self.by_index[index]
+        else:  # no _index in the main sheet (or no row points to it): by the submission's uuid
+            rows = self.by_uuid.get(instance_id, []) if instance_id else []
+        rows = [row for row in rows if not row.used]
         origin: dict[str, tuple[str, int]] = {}
         out: dict[str, list[dict[str, Any]]] = {}
 
