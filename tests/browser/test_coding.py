@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+from tests.browser.support import LAUNCH_ARGS
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TRANSCRIPT = """P: Bagaimana pelatihannya?
 N: Materinya sangat bermanfaat untuk pelayanan di loket, saya jadi lebih sabar.
 P: Ada kendala?

@@ -412,3 +412,10 @@ def test_repeat_rows_join_by_uuid_when_the_main_sheet_has_no_index(form):
     result = read_export(buffer.getvalue(), form, file_name="kobo.xlsx")
     assert result.quarantined == []
     assert [r.answers["kegiatan"][0]["judul"] for r in result.responses] == ["Kelas", "Simulasi"]
+
+
+def test_a_count_inside_a_missing_instance_makes_nothing(form):
+    made = nest(form, {"_count:kegiatan": "2", "_count:kegiatan[3]/sesi": "4"})
+    assert made == {"kegiatan": [{}, {}]}
+    made = nest(form, {"_count:kegiatan": "1", "_count:kegiatan[1]/sesi": "2"})
+    assert made == {"kegiatan": [{"sesi": [{}, {}]}]}

@@ -54,6 +54,8 @@ from tilik.core.xlsx import (
 from tilik.core.xpath import XPathError, compile_memoized, truthy
 
 __all__ = [
+    "CONSTRAINT_PROBLEM",
+    "REQUIRED_PROBLEM",
     "KEY_FIELDS",
     "KOBO_META_COLUMNS",
     "Quarantined",
@@ -602,8 +604,9 @@ class FormRules:
         return cls(rules, problems, required_only, datetimes)
 
 
-_REQUIRED = (gettext_noop("jawaban wajib kosong"), gettext_noop("sebuah jawaban"))
-_CONSTRAINT = gettext_noop("jawaban tidak memenuhi syarat formulir")
+# The message (and expected) of a required answer left empty, and of a failed constraint.
+REQUIRED_PROBLEM = (gettext_noop("jawaban wajib kosong"), gettext_noop("sebuah jawaban"))
+CONSTRAINT_PROBLEM = gettext_noop("jawaban tidak memenuhi syarat formulir")
 
 
 def check_rules(
@@ -624,7 +627,7 @@ def check_rules(
         if (value is None or value == "" or value == []) and (
             present is None or question.name in present
         ):
-            failures.append((question, *_REQUIRED))
+            failures.append((question, *REQUIRED_PROBLEM))
     for rule in rules.rules:
         question = rule.question
         value = answers.get(question.name)
@@ -638,7 +641,7 @@ def check_rules(
                 continue
         if empty:
             if question.required and (present is None or question.name in present):
-                failures.append((question, *_REQUIRED))
+                failures.append((question, *REQUIRED_PROBLEM))
             continue
         if rule.constraint is not None:
             try:
@@ -647,7 +650,7 @@ def check_rules(
                 passed = True
             if not passed:
                 expected = question.constraint_messages.get("id") or question.constraint
-                failures.append((question, _CONSTRAINT, expected))
+                failures.append((question, CONSTRAINT_PROBLEM, expected))
     return failures
 
 
@@ -774,12 +777,14 @@ def check_repeats(
             key = flat_key(steps, name)
             if value is None or value == "" or value == []:
                 if question.required:
-                    issues.append(RepeatIssue(key, question, *_REQUIRED, "", steps))
+                    issues.append(RepeatIssue(key, question, *REQUIRED_PROBLEM, "", steps))
                 continue
             if question.constraint and not _true_in(question.constraint, scope, value):
                 expected = question.constraint_messages.get("id") or question.constraint
                 issues.append(
-                    RepeatIssue(key, question, _CONSTRAINT, expected, _answer_text(value), steps)
+                    RepeatIssue(
+                        key, question, CONSTRAINT_PROBLEM, expected, _answer_text(value), steps
+                    )
                 )
                 continue
             if choice_filter is not None and question.choice_filter and question.is_select:
@@ -1557,7 +1562,7 @@ def _rule_checker(
             if None in values or "" in values or [] in values:
                 for question, value in zip(required, values):
                     if value is None or value == "" or value == []:
-                        failures.append((question, *_REQUIRED))
+                        failures.append((question, *REQUIRED_PROBLEM))
         for question, name, relevant, constraint, required_here, expected in checks:
             value = answers.get(name)
             if relevant is not None:
@@ -1568,7 +1573,7 @@ def _rule_checker(
                     pass
             if value is None or value == "" or value == []:
                 if required_here:
-                    failures.append((question, *_REQUIRED))
+                    failures.append((question, *REQUIRED_PROBLEM))
                 continue
             if constraint is not None:
                 try:
@@ -1576,7 +1581,7 @@ def _rule_checker(
                 except XPathError:
                     passed = True
                 if not passed:
-                    failures.append((question, _CONSTRAINT, expected))
+                    failures.append((question, CONSTRAINT_PROBLEM, expected))
         return failures
 
     return check

@@ -231,8 +231,12 @@ def nest(form: Form, data: Mapping[str, Any]) -> dict[str, Any]:
             continue
         target_holder[name] = value
 
-    for (prefix, name), count in counts.items():
+    # outer counts first; a count for instances inside an instance that does not exist (a
+    # hand-made request: the page never sends one) makes nothing
+    for (prefix, name), count in sorted(counts.items(), key=lambda item: len(item[0][0])):
         if name not in index.repeats:
+            continue
+        if prefix and prefix not in slots:
             continue
         parent = holder(list(prefix)) if prefix else out
         if parent is None:

@@ -23,7 +23,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tilik.core import repeats
 from tilik.core.ingest import decode_text, is_personal_field
+from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
 from tilik.web.collection import services, webform
 from tilik.web.collection.forms import (
@@ -119,7 +121,7 @@ def instrument_detail(request, pk: int, form_id: str):
         "n_submissions": instrument.submissions.count(),
         "n_quarantine": quarantine.count(),
         "quarantine": shown,
-        "imports": instrument.imports.all()[:20],
+        "imports": _checked(instrument.imports.all()[:20]),
         "versions": instrument.versions.all()[:10],
         "upload_form": XLSFormUploadForm(),
         "settings_form": SettingsForm(initial={"anonymous": instrument.anonymous}),
@@ -224,6 +226,14 @@ def import_upload(request, pk: int, form_id: str):
     )
 
 
+def _checked(batches) -> list[ImportBatch]:
+    """Import batches, those whose worker died marked as interrupted."""
+    listed = list(batches)
+    for batch in listed:
+        batch.check_interrupted()
+    return listed
+
+
 @login_required
 def batch_detail(request, pk: int, batch_id: int):
     evaluation = evaluation_for(request, pk)
@@ -232,6 +242,7 @@ def batch_detail(request, pk: int, batch_id: int):
         pk=batch_id,
         instrument__evaluation=evaluation,
     )
+    batch.check_interrupted()
     lang = _lang()
     rows = list(batch.quarantined_rows.filter(status="open").order_by("row")[:500])
     for row in rows:
@@ -244,7 +255,7 @@ def batch_detail(request, pk: int, batch_id: int):
             "batch": batch,
             "rows": rows,
             "file_problems": [p.get(lang) or p.get("id") for p in batch.problems],
-            "running": batch.status in (ImportBatch.Status.PENDING, ImportBatch.Status.RUNNING),
+            "running": batch.running,
         },
     )
 
@@ -254,6 +265,7 @@ def batch_detail(request, pk: int, batch_id: int):
 def batch_progress(request, pk: int, batch_id: int):
     evaluation = evaluation_for(request, pk)
     batch = get_object_or_404(ImportBatch, pk=batch_id, instrument__evaluation=evaluation)
+    batch.check_interrupted()
     return JsonResponse(
         {
             "status": batch.status,
@@ -514,6 +526,18 @@ def observation_list(request, pk: int):
             if isinstance(value, list):
                 value = ", ".join(value)
             shown.append((q.label, value))
+        if form.repeats:  # answers inside repeats: "Layanan 2 › Waktu tunggu"
+            questions = {q.name: q for q in form.all_data_questions() if q.repeat}
+            for key, value in flatten(form, obs.answers).items():
+                parsed = parse_key(key)
+                if parsed is None or parsed[1] not in questions or value in (None, "", []):
+                    continue
+                steps, name = parsed
+                if is_personal_field(name):
+                    continue
+                where = [f"{form.repeat(step).label} {position}" for step, position in steps]  # type: ignore[union-attr]
+                text = ", ".join(value) if isinstance(value, list) else value
+                shown.append((" › ".join([*where, questions[name].label]), text))
         rows.append({"obs": obs, "answers": shown})
     instruments = evaluation.instruments.filter(kind="observasi", current__isnull=False)
     return render(
@@ -599,25 +623,24 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
                 status=410,
             )
         errors: dict[str, str] = {}
-        values: dict = {}
+        shown: dict = {}  # the nested answers the page shows again
+        focus = ""
         instance_id = services.clean_instance_id(request.POST.get("_instance_id"))
         if request.method == "POST":
-            data = {k: request.POST.getlist(k) for k in request.POST if not k.startswith("_")}
-            values = data
-            answers, errors = webform.validate_answers(form, data, lang)
-            if not errors and instance_id:
-                result = _store(request, instrument, link, instance_id, answers, evaluator)
-                if result is not None:
-                    return result
+            data = _posted_answers(request.POST)
+            add, remove = request.POST.get("_add", ""), request.POST.get("_remove", "")
+            shown, focus = webform.page_answers(form, data, add=add, remove=remove)
+            if not (add or remove):  # adding or removing an instance stores nothing
+                answers, errors = webform.validate_answers(form, data, lang)
+                if not errors and instance_id:
+                    result = _store(request, instrument, link, instance_id, answers, evaluator)
+                    if result is not None:
+                        return result
         notice = PrivacyNotice.objects.filter(
             evaluation=instrument.evaluation
         ).first() or PrivacyNotice.default_for(instrument.evaluation)
-        items = webform.form_items(form, lang)
-        for item in items:
-            if item.kind == "question":
-                item.error = errors.get(item.name, "")
-                item.values = values.get(item.name, [])
-                item.other_value = (values.get(f"{item.name}_other") or [""])[0]
+        items = webform.form_items(form, lang, shown, focus=focus)
+        _give_values(items, repeats.flatten(form, shown), errors)
         submit_url = (
             reverse("respond:submit", args=[token])
             if link is not None
@@ -629,6 +652,7 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             "instrument": instrument,
             "form": form,
             "items": items,
+            "scope_json": webform.scope_json(form),
             "errors": errors,
             "lang": lang,
             "languages": [code for code in ("id", "en") if code in form.languages],
@@ -640,6 +664,28 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             "title": form.title or instrument.title,
         }
         return render(request, "respond/form.html", context, status=400 if errors else 200)
+
+
+def _posted_answers(post) -> dict[str, list[str]]:
+    """The answers of a posted page: every field but the page's own (``_…``), plus the
+    ``_count:`` fields that say how many instances each repeat showed."""
+    return {k: post.getlist(k) for k in post if not k.startswith("_") or k.startswith("_count:")}
+
+
+def _give_values(items, values: dict, errors: dict[str, str]) -> None:
+    """Each question on the page gets what was sent for it and its error, by flat key."""
+    for item in items:
+        if item.kind != "question" or item.pristine:
+            continue
+        item.values = _as_list(values.get(item.key))
+        item.error = errors.get(item.key, "")
+        item.other_value = (_as_list(values.get(f"{item.key}_other")) or [""])[0]
+
+
+def _as_list(raw) -> list[str]:
+    if raw is None or raw == "":
+        return []
+    return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
 
 
 def _store(request, instrument, link, instance_id, answers, evaluator):

@@ -2,27 +2,64 @@
 
 Rendered from the instrument (:func:`form_items`); answers are checked on the server with
 the same rules as imports (:func:`validate_answers`), whatever the browser did.
+
+Repeat groups are shown as one block per repeat holding one fieldset per instance. Their
+fields are named by flat keys (``kegiatan[2]/peserta``, see :mod:`tilik.core.repeats`), and
+each block carries a hidden ``_count:<path>`` field with the number of instances it shows,
+so that an instance left blank still counts. Without JavaScript the add and remove buttons
+are submit buttons (``_add=<repeat path>``, ``_remove=<instance prefix>``) and the page comes
+back with the instance added or removed (:func:`page_answers`); with JavaScript ``form.js``
+does the same in the page.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tilik.core.ingest import convert_value
-from tilik.core.xlsform import Form, Question
-from tilik.core.xpath import XPathError, compile_expression, evaluate, truthy
+from tilik.core.i18n import gettext_noop, translate
+from tilik.core.ingest import (
+    CONSTRAINT_PROBLEM,
+    REQUIRED_PROBLEM,
+    RepeatIssue,
+    check_repeats,
+    convert_value,
+)
+from tilik.core.repeats import MAX_INSTANCES, Scope, nest, parse_key
+from tilik.core.xlsform import Form, Question, RepeatGroup
+from tilik.core.xpath import NodeSet, XPathError, compile_expression, evaluate, truthy
 
-__all__ = ["Item", "choice_filter_names", "form_items", "validate_answers"]
+__all__ = [
+    "Item",
+    "choice_filter_names",
+    "dom_id",
+    "form_items",
+    "page_answers",
+    "scope_json",
+    "validate_answers",
+]
+
+_SKIPPED_TYPES = ("calculate", "start", "end", "today", "deviceid", "audit", "hidden")
+_NOT_AVAILABLE = gettext_noop("Pilihan ini tidak tersedia.")
+_WRITE_OTHER = gettext_noop("Tuliskan pilihan lainnya.")
+_REQUIRED_HERE = gettext_noop("Pertanyaan ini wajib dijawab.")
+_NOT_MET = gettext_noop("Jawaban tidak memenuhi syarat.")
 
 
 @dataclass
 class Item:
-    """One thing on a respondent's page: a group boundary, a note or a question."""
+    """One thing on a respondent's page, in page order.
 
-    kind: str  # "begin", "end", "note", "question"
+    ``kind`` is one of: ``begin``/``end`` (a group), ``note``, ``question``; for a repeat:
+    ``repeat`` (the block opens, with its ``_count:`` field), ``instance``/``instance_end``
+    (one instance's fieldset), ``instances_end``, ``template``/``template_end`` (a blank
+    instance the browser clones to add one) and ``repeat_end`` (the add button).
+    """
+
+    kind: str
     name: str
     label: str = ""
     hint: str = ""
@@ -36,6 +73,28 @@ class Item:
     input_type: str = "text"
     or_other: bool = False
     repeat: bool = False
+    key: str = ""  # the field's name: the question's name, or its flat key in an instance
+    dom_id: str = ""  # ``key`` made safe for ids (see :func:`dom_id`)
+    where: str = ""  # the instances around it, for the error summary: "Kegiatan 2 › Sesi 1"
+    path: str = ""  # repeat blocks: ``kegiatan`` or ``kegiatan[2]/sesi``
+    prefix: str = ""  # instances: ``kegiatan[2]``
+    position: int = 0
+    count: int = 0  # repeat blocks: the instances shown
+    fixed: bool = False  # repeat_count decides the instances: no add or remove buttons
+    count_expression: str = ""  # repeat_count as a compiled tree (JSON), when not a number
+    pristine: bool = False  # inside a template: never given values or errors
+    autofocus: bool = False
+    values: list[str] = field(default_factory=list)
+    error: str = ""
+    other_value: str = ""
+
+
+def dom_id(key: str) -> str:
+    """An element id for a flat key: ``kegiatan[2]/sesi[1]/jam`` → ``kegiatan:2:sesi:1:jam``.
+
+    Question names never hold ``:``, so these ids cannot meet a top-level question's.
+    """
+    return key.replace("]/", ":").replace("[", ":").replace("]", "").replace("/", ":")
 
 
 def _expression_json(text: str) -> str:
@@ -54,76 +113,392 @@ def _label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
 _INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "text": "text"}
 
 
-def form_items(form: Form, lang: str) -> list[Item]:
-    """The page a respondent sees, in survey order, with labels in ``lang``."""
-    items: list[Item] = []
-    questions = {q.name: q for q in form.questions}
-    from tilik.core.xlsform import _localised, _split_type
+# The survey sheet as a tree ---------------------------------------------------------------
 
+
+@dataclass
+class _Node:
+    kind: str  # "group", "repeat", "row"
+    row: dict[str, str]
+    children: list[_Node] = field(default_factory=list)
+
+
+def _tree(form: Form) -> list[_Node]:
+    from tilik.core.xlsform import _split_type
+
+    top: list[_Node] = []
+    stack: list[_Node] = []
     for row in form.survey_rows:
         kind, _list, _other = _split_type(row.get("type", ""))
-        name = row.get("name", "")
+        here = stack[-1].children if stack else top
         if kind in ("begin_group", "begin_repeat"):
-            labels = _localised(row, "label", form.default_language)
-            items.append(
-                Item(
-                    "begin",
-                    name,
-                    _label(labels, lang, ""),
-                    relevant=_expression_json(row.get("relevant", "")),
-                    repeat=kind == "begin_repeat",
-                )
-            )
+            node = _Node("repeat" if kind == "begin_repeat" else "group", row)
+            here.append(node)
+            stack.append(node)
         elif kind in ("end_group", "end_repeat"):
-            items.append(Item("end", name))
-        elif name in questions:
-            q = questions[name]
-            if q.type in ("calculate", "start", "end", "today", "deviceid", "audit", "hidden"):
-                continue
-            label = _label(q.labels, lang, q.name)
-            hint = _label(q.hints, lang, "") if q.hints else ""
-            if q.type == "note":
-                items.append(
-                    Item("note", q.name, label, hint, relevant=_expression_json(q.relevant))
-                )
-                continue
-            rows = {
-                r.get("name"): r
-                for r in form.choice_rows
-                if (r.get("list_name") or r.get("list name")) == q.list_name
-            }
-            choices = [
-                (
-                    c.name,
-                    _label(c.labels, lang, c.name),
-                    json.dumps(
-                        {k: v for k, v in rows.get(c.name, {}).items() if not k.startswith("label")}
+            if stack:
+                stack.pop()
+        else:
+            here.append(_Node("row", row))
+    return top
+
+
+# The page ---------------------------------------------------------------------------------
+
+
+def _repeat_count(repeat: RepeatGroup, scope: Mapping[str, Any]) -> int | None:
+    """The instances ``repeat_count`` asks for here; None when it is unset or unreadable."""
+    text = repeat.count
+    if not text:
+        return None
+    if text.isdigit():
+        return min(int(text), MAX_INSTANCES)
+    try:
+        value = evaluate(text, scope)
+    except XPathError:
+        return None
+    if isinstance(value, NodeSet):
+        value = value[0] if value else ""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if math.isnan(number) or math.isinf(number):
+        return 0  # as ODK: a count not answered yet shows no instance
+    return max(0, min(int(number), MAX_INSTANCES))
+
+
+def _sized(instances: list[Any], count: int | None) -> list[Any]:
+    if count is None:
+        return instances
+    return [*instances[:count], *({} for _ in range(count - len(instances)))]
+
+
+class _Page:
+    """Builds the items of one page, walking the survey tree with the answers shown."""
+
+    def __init__(self, form: Form, lang: str, focus: str) -> None:
+        from tilik.core.xlsform import _localised
+
+        self.form = form
+        self.lang = lang
+        self.focus = focus
+        self.localised = _localised
+        self.questions = {q.name: q for q in form.questions}
+        self.items: list[Item] = []
+        self.focus_given = False
+
+    def walk(
+        self,
+        nodes: list[_Node],
+        chain: tuple[tuple[str, int], ...],
+        holder: Mapping[str, Any],
+        scope: Scope,
+        where: tuple[str, ...],
+        pristine: bool,
+    ) -> None:
+        for node in nodes:
+            name = node.row.get("name", "")
+            if node.kind == "group":
+                labels = self.localised(node.row, "label", self.form.default_language)
+                self.items.append(
+                    Item(
+                        "begin",
+                        name,
+                        _label(labels, self.lang, ""),
+                        relevant=_expression_json(node.row.get("relevant", "")),
                     )
-                    if q.choice_filter
-                    else "",
                 )
-                for c in form.choices.get(q.list_name, [])
-            ]
-            items.append(
+                self.walk(node.children, chain, holder, scope, where, pristine)
+                self.items.append(Item("end", name))
+            elif node.kind == "repeat":
+                self.repeat(node, chain, holder, scope, where, pristine)
+            elif name in self.questions:
+                self.question(self.questions[name], chain, where, pristine)
+
+    def repeat(
+        self,
+        node: _Node,
+        chain: tuple[tuple[str, int], ...],
+        holder: Mapping[str, Any],
+        scope: Scope,
+        where: tuple[str, ...],
+        pristine: bool,
+    ) -> None:
+        name = node.row.get("name", "")
+        repeat = self.form.repeat(name)
+        if repeat is None:  # a repeat without a name: its rows still show, once
+            self.walk(node.children, chain, holder, scope, where, pristine)
+            return
+        label = _label(repeat.labels, self.lang, repeat.name)
+        path = _path(chain, name)
+        found = None if pristine else holder.get(name)
+        instances: list[Any] = list(found) if isinstance(found, list) else [{}]
+        fixed_number = repeat.count.isdigit()
+        if repeat.count and (fixed_number or not pristine):
+            instances = _sized(instances, _repeat_count(repeat, scope))
+        self.items.append(
+            Item(
+                "repeat",
+                name,
+                label,
+                relevant=_expression_json(node.row.get("relevant", "")),
+                repeat=True,
+                path=path,
+                dom_id=dom_id(path),
+                count=len(instances),
+                fixed=bool(repeat.count),
+                count_expression="" if fixed_number else _expression_json(repeat.count),
+                pristine=pristine,
+            )
+        )
+        for position, instance in enumerate(instances, start=1):
+            self.instance(node, repeat, label, chain, position, instance, scope, where, pristine)
+        self.items.append(Item("instances_end", name, path=path))
+        if not fixed_number:
+            # The browser clones this blank instance to add one (nested repeats: one each).
+            self.items.append(Item("template", name, path=path))
+            self.instance(node, repeat, label, chain, 1, {}, scope, where, True)
+            self.items.append(Item("template_end", name, path=path))
+        self.items.append(
+            Item("repeat_end", name, label, path=path, fixed=bool(repeat.count), repeat=True)
+        )
+
+    def instance(
+        self,
+        node: _Node,
+        repeat: RepeatGroup,
+        label: str,
+        chain: tuple[tuple[str, int], ...],
+        position: int,
+        instance: Any,
+        scope: Scope,
+        where: tuple[str, ...],
+        pristine: bool,
+    ) -> None:
+        inner_chain = (*chain, (repeat.name, position))
+        prefix = _path(chain, f"{repeat.name}[{position}]")
+        values = instance if isinstance(instance, Mapping) else {}
+
+        def boundary(kind: str) -> Item:
+            return Item(
+                kind,
+                repeat.name,
+                label,
+                prefix=prefix,
+                dom_id=dom_id(prefix),
+                position=position,
+                fixed=bool(repeat.count),
+                pristine=pristine,
+            )
+
+        self.items.append(boundary("instance"))
+        self.walk(
+            node.children,
+            inner_chain,
+            values,
+            scope.child(repeat.name, values, position),
+            (*where, f"{label} {position}"),
+            pristine,
+        )
+        self.items.append(boundary("instance_end"))
+
+    def question(
+        self,
+        q: Question,
+        chain: tuple[tuple[str, int], ...],
+        where: tuple[str, ...],
+        pristine: bool,
+    ) -> None:
+        if q.type in _SKIPPED_TYPES:
+            return
+        lang = self.lang
+        key = _path(chain, q.name)
+        label = _label(q.labels, lang, q.name)
+        hint = _label(q.hints, lang, "") if q.hints else ""
+        around = " › ".join(where)
+        if q.type == "note":
+            self.items.append(
                 Item(
-                    "question",
+                    "note",
                     q.name,
                     label,
                     hint,
-                    q,
-                    choices,
                     relevant=_expression_json(q.relevant),
-                    constraint=_expression_json(q.constraint),
-                    choice_filter=_expression_json(q.choice_filter),
-                    constraint_message=_label(q.constraint_messages, lang, "")
-                    if q.constraint_messages
-                    else "",
-                    required=q.required,
-                    input_type=_INPUT_TYPES.get(q.type, "text"),
-                    or_other=q.or_other,
+                    pristine=pristine,
+                    key=key,
+                    dom_id=dom_id(key),
+                    where=around,
                 )
             )
-    return items
+            return
+        rows = {
+            r.get("name"): r
+            for r in self.form.choice_rows
+            if (r.get("list_name") or r.get("list name")) == q.list_name
+        }
+        choices = [
+            (
+                c.name,
+                _label(c.labels, lang, c.name),
+                json.dumps(
+                    {k: v for k, v in rows.get(c.name, {}).items() if not k.startswith("label")}
+                )
+                if q.choice_filter
+                else "",
+            )
+            for c in self.form.choices.get(q.list_name, [])
+        ]
+        autofocus = (
+            bool(self.focus)
+            and not pristine
+            and not self.focus_given
+            and key.startswith(self.focus + "/")
+        )
+        self.focus_given = self.focus_given or autofocus
+        self.items.append(
+            Item(
+                "question",
+                q.name,
+                label,
+                hint,
+                q,
+                choices,
+                relevant=_expression_json(q.relevant),
+                constraint=_expression_json(q.constraint),
+                choice_filter=_expression_json(q.choice_filter),
+                constraint_message=_label(q.constraint_messages, lang, "")
+                if q.constraint_messages
+                else "",
+                required=q.required,
+                input_type=_INPUT_TYPES.get(q.type, "text"),
+                or_other=q.or_other,
+                pristine=pristine,
+                autofocus=autofocus,
+                key=key,
+                dom_id=dom_id(key),
+                where=around,
+            )
+        )
+
+
+def _path(chain: Sequence[tuple[str, int]], name: str) -> str:
+    return "/".join([*(f"{step}[{position}]" for step, position in chain), name])
+
+
+def scope_json(form: Form) -> str:
+    """What the browser needs to resolve ``${name}`` as :class:`~tilik.core.repeats.Scope`
+    does: the repeat holding each question and repeat, and each repeat's parent."""
+    owner = {q.name: q.repeat for q in form.all_data_questions() if q.repeat}
+    parents = {r.name: r.parent for r in form.repeats}
+    return json.dumps({"owner": owner, "parents": parents})
+
+
+def form_items(
+    form: Form, lang: str, answers: Mapping[str, Any] | None = None, *, focus: str = ""
+) -> list[Item]:
+    """The page a respondent sees, in survey order, with labels in ``lang``.
+
+    ``answers`` are the nested answers shown (:func:`page_answers`); they decide how many
+    instances each repeat shows: as many as it holds, one when it holds nothing, or what
+    its ``repeat_count`` says. ``focus`` names the instance (``kegiatan[2]``) whose first
+    field takes the focus when the page loads.
+    """
+    answers = answers or {}
+    page = _Page(form, lang, focus)
+    page.walk(_tree(form), (), answers, Scope(form, answers), (), False)
+    return page.items
+
+
+def _instance_list(form: Form, answers: dict[str, Any], path: str) -> list[Any] | None:
+    """The list of instances at a repeat path (``kegiatan[2]/sesi``), made where missing.
+
+    A repeat the answers say nothing about shows one instance, so it is made with one.
+    None when the path does not name a repeat of the form (or an instance that exists).
+    """
+    parsed = parse_key(path)
+    steps, name = parsed if parsed is not None else ([], path)
+    holder: dict[str, Any] = answers
+    parent = ""
+    for step, position in [*steps, (name, 0)]:
+        repeat = form.repeat(step)
+        if repeat is None or repeat.parent != parent:
+            return None
+        found = holder.get(step)
+        if not isinstance(found, list):
+            found = holder[step] = [{}]
+        if position == 0:
+            return found
+        if not 1 <= position <= len(found) or not isinstance(found[position - 1], dict):
+            return None
+        holder, parent = found[position - 1], step
+    return None
+
+
+def page_answers(
+    form: Form, data: Mapping[str, Any], *, add: str = "", remove: str = ""
+) -> tuple[dict[str, Any], str]:
+    """The answers a re-shown page holds, from what it sent (flat keys and ``_count:``).
+
+    ``add`` is a repeat path (``kegiatan`` or ``kegiatan[2]/sesi``) to add an instance to;
+    ``remove`` an instance (``kegiatan[2]``) to take out, the later ones moving up. Returns
+    the nested answers and the prefix of an added instance (to put the focus in), or "".
+    """
+    answers = nest(form, data)
+    focus = ""
+    if add:
+        found = _instance_list(form, answers, add)
+        repeat = form.repeat(add.rpartition("/")[2])
+        if found is not None and repeat is not None and not repeat.count:
+            if len(found) < MAX_INSTANCES:
+                found.append({})
+            focus = f"{add}[{len(found)}]"
+    if remove:
+        path, _, last = remove.rpartition("[")
+        position = last.rstrip("]")
+        found = _instance_list(form, answers, path) if position.isdigit() else None
+        repeat = form.repeat(path.rpartition("/")[2])
+        if (
+            found is not None
+            and repeat is not None
+            and not repeat.count
+            and 1 <= int(position) <= len(found)
+        ):
+            del found[int(position) - 1]
+    return answers, focus
+
+
+# Checking on the server ------------------------------------------------------------------
+
+
+def _fix_counts(form: Form, holder: dict[str, Any], scope: Scope, parent: str = "") -> None:
+    """Make each repeat with a ``repeat_count`` hold that many instances, as the page did."""
+    for repeat in form.child_repeats(parent):
+        wanted = _repeat_count(repeat, scope)
+        found = holder.get(repeat.name)
+        if wanted is not None:
+            found = _sized(found if isinstance(found, list) else [], wanted)
+            holder[repeat.name] = found
+        if not isinstance(found, list):
+            continue
+        for position, instance in enumerate(found, start=1):
+            if isinstance(instance, dict):
+                _fix_counts(
+                    form, instance, scope.child(repeat.name, instance, position), repeat.name
+                )
+
+
+def _issue_message(issue: RepeatIssue, lang: str) -> str:
+    """What the page says about an answer in an instance: the same words as at the top."""
+    question = issue.question
+    if issue.message == REQUIRED_PROBLEM[0]:
+        return translate(_REQUIRED_HERE, lang)
+    if issue.message == CONSTRAINT_PROBLEM:
+        return _label(question.constraint_messages, lang, "") or translate(_NOT_MET, lang)
+    text = translate(issue.message, lang)
+    if issue.expected and issue.message not in (_NOT_AVAILABLE, _WRITE_OTHER):
+        text += f" ({translate(issue.expected, lang)})"
+    return text
 
 
 def _relevant(expression: str, answers: Mapping[str, Any]) -> bool:
@@ -135,30 +510,37 @@ def _relevant(expression: str, answers: Mapping[str, Any]) -> bool:
         return True
 
 
+def _first(raw: Any) -> str:
+    if isinstance(raw, list):
+        return str(raw[0]) if raw else ""
+    return "" if raw is None else str(raw)
+
+
 def validate_answers(
     form: Form, data: Mapping[str, Any], lang: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Typed answers and errors (question name → message in ``lang``), checked on the server.
+    """Typed answers and errors (field name → message in ``lang``), checked on the server.
 
-    ``data`` maps names to strings, or to lists for select_multiple. Answers to questions that
-    are not relevant are dropped, as XForms does; calculations are evaluated.
+    ``data`` maps names to strings, or to lists (select_multiple, or every field of a
+    POST); answers inside repeats come as flat keys (``kegiatan[2]/peserta``) with
+    ``_count:`` entries, or already as lists of instance dicts. Answers to questions that
+    are not relevant are dropped, as XForms does; calculations are evaluated. Errors of
+    answers inside an instance are keyed by their flat key. The answers returned hold each
+    repeat as a list of instance dicts.
     """
-    from tilik.core.i18n import gettext_noop, translate
-
+    received = nest(form, data)
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for q in form.data_questions():
         if q.type == "calculate":
             continue
-        raw = data.get(q.name)
+        raw = received.get(q.name)
         if q.type == "select_multiple":
             picked = raw if isinstance(raw, list) else ([raw] if raw else [])
             text = " ".join(str(p) for p in picked)
         else:
-            text = "" if raw is None else (raw[0] if isinstance(raw, list) and raw else str(raw))
-            if isinstance(raw, list) and not raw:
-                text = ""
-        value, message, expected = convert_value(q, str(text), form)
+            text = _first(raw)
+        value, message, expected = convert_value(q, text, form)
         if message:
             errors[q.name] = translate(message, lang) + (
                 f" ({translate(expected, lang)})" if expected else ""
@@ -170,50 +552,57 @@ def validate_answers(
             and value is not None
             and (value == "other" or (isinstance(value, list) and "other" in value))
         ):
-            other = data.get(f"{q.name}_other")
-            other = other[0] if isinstance(other, list) and other else other
-            answers[f"{q.name}_other"] = str(other or "").strip()
+            answers[f"{q.name}_other"] = _first(received.get(f"{q.name}_other")).strip()
+    for repeat in form.child_repeats(""):
+        if isinstance(received.get(repeat.name), list):
+            answers[repeat.name] = received[repeat.name]
+    scope = Scope(form, answers)  # reads ``answers`` as it changes below
+    _fix_counts(form, answers, scope)
+    for issue in check_repeats(
+        form, answers, choice_filter=lambda q, inner: choice_filter_names(form, q, inner)
+    ):
+        errors.setdefault(issue.key, _issue_message(issue, lang))
     for q in form.data_questions():
         if q.type == "calculate" and q.calculation:
             try:
-                answers[q.name] = evaluate(q.calculation, answers)
+                answers[q.name] = evaluate(q.calculation, scope)
             except XPathError:
                 answers[q.name] = None
     for q in form.data_questions():
         if q.type == "calculate" or q.name in errors:
             continue
         # q.relevant already holds the conditions of the groups around q (see xlsform).
-        if not _relevant(q.relevant, answers):
+        if not _relevant(q.relevant, scope):
             answers.pop(q.name, None)
+            answers.pop(f"{q.name}_other", None)
             continue
         value = answers.get(q.name)
-        empty = value is None or value == "" or value == []
-        if empty:
+        if value is None or value == "" or value == []:
             if q.required:
-                errors[q.name] = translate(gettext_noop("Pertanyaan ini wajib dijawab."), lang)
+                errors[q.name] = translate(_REQUIRED_HERE, lang)
             continue
         if q.constraint:
             try:
-                passed = truthy(evaluate(q.constraint, answers, current=value))
+                passed = truthy(evaluate(q.constraint, scope, current=value))
             except XPathError:
                 passed = True
             if not passed:
                 errors[q.name] = _label(q.constraint_messages, lang, "") or translate(
-                    gettext_noop("Jawaban tidak memenuhi syarat."), lang
+                    _NOT_MET, lang
                 )
         if q.choice_filter and q.is_select:
-            allowed = set(choice_filter_names(form, q, answers))
+            allowed = set(choice_filter_names(form, q, scope))
             picked = value if isinstance(value, list) else [value]
             if any(p not in allowed and p != "other" for p in picked):
-                errors[q.name] = translate(gettext_noop("Pilihan ini tidak tersedia."), lang)
+                errors[q.name] = translate(_NOT_AVAILABLE, lang)
                 continue
         if q.or_other and answers.get(f"{q.name}_other") == "":
-            errors[q.name] = translate(gettext_noop("Tuliskan pilihan lainnya."), lang)
+            errors[q.name] = translate(_WRITE_OTHER, lang)
     return answers, errors
 
 
 def choice_filter_names(form: Form, question: Question, answers: Mapping[str, Any]) -> list[str]:
-    """The choices a ``choice_filter`` leaves, given the answers so far."""
+    """The choices a ``choice_filter`` leaves, given the answers so far (or a :class:`Scope`)."""
     names = []
     for row in form.choice_rows:
         if (row.get("list_name") or row.get("list name")) != question.list_name:
