@@ -197,6 +197,34 @@ def test_it_makes_links_for_evaluators_only(client, cast, instrument):
     assert r.content.decode().count("/f/") >= 3
 
 
+def test_it_gives_one_time_links_per_respondent_code_as_csv(client, cast, instrument):
+    import csv
+    import io
+
+    url = f"/evaluasi/{cast.evaluation_a.pk}/instrumen/survei_peserta/tautan/"
+    client.force_login(cast.alice)
+    codes = "R-001\nR-002\n\n=HYPERLINK(\"x\")\n"
+    r = client.post(url, {"kind": "single", "count": 1, "codes": codes, "deliver": "csv"})
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert "attachment" in r["Content-Disposition"] and r["Cache-Control"] == "no-store"
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0] == ["no", "keterangan", "tautan", "berlaku sampai"]
+    assert [row[1] for row in rows[1:]] == ["R-001", "R-002", "'=HYPERLINK(\"x\")"]
+    assert sorted(RespondentLink.objects.values_list("label", flat=True)) == [
+        "=HYPERLINK(\"x\")",
+        "R-001",
+        "R-002",
+    ]
+    tokens = [row[2].rsplit("/f/", 1)[1].strip("/") for row in rows[1:]]
+    assert len(set(tokens)) == 3
+    for token in tokens:  # each one works, and the server kept only its hash
+        assert client.get(f"/f/{token}/").status_code == 200
+        assert not RespondentLink.objects.filter(public_token=token).exists()
+    r = client.post(url, {"kind": "single", "count": 1, "codes": "A\nA", "deliver": "csv"})
+    assert r.status_code == 200 and "lebih dari sekali" in r.content.decode()
+    assert RespondentLink.objects.count() == 3
+
+
 def test_it_revokes_a_link(client, cast, instrument):
     link, _ = RespondentLink.make(instrument, "open")
     url = f"/evaluasi/{cast.evaluation_a.pk}/tautan/{link.pk}/cabut/"

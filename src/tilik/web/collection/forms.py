@@ -108,11 +108,39 @@ class LinkForm(forms.Form):
         required=False,
         help_text=_("misalnya nama angkatan; jangan tulis nama responden"),
     )
+    codes = forms.CharField(
+        label=_("Kode responden (opsional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Satu kode per baris: dibuat satu tautan sekali pakai per kode, dengan kode itu "
+            "sebagai keterangannya (jumlah di atas diabaikan). Jangan tulis nama atau NIP."
+        ),
+    )
     expires_at = forms.DateTimeField(
         label=_("Berlaku sampai"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+    deliver = forms.ChoiceField(
+        label=_("Tautan baru"),
+        choices=[
+            ("page", _("tampilkan di halaman ini (dengan kode QR)")),
+            ("csv", _("unduh sebagai CSV (untuk surat atau pesan massal)")),
+        ],
+        widget=forms.RadioSelect,
+        initial="page",
+        required=False,
+    )
+
+    def clean_codes(self) -> list[str]:
+        codes = [line.strip() for line in self.cleaned_data.get("codes", "").splitlines()]
+        codes = [c[:200] for c in codes if c]
+        if len(codes) > 500:
+            raise forms.ValidationError(_("Paling banyak 500 kode sekaligus."))
+        if len(set(codes)) != len(codes):
+            raise forms.ValidationError(_("Ada kode yang ditulis lebih dari sekali."))
+        return codes
 
 
 class PrivacyNoticeForm(forms.ModelForm):

@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from tilik.core import repeats
+from tilik.core.exports import table_csv
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
@@ -39,6 +40,7 @@ from tilik.web.collection.forms import (
 )
 from tilik.web.collection.models import (
     ImportBatch,
+    Instrument,
     Interview,
     PrivacyNotice,
     QuarantinedRow,
@@ -331,22 +333,27 @@ def links(request, pk: int, form_id: str):
     created: list[dict] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        count = data["count"] if data["kind"] == RespondentLink.Kind.SINGLE else 1
-        for _i in range(count):
-            link, token = RespondentLink.make(
-                instrument,
-                data["kind"],
-                label=data["label"],
-                expires_at=data["expires_at"],
-                created_by=request.user,
-            )
-            created.append(
-                {
-                    "link": link,
-                    "url": request.build_absolute_uri(reverse("respond:form", args=[token])),
-                    "token": token,
-                }
-            )
+        single = data["kind"] == RespondentLink.Kind.SINGLE
+        codes = data["codes"] if single else []
+        labels = codes or [data["label"]] * (data["count"] if single else 1)
+        with transaction.atomic():
+            for label in labels:
+                link, token = RespondentLink.make(
+                    instrument,
+                    data["kind"],
+                    label=label,
+                    expires_at=data["expires_at"],
+                    created_by=request.user,
+                )
+                created.append(
+                    {
+                        "link": link,
+                        "url": request.build_absolute_uri(reverse("respond:form", args=[token])),
+                        "token": token,
+                    }
+                )
+        if data.get("deliver") == "csv":
+            return _links_csv(instrument, created)
         form = LinkForm()
     all_links = instrument.links.all()
     for link in all_links:
@@ -364,6 +371,30 @@ def links(request, pk: int, form_id: str):
             "can_edit": evaluation.can_edit(request.user),
         },
     )
+
+
+def _links_csv(instrument: Instrument, created: list[dict]) -> HttpResponse:
+    """The links just made, as a CSV to merge into letters or messages: the only copy of a
+    one-time link's token (the server keeps only its hash)."""
+    header = [_("no"), _("keterangan"), _("tautan"), _("berlaku sampai")]
+    rows = [
+        [
+            number,
+            c["link"].label,
+            c["url"],
+            timezone.localtime(c["link"].expires_at).strftime("%Y-%m-%d %H:%M")
+            if c["link"].expires_at
+            else "",
+        ]
+        for number, c in enumerate(created, start=1)
+    ]
+    response = HttpResponse(table_csv(header, rows), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = (
+        f'attachment; filename="tautan-{instrument.form_id}-{stamp}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
