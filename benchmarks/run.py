@@ -15,6 +15,7 @@ QUICK = {
     "bench_stats.py": ["--rows", "100000"],
     "bench_import.py": ["--rows", "20000"],
     "bench_submit.py": ["--seconds", "20"],
+    "bench_repeats.py": ["--submissions", "2000"],
 }
 
 

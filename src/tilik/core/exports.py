@@ -11,11 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-__all__ = ["FORMULA_PREFIXES", "safe_cell", "table_csv", "table_xlsx", "tables_xlsx"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "add_dimensions",
+    "safe_cell",
+    "table_csv",
+    "table_xlsx",
+    "tables_xlsx",
+]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
@@ -74,6 +82,7 @@ def tables_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any
 
     workbook = Workbook(write_only=True)
     used: set[str] = set()
+    sizes: list[tuple[int, int]] = []
     for title, header, rows in sheets:
         name = _SHEET_FORBIDDEN.sub(" ", title)[:31].strip() or "data"
         while name.lower() in used:
@@ -81,6 +90,7 @@ def tables_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any
         used.add(name.lower())
         sheet = workbook.create_sheet(title=name)
         sheet.append([_text(h) for h in header])
+        count, width = 1, len(header)
         for row in rows:
             cells = []
             for value in row:
@@ -89,9 +99,42 @@ def tables_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any
                     safe = safe.replace(tzinfo=None)
                 cells.append(safe)
             sheet.append(cells)
+            count, width = count + 1, max(width, len(cells))
+        sizes.append((count, width))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return add_dimensions(buffer.getvalue(), sizes)
 
 
 _SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def add_dimensions(data: bytes, sizes: Sequence[tuple[int, int]]) -> bytes:
+    """``data`` (an XLSX from openpyxl's write-only mode) with each sheet's ``<dimension>``
+    filled in from ``sizes`` (rows, columns), in sheet order.
+
+    Write-only sheets leave the dimension out; a reader in read-only mode (openpyxl, so
+    Tilik's own imports) then parses the whole sheet once more just to size it. Excel and
+    KoboToolbox's exporter write it.
+    """
+    from openpyxl.utils import get_column_letter
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            match = _SHEET_PART.fullmatch(info.filename)
+            if match and int(match.group(1)) <= len(sizes):
+                rows, columns = sizes[int(match.group(1)) - 1]
+                ref = f"A1:{get_column_letter(max(columns, 1))}{max(rows, 1)}"
+                tag = f'<dimension ref="{ref}"/>'.encode()
+                if b"<dimension" not in content[:2000]:
+                    end = content.find(b"</sheetPr>")
+                    at = end + len(b"</sheetPr>") if end >= 0 else content.find(b">") + 1
+                    content = content[:at] + tag + content[at:]
+            target.writestr(info, content)
+    return buffer.getvalue()
+
+
+_SHEET_PART = re.compile(r"xl/worksheets/sheet(\d+)\.xml")

@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from tilik.core.exports import add_dimensions
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
@@ -2112,6 +2113,8 @@ def write_kobo_xlsx(
         sheet = sheets[repeat.name][0]
         sheet.append(text_cells(sheet, _repeat_header(form, repeat)))
     counters = {repeat.name: 0 for repeat in form.repeats}
+    widths = [len(kobo_header(form)), *(len(_repeat_header(form, r)) for r in form.repeats)]
+    main_rows = 0
 
     def write_instances(
         holder: dict[str, Any],
@@ -2145,13 +2148,15 @@ def write_kobo_xlsx(
 
     for index, response in enumerate(responses, start=1):
         main.append(text_cells(main, _kobo_row(form, response, index)))
+        main_rows = index
         if form.repeats:
             write_instances(
                 response.answers, "", main_title, index, _kobo_meta(form, response, index)
             )
     buffer = io.BytesIO()
     workbook.save(buffer)
-    data = buffer.getvalue()
+    rows = [main_rows + 1, *(counters[r.name] + 1 for r in form.repeats)]
+    data = add_dimensions(buffer.getvalue(), list(zip(rows, widths)))
     if target is not None:
         Path(target).write_bytes(data)
     return data
