@@ -288,3 +288,28 @@ def test_it_hands_large_files_over_in_chunks(tmp_path):
     rows = [kobo_row(i, _uuid=f"u{i}") for i in range(7)]
     result = read_export(kobo_csv(rows), form, sink=lambda r: chunks.append(len(r)), chunk_size=3)
     assert chunks == [3, 3, 1] and result.responses == []
+
+
+def test_it_reads_an_odk_central_csv_with_dash_joined_groups(tmp_path):
+    """ODK Central writes `group-question` headers, `meta-instanceID` and `KEY`."""
+    form, _ = read_xlsform(write_form(tmp_path / "f.xlsx"))
+    header = (
+        "SubmissionDate,nip,instansi,reaksi-manfaat_1,reaksi-manfaat_2,hambatan,umur,tanggal,"
+        "saran,meta-instanceID,SubmitterID,SubmitterName,AttachmentsPresent,"
+        "AttachmentsExpected,Status,ReviewState,DeviceID,Edits,FormVersion,KEY"
+    )
+    row = (
+        "2025-03-20T08:12:33.000Z,198503122010011001,dinkes,4,2,waktu jadwal,35,2025-03-14,"
+        "Perlu jadwal yg fleksibel,uuid:0b6f3a52-6d1e-4c8e-9b1a-1f0a3c2d4e51,5,enum,0,0,,,,0,"
+        "v1,uuid:0b6f3a52-6d1e-4c8e-9b1a-1f0a3c2d4e51"
+    )
+    result = read_export(f"{header}\n{row}\n".encode(), form, file_name="odk.csv")
+    assert result.quarantined == []
+    assert [p for p in result.problems if p.severity == "warning"] == []
+    (response,) = result.responses
+    assert response.instance_id == "0b6f3a52-6d1e-4c8e-9b1a-1f0a3c2d4e51"
+    assert response.answers["manfaat_1"] == "4" and response.answers["hambatan"] == [
+        "waktu",
+        "jadwal",
+    ]
+    assert response.submitted_at is not None and response.submitted_at.year == 2025

@@ -203,15 +203,15 @@ def test_it_gives_one_time_links_per_respondent_code_as_csv(client, cast, instru
 
     url = f"/evaluasi/{cast.evaluation_a.pk}/instrumen/survei_peserta/tautan/"
     client.force_login(cast.alice)
-    codes = "R-001\nR-002\n\n=HYPERLINK(\"x\")\n"
+    codes = 'R-001\nR-002\n\n=HYPERLINK("x")\n'
     r = client.post(url, {"kind": "single", "count": 1, "codes": codes, "deliver": "csv"})
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     assert "attachment" in r["Content-Disposition"] and r["Cache-Control"] == "no-store"
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0] == ["no", "keterangan", "tautan", "berlaku sampai"]
-    assert [row[1] for row in rows[1:]] == ["R-001", "R-002", "'=HYPERLINK(\"x\")"]
+    assert [row[1] for row in rows[1:]] == ["R-001", "R-002", '\'=HYPERLINK("x")']
     assert sorted(RespondentLink.objects.values_list("label", flat=True)) == [
-        "=HYPERLINK(\"x\")",
+        '=HYPERLINK("x")',
         "R-001",
         "R-002",
     ]

@@ -433,6 +433,8 @@ def _map_columns(header: list[str], form: Form) -> list[_Column]:
             question = by_name.get(last)
         if question is None and "." in head:  # Google Forms/ODK legacy "group.question"
             question = by_name.get(low.rsplit(".", 1)[1])
+        if question is None and "-" in head:  # ODK Central: "group-question"
+            question = by_path.get(low.replace("-", "/")) or by_name.get(low.rsplit("-", 1)[1])
         if question is not None:
             columns.append(_Column(index, head, "question", question))
         elif head.startswith(_META_PREFIXES) or head in _ODK_META or not head:
