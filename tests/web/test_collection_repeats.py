@@ -59,6 +59,7 @@ def test_it_fixes_a_quarantined_instance(client, cast, kegiatan):
     client.force_login(cast.alice)
     page = client.get(_url(cast, f"karantina/{row.pk}/")).content.decode()
     assert "kegiatan[1]/sesi[1]/jam" in page and "sepuluh" in page
+    assert row.problems[0]["key"] == "kegiatan[1]/sesi[1]/jam"  # the cell shown as wrong
     r = client.post(_url(cast, f"karantina/{row.pk}/"), {"v:kegiatan[1]/sesi[1]/jam": "8"})
     assert r.status_code == 302
     row.refresh_from_db()

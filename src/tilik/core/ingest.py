@@ -1140,6 +1140,7 @@ def _repeat_problems(
                 column=issue.question.path if sheet else issue.key,
                 value=issue.value,
                 expected=issue.expected,
+                params={"key": issue.key},  # the cell's name in the quarantined row
             )
         )
     return problems

@@ -393,7 +393,13 @@ def raw_hash(raw: Mapping[str, Any]) -> str:
 
 def problem_records(problems: Iterable[Problem]) -> list[dict[str, Any]]:
     return [
-        {"id": p.render("id"), "en": p.render("en"), "column": p.column, "value": p.value}
+        {
+            "id": p.render("id"),
+            "en": p.render("en"),
+            "column": p.column,
+            "value": p.value,
+            **({"key": p.params["key"]} if p.params.get("key") else {}),
+        }
         for p in problems
     ]
 

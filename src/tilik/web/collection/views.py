@@ -304,7 +304,7 @@ def quarantine_edit(request, pk: int, row_id: int):
             messages.success(request, _("Baris sudah benar dan kini tersimpan."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
         messages.error(request, _("Baris masih bermasalah."))
-    bad_columns = {p.get("column") for p in row.problems}
+    bad_columns = {p.get("key") or p.get("column") for p in row.problems}
     cells = [
         {"column": c, "value": v, "bad": c in bad_columns, "index": i}
         for i, (c, v) in enumerate(row.raw.items())
