@@ -390,7 +390,8 @@ def test_a_zip_bomb_of_csvs_is_refused(form):
         archive.writestr("kegiatan_unit.csv", "unit,KEY\n" + "a,b\n" * 3_000_000)
     result = read_export(buffer.getvalue(), form, file_name="bom.zip")
     assert result.responses == [] and result.quarantined == []
-    assert "zip bomb" in result.problems[0].render("id")
+    assert "berkas ZIP ditolak" in result.problems[0].render("id")
+    assert "zip bomb" in result.problems[0].render("en")
 
 
 def test_repeat_rows_join_by_uuid_when_the_main_sheet_has_no_index(form):

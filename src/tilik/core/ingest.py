@@ -210,12 +210,21 @@ def read_rows(
 
 
 def _open_rows(
-    source: str | Path | bytes, *, file_name: str = ""
+    source: str | Path | bytes,
+    *,
+    file_name: str = "",
+    zipped_out: list[tuple[str, bytes, dict[str, bytes]] | None] | None = None,
 ) -> tuple[list[str], Iterator[list[str]], bool]:
-    """:func:`read_rows` without the width check of CSV rows (the caller makes it)."""
+    """:func:`read_rows` without the width check of CSV rows (the caller makes it).
+
+    ``zipped_out`` receives what :func:`csv_zip` found (the repeat CSVs of an ODK Central
+    zip), so the caller need not unpack the archive again.
+    """
     name = file_name or (str(source) if not isinstance(source, bytes) else "")
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = csv_zip(data)
+    if zipped_out is not None:
+        zipped_out.append(zipped)
     if zipped is not None:  # ODK Central's export of a form with repeats: read its main CSV
         data = zipped[1]
     elif name.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
@@ -253,7 +262,7 @@ def csv_zip(data: bytes) -> tuple[str, bytes, dict[str, bytes]] | None:
     csvs = sorted((n for n in names if n.lower().endswith(".csv")), key=lambda n: (len(n), n))
     if not csvs:
         return None
-    check_zip(data)
+    check_zip(data, kind="zip")
     members = {name: archive.read(name) for name in csvs}
     main = next((n for n in csvs if b"PARENT_KEY" not in members[n].split(b"\n", 1)[0]), csvs[0])
     return main, members.pop(main), members
@@ -1273,8 +1282,9 @@ def _read_export(
     order of :class:`StoredRow` fields (cheaper to make, and to send to another process)."""
     label = file_name or (str(source) if not isinstance(source, bytes) else "")
     result = ReadResult()
+    found_zip: list[tuple[str, bytes, dict[str, bytes]] | None] = []
     try:
-        header, rows, is_csv = _open_rows(source, file_name=label)
+        header, rows, is_csv = _open_rows(source, file_name=label, zipped_out=found_zip)
     except UnsafeSpreadsheet as exc:
         result.problems.append(Problem(exc.reason, file=label))
         return result
@@ -1294,7 +1304,7 @@ def _read_export(
         return result
     sheets: _RepeatSheets | None = None
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    zipped = csv_zip(data) if is_csv else None
+    zipped = found_zip[0] if is_csv and found_zip else None
     if zipped is not None and zipped[2]:
         if form.repeats:
             sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)

@@ -39,7 +39,10 @@ class UnsafeSpreadsheet(ValueError):
         self.reason = reason
 
 
-def check_zip(data: bytes) -> None:
+def check_zip(data: bytes, *, kind: str = "xlsx") -> None:
+    """Refuse an archive that would unpack too big: an XLSX, or (``kind="zip"``) a zip of
+    CSV files as ODK Central exports them."""
+    zipped = kind == "zip"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
@@ -55,10 +58,16 @@ def check_zip(data: bytes) -> None:
             and (info.file_size > 10 * 1024 * 1024)
         ):
             raise UnsafeSpreadsheet(
-                gettext_noop("berkas XLSX ditolak: isinya mengembang terlalu besar (zip bomb)")
+                gettext_noop("berkas ZIP ditolak: isinya mengembang terlalu besar (zip bomb)")
+                if zipped
+                else gettext_noop("berkas XLSX ditolak: isinya mengembang terlalu besar (zip bomb)")
             )
     if total > MAX_UNCOMPRESSED:
-        raise UnsafeSpreadsheet(gettext_noop("berkas XLSX ditolak: isinya melebihi 200 MB"))
+        raise UnsafeSpreadsheet(
+            gettext_noop("berkas ZIP ditolak: isinya melebihi 200 MB")
+            if zipped
+            else gettext_noop("berkas XLSX ditolak: isinya melebihi 200 MB")
+        )
 
 
 def open_workbook(source: str | Path | bytes) -> Any:
