@@ -304,3 +304,11 @@ def test_it_names_the_repeat_buttons_in_english(client, instrument):
     page = client.get(f"/f/{token}/?lang=en").content.decode()
     assert "Add Kegiatan" in page and "Remove Kegiatan" in page
     assert "{label} added." in page  # the phrase the page announces, filled in by form.js
+
+
+def test_it_refuses_more_instances_than_a_page_can_hold(instrument):
+    form = instrument.form()
+    data = {"nama_unit": "X", **{f"kegiatan[{i}]/judul": "a" for i in range(1, 502)}}
+    answers, errors = webform.validate_answers(form, data, "id")
+    assert answers == {} and list(errors) == ["kegiatan"]
+    assert "paling banyak 500" in errors["kegiatan"]

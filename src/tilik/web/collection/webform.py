@@ -516,6 +516,23 @@ def _first(raw: Any) -> str:
     return "" if raw is None else str(raw)
 
 
+def _too_many_instances(form: Form, received: Mapping[str, Any], prefix: str = "") -> str:
+    """The path of a repeat given more than :data:`MAX_INSTANCES` instances, or ""."""
+    for repeat in form.repeats:
+        listed = received.get(repeat.name)
+        if not isinstance(listed, list):
+            continue
+        path = f"{prefix}{repeat.name}"
+        if len(listed) > MAX_INSTANCES:
+            return path
+        for position, instance in enumerate(listed, start=1):
+            if isinstance(instance, Mapping):
+                found = _too_many_instances(form, instance, f"{path}[{position}]/")
+                if found:
+                    return found
+    return ""
+
+
 def validate_answers(
     form: Form, data: Mapping[str, Any], lang: str
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -529,6 +546,10 @@ def validate_answers(
     repeat as a list of instance dicts.
     """
     received = nest(form, data)
+    too_many = _too_many_instances(form, received)
+    if too_many:  # never from the page (it stops at the limit): refused before any work
+        message = translate(gettext_noop("Terlalu banyak isian (paling banyak {n})."), lang)
+        return {}, {too_many: message.format(n=MAX_INSTANCES)}
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for q in form.data_questions():
