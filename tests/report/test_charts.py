@@ -59,3 +59,20 @@ def test_it_hides_sector_cells_under_five(hasil):
     sectors = hasil["groups"]["survei_peserta"]["relevansi"]["by"]["sector"]["cells"]
     sectors["Kelautan"] = {"n": 4, "top2box": 0.25}
     assert "Kelautan" not in to_svg(report_charts(hasil)["relevansi-sektor"])
+
+
+def test_the_public_summary_chart_is_laid_out_for_a_phone(hasil):
+    from tilik.report.charts import Text, challenges_chart
+    from tilik.report.public import public_summary
+
+    wide = challenges_chart(hasil, "id")
+    narrow = challenges_chart(hasil, "id", narrow=True)
+    assert wide is not None and narrow is not None
+    assert narrow.width <= 360 < wide.width
+    # type no smaller than 13 px at 360 px wide: legible on a phone without zooming
+    assert min(s.size for s in narrow.shapes if isinstance(s, Text)) >= 13
+    assert all(s.x >= 0 and s.x < narrow.width for s in narrow.shapes if isinstance(s, Text))
+    assert narrow.alt == wide.alt  # the same values, told the same way
+    ET.fromstring(to_svg(narrow))
+    page = public_summary(hasil, "id")
+    assert f'viewBox="0 0 {narrow.width:.0f} ' in page

@@ -274,8 +274,15 @@ def _hbars(
     lang: str,
     reference: tuple[float, str] | None = None,
     note: str | None = None,
+    narrow: bool = False,
 ) -> Chart:
-    """Horizontal bars: rows of (label, value, value label, optional CI)."""
+    """Horizontal bars: rows of (label, value, value label, optional CI).
+
+    ``narrow``: for a phone's width (a web page read on a phone), each label on its own
+    lines above its bar, in larger type, so the chart stays legible scaled to ~360 px.
+    """
+    if narrow:
+        return _hbars_narrow(chart_id, title, rows, max_value, reference, note)
     width, size = 640.0, 11.0
     label_w = min(230.0, max(_text_width(r[0], size) for r in rows) + 12) if rows else 100
     lines = _label_lines([r[0] for r in rows], size, label_w - 12)
@@ -311,6 +318,52 @@ def _hbars(
         chart.shapes.append(Text(rx, y + 16, reference[1], 9.5, "middle", fill=MUTED))
     if note:
         chart.shapes.append(Text(0, height - 8, note, 9.5, fill=MUTED))
+    chart.alt = title + ". " + "; ".join(f"{label}: {shown}" for label, _, shown, _ in rows) + "."
+    return chart
+
+
+def _hbars_narrow(
+    chart_id: str,
+    title: str,
+    rows: Sequence[tuple[str, float, str, tuple[float, float] | None]],
+    max_value: float,
+    reference: tuple[float, str] | None,
+    note: str | None,
+) -> Chart:
+    width, size, bar_h = 340.0, 15.0, 16.0
+    left, right = 2.0, width - 64
+    title_lines = _wrap(title, width - 24, 16.0)
+    top = 8.0 + 20.0 * len(title_lines)
+    chart = Chart(chart_id, title, "", width, 0)
+    for i, line in enumerate(title_lines):
+        chart.shapes.append(Text(0, 18 + 20.0 * i, line, 16.0, bold=True))
+    scale = (right - left) / max_value
+    y = top
+    for label, value, shown, ci in rows:
+        lines = _wrap(label, width - 24, size)  # a margin: browsers' fonts differ a little
+        for i, line in enumerate(lines):
+            chart.shapes.append(Text(left, y + 17 + 18.0 * i, line, size))
+        by = y + 9 + 18.0 * len(lines)
+        chart.shapes.append(Rect(left, by, value * scale, bar_h, BAR))
+        end = left + value * scale
+        if ci:
+            lo, hi = left + ci[0] * scale, left + ci[1] * scale
+            chart.shapes.append(Line(lo, by + bar_h / 2, hi, by + bar_h / 2, INK, 1.4))
+            chart.shapes.append(Line(lo, by + 3, lo, by + bar_h - 3, INK, 1.4))
+            chart.shapes.append(Line(hi, by + 3, hi, by + bar_h - 3, INK, 1.4))
+            end = max(end, hi)
+        chart.shapes.append(Text(end + 6, by + bar_h / 2 + 5, shown, size, bold=True))
+        y = by + bar_h + 6
+    if reference:
+        rx = left + reference[0] * scale
+        chart.shapes.insert(len(title_lines), Line(rx, top, rx, y, MUTED, 1, dash=True))
+        chart.shapes.append(Text(rx, y + 16, reference[1], 12.0, "middle", fill=MUTED))
+        y += 20
+    if note:
+        for line in _wrap(note, width, 13.0):
+            chart.shapes.append(Text(0, y + 18, line, 13.0, fill=MUTED))
+            y += 17
+    chart.height = y + 10
     chart.alt = title + ". " + "; ".join(f"{label}: {shown}" for label, _, shown, _ in rows) + "."
     return chart
 
@@ -466,8 +519,11 @@ def prepost_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None:
     return chart
 
 
-def challenges_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None:
-    """Challenges ranked by the share of respondents citing them, with 95% CIs."""
+def challenges_chart(
+    hasil: Mapping[str, Any], lang: str = "id", *, narrow: bool = False
+) -> Chart | None:
+    """Challenges ranked by the share of respondents citing them, with 95% CIs
+    (``narrow``: laid out for a phone, see :func:`_hbars`)."""
     rows = []
     for item in hasil.get("challenges") or []:
         ci = item.get("share_ci")
@@ -494,6 +550,7 @@ def challenges_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None
         note=_t(
             lang, "Garis hitam: interval kepercayaan 95%.", "Black lines: 95% confidence interval."
         ),
+        narrow=narrow,
     )
 
 

@@ -6,12 +6,15 @@
 3. findings (:mod:`tilik.core.findings`) and recommendations from rules
    (:mod:`tilik.core.recommend`), with the evaluator's edits kept,
 4. the report files (:func:`tilik.report.render`).
+
+A caller that shows progress passes ``progress``: it is called with the name of each stage
+(:data:`STAGES`, in that order) as the stage begins.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +26,16 @@ from tilik.core.themes import Codebook, Coder
 from tilik.core.themes.results import bundle_texts, code_items, text_challenges, themes_section
 from tilik.report import FORMATS, render
 
-__all__ = ["analyse", "build_report", "validate_hasil", "write_hasil"]
+__all__ = ["STAGES", "Progress", "analyse", "build_report", "validate_hasil", "write_hasil"]
+
+STAGES = ("themes", "statistics", "findings", "report")
+"""The stages of :func:`build_report` in the order they run."""
+
+Progress = Callable[[str], None]
+
+
+def _noop(stage: str) -> None:
+    """No progress wanted."""
 
 
 def analyse(
@@ -32,6 +44,7 @@ def analyse(
     codebook: Codebook | None = None,
     corrections: Sequence[tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Any]:
     """Every section of ``hasil.json`` for ``bundle``.
 
@@ -39,6 +52,8 @@ def analyse(
     ``corrections`` are (text, themes) pairs an evaluator confirmed, in that codebook's codes:
     they retrain the coder for this evaluation and win over its automatic codes.
     """
+    note = progress or _noop
+    note("themes")
     coder = Coder.default()
     if codebook is not None:
         coder = coder.with_codebook(codebook)
@@ -51,7 +66,9 @@ def analyse(
         "themes": themes_section(items, coded=coded, names=[p.nama for p in bundle.roster]),
         "challenges": text_challenges(items, coded=coded),
     }
+    note("statistics")
     hasil = build_hasil(bundle, extra=extra)
+    note("findings")
     add_challenge_breakdown(hasil, bundle)
     hasil["findings"] = build_findings(hasil)
     generated = build_recommendations(hasil, thresholds=bundle.meta.thresholds or None)
@@ -82,6 +99,7 @@ def build_report(
     codebook: Codebook | None = None,
     corrections: Sequence[tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Progress | None = None,
 ) -> dict[str, Path]:
     """Analyse ``bundle`` and write ``hasil.json``, the report files and charts into ``out``."""
     hasil = analyse(
@@ -89,7 +107,9 @@ def build_report(
         codebook=codebook,
         corrections=corrections,
         recommendation_edits=recommendation_edits,
+        progress=progress,
     )
+    (progress or _noop)("report")
     validate_hasil(hasil)
     written = {"hasil.json": write_hasil(hasil, out)}
     for name, path in render(hasil, out, lang=lang, formats=formats).items():

@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tilik.report.charts import to_svg
+from tilik.report.charts import challenges_chart, to_svg
 from tilik.report.html import environment
 from tilik.report.narrative import (
     Bullets,
@@ -115,7 +115,8 @@ def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool 
         if challenges_section
         else None
     )
-    chart = report.charts.get("tantangan")
+    # The article is read on phones: the chart laid out for a narrow screen (it scales up).
+    chart = challenges_chart(hasil, report.lang, narrow=True)
     quotes = [
         b
         for child in (_section(report, "hasil") or Section("", "")).children
