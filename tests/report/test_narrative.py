@@ -119,3 +119,15 @@ def test_it_masks_quotes_again_in_the_report(hasil):
         if type(b).__name__ == "Quote"
     ]
     assert quotes and not any("0812" in q for q in quotes)
+
+
+def test_the_english_report_speaks_english_about_roles_grades_and_strength(hasil):
+    import html
+
+    from tilik.report.html import render_html
+
+    page = render_html(build_report(hasil, "en"))
+    page = re.sub(r"<style.*?</style>", " ", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert not re.search(r"— (atasan|peserta|pejabat|warga)\b", text)
+    assert not re.search(r"\b(sektor|sedang|tinggi|kuat|lemah|Sangat Baik|Kurang Baik)\b", text)

@@ -324,7 +324,8 @@ def format_value(value: Any, fmt: str, lang: str = "id") -> str:
     78,5%), ``pct0`` (79%), ``num1``, ``num2``, ``num3``, ``int``,
     ``p`` (p-value: ``= 0,041`` or ``< 0,001``), ``idr`` (Rp150.000.000), ``text``,
     ``words`` (proportion in words; ``Words`` capitalised), ``unsur`` (SKM unsur code to
-    its name), ``i18n`` (a ``{"id": ..., "en": ...}`` text).
+    its name), ``kinerja`` (an IKM performance label, in English when asked),
+    ``i18n`` (a ``{"id": ..., "en": ...}`` text).
     """
     locale = "id" if lang == "id" else "en"
     if value is None:
@@ -335,6 +336,8 @@ def format_value(value: Any, fmt: str, lang: str = "id") -> str:
         return str(value.get(locale) or value.get("id") or next(iter(value.values()), ""))
     if fmt == "unsur":
         return SKM_UNSUR.get(str(value), {}).get(locale, str(value))
+    if fmt == "kinerja":  # the regulation's service-performance words
+        return str(value) if locale == "id" else KINERJA_EN.get(str(value), str(value))
     if fmt == "words":
         return proportion_words(float(value), locale)
     if fmt == "Words":
@@ -362,6 +365,14 @@ def format_value(value: Any, fmt: str, lang: str = "id") -> str:
         return "Rp" + str(format_decimal(round(float(value)), "#,##0", locale=locale))
     raise ValueError(f"unknown format {fmt!r}")
 
+
+#: English for the kinerja labels of PermenPANRB 14/2017 (IKM grades A–D).
+KINERJA_EN = {
+    "Sangat Baik": "Very good",
+    "Baik": "Good",
+    "Kurang Baik": "Poor",
+    "Tidak Baik": "Very poor",
+}
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?:\|(\w+))?\}")
 
@@ -744,7 +755,7 @@ def _ikm_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     params = {
         "ikm": _p(hasil, "ikm/_all/ikm", "num2"),
         "mutu": _p(hasil, "ikm/_all/mutu", "text"),
-        "kinerja": _p(hasil, "ikm/_all/kinerja", "text"),
+        "kinerja": _p(hasil, "ikm/_all/kinerja", "kinerja"),
         "n": _p(hasil, "ikm/_all/n", "int"),
     }
     strength = _strength(overall.get("n"), None, [], [])

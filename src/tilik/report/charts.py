@@ -392,6 +392,26 @@ def _distribution(stats: Mapping[str, Any]) -> list[float] | None:
     return [v / total for v in values]
 
 
+_KIND_NAMES = {
+    "survei_peserta": ("survei peserta", "participant survey"),
+    "survei_atasan": ("survei atasan", "supervisor survey"),
+    "observasi": ("observasi layanan", "service observation"),
+    "skm": ("SKM", "community satisfaction survey"),
+}
+
+
+def _instrument_name(hasil: Mapping[str, Any], form_id: str, lang: str) -> str:
+    """An instrument named by its kind in ``lang`` (its form id when the kind says little)."""
+    info = (hasil.get("instruments") or {}).get(form_id) or {}
+    kinds = [
+        i.get("kind") for i in (hasil.get("instruments") or {}).values() if isinstance(i, Mapping)
+    ]
+    kind = info.get("kind") if isinstance(info, Mapping) else None
+    if kind in _KIND_NAMES and kinds.count(kind) == 1:
+        return _KIND_NAMES[kind][0 if lang == "id" else 1]
+    return form_id.replace("_", " ")
+
+
 def likert_chart(hasil: Mapping[str, Any], form_id: str, lang: str = "id") -> Chart | None:
     """Stacked 100% bars of the Likert answers per construct of one form."""
     constructs = (hasil.get("constructs") or {}).get(form_id) or {}
@@ -414,8 +434,8 @@ def likert_chart(hasil: Mapping[str, Any], form_id: str, lang: str = "id") -> Ch
     height = top + row_h * len(rows) + 30
     title = _t(
         lang,
-        f"Sebaran jawaban per konstruk — {form_id.replace('_', ' ')}",
-        f"Answers per construct — {form_id.replace('_', ' ')}",
+        f"Sebaran jawaban per konstruk — {_instrument_name(hasil, form_id, lang)}",
+        f"Answers per construct — {_instrument_name(hasil, form_id, lang)}",
     )
     chart = Chart(f"likert-{form_id}", title, "", width, height)
     chart.shapes.append(Text(0, 18, title, 13, bold=True))

@@ -297,17 +297,33 @@ def _finding_sentence(finding: Mapping[str, Any], lang: str) -> Sentence:
     return _plain(str(statement or ""))
 
 
+_STRENGTH_WORDS = {
+    "kuat": ("kuat", "strong"),
+    "sedang": ("sedang", "moderate"),
+    "lemah": ("lemah", "weak"),
+}
+ROLE_LABELS = {
+    "peserta": ("peserta", "participant"),
+    "atasan": ("atasan", "supervisor"),
+    "pejabat": ("pejabat", "official"),
+    "penyelenggara": ("penyelenggara", "organiser"),
+    "observer": ("pengamat", "observer"),
+    "warga": ("warga", "citizen"),
+}
+
+
+def _word(table: Mapping[str, tuple[str, str]], code: str, lang: str) -> str:
+    """``code``'s word in ``lang`` from a ``{code: (id, en)}`` table; the code if unknown."""
+    pair = table.get(code)
+    return pair[0 if lang == "id" else 1] if pair else code
+
+
 def _strength_badge(finding: Mapping[str, Any], lang: str) -> str:
-    names = {
-        "kuat": ("kuat", "strong"),
-        "sedang": ("sedang", "moderate"),
-        "lemah": ("lemah", "weak"),
-    }
-    strength = names.get(str(finding.get("strength")), (str(finding.get("strength")),) * 2)
+    strength = _word(_STRENGTH_WORDS, str(finding.get("strength")), lang)
     sources = ", ".join(SOURCE_LABELS.get(s, {}).get(lang, s) for s in finding.get("sources") or [])
     label = _t(lang, "Kekuatan bukti", "Strength of evidence")
     via = _t(lang, "sumber", "sources")
-    return f"{label}: {strength[0 if lang == 'id' else 1]} · {via}: {sources}"
+    return f"{label}: {strength} · {via}: {sources}"
 
 
 # --------------------------------------------------------------------------- labels
@@ -680,9 +696,10 @@ def _quotes(
             if quote.get("attribution") and lang == "id":
                 out.append(Quote(text, mask_personal(str(quote["attribution"]))))
                 continue
-            who = [str(quote[k]) for k in ("role", "sector") if quote.get(k)]
+            who = [_word(ROLE_LABELS, str(quote["role"]), lang)] if quote.get("role") else []
             if quote.get("sector"):
-                who[-1] = _t(lang, "sektor ", "sector ") + who[-1]
+                sector = group_name(hasil, "sector", str(quote["sector"]), lang)
+                who.append(_t(lang, f"sektor {sector}", f"{sector} sector"))
             out.append(Quote(text, ", ".join(who)))
     return out
 
@@ -1367,10 +1384,18 @@ def _appendix(
         )
     )
     trace_rows = [
-        [str(f.get("id", "")), str(f.get("strength", "")), "; ".join(f.get("evidence") or [])]
+        [
+            str(f.get("id", "")),
+            _word(_STRENGTH_WORDS, str(f.get("strength", "")), lang),
+            "; ".join(f.get("evidence") or []),
+        ]
         for f in findings
     ] + [
-        [str(r.get("key", "")), str(r.get("priority", "")), "; ".join(r.get("evidence") or [])]
+        [
+            str(r.get("key", "")),
+            _word(PRIORITY_LABELS, str(r.get("priority", "")), lang).lower(),
+            "; ".join(r.get("evidence") or []),
+        ]
         for r in recommendations
     ]
     if trace_rows:
