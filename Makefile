@@ -46,6 +46,7 @@ bench: install
 messages: install
 	cd src/tilik && ../../$(BIN)/django-admin makemessages -l en --no-location --no-obsolete \
 		--settings=tilik.web.settings --ignore 'report/*' && cd ../..
+	$(BIN)/python tools/normalise_po.py || echo "translate the messages above in src/tilik/locale/en/LC_MESSAGES/django.po"
 	$(BIN)/pybabel compile -D django -d src/tilik/locale -l en
 
 clean:

@@ -16,6 +16,7 @@ QUICK = {
     "bench_import.py": ["--rows", "20000"],
     "bench_submit.py": ["--seconds", "20"],
     "bench_repeats.py": ["--submissions", "2000"],
+    "bench_xlsx.py": ["--rows", "20000"],
 }
 
 

@@ -49,9 +49,8 @@ from tilik.core.xlsx import (
     MAX_COLUMNS,
     UnsafeSpreadsheet,
     check_zip,
-    iter_sheet_rows,
-    open_workbook,
 )
+from tilik.core.xlsxread import read_sheets
 from tilik.core.xpath import XPathError, compile_memoized, truthy
 
 __all__ = [
@@ -288,36 +287,34 @@ def _cell(value: Any) -> str:
 
 
 def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
-    workbook = open_workbook(data)
-    sheet = workbook.worksheets[0]
-    rows = iter_sheet_rows(sheet)
-    header = [_cell(v).strip() for v in next(rows, [])]
+    """Header and rows of the first sheet, as text (:mod:`tilik.core.xlsxread`); rows
+    shorter than the header are padded to it."""
+    sheets = read_sheets(data)
+    if not sheets:
+        return [], iter(())
+    rows = sheets[0].rows()
+    header = [h.strip() for h in next(rows, [])]
     while header and not header[-1]:
         header.pop()
+    width = len(header)
 
     def body() -> Iterator[list[str]]:
-        try:
-            for values in rows:
-                yield [_cell(v) for v in values]
-        finally:
-            workbook.close()
+        for values in rows:
+            if len(values) < width:
+                values += [""] * (width - len(values))
+            yield values
 
     return header, body()
 
 
 def _other_sheets(source: str | Path | bytes) -> list[str]:
     """Names of the sheets after the first that hold any data (Kobo puts repeats there)."""
-    workbook = open_workbook(source if isinstance(source, bytes) else Path(source).read_bytes())
-    try:
-        return [
-            sheet.title
-            for sheet in workbook.worksheets[1:]
-            if any(
-                any(v not in (None, "") for v in row) for row in sheet.iter_rows(values_only=True)
-            )
-        ]
-    finally:
-        workbook.close()
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    return [
+        sheet.title
+        for sheet in read_sheets(data)[1:]
+        if any("".join(row).strip() for row in sheet.rows())
+    ]
 
 
 @dataclass
@@ -982,18 +979,14 @@ class _RepeatSheets:
         cls, data: bytes, form: Form, label: str, result: ReadResult
     ) -> _RepeatSheets:
         """The sheets after the first of a KoboToolbox XLSX export."""
-        workbook = open_workbook(data)
-        try:
 
-            def tables() -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
-                for sheet in workbook.worksheets[1:]:
-                    rows = iter_sheet_rows(sheet)
-                    header = [_cell(v).strip() for v in next(rows, [])]
-                    yield sheet.title, header, ([_cell(v) for v in values] for values in rows)
+        def tables() -> Iterator[tuple[str, list[str], Iterator[list[str]]]]:
+            for sheet in read_sheets(data)[1:]:
+                rows = sheet.rows()
+                header = [h.strip() for h in next(rows, [])]
+                yield sheet.title, header, rows
 
-            return cls(tables(), form, label, result)
-        finally:
-            workbook.close()
+        return cls(tables(), form, label, result)
 
     @classmethod
     def from_zip(

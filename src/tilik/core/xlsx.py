@@ -20,6 +20,7 @@ from tilik.core.i18n import gettext_noop
 __all__ = [
     "MAX_COLUMNS",
     "MAX_UNCOMPRESSED",
+    "MAX_UNCOMPRESSED_LARGE",
     "UnsafeSpreadsheet",
     "check_zip",
     "iter_sheet_rows",
@@ -27,6 +28,7 @@ __all__ = [
 ]
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # bytes, all members together
+MAX_UNCOMPRESSED_LARGE = 1024 * 1024 * 1024  # data sheets, read in chunks
 MAX_RATIO = 200  # uncompressed / compressed, per member
 MAX_COLUMNS = 5000
 
@@ -39,9 +41,11 @@ class UnsafeSpreadsheet(ValueError):
         self.reason = reason
 
 
-def check_zip(data: bytes, *, kind: str = "xlsx") -> None:
+def check_zip(data: bytes, *, kind: str = "xlsx", large: bool = False) -> None:
     """Refuse an archive that would unpack too big: an XLSX, or (``kind="zip"``) a zip of
-    CSV files as ODK Central exports them."""
+    CSV files as ODK Central exports them. ``large``: the data sheets of an XLSX read in
+    chunks (:mod:`tilik.core.xlsxread`), which may unpack to :data:`MAX_UNCOMPRESSED_LARGE`.
+    """
     zipped = kind == "zip"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -62,7 +66,9 @@ def check_zip(data: bytes, *, kind: str = "xlsx") -> None:
                 if zipped
                 else gettext_noop("berkas XLSX ditolak: isinya mengembang terlalu besar (zip bomb)")
             )
-    if total > MAX_UNCOMPRESSED:
+    if large and total > MAX_UNCOMPRESSED_LARGE:
+        raise UnsafeSpreadsheet(gettext_noop("berkas XLSX ditolak: isinya melebihi 1 GB"))
+    if not large and total > MAX_UNCOMPRESSED:
         raise UnsafeSpreadsheet(
             gettext_noop("berkas ZIP ditolak: isinya melebihi 200 MB")
             if zipped
