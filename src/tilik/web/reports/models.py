@@ -1,17 +1,52 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilik.web.evaluations.models import Evaluation
 
 
+class AnalysisRunQuerySet(models.QuerySet):
+    def done(self) -> AnalysisRunQuerySet:
+        """Runs whose results and files are complete: the only ones the app shows."""
+        return self.filter(status=AnalysisRun.Status.DONE)
+
+
 class AnalysisRun(models.Model):
-    """One run of the analysis over the evaluation's stored data, with its report files."""
+    """One run of the analysis over the evaluation's stored data, with its report files.
+
+    The web app records a run as pending and analyses in the background; ``hasil`` and the
+    files count only once the run is done (:meth:`AnalysisRunQuerySet.done`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        RUNNING = "running", _("Sedang berjalan")
+        DONE = "done", _("Selesai")
+        FAILED = "failed", _("Gagal")
+        INTERRUPTED = "interrupted", _("Terputus")
+
+    # Stages as the progress callback names them (tilik.report.pipeline.STAGES), after the
+    # web's own first step; the order is the order they run in.
+    STAGES = {
+        "prepare": _("Menyiapkan data"),
+        "themes": _("Pengodean tema"),
+        "statistics": _("Statistik"),
+        "findings": _("Temuan dan rekomendasi"),
+        "report": _("Menulis laporan (HTML, PDF, DOCX)"),
+    }
+
+    # A background run notes a heartbeat every HEARTBEAT_EVERY while its thread lives (not
+    # only between stages: one stage of a large evaluation can take minutes); one silent for
+    # STALE_AFTER died with its server (a restart, a crash).
+    HEARTBEAT_EVERY = timedelta(seconds=30)
+    STALE_AFTER = timedelta(minutes=5)
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="runs")
     created_at = models.DateTimeField(_("waktu analisis"), auto_now_add=True)
@@ -19,13 +54,30 @@ class AnalysisRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lang = models.CharField(_("bahasa laporan"), max_length=5, default="id")
-    hasil = models.JSONField(_("hasil"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DONE
+    )
+    stage = models.CharField(_("tahap"), max_length=20, blank=True)
+    heartbeat = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    error = models.JSONField(_("pesan kesalahan"), default=dict, blank=True)
+    hasil = models.JSONField(_("hasil"), default=dict, blank=True)
     folder = models.CharField(max_length=255)
+
+    objects = AnalysisRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("analisis")
         verbose_name_plural = _("analisis")
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two clicks, two tabs or two evaluators never analyse the same evaluation at once.
+            models.UniqueConstraint(
+                fields=["evaluation"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="analysis_run_one_active",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.evaluation} @ {self.created_at:%Y-%m-%d %H:%M}"
@@ -39,6 +91,69 @@ class AnalysisRun(models.Model):
         if self.path.resolve() not in target.parents or not target.is_file():
             return None
         return target
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def stage_label(self) -> str:
+        if self.status == self.Status.PENDING or self.stage not in self.STAGES:
+            return str(_("Memulai analisis…"))
+        return str(self.STAGES[self.stage])
+
+    @property
+    def step(self) -> int:
+        """The current stage's number, counting from 1; 0 while the run waits to start."""
+        stages = list(self.STAGES)
+        return stages.index(self.stage) + 1 if self.stage in stages else 0
+
+    def stage_list(self) -> list[dict]:
+        """Every stage with its state (done, current, todo), for the progress list."""
+        step = self.step
+        return [
+            {
+                "key": key,
+                "label": label,
+                "state": "done" if n < step else "current" if n == step else "todo",
+            }
+            for n, (key, label) in enumerate(self.STAGES.items(), start=1)
+        ]
+
+    def elapsed(self, now: datetime | None = None) -> int:
+        """Whole seconds from the request until the run finished (or until now)."""
+        end = self.finished_at or now or timezone.now()
+        return max(int((end - self.created_at).total_seconds()), 0)
+
+    def message(self, lang: str) -> str:
+        """The error of a failed or interrupted run, in ``lang``."""
+        return self.error.get(lang) or self.error.get("id", "")
+
+    def check_interrupted(self) -> bool:
+        """Mark a pending or running run whose worker fell silent as interrupted.
+
+        Nothing of it was shown (results come from done runs only), so running the analysis
+        again is all it takes.
+        """
+        if not self.active:
+            return False
+        last = self.heartbeat or self.created_at
+        if last is None or timezone.now() - last < self.STALE_AFTER:
+            return False
+        from tilik.core.i18n import gettext_noop, translate
+
+        message = gettext_noop(
+            "Analisis terputus: server berhenti saat analisis berjalan. Hasil sebelumnya tidak "
+            "berubah; jalankan analisis lagi."
+        )
+        error = {lang: translate(message, lang) for lang in ("id", "en")}
+        finished = timezone.now()
+        changed = AnalysisRun.objects.filter(
+            pk=self.pk, status__in=(self.Status.PENDING, self.Status.RUNNING)
+        ).update(status=self.Status.INTERRUPTED, error=error, finished_at=finished)
+        if changed:
+            self.status, self.error, self.finished_at = self.Status.INTERRUPTED, error, finished
+        return bool(changed)
 
 
 class RecommendationEdit(models.Model):

@@ -1,19 +1,32 @@
-"""Running the analysis over an evaluation held in the database."""
+"""Running the analysis over an evaluation held in the database.
+
+The web app starts a run (:func:`start_analysis`) and analyses in a background thread, so a
+large evaluation never meets the server's request timeout; the page polls the run's status.
+The CLI and the tests call :func:`run_analysis`, which analyses inline and returns the run.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
+import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 
 from tilik.report.pipeline import build_report
 from tilik.web.evaluations.bundles import export_bundle, read_bundle_for_db
 from tilik.web.evaluations.models import Evaluation
 from tilik.web.reports.models import AnalysisRun, RecommendationEdit
+
+log = logging.getLogger(__name__)
 
 
 def recommendation_edits(evaluation: Evaluation) -> dict[str, dict]:
@@ -32,11 +45,17 @@ def coding_inputs(evaluation: Evaluation) -> dict:
     }
 
 
-def run_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> AnalysisRun:
-    """Analyse the stored data and write the report files; returns the saved run."""
+def _new_folder(evaluation: Evaluation) -> str:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
-    folder = Path("laporan") / str(evaluation.pk) / stamp
+    return (Path("laporan") / str(evaluation.pk) / stamp).as_posix()
+
+
+def _analyse(
+    evaluation: Evaluation, folder: str, lang: str, note: Callable[[str], None]
+) -> dict[str, Any]:
+    """Export the stored data, write the report files into ``folder``; returns ``hasil``."""
     out = Path(settings.MEDIA_ROOT) / folder
+    note("prepare")
     with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as tmp:
         bundle = read_bundle_for_db(export_bundle(evaluation, Path(tmp) / "bundle"))
         build_report(
@@ -44,16 +63,172 @@ def run_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> Analysi
             out,
             lang=lang,
             recommendation_edits=recommendation_edits(evaluation),
+            progress=note,
             **coding_inputs(evaluation),
         )
-    hasil = json.loads((out / "hasil.json").read_text(encoding="utf-8"))
+    return json.loads((out / "hasil.json").read_text(encoding="utf-8"))
+
+
+def _ignore(stage: str) -> None:
+    """Inline runs show no progress."""
+
+
+def run_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> AnalysisRun:
+    """Analyse the stored data and write the report files; returns the saved run.
+
+    Runs inline and raises on failure (nothing is saved then): for the CLI and the tests.
+    """
+    folder = _new_folder(evaluation)
+    hasil = _analyse(evaluation, folder, lang, _ignore)
     return AnalysisRun.objects.create(
-        evaluation=evaluation, created_by=user, lang=lang, hasil=hasil, folder=folder.as_posix()
+        evaluation=evaluation,
+        created_by=user,
+        lang=lang,
+        hasil=hasil,
+        folder=folder,
+        status=AnalysisRun.Status.DONE,
+        finished_at=timezone.now(),
     )
 
 
+def active_run(evaluation: Evaluation) -> AnalysisRun | None:
+    """The evaluation's pending or running run, if its worker is still alive."""
+    run = evaluation.runs.filter(
+        status__in=(AnalysisRun.Status.PENDING, AnalysisRun.Status.RUNNING)
+    ).first()
+    if run is not None and run.check_interrupted():
+        return None
+    return run
+
+
+def run_inline() -> bool:
+    """Tests analyse inline (one database transaction, no thread to wait for)."""
+    return bool(getattr(settings, "TESTING", False))
+
+
+def start_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> tuple[AnalysisRun, bool]:
+    """Record a run and analyse: in a background thread for the web, inline in tests.
+
+    Returns the run and whether it is new; while another run of the evaluation is pending or
+    running, that one is returned and nothing new starts.
+    """
+    running = active_run(evaluation)
+    if running is not None:
+        return running, False
+    try:
+        with transaction.atomic():
+            run = AnalysisRun.objects.create(
+                evaluation=evaluation,
+                created_by=user if user is not None and user.is_authenticated else None,
+                lang=lang,
+                folder=_new_folder(evaluation),
+                status=AnalysisRun.Status.PENDING,
+            )
+    except IntegrityError:  # another request started one a moment ago
+        running = active_run(evaluation)
+        if running is None:
+            raise
+        return running, False
+    if run_inline():
+        return execute_run(run.pk), True
+    thread = threading.Thread(target=_run_in_thread, args=(run.pk,), daemon=True)
+    transaction.on_commit(thread.start)  # the thread reads the run through its own connection
+    return run, True
+
+
+def _run_in_thread(run_id: int) -> None:
+    close_old_connections()
+    beating = threading.Event()
+    heart = threading.Thread(target=_beat, args=(run_id, beating), daemon=True)
+    heart.start()
+    try:
+        execute_run(run_id)
+    except Exception:  # nobody waits on this thread: the log is the only place to tell
+        log.exception("analysis run %s could not be recorded", run_id)
+    finally:
+        beating.set()
+        heart.join()
+        close_old_connections()
+
+
+def _beat(run_id: int, stop: threading.Event) -> None:
+    """Note the run's heartbeat while its thread lives, between stages as well."""
+    from django.db import connection
+
+    every = AnalysisRun.HEARTBEAT_EVERY.total_seconds()
+    try:
+        while not stop.wait(every):
+            AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).update(
+                heartbeat=timezone.now()
+            )
+    except Exception:  # a missed heartbeat must not stop the analysis
+        log.exception("heartbeat of analysis run %s failed", run_id)
+    finally:
+        connection.close()
+
+
+def execute_run(run_id: int) -> AnalysisRun:
+    """Analyse for a recorded run, noting each stage; a failing analysis raises nothing.
+
+    A failed run keeps no files and no ``hasil``: the page goes on showing the last done run.
+    """
+    run = AnalysisRun.objects.select_related("evaluation").get(pk=run_id)
+
+    def note(stage: str) -> None:
+        run.stage = stage
+        try:
+            # A run already marked interrupted stays so until it ends (its result still counts).
+            AnalysisRun.objects.filter(
+                pk=run_id, status__in=(AnalysisRun.Status.PENDING, AnalysisRun.Status.RUNNING)
+            ).update(status=AnalysisRun.Status.RUNNING, stage=stage, heartbeat=timezone.now())
+        except DatabaseError:  # e.g. SQLite busy with an import: progress is not worth a failure
+            log.warning("analysis run %s: stage %s not recorded", run_id, stage, exc_info=True)
+
+    try:
+        run.hasil = _analyse(run.evaluation, run.folder, run.lang, note)
+        run.status, run.error = AnalysisRun.Status.DONE, {}
+    except Exception:  # the user gets a message, the log gets the traceback
+        log.exception("analysis run %s of evaluation %s failed", run.pk, run.evaluation_id)
+        shutil.rmtree(run.path, ignore_errors=True)
+        run.hasil, run.status, run.error = {}, AnalysisRun.Status.FAILED, _failure_message()
+    run.finished_at = timezone.now()
+    fields = ("hasil", "status", "stage", "error", "finished_at")
+    if not AnalysisRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields}):
+        shutil.rmtree(run.path, ignore_errors=True)  # the evaluation was deleted meanwhile
+    return run
+
+
+def _failure_message() -> dict[str, str]:
+    from tilik.core.i18n import gettext_noop, translate
+
+    message = gettext_noop(
+        "Analisis gagal karena kesalahan internal. Hasil sebelumnya tidak berubah; coba "
+        "jalankan lagi, dan bila tetap gagal, hubungi pengelola server (rinciannya ada di "
+        "log server)."
+    )
+    return {lang: translate(message, lang) for lang in ("id", "en")}
+
+
 def latest_run(evaluation: Evaluation) -> AnalysisRun | None:
-    return evaluation.runs.first()
+    """The latest done run: its results and files are what the app shows."""
+    return evaluation.runs.done().first()
 
 
-__all__ = ["RecommendationEdit", "latest_run", "recommendation_edits", "run_analysis"]
+def latest_attempt(evaluation: Evaluation) -> AnalysisRun | None:
+    """The latest run whatever its status (a worker that fell silent marked interrupted)."""
+    run = evaluation.runs.first()
+    if run is not None:
+        run.check_interrupted()
+    return run
+
+
+__all__ = [
+    "RecommendationEdit",
+    "active_run",
+    "execute_run",
+    "latest_attempt",
+    "latest_run",
+    "recommendation_edits",
+    "run_analysis",
+    "start_analysis",
+]

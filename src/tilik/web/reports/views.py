@@ -5,20 +5,26 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.report import render_public_summary
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Member
 from tilik.web.reports.forms import FollowUpForm, RecommendationForm, RunForm
-from tilik.web.reports.models import FollowUp, Publication, RecommendationEdit
-from tilik.web.reports.services import latest_run, recommendation_edits, run_analysis
+from tilik.web.reports.models import AnalysisRun, FollowUp, Publication, RecommendationEdit
+from tilik.web.reports.services import (
+    latest_attempt,
+    latest_run,
+    recommendation_edits,
+    start_analysis,
+)
 
 DOWNLOADS = {
     "laporan.pdf": "application/pdf",
@@ -32,13 +38,33 @@ def _lang() -> str:
     return (get_language() or "id")[:2]
 
 
+def _status_line(attempt: AnalysisRun) -> str:
+    """One sentence on where a run stands, in the user's language."""
+    if attempt.status == AnalysisRun.Status.RUNNING and attempt.step:
+        return _("Tahap %(step)s dari %(steps)s: %(stage)s") % {
+            "step": attempt.step,
+            "steps": len(AnalysisRun.STAGES),
+            "stage": attempt.stage_label,
+        }
+    if attempt.active:
+        return attempt.stage_label
+    if attempt.status == AnalysisRun.Status.DONE:
+        return _("Analisis selesai; hasilnya dimuat.")
+    return attempt.message(_lang())
+
+
 @login_required
 def results(request, pk: int):
     evaluation = evaluation_for(request, pk)
     run = latest_run(evaluation)
+    attempt = latest_attempt(evaluation)
+    if attempt is not None and attempt.status == AnalysisRun.Status.DONE:
+        attempt = None  # nothing to tell beyond the results themselves
     context = {
         "evaluation": evaluation,
         "run": run,
+        "attempt": attempt,
+        "status_line": _status_line(attempt) if attempt else "",
         "can_edit": evaluation.can_edit(request.user),
         "form": RunForm(initial={"lang": _lang()}),
     }
@@ -60,15 +86,45 @@ def run(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
     form = RunForm(request.POST)
     lang = form.cleaned_data["lang"] if form.is_valid() else _lang()
-    run_analysis(evaluation, request.user, lang)
-    messages.success(request, _("Analisis selesai; laporan diperbarui."))
+    analysis, started = start_analysis(evaluation, request.user, lang)
+    if not started:
+        messages.warning(
+            request, _("Analisis sudah berjalan; tidak ada analisis baru yang dimulai.")
+        )
+    elif analysis.status == AnalysisRun.Status.DONE:  # analysed inline (tests)
+        messages.success(request, _("Analisis selesai; laporan diperbarui."))
+    elif analysis.active:
+        messages.info(request, _("Analisis dimulai."))
     return redirect("reports:results", pk=evaluation.pk)
+
+
+@login_required
+@require_GET
+@never_cache
+def run_status(request, pk: int):
+    """Where the evaluation's latest run stands, for the results page to poll."""
+    evaluation = evaluation_for(request, pk)
+    attempt = latest_attempt(evaluation)
+    if attempt is None:
+        return JsonResponse({"run": None, "status": None})
+    return JsonResponse(
+        {
+            "run": attempt.pk,
+            "status": attempt.status,
+            "status_label": attempt.get_status_display(),
+            "stage": attempt.stage,
+            "step": attempt.step,
+            "steps": len(AnalysisRun.STAGES),
+            "line": _status_line(attempt),
+            "elapsed": attempt.elapsed(),
+        }
+    )
 
 
 @login_required
 def download(request, pk: int, run_id: int, name: str):
     evaluation = evaluation_for(request, pk)
-    run = get_object_or_404(evaluation.runs, pk=run_id)
+    run = get_object_or_404(evaluation.runs.done(), pk=run_id)
     allowed = name in DOWNLOADS or (name.startswith("grafik/") and name.endswith(".svg"))
     path = run.file(name) if allowed else None
     if path is None:

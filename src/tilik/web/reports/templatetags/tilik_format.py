@@ -46,3 +46,17 @@ def theme_label(code: str) -> str:
         return _codebook()[code].label(_lang())
     except (KeyError, AttributeError):
         return code
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Elapsed seconds as m:ss (h:mm:ss from an hour on), the way analysis.js counts."""
+    try:
+        total = max(int(seconds), 0)
+    except (TypeError, ValueError):
+        return "–"
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
