@@ -2051,17 +2051,8 @@ def write_kobo_csv(
     return data
 
 
-_SUBMISSION_COPIES = (
-    "_id",
-    "_uuid",
-    "_submission_time",
-    "_validation_status",
-    "_notes",
-    "_status",
-    "_submitted_by",
-    "__version__",
-    "_tags",
-)
+# the submission's meta that KoboToolbox copies into each repeat row (as _submission_<name>)
+_SUBMISSION_COPIES = tuple(name for name in KOBO_META_COLUMNS if name != "_index")
 
 
 def _repeat_header(form: Form, repeat: RepeatGroup) -> list[str]:
