@@ -130,3 +130,23 @@ def test_it_produces_findings_and_recommendations_the_schema_accepts():
     hasil = json.loads(json.dumps(sample_hasil()))
     assert hasil["findings"] and hasil["recommendations"]
     jsonschema.validate(hasil, load_schema())
+
+
+def test_it_names_all_weak_skm_unsur_in_one_recommendation():
+    hasil = sample_hasil()
+    skm = [r for r in recommend(hasil) if r["rule"] == "pelatihan_unsur_skm"]
+    assert len(skm) == 1
+    (rec,) = skm
+    weak = sorted(
+        code
+        for code, nrr in hasil["ikm"]["_all"]["nrr"].items()
+        if nrr is not None and nrr < 3.0644
+    )
+    assert len(weak) >= 2 and sorted(rec["instance"]["unsur"]) == weak
+    assert rec["key"] == "pelatihan_unsur_skm"
+    assert rec["evidence"] == [f"ikm/_all/nrr/{code}" for code in rec["instance"]["unsur"]]
+    assert " dan " in rec["text"]["id"] and " and " in rec["text"]["en"]
+    for code in weak:  # every weak unsur with its own score, traced to its path
+        nrr = rec["params"][f"nrr_{rec['instance']['unsur'].index(code) + 1}"]
+        assert nrr["path"] == f"ikm/_all/nrr/{code}"
+        assert f"{nrr['value']:.2f}".replace(".", ",") in rec["text"]["id"]

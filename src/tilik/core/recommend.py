@@ -341,10 +341,79 @@ def build_recommendations(
                     "_order": order,
                 }
             )
+    out = _merged(out, rule_set["rules"])
     out.sort(key=lambda r: (_priority_rank(r["priority"]), r["_order"]))
     for rec in out:
         del rec["_order"]
     return out
+
+
+_ITEM_PLACEHOLDER = re.compile(r"\{(\??)(\w+)((?:\|\w+)?)\}")
+
+
+def _join(items: Sequence[str], lang: str) -> str:
+    """``A, B dan C`` / ``A, B and C``."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" dan " if lang == "id" else " and ") + items[-1]
+
+
+def _merged(out: list[dict[str, Any]], rules: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One recommendation per rule with ``merge`` (its instances listed in one text).
+
+    ``merge: {item: {id, en}, text: {id, en}}``: each firing instance gives an ``item`` (its
+    values named as in ``text`` of the rule), the items are joined into ``{items}`` of
+    ``text``. Every value keeps its path (as ``name_1``, ``name_2``…), so each number in the
+    merged text is traced like any other. The key is the rule id.
+    """
+    merging = {rule["id"]: rule["merge"] for rule in rules if rule.get("merge")}
+    if not merging:
+        return out
+    kept: list[dict[str, Any]] = []
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for rec in out:
+        if rec["rule"] in merging:
+            if rec["rule"] not in groups:
+                kept.append(rec)  # holds the place of the merged one
+            groups.setdefault(rec["rule"], []).append(rec)
+        else:
+            kept.append(rec)
+    result = []
+    for rec in kept:
+        fired = groups.get(rec["rule"])
+        if fired is None:
+            result.append(rec)
+            continue
+        spec = merging[rec["rule"]]
+        params: dict[str, Param] = {}
+        items: dict[str, list[str]] = {lang: [] for lang in spec["text"]}
+        for number, one in enumerate(fired, start=1):
+            params.update({f"{name}_{number}": p for name, p in one["params"].items()})
+            for lang in items:
+
+                def renamed(match: re.Match[str], number: int = number) -> str:
+                    return (
+                        "{" + match.group(1) + f"{match.group(2)}_{number}" + match.group(3) + "}"
+                    )
+
+                items[lang].append(_ITEM_PLACEHOLDER.sub(renamed, str(spec["item"][lang])))
+        template = {
+            lang: str(text).replace("{items}", _join(items[lang], lang))
+            for lang, text in spec["text"].items()
+        }
+        names = list(dict.fromkeys(name for one in fired for name in one["instance"]))
+        result.append(
+            {
+                **rec,
+                "key": rec["rule"],
+                "instance": {name: [one["instance"].get(name) for one in fired] for name in names},
+                "text": {lang: render_text(t, params, lang) for lang, t in template.items()},
+                "template": template,
+                "params": params,
+                "evidence": list(dict.fromkeys(p for one in fired for p in one["evidence"])),
+            }
+        )
+    return result
 
 
 def _priority_rank(priority: str) -> int:
