@@ -224,3 +224,17 @@ def test_a_large_sheet_is_read_in_chunks_with_the_same_rows(monkeypatch):
     data = buffer.getvalue()
     monkeypatch.setattr(reader, "_CHUNK", 1000)  # many chunk boundaries, inside rows too
     assert fast_rows(data) == openpyxl_rows(data)
+
+
+def test_it_refuses_a_row_too_long_to_be_data(monkeypatch):
+    import tilik.core.xlsxread as reader
+
+    cells = "".join(f'<c t="inlineStr"><is><t>{i}</t></is></c>' for i in range(3000))
+    sheet = (
+        f'<?xml version="1.0"?><worksheet xmlns="{MAIN}"><sheetData>'
+        f'<row r="1">{cells}</row></sheetData></worksheet>'
+    )
+    monkeypatch.setattr(reader, "_CHUNK", 4096)
+    monkeypatch.setattr(reader, "_MAX_ROW_BYTES", 50_000)
+    with pytest.raises(UnsafeSpreadsheet):
+        list(read_sheets(package(sheet))[0].rows())

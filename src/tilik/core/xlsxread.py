@@ -30,7 +30,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from tilik.core.i18n import gettext_noop
-from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, check_zip
+from tilik.core.xlsx import MAX_COLUMNS, MAX_UNCOMPRESSED, UnsafeSpreadsheet, check_zip
 
 __all__ = ["Sheet", "cell_text", "read_sheets"]
 
@@ -72,6 +72,7 @@ _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|amp|quot|apos);")
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _CHUNK = 4 * 1024 * 1024
+_MAX_ROW_BYTES = 64 * 1024 * 1024  # 5000 columns of long text stay far below it
 
 
 def _unescape(raw: bytes) -> str:
@@ -200,6 +201,11 @@ class _Book:
         if self._shared is None:
             strings: list[str] = []
             if self.shared_path and self.shared_path in self.archive.namelist():
+                if self.archive.getinfo(self.shared_path).file_size > MAX_UNCOMPRESSED:
+                    # read whole (strings are looked up by index): bounded as an XLSForm is
+                    raise UnsafeSpreadsheet(
+                        gettext_noop("berkas XLSX ditolak: isinya melebihi 200 MB")
+                    )
                 data = self.archive.read(self.shared_path)
                 _refuse_dtd(data)
                 for match in _SI.finditer(data):
@@ -254,6 +260,10 @@ class _Book:
                     else:  # a prefixed tag (</x:row>), or no row ended yet
                         ends = [m.end() for m in _ROW_END.finditer(buffer)]
                         if not ends:
+                            if len(buffer) > _MAX_ROW_BYTES:  # one row of absurd width
+                                raise UnsafeSpreadsheet(
+                                    gettext_noop("lembar kerja ditolak: lebih dari 5000 kolom")
+                                )
                             continue
                         cut = ends[-1]
                 part, buffer = buffer[:cut], buffer[cut:]
