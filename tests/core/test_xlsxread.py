@@ -238,3 +238,20 @@ def test_it_refuses_a_row_too_long_to_be_data(monkeypatch):
     monkeypatch.setattr(reader, "_MAX_ROW_BYTES", 50_000)
     with pytest.raises(UnsafeSpreadsheet):
         list(read_sheets(package(sheet))[0].rows())
+
+
+def test_it_estimates_the_rows_of_a_file_for_the_progress_bar():
+    from tilik.core.ingest import estimate_rows
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("data")
+    for i in range(41):
+        sheet.append(["judul", i])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    from tilik.core.exports import add_dimensions
+
+    assert estimate_rows(add_dimensions(buffer.getvalue(), [(41, 2)])) == 40
+    assert estimate_rows(buffer.getvalue()) == 0  # no <dimension>: unknown
+    assert estimate_rows(b"a;b\n1;2\n3;4\n") == 2
+    assert estimate_rows(b"PK\x03\x04 broken") == 0

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from tilik.core.i18n import LANGUAGES, gettext_noop, translate
+from tilik.core.ingest import estimate_rows
 
 __all__ = ["collect_commands", "import_command"]
 
@@ -26,12 +27,6 @@ def _setup_django() -> None:
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)
-
-
-def _count_rows(data: bytes) -> int:
-    if data.startswith(b"PK"):
-        return 0  # XLSX: unknown until read
-    return max(data.count(b"\n") - 1, 1)
 
 
 @click.command("import")
@@ -83,7 +78,7 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
         file_name=file.name[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         status=ImportBatch.Status.PENDING,
-        total=_count_rows(data),
+        total=estimate_rows(data),
     )
     label = translate(gettext_noop("Membaca dan memeriksa baris"), lang)
     with click.progressbar(length=batch.total or 1, label=label, file=sys.stderr) as bar:

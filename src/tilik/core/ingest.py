@@ -50,7 +50,7 @@ from tilik.core.xlsx import (
     UnsafeSpreadsheet,
     check_zip,
 )
-from tilik.core.xlsxread import read_sheets
+from tilik.core.xlsxread import first_sheet_rows, read_sheets
 from tilik.core.xpath import XPathError, compile_memoized, truthy
 
 __all__ = [
@@ -70,6 +70,7 @@ __all__ = [
     "content_hash",
     "convert_value",
     "decode_text",
+    "estimate_rows",
     "is_personal_field",
     "json_text",
     "kobo_header",
@@ -265,6 +266,23 @@ def csv_zip(data: bytes) -> tuple[str, bytes, dict[str, bytes]] | None:
     members = {name: archive.read(name) for name in csvs}
     main = next((n for n in csvs if b"PARENT_KEY" not in members[n].split(b"\n", 1)[0]), csvs[0])
     return main, members.pop(main), members
+
+
+def estimate_rows(data: bytes) -> int:
+    """About how many data rows a file holds, for a progress bar; 0 when unknown.
+
+    CSV: its lines after the header. ODK Central zip: the main CSV's. XLSX: the first
+    sheet's ``<dimension>`` (Excel and KoboToolbox write it), without reading the sheet.
+    """
+    if data[:2] != b"PK":
+        return max(data.count(b"\n") - 1, 0)
+    try:
+        zipped = csv_zip(data)
+        if zipped is not None:
+            return max(zipped[1].count(b"\n") - 1, 0)
+        return max(first_sheet_rows(data) - 1, 0)
+    except (UnsafeSpreadsheet, zipfile.BadZipFile, KeyError, ValueError):
+        return 0
 
 
 def _guard_width(rows: Iterable[list[str]]) -> Iterator[list[str]]:

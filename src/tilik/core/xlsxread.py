@@ -32,7 +32,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, fr
 from tilik.core.i18n import gettext_noop
 from tilik.core.xlsx import MAX_COLUMNS, MAX_UNCOMPRESSED, UnsafeSpreadsheet, check_zip
 
-__all__ = ["Sheet", "cell_text", "read_sheets"]
+__all__ = ["Sheet", "cell_text", "first_sheet_rows", "read_sheets"]
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -138,6 +138,22 @@ class Sheet:
 
     title: str
     rows: Callable[[], Iterator[list[str]]]
+
+
+_DIMENSION = re.compile(rb"<" + _P + rb"dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
+
+
+def first_sheet_rows(data: bytes) -> int:
+    """The row count the first sheet's ``<dimension>`` declares (header included); 0 when
+    it declares none. Reads the start of the sheet only."""
+    check_zip(data, large=True)
+    book = _Book(zipfile.ZipFile(io.BytesIO(data)))
+    path = next((p for _, p in book.entries if p), "")
+    if not path:
+        return 0
+    with book.archive.open(path) as stream:
+        found = _DIMENSION.search(stream.read(4096))
+    return int(found.group(1)) if found else 0
 
 
 def read_sheets(data: bytes) -> list[Sheet]:

@@ -34,6 +34,7 @@ from tilik.core.ingest import (
     Response,
     StoredRow,
     content_hash,
+    estimate_rows,
     is_personal_field,
     read_export,
     read_export_parallel,
@@ -450,7 +451,7 @@ def start_import(instrument: Instrument, data: bytes, file_name: str, user=None)
         sha256=hashlib.sha256(data).hexdigest(),
         created_by=user if user is not None and user.is_authenticated else None,
         status=ImportBatch.Status.PENDING,
-        total=max(data.count(b"\n") - 1, 0) if not data.startswith(b"PK") else 0,
+        total=estimate_rows(data),
     )
     inline = (
         getattr(settings, "TESTING", False)
