@@ -1316,37 +1316,28 @@ def _read_export(
     sheets: _RepeatSheets | None = None
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = found_zip[0] if is_csv and found_zip else None
+    ignored: list[str] = []  # sheets (or zipped CSVs) that a form without repeats leaves out
     if zipped is not None and zipped[2]:
         if form.repeats:
             sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)
         else:
-            result.problems.append(
-                Problem(
-                    gettext_noop(
-                        "lembar lain di berkas ini tidak diimpor (misalnya data kelompok "
-                        "berulang): {sheets}; hanya lembar pertama yang dibaca"
-                    ),
-                    file=label,
-                    severity="warning",
-                    params={"sheets": ", ".join(zipped[2])},
-                )
-            )
+            ignored = list(zipped[2])
     elif not is_csv and form.repeats:
         sheets = _RepeatSheets.from_workbook(data, form, label, result)
     elif not is_csv:
-        others = _other_sheets(source)
-        if others:
-            result.problems.append(
-                Problem(
-                    gettext_noop(
-                        "lembar lain di berkas ini tidak diimpor (misalnya data kelompok "
-                        "berulang): {sheets}; hanya lembar pertama yang dibaca"
-                    ),
-                    file=label,
-                    severity="warning",
-                    params={"sheets": ", ".join(others)},
-                )
+        ignored = _other_sheets(source)
+    if ignored:
+        result.problems.append(
+            Problem(
+                gettext_noop(
+                    "lembar lain di berkas ini tidak diimpor (misalnya data kelompok "
+                    "berulang): {sheets}; hanya lembar pertama yang dibaca"
+                ),
+                file=label,
+                severity="warning",
+                params={"sheets": ", ".join(ignored)},
             )
+        )
     columns = _map_columns(header, form)
     plan = [
         (

@@ -303,11 +303,9 @@ def _hbars(
         chart.shapes.append(Rect(left, by, value * scale, bar_h, BAR))
         end = left + value * scale
         if ci:
-            lo, hi = left + ci[0] * scale, left + ci[1] * scale
-            chart.shapes.append(Line(lo, by + bar_h / 2, hi, by + bar_h / 2, INK, 1.2))
-            chart.shapes.append(Line(lo, by + 3, lo, by + bar_h - 3, INK, 1.2))
-            chart.shapes.append(Line(hi, by + 3, hi, by + bar_h - 3, INK, 1.2))
-            end = max(end, hi)
+            end = max(
+                end, _ci_marks(chart, left + ci[0] * scale, left + ci[1] * scale, by, bar_h, 1.2)
+            )
         chart.shapes.append(Text(end + 5, by + bar_h / 2 + 4, shown, size, bold=True))
         y += h
     chart.shapes.append(Line(left, top - 4, left, y + 2, MUTED, 1))
@@ -320,6 +318,15 @@ def _hbars(
         chart.shapes.append(Text(0, height - 8, note, 9.5, fill=MUTED))
     chart.alt = title + ". " + "; ".join(f"{label}: {shown}" for label, _, shown, _ in rows) + "."
     return chart
+
+
+def _ci_marks(chart: Chart, lo: float, hi: float, by: float, bar_h: float, width: float) -> float:
+    """A confidence interval drawn across a bar (a line with end ticks); returns its end."""
+    middle = by + bar_h / 2
+    chart.shapes.append(Line(lo, middle, hi, middle, INK, width))
+    chart.shapes.append(Line(lo, by + 3, lo, by + bar_h - 3, INK, width))
+    chart.shapes.append(Line(hi, by + 3, hi, by + bar_h - 3, INK, width))
+    return hi
 
 
 def _hbars_narrow(
@@ -347,11 +354,9 @@ def _hbars_narrow(
         chart.shapes.append(Rect(left, by, value * scale, bar_h, BAR))
         end = left + value * scale
         if ci:
-            lo, hi = left + ci[0] * scale, left + ci[1] * scale
-            chart.shapes.append(Line(lo, by + bar_h / 2, hi, by + bar_h / 2, INK, 1.4))
-            chart.shapes.append(Line(lo, by + 3, lo, by + bar_h - 3, INK, 1.4))
-            chart.shapes.append(Line(hi, by + 3, hi, by + bar_h - 3, INK, 1.4))
-            end = max(end, hi)
+            end = max(
+                end, _ci_marks(chart, left + ci[0] * scale, left + ci[1] * scale, by, bar_h, 1.4)
+            )
         chart.shapes.append(Text(end + 6, by + bar_h / 2 + 5, shown, size, bold=True))
         y = by + bar_h + 6
     if reference:
