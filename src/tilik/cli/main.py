@@ -362,6 +362,9 @@ def worker(batch: bool, interval: float) -> None:
     queue; no task runs twice. Ctrl-C stops the worker at once (a running task is stopped
     and marked interrupted: running it again is safe).
     """
+    from tilik.cli.serving import die_with_supervisor
+
+    die_with_supervisor()
     _django()
     from tilik.web.jobs.worker import TilikWorker
 

@@ -3,7 +3,8 @@
 Each is a fresh interpreter (never a fork of this process, which may have loaded polars or
 scikit-learn: their thread pools do not survive a fork). This process only watches them:
 Ctrl-C or SIGTERM stops them all within a few seconds, and if one of them dies the others
-are stopped too, so nothing is left running half.
+are stopped too, so nothing is left running half. If this process is killed outright, the
+children notice: gunicorn's master and the workers die with it (``PR_SET_PDEATHSIG``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,17 @@ from collections.abc import Sequence
 
 #: How long the processes get to stop on their own before they are killed (seconds).
 STOP_WITHIN = 4.0
+#: Tells a child the pid of the supervisor it must not outlive.
+PARENT_ENV = "TILIK_SUPERVISOR_PID"
+
+
+def die_with_supervisor() -> None:
+    """In a child of :func:`run_all`: die when the supervisor dies, even if it is killed."""
+    parent = os.environ.pop(PARENT_ENV, "")
+    if parent.isdigit():
+        from tilik.core.procs import die_with_parent
+
+        die_with_parent(int(parent))
 
 
 def server_command(host: str, port: int, *, quiet: bool) -> list[str]:
@@ -46,7 +58,11 @@ def run_all(commands: Sequence[Sequence[str]], *, ready: str = "") -> int:
     status = 0
     try:
         for command in commands:
-            children.append(subprocess.Popen(list(command)))  # noqa: S603 - our own modules
+            # Each in its own session: Ctrl-C reaches this process only, which stops each
+            # child once (a second signal mid-shutdown makes gunicorn wait longer).
+            env = {**os.environ, PARENT_ENV: str(os.getpid())}
+            child = subprocess.Popen(list(command), start_new_session=True, env=env)  # noqa: S603
+            children.append(child)
         if ready:
             print(ready, flush=True)
         while True:

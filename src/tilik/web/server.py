@@ -84,7 +84,7 @@ def options(host: str, port: int, *, quiet: bool = False) -> dict[str, Any]:
         "worker_class": "gthread",
         "timeout": 120,
         # Ctrl-C or SIGTERM: requests under way get a few seconds, then the server stops.
-        "graceful_timeout": int(os.getenv("TILIK_GRACEFUL_TIMEOUT", "3")),
+        "graceful_timeout": int(os.getenv("TILIK_GRACEFUL_TIMEOUT", "2")),
         "loglevel": "warning" if quiet else "info",
         "accesslog": "-" if os.getenv("TILIK_ACCESS_LOG") else None,
         # The access log never carries query strings: tokens and NIPs could sit there.
@@ -100,6 +100,9 @@ def serve(host: str, port: int, *, quiet: bool = False) -> None:
 
 
 def main(argv: list[str]) -> None:
+    from tilik.cli.serving import die_with_supervisor
+
+    die_with_supervisor()
     host, port, *rest = argv
     serve(host, int(port), quiet="--quiet" in rest)
 

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -35,8 +36,8 @@ POLL = 0.5
 GRACE = 2.0
 
 
-class WorkerStopping(BaseException):
-    """Raised in a worker that was told to stop while it runs a job."""
+#: Set in a worker told to stop (Ctrl-C, SIGTERM): the job under way is stopped at once.
+STOPPING = threading.Event()
 
 
 def isolated() -> bool:
@@ -104,6 +105,9 @@ def supervise(model: type[Job], pk: int, *, on_child: Any = None) -> str:
             if now >= next_beat:
                 manager.filter(pk=pk, status=JobStatus.RUNNING).update(heartbeat=timezone.now())
                 next_beat = now + model.HEARTBEAT_EVERY.total_seconds()
+            if STOPPING.is_set():
+                outcome, reason = JobStatus.INTERRUPTED, "stopped"
+                break
             if manager.filter(pk=pk, cancel_requested=True).exists():
                 outcome, reason = JobStatus.CANCELLED, "cancelled"
                 break
@@ -111,15 +115,15 @@ def supervise(model: type[Job], pk: int, *, on_child: Any = None) -> str:
                 outcome, reason = JobStatus.TIMED_OUT, "timed_out"
                 break
     except BaseException:
-        # The worker is stopping (Ctrl-C, SIGTERM) or lost its database: stop the child and
-        # say so on the job, then let the worker go on stopping.
+        # The worker is forced to stop (a second Ctrl-C) or lost its database: stop the
+        # child and say so on the job, then let the worker go on stopping.
         stop_group(child)
         _end(model, pk, JobStatus.INTERRUPTED, "stopped")
         raise
     stop_group(child)
     if outcome:
         _end(model, pk, outcome, reason)
-    if child.returncode != 0:
+    elif child.returncode != 0:
         log.error("job %s:%s: child exited with %s", model._meta.label_lower, pk, child.returncode)
     # The child records its own outcome; one that died (out of memory, a signal) could not.
     _end(model, pk, JobStatus.FAILED, "crashed")

@@ -4,7 +4,7 @@
   django-tasks-db claims a task under a row lock (SKIP LOCKED on PostgreSQL, an exclusive
   transaction on SQLite), and a job is claimed once more on its own row (pending → running).
 - Ctrl-C or SIGTERM stops a worker at once: a running job's child is stopped and the job
-  marked interrupted (importing or analysing again is safe), instead of waiting for it.
+  marked interrupted (importing or analysing again is safe), instead of waiting for it to end.
 - Each worker notes itself in :class:`~tilik.web.jobs.models.WorkerBeat` every few seconds,
   and marks the jobs of dead workers interrupted on the way.
 """
@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import signal
 import sys
 import threading
 from types import FrameType
@@ -23,7 +22,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from tilik.web.jobs.models import Job, JobStatus, WorkerBeat
-from tilik.web.jobs.runner import WorkerStopping
+from tilik.web.jobs.runner import STOPPING
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +44,14 @@ class TilikWorker(Worker):
         self._stop = threading.Event()
 
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if self.running_task and not STOPPING.is_set():
+            # The job under way is stopped within a poll of its runner; a second signal
+            # forces the way out at once.
+            self.running = False
+            STOPPING.set()
+            return
         self.running = False
         self._stop.set()
-        if self.running_task:
-            raise WorkerStopping(signal.strsignal(signum))
         sys.exit(0)
 
     def run_task(self, db_task_result) -> None:  # type: ignore[no-untyped-def]
