@@ -613,8 +613,7 @@ class _Reader:
             elif kind == "include" or not name:
                 continue
             elif previous is not None and _generated_other(element, previous):
-                previous.or_other = True
-                self.drop_generated_other_choice(previous)
+                previous.or_other = True  # pyxform also adds "other" to its choice list
             else:
                 question = self.question(element, groups, repeat)
                 self.form.questions.append(question)
@@ -631,13 +630,16 @@ class _Reader:
         control = element.get("control") or {}
         own = str(bind.get("relevant", "") or "").strip()
         labels = self.localised(element.get("label"))
-        inner = (*groups, (name, is_repeat, own))
+        # A "flat" group (pyxform's legacy attribute) makes no level in the data: its
+        # questions' paths leave it out.
+        flat = bool(element.get("flat")) and not is_repeat
+        inner = (*groups, ("" if flat else name, is_repeat, own))
         if is_repeat:
             conditions = [c for _, _, c in inner if c]
             self.form.repeats.append(
                 RepeatGroup(
                     name=name,
-                    path="/".join(g for g, _, _ in inner),
+                    path="/".join(g for g, _, _ in inner if g),
                     parent=repeat,
                     labels=labels,
                     label=_pick(labels, self.default) or name,
@@ -680,18 +682,6 @@ class _Reader:
         section = dict(element, type="group", children=columns)
         return self.section(section, groups, repeat)
 
-    def drop_generated_other_choice(self, question: Question) -> None:
-        """pyxform adds an ``other`` choice to the list of an ``or_other`` select; Tilik
-        keeps it as :attr:`Question.or_other` and the list as written."""
-        listed = self.form.choices.get(question.list_name, [])
-        written = {
-            str(r.get("name", ""))
-            for r in self.form.choice_rows
-            if _list_of(r) == question.list_name
-        }
-        if listed and listed[-1].name == "other" and "other" not in written:
-            listed.pop()
-
     def question(
         self, element: dict[str, Any], groups: tuple[tuple[str, bool, str], ...], repeat: str
     ) -> Question:
@@ -727,7 +717,7 @@ class _Reader:
             labels=labels,
             hints=hints,
             label=_pick(labels, self.default) or name,
-            group="/".join(g for g, _, _ in groups),
+            group="/".join(g for g, _, _ in groups if g),
             repeat=repeat,
             construct=_extra(element, "construct"),
             level=_extra(element, "level").lower(),
@@ -925,13 +915,15 @@ def _header(first: Iterable[Any]) -> list[str]:
 
 
 def _records(header: list[str], rows: Iterable[Iterable[Any]]) -> Sheet:
-    """The non-empty rows of a sheet under ``header``, stopping where pyxform stops: after
-    a run of empty rows (a sheet claiming two billion rows ends there too)."""
-    records = []
+    """The rows of a sheet under ``header``, stopping where pyxform stops: after a run of
+    empty rows (a sheet claiming two billion rows ends there too). Empty rows between
+    others are kept, so that row numbers (and the names pyxform makes from them) agree."""
+    records: list[dict[str, str]] = []
     empty = 0
     for values in rows:
         record = {h: _text(v) for h, v in zip(header, values) if h}
         if any(record.values()):
+            records.extend({} for _ in range(empty))
             records.append(record)
             empty = 0
         else:
