@@ -596,6 +596,8 @@ def validate_answers(
     for issue in check_repeats(
         form, answers, choice_filter=lambda q, inner: choice_filter_names(form, q, inner)
     ):
+        if issue.question.type in COLLECTED_ELSEWHERE:
+            continue  # never asked on a web page: ODK Collect fills it
         errors.setdefault(issue.key, _issue_message(issue, lang))
     _calculate(form, answers, scope, env)  # … and they may read the instances' answers
     for q in form.data_questions():
