@@ -109,9 +109,7 @@ def _ucl_answers(form):
 
 
 def test_it_accepts_a_valid_distance_of_the_ucl_biomass_form(client, cast):
-    instrument, problems = services.add_instrument(
-        cast.evaluation_a, UCL.read_bytes(), UCL.name
-    )
+    instrument, problems = services.add_instrument(cast.evaluation_a, UCL.read_bytes(), UCL.name)
     assert instrument is not None, [p.render("en") for p in problems]
     form = instrument.form()
     assert "alive" in form.choice_names(form.question("health_id"))

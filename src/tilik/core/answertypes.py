@@ -59,10 +59,13 @@ def _decimal(text: str) -> Decimal | None:
 def range_bounds(question: Question) -> tuple[Decimal, Decimal, Decimal]:
     """``(start, end, step)`` of a range question (pyxform's defaults: 1, 10, 1)."""
     parameters = question.parameters
-    start = _decimal(parameters.get("start", "1") or "1") or Decimal(1)
-    end = _decimal(parameters.get("end", "10") or "10") or Decimal(10)
-    step = _decimal(parameters.get("step", "1") or "1") or Decimal(1)
-    return start, end, abs(step) or Decimal(1)
+
+    def setting(name: str, default: int) -> Decimal:
+        found = _decimal(parameters.get(name, "") or "")
+        return Decimal(default) if found is None else found
+
+    step = abs(setting("step", 1))
+    return setting("start", 1), setting("end", 10), step if step else Decimal(1)
 
 
 def _check_range(question: Question, text: str) -> tuple[Any, str | None, str]:

@@ -108,6 +108,14 @@ class Item:
     step: str = ""
     choices_from: str = ""  # select from a previous repeat's answers: the question's key
 
+    @property
+    def rank_rows(self) -> list[tuple[int, str]]:
+        """A rank question's places, each with the choice given to it (or "")."""
+        return [
+            (n, self.values[n - 1] if n <= len(self.values) else "")
+            for n in range(1, len(self.choices) + 1)
+        ]
+
 
 def dom_id(key: str) -> str:
     """An element id for a flat key: ``kegiatan[2]/sesi[1]/jam`` → ``kegiatan:2:sesi:1:jam``.

@@ -495,6 +495,10 @@
       var picked = inputs.filter(function (i) { return i.checked; })[0];
       return picked ? picked.value : "";
     }
+    if (type === "rank") {
+      var order = inputs.map(function (i) { return i.value; });
+      return order.filter(Boolean).length ? order : [];
+    }
     return inputs.length ? inputs[0].value : "";
   }
   function collect() {
@@ -515,7 +519,8 @@
       var name = q.getAttribute("data-name");
       if (!(name in answers)) { return; }
       var v = answers[name];
-      fields(q, name).forEach(function (input) {
+      fields(q, name).forEach(function (input, position) {
+        if (input.tagName === "SELECT" && Array.isArray(v)) { input.value = v[position] || ""; return; }
         if (input.type === "radio" || input.type === "checkbox") {
           input.checked = Array.isArray(v) ? v.indexOf(input.value) >= 0 : input.value === v;
         } else {
@@ -757,6 +762,11 @@
         if (q.getAttribute("data-required") === "yes") { errors[name] = msg("required"); }
         return;
       }
+      var typed = fields(q, name).filter(function (i) { return i.checkValidity && !i.checkValidity(); });
+      if (typed.length) {  // range bounds and step, a geopoint's form: the input's own rules
+        errors[name] = q.getAttribute("data-constraint-msg") || msg("constraint");
+        return;
+      }
       if (!test(q.getAttribute("data-constraint"), context(q, answers, v), true)) {
         errors[name] = q.getAttribute("data-constraint-msg") || msg("constraint");
       }
@@ -803,7 +813,8 @@
     if (sending) { return; }
     sending = true;
     say(msg("sending"));
-    var body = JSON.stringify({ instance_id: state.instance_id, answers: state.answers, lang: lang });
+    var body = JSON.stringify({ instance_id: state.instance_id, answers: state.answers, lang: lang,
+                                started: state.started });
     fetch(url, {
       method: "POST", credentials: "same-origin", body: body,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }
@@ -834,6 +845,21 @@
     state.answers = collect();
     save();
   }
+  /* geopoint: the phone's position, when the browser may give it; typing stays possible */
+  if (navigator.geolocation) {
+    each(form.querySelectorAll("button.geo-here"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var input = document.getElementById(button.getAttribute("data-for"));
+        navigator.geolocation.getCurrentPosition(function (p) {
+          input.value = [p.coords.latitude.toFixed(6), p.coords.longitude.toFixed(6),
+            Math.round(p.coords.altitude || 0), Math.round(p.coords.accuracy || 0)].join(" ");
+          changed();
+        }, function () { say(msg("nolocation"), true); }, { enableHighAccuracy: true, timeout: 20000 });
+      });
+    });
+  }
+  if (!state.started) { state.started = new Date().toISOString(); }  // the `start` metadata
   if (state.answers) {
     restore(state.answers);
     say(state.pending ? msg("offline") : msg("restored"));
