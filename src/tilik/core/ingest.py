@@ -43,6 +43,7 @@ from tilik.core.exports import add_dimensions
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
+from tilik.core.procs import die_with_parent, safe_to_fork
 from tilik.core.repeats import Scope, flat_key, flatten, nest, parse_key
 from tilik.core.xlsform import Form, Question, RepeatGroup
 from tilik.core.xlsx import (
@@ -1791,7 +1792,8 @@ def _row_reader(
 
 _PARALLEL_MIN_ROWS = 5000
 _CHILD_CODE = (
-    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "import os, pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from tilik.core.procs import die_with_parent; die_with_parent(int(sys.argv[1])); "
     "from tilik.core.ingest import _reader_main; _reader_main()"
 )
 
@@ -1919,7 +1921,7 @@ def read_export_parallel(
     if method == "auto":
         if lines < min_rows:
             method = "inline"
-        elif hasattr(os, "fork") and threading.active_count() == 1:
+        elif safe_to_fork():
             method = "fork"
         else:
             method = "interpreter"
@@ -1928,7 +1930,7 @@ def read_export_parallel(
         return _read_in_fork(job, sink, progress)
     if method != "interpreter" or not sys.executable:
         return inline()
-    command = [sys.executable, "-c", _CHILD_CODE]
+    command = [sys.executable, "-c", _CHILD_CODE, str(os.getpid())]
     try:
         child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     except OSError:
@@ -1963,6 +1965,7 @@ def _read_in_fork(
     # The child's garbage collector would otherwise walk (and so copy, page by page) every
     # object inherited from the parent: a web app's whole heap.
     gc.freeze()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except BaseException:
@@ -1973,6 +1976,7 @@ def _read_in_fork(
     if pid == 0:  # the child: read, send, and leave without running the parent's exit code
         code = 0
         try:
+            die_with_parent(parent)
             os.close(read_end)
             _serve(*job, out=write_end)
         except BaseException:

@@ -40,6 +40,7 @@ from tilik.web.collection.forms import (
     XLSFormUploadForm,
 )
 from tilik.web.collection.models import (
+    FormUpload,
     ImportBatch,
     Instrument,
     Interview,
@@ -136,26 +137,68 @@ def instrument_detail(request, pk: int, form_id: str):
 def instrument_add(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        instrument, found = services.add_instrument(
+        job = services.start_form_upload(
             evaluation,
             upload.read(),
             Path(upload.name).name,
-            form.cleaned_data["kind"] or "lainnya",
+            kind=form.cleaned_data["kind"] or "lainnya",
+            user=request.user,
         )
-        problems = _problem_lines(found, _lang())
-        if instrument is not None:
-            for line in problems:
-                messages.warning(request, line)
-            messages.success(request, _("Instrumen ditambahkan."))
-            return redirect("collection:instrument", evaluation.pk, instrument.form_id)
+        return redirect("collection:form_upload", evaluation.pk, job.pk)
+    return render(
+        request, "collection/instrument_add.html", {"evaluation": evaluation, "form": form}
+    )
+
+
+def _form_upload(request, pk: int, upload_id: int, *, edit: bool = False) -> FormUpload:
+    evaluation = evaluation_for(request, pk, edit=edit)
+    job = get_object_or_404(
+        FormUpload.objects.select_related("instrument", "result"),
+        pk=upload_id,
+        evaluation=evaluation,
+    )
+    job.check_interrupted()
+    return job
+
+
+@login_required
+def form_upload_detail(request, pk: int, upload_id: int):
+    """Where an uploaded XLSForm stands: being checked, accepted (with warnings) or refused."""
+    job = _form_upload(request, pk, upload_id)
+    lang = _lang()
+    if job.accepted and job.result is not None and not job.problems:
+        messages.success(request, _("Formulir diterima."))
+        return redirect("collection:instrument", pk, job.result.form_id)
+    records = [p for p in job.problems if isinstance(p, dict)]
     return render(
         request,
-        "collection/instrument_add.html",
-        {"evaluation": evaluation, "form": form, "problems": problems},
+        "collection/form_upload.html",
+        {
+            "evaluation": job.evaluation,
+            "job": job,
+            "errors": [p.get(lang) or p.get("id") for p in records if p.get("severity") == "error"],
+            "notes": [p.get(lang) or p.get("id") for p in records if p.get("severity") != "error"],
+            "can_edit": job.evaluation.can_edit(request.user),
+        },
     )
+
+
+@login_required
+@never_cache
+def form_upload_status(request, pk: int, upload_id: int):
+    job = _form_upload(request, pk, upload_id)
+    return JsonResponse({"status": job.status})
+
+
+@login_required
+@require_POST
+def form_upload_cancel(request, pk: int, upload_id: int):
+    job = _form_upload(request, pk, upload_id, edit=True)
+    if job.request_cancel() and not job.active:
+        messages.info(request, _("Pemeriksaan formulir dibatalkan."))
+    return redirect("collection:form_upload", pk, upload_id)
 
 
 @login_required
@@ -183,14 +226,14 @@ def xlsform_upload(request, pk: int, form_id: str):
             messages.error(request, error)
         return redirect("collection:instrument", pk, form_id)
     upload = form.cleaned_data["file"]
-    version, problems = services.add_form_version(instrument, upload.read(), Path(upload.name).name)
-    for line in _problem_lines(problems, _lang()):
-        (messages.warning if version else messages.error)(request, line)
-    if version is not None:
-        messages.success(request, _("Versi formulir baru disimpan."))
-    else:
-        messages.error(request, _("Formulir ditolak; versi sebelumnya tetap dipakai."))
-    return redirect("collection:instrument", pk, form_id)
+    job = services.start_form_upload(
+        evaluation,
+        upload.read(),
+        Path(upload.name).name,
+        instrument=instrument,
+        user=request.user,
+    )
+    return redirect("collection:form_upload", pk, job.pk)
 
 
 @login_required
@@ -259,6 +302,7 @@ def batch_detail(request, pk: int, batch_id: int):
             "rows": rows,
             "file_problems": [p.get(lang) or p.get("id") for p in batch.problems],
             "running": batch.running,
+            "can_edit": evaluation.can_edit(request.user),
         },
     )
 
@@ -279,6 +323,19 @@ def batch_progress(request, pk: int, batch_id: int):
             "quarantined": batch.quarantined,
         }
     )
+
+
+@login_required
+@require_POST
+def batch_cancel(request, pk: int, batch_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    batch = get_object_or_404(ImportBatch, pk=batch_id, instrument__evaluation=evaluation)
+    if batch.request_cancel():
+        if batch.active:
+            messages.info(request, _("Pembatalan diminta; impor berhenti dalam beberapa detik."))
+        else:
+            messages.info(request, _("Impor dibatalkan; baris yang sudah tersimpan tetap ada."))
+    return redirect("collection:batch", pk, batch_id)
 
 
 @login_required

@@ -913,7 +913,7 @@
   function poll() {
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
       .then(function (data) {
-        if (data.status === "done" || data.status === "failed") { window.location.reload(); return; }
+        if (data.status !== "pending" && data.status !== "running") { window.location.reload(); return; }
         var bar = box.querySelector("progress");
         var count = box.querySelector("[data-progress]");
         if (bar) { bar.max = Math.max(data.total || 1, data.progress || 0); bar.value = data.progress || 0; }
@@ -922,6 +922,22 @@
       }).catch(function () { window.setTimeout(poll, 3000); });
   }
   window.setTimeout(poll, 500);
+})();
+
+/* Background work without a progress count (an XLSForm being checked): reload once it ends. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-job-poll]");
+  if (!box || box.getAttribute("data-active") !== "yes" || !window.fetch) { return; }
+  var url = box.getAttribute("data-job-poll");
+  function poll() {
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (data.status !== "pending" && data.status !== "running") { window.location.reload(); return; }
+        window.setTimeout(poll, 1000);
+      }).catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 700);
 })();
 
 /* A used one-time link: if this phone still holds an unacknowledged answer, send it once more;
