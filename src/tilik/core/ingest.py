@@ -715,6 +715,17 @@ def _true_in(expression: str, scope: Scope, current: Any = None) -> bool:
         return True
 
 
+def _calculate_instance(repeat: RepeatGroup, scope: Scope, instance: dict[str, Any]) -> None:
+    for question in repeat.questions:
+        if question.type == "calculate" and question.calculation:
+            try:
+                instance[question.name] = compile_memoized(question.calculation)(
+                    scope, None, None, None
+                )
+            except XPathError:
+                instance[question.name] = None
+
+
 def check_repeats(
     form: Form,
     answers: dict[str, Any],
@@ -784,15 +795,11 @@ def check_repeats(
                 known.add(other)
         for name in [k for k in instance if k not in known]:
             instance.pop(name)  # not a question of this repeat (the checks below never see it)
+        # Calculations before the nested instances (their rules may read them) and after
+        # (they may read the nested answers).
+        _calculate_instance(repeat, scope, instance)
         level(repeat.name, scope, instance, steps)
-        for question in repeat.questions:
-            if question.type == "calculate" and question.calculation:
-                try:
-                    instance[question.name] = compile_memoized(question.calculation)(
-                        scope, None, None, None
-                    )
-                except XPathError:
-                    instance[question.name] = None
+        _calculate_instance(repeat, scope, instance)
         for question in repeat.questions:
             name = question.name
             if question.type == "calculate" or name in bad:

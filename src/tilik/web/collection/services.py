@@ -10,6 +10,7 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import re
 import sys
@@ -43,7 +44,15 @@ from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.repeats import flatten, parse_key
-from tilik.core.xlsform import Form, Question, pyxform_problems, read_xlsform, write_xlsform
+from tilik.core.xlsform import (
+    Form,
+    Question,
+    pyxform_problems,
+    read_xlsform,
+    spreadsheet_kind,
+    write_xlsform,
+)
+from tilik.core.xpath import number_text
 from tilik.web.collection.models import (
     FormUpload,
     FormVersion,
@@ -75,6 +84,10 @@ def hash_key() -> bytes:
 
 
 def json_safe(value: Any) -> Any:
+    """Answers as JSON can hold them: dates as ISO text, and a calculation's NaN or
+    infinity as the text ODK stores ("NaN", "Infinity"), never a number JSON has not."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return number_text(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
@@ -111,10 +124,13 @@ def add_form_version(
     if any(p.severity == "error" for p in problems):
         return None, problems
     form.form_id = instrument.form_id
+    # An .xls or .ods form is kept as the .xlsx of the same sheets (what Kobo and ODK take
+    # and what is downloaded); the same upload again is still recognised by its own bytes.
+    stored = data if spreadsheet_kind(data) == "xlsx" else write_xlsform(form)
     version, _ = FormVersion.objects.get_or_create(
         instrument=instrument,
         sha256=FormVersion.digest(data),
-        defaults={"version": form.version, "xlsform": data, "definition": form.to_dict()},
+        defaults={"version": form.version, "xlsform": stored, "definition": form.to_dict()},
     )
     instrument.current = version
     instrument.title = form.title if form.title != form.form_id else instrument.title
@@ -679,7 +695,7 @@ def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[s
 
 @dataclass
 class Outcome:
-    status: str  # "stored", "already", "conflict", "used", "closed"
+    status: str  # "stored", "already", "conflict", "used", "closed", "failed"
     submission: Submission | None = None
 
 
@@ -691,7 +707,12 @@ def submit(
     link: RespondentLink | None = None,
     source: str = Submission.Source.WEB,
 ) -> Outcome:
-    """Store a web submission exactly once, however often the phone sends it."""
+    """Store a web submission exactly once, however often the phone sends it.
+
+    Only the unique constraint on (instrument, instance id) means "this id arrived
+    meanwhile": any other integrity error is a failure ("failed", logged), never told to the
+    respondent as a conflict, so the phone keeps the answers and sends them again.
+    """
     answers = json_safe(answers)
     digest = content_hash(answers)
     single = link is not None and link.kind == RespondentLink.Kind.SINGLE
@@ -726,8 +747,11 @@ def submit(
                 )
             return Outcome("stored", submission)
         except IntegrityError:
-            continue  # the same id arrived twice at once: look again
-    return Outcome("conflict")
+            if Submission.objects.filter(instrument=instrument, instance_id=instance_id).exists():
+                continue  # the same id arrived twice at once: look again
+            log.exception("web submission to instrument %s could not be stored", instrument.pk)
+            return Outcome("failed")
+    return Outcome("failed")
 
 
 def clean_instance_id(value: Any) -> str:

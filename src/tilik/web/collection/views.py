@@ -5,6 +5,7 @@ import json
 import tempfile
 import uuid
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import segno
@@ -719,7 +720,8 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             add, remove = request.POST.get("_add", ""), request.POST.get("_remove", "")
             shown, focus = webform.page_answers(form, data, add=add, remove=remove)
             if not (add or remove):  # adding or removing an instance stores nothing
-                answers, errors = webform.validate_answers(form, data, lang)
+                started = _started(request.POST.get("_started"))
+                answers, errors = webform.validate_answers(form, data, lang, started=started)
                 if not errors and instance_id:
                     result = _store(request, instrument, link, instance_id, answers, evaluator)
                     if result is not None:
@@ -790,7 +792,18 @@ def _store(request, instrument, link, instance_id, answers, evaluator):
         )
     if outcome.status == "used":
         return _closed(request, link)
+    if outcome.status == "failed":
+        return None  # the page comes back with the answers; sending again stores them
     return render(request, "respond/conflict.html", {"instrument": instrument}, status=409)
+
+
+def _started(value) -> datetime | None:
+    """When the page was opened, as the phone says (``start`` metadata); None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _json(status: str, message: str, code: int, **extra) -> JsonResponse:
@@ -821,10 +834,20 @@ def _submit_json(request, instrument, link):
             return _json(
                 "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
             )
-        answers, errors = webform.validate_answers(form, answers_in, lang)
+        started = _started(payload.get("started"))
+        answers, errors = webform.validate_answers(form, answers_in, lang, started=started)
         if errors:
             return _json("invalid", _("Periksa kembali jawaban yang ditandai."), 400, errors=errors)
         outcome = services.submit(instrument, instance_id, answers, link=link)
+        if outcome.status == "failed":
+            return _json(
+                "failed",
+                _(
+                    "Server sedang bermasalah. Jawaban Anda tetap tersimpan di perangkat ini; "
+                    "coba kirim lagi sebentar lagi."
+                ),
+                503,
+            )
         if outcome.status == "stored":
             return _json("stored", _("Terima kasih, jawaban Anda sudah kami terima."), 201)
         if outcome.status == "already":
