@@ -31,6 +31,15 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _collect_static() -> None:
+    """Copy the static files, hashed and compressed, where the server serves them from."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.STATIC_FROM_SOURCE:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def _say_problems(problems, lang: str, limit: int = 200) -> tuple[int, int]:
     from tilik.core.problems import render_all
 
@@ -268,6 +277,7 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     from django.conf import settings
 
     _migrate()
+    _collect_static()
     user, password = _ensure_demo_user()
     summary = _import(bundle_path, user.username, lang)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
@@ -341,6 +351,7 @@ def serve(port: int, host: str, tasks: int | None) -> None:
     """Serve the web app and its background worker (prepares the database first)."""
     _django()
     _migrate()
+    _collect_static()
     _serve(host, port, tasks=worker_count() if tasks is None else tasks, quiet=False)
 
 
