@@ -108,6 +108,8 @@ _THEME_AGREES = {
     "perilaku": "dampak_layanan",
     "kinerja": "dampak_layanan",
 }
+# Constructs measured so that less is better (minutes of service time).
+_LOWER_IS_BETTER = {"waktu_layanan"}
 _THEME_DISAGREES = {"relevansi": "relevansi_rendah", "penerapan": "dukungan_atasan"}
 
 _RESPONDENT = {
@@ -159,8 +161,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Field observation showed significantly better {label} among staff who had been "
         "trained than among those who had not ({a} versus {b}; p {p}).",
     },
-    "observation_diff_lower": {
-        "id": "Observasi layanan menunjukkan {label} yang justru lebih rendah secara bermakna "
+    "observation_diff_worse": {
+        "id": "Observasi layanan menunjukkan {label} yang justru lebih buruk secara bermakna "
         "pada petugas yang sudah mengikuti pelatihan daripada yang belum ({a} berbanding {b}; "
         "p {p}).",
         "en": "Field observation showed significantly worse {label} among staff who had been "
@@ -639,8 +641,10 @@ def _behaviour_and_result_findings(hasil: Mapping[str, Any]) -> list[dict[str, A
     if obs:
         name, params, significant = obs
         key = "observation_diff" if significant else "observation_nodiff"
-        if significant and (params["a"]["value"] or 0) < (params["b"]["value"] or 0):
-            key = "observation_diff_lower"
+        trained, untrained = params["a"]["value"] or 0, params["b"]["value"] or 0
+        worse = trained > untrained if name in _LOWER_IS_BETTER else trained < untrained
+        if significant and worse:
+            key = "observation_diff_worse"
         labelled = {**params, "label": _label(CONSTRUCT_LABELS, name)}
         finding = _finding(
             f"hasil:observasi/{name}",

@@ -188,14 +188,14 @@ def _observation_aspect(finding: Mapping[str, Any], lang: str) -> Aspect:
                 f"observation showed better {label} among trained staff",
             ),
         )
-    if key == "observation_diff_lower":
+    if key == "observation_diff_worse":
         return Aspect(
             "layanan",
             NEGATIVE,
             fid,
             _t(
                 lang,
-                f"observasi menunjukkan {label} yang lebih rendah pada petugas yang sudah dilatih",
+                f"observasi menunjukkan {label} yang lebih buruk pada petugas yang sudah dilatih",
                 f"observation showed worse {label} among trained staff",
             ),
         )
