@@ -68,14 +68,19 @@ def _construct_of(finding: Mapping[str, Any]) -> str:
 
 
 def share_direction(share: float | None, lo: float | None, hi: float | None, n: Any) -> str:
-    """Direction of a share of positive ratings, by where its 95% CI lies against one half."""
-    if share is None or (isinstance(n, int | float) and n < _FEW):
+    """Direction of a share of positive ratings, by where its 95% CI lies against one half.
+
+    Without a CI a share of fewer than ten people is not taken as a direction.
+    """
+    if share is None:
         return UNCLEAR
-    if lo is not None and hi is not None:
+    if lo is not None and hi is not None:  # the CI already says how much a small n can tell
         if lo >= 0.5:
             return POSITIVE
         if hi < 0.5:
             return NEGATIVE
+        return UNCLEAR
+    if isinstance(n, int | float) and n < _FEW:
         return UNCLEAR
     return POSITIVE if share > 0.5 else NEGATIVE if share < 0.5 else UNCLEAR
 
@@ -107,7 +112,7 @@ def _share_aspect(
             f"hanya {words} {resp} yang memberi penilaian positif terhadap {label}",
             f"only {words} of the {resp} rated {label} positively",
         )
-    elif isinstance(n, int | float) and n < _FEW:
+    elif isinstance(n, int | float) and n < _FEW and _value(finding, "lo") is None:
         clause = _t(
             lang,
             f"penilaian {resp} terhadap {label} terlalu sedikit untuk disimpulkan",

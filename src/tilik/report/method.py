@@ -26,7 +26,7 @@ __all__ = [
 _SOURCE_ORDER = ("survei", "tes", "wawancara", "observasi", "skm")
 _SOURCE_WORDS = {
     "survei": ("survei", "surveys"),
-    "tes": ("tes awal dan tes akhir", "pre- and post-tests"),
+    "tes": ("tes awal/akhir", "pre-/post-tests"),
     "wawancara": ("wawancara", "interviews"),
     "observasi": ("observasi layanan", "service observation"),
     "skm": ("survei kepuasan masyarakat", "the community satisfaction survey"),
