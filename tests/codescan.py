@@ -70,7 +70,9 @@ def leaked_codes(html: str, extra: set[str] = frozenset()) -> list[str]:  # type
     """Codes and hasil paths found in the visible text of ``html``."""
     text = visible_text(html)
     found = sorted(
-        code for code in known_codes(extra) if re.search(rf"(?<![\w/-]){re.escape(code)}(?![\w])", text)
+        code
+        for code in known_codes(extra)
+        if re.search(rf"(?<![\w/-]){re.escape(code)}(?![\w])", text)
     )
     found += sorted({m.group(0) for m in PATH.finditer(text)})
     return found

@@ -45,7 +45,10 @@ def test_recommendation_cards_have_titles_and_evidence_sentences_with_links(clie
     text = visible_text(html)
     assert "Penjadwalan pelatihan yang fleksibel" in text
     assert "jadwal_fleksibel" not in text and "akp_sektor" not in text
-    assert "Keterbatasan waktu karena beban kerja atau kekurangan pegawai: 58,5% responden survei" in text
+    assert (
+        "Keterbatasan waktu karena beban kerja atau kekurangan pegawai: 58,5% responden survei"
+        in text
+    )
     assert "(IK 95% 52,8%–64,0%)" in text
     assert "laporan.html#tabel-tantangan" in html
 
@@ -64,3 +67,11 @@ def test_the_challenges_table_names_one_denominator_per_column(client, cast, dem
     assert "Survei (% dari 294 responden)" in text
     assert "Jawaban terbuka (% dari 598 penulis)" in text
     assert "Wawancara (% dari 23 narasumber)" in text
+
+
+def test_the_site_has_a_favicon(client, cast):
+    client.force_login(cast.alice)
+    page = client.get("/evaluasi/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")

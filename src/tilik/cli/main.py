@@ -275,15 +275,30 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     run = run_analysis(summary.evaluation, user, lang)
     # The web app and the output folder show the same analysis run.
     shutil.copytree(run.path, target, dirs_exist_ok=True)
-    click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
-    click.echo(
-        translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
-            user=user.username, password=password
-        )
+    _demo_banner(
+        target,
+        f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/",
+        user.username,
+        password,
+        lang,
     )
-    click.echo(f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/")
     if not no_serve:
         _serve("127.0.0.1", port)
+
+
+def _demo_banner(report: Path, address: str, user: str, password: str, lang: str) -> None:
+    """What a person needs after ``tilik demo``: the report, the address and the login."""
+    lines = [
+        translate("Demo Tilik siap.", lang),
+        translate("  Laporan : {path} (PDF dan DOCX di folder yang sama)", lang).format(
+            path=report / "laporan.html"
+        ),
+        translate("  Alamat  : {address}", lang).format(address=address),
+        translate("  Masuk   : nama pengguna «{user}», kata sandi «{password}»", lang).format(
+            user=user, password=password
+        ),
+    ]
+    click.echo("\n" + "\n".join(lines) + "\n")
 
 
 def _serve(host: str, port: int) -> None:

@@ -65,5 +65,7 @@ def serve(host: str, port: int) -> None:
             # The access log never carries query strings: tokens and NIPs could sit there.
             "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
             "logger_class": RedactingLogger,
+            # gunicorn's start-up and worker notes are for operators who ask for them.
+            "loglevel": os.getenv("TILIK_LOG_LEVEL", "warning").lower(),
         }
     ).run()
