@@ -1,6 +1,6 @@
 from django.contrib import admin
-from django.templatetags.static import static
 from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
