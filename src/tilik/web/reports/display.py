@@ -81,12 +81,12 @@ def results_display(
             }
         )
     charts = report_charts(hasil, lang)
-    views = []
-    for name in chart_files:
-        chart = charts.get(name.removesuffix(".svg"))
-        if chart is None:
-            continue
-        views.append(ChartView(name, f"gambar-{chart.id}", chart.title, chart.alt))
+    files = set(chart_files)  # in the report's order, not the files' names
+    views = [
+        ChartView(f"{chart.id}.svg", f"gambar-{chart.id}", chart.title, chart.alt)
+        for chart in charts.values()
+        if f"{chart.id}.svg" in files
+    ]
     table: ChallengeTable = challenge_table(hasil, lang)
     return {
         "instrument_rows": instruments,
