@@ -337,6 +337,8 @@ def _groups_for(
     min_cell: int,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if not by:  # no grouping column: nothing to compare (and no zero-height frame to stack)
+        return out
     data = frame.select(list(by)).hstack(scores)
     for cname in scores.columns:
         by_out: dict[str, Any] = {}

@@ -222,6 +222,11 @@ LOGGING = {
     "filters": {"tokens": {"()": "tilik.web.server.TokenFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tokens"]}},
     "root": {"handlers": ["console"], "level": os.getenv("TILIK_LOG_LEVEL", "WARNING")},
+    # Font loading and CSS notes of the PDF writer are not for the person running Tilik.
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+    },
 }
 
 if TESTING:
