@@ -18,6 +18,7 @@ import csv
 import gc
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -35,10 +36,18 @@ from datetime import date, datetime, timedelta
 from json.encoder import encode_basestring
 from operator import add, call, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
+from tilik.core.columns import (
+    ChoiceReader,
+    ColumnMap,
+    choice_reader,
+    is_hxl_row,
+    is_literacy,
+    map_columns,
+)
 from tilik.core.exports import add_dimensions
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
@@ -95,30 +104,7 @@ KOBO_META_COLUMNS = (
     "_tags",
     "_index",
 )
-_ID_COLUMNS = (
-    "_uuid",
-    "meta/instanceID",
-    "instanceID",
-    "KEY",
-    "meta/instanceid",
-    "meta-instanceID",
-)
-_TIME_COLUMNS = ("_submission_time", "SubmissionDate", "submissiondate", "end", "today")
-_META_PREFIXES = ("_", "meta/", "__", "meta-", "SET-OF-")  # ODK Central: meta-…, SET-OF-…
-_ODK_META = {
-    "KEY",
-    "SubmissionDate",
-    "SubmitterID",
-    "SubmitterName",
-    "AttachmentsPresent",
-    "AttachmentsExpected",
-    "Status",
-    "ReviewState",
-    "DeviceID",
-    "Edits",
-    "FormVersion",
-    "instanceID",
-}
+_REPEAT_META_PREFIXES = ("_", "meta/", "__", "meta-", "set-of-")
 _TRUE_ONE_HOT = {"1", "true", "yes", "ya", "1.0", "x"}
 _FALSE_ONE_HOT = {"0", "false", "no", "tidak", "0.0", ""}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d")
@@ -173,6 +159,7 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     duplicates: int = 0
     rows_read: int = 0
+    stopped: bool = False  # the file was refused, or reading it stopped part-way
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
@@ -335,15 +322,6 @@ def _other_sheets(source: str | Path | bytes) -> list[str]:
     ]
 
 
-@dataclass
-class _Column:
-    index: int
-    header: str
-    kind: str  # "question", "one_hot", "id", "time", "meta", "repeat_cell", "unknown"
-    question: Question | None = None
-    option: str = ""
-
-
 _MISS = object()
 
 
@@ -395,6 +373,19 @@ def _fast_converter(question: Question, form: Form) -> Any:
         return iso_date
     if kind == "text":
         return lambda text: None if not text or text.isspace() else text
+    if kind == "select_multiple" and not is_literacy(question):
+        names = frozenset(form.choice_names(question)) | ({"other"} if question.or_other else set())
+
+        def many(text: str) -> Any:
+            words = text.split()
+            if not words:
+                return None
+            for word in words:
+                if word not in names:
+                    return _MISS
+            return words
+
+        return None if question.list_name.startswith("${") else many
     return None
 
 
@@ -410,62 +401,6 @@ def _row_converter(question: Question, form: Form, fast: Any) -> Callable[[str],
         return _MISS if message else value
 
     return other
-
-
-def _map_columns(header: list[str], form: Form) -> list[_Column]:
-    """What each column of a main sheet holds. Questions inside repeats have no column there,
-    except as ``repeat[n]/question`` ("wide" exports, corrected quarantined rows)."""
-    top = [q for q in form.questions if not q.repeat]
-    by_path = {q.path.lower(): q for q in top}
-    by_name = {q.name.lower(): q for q in top}
-    by_label: dict[str, Question] = {}
-    for q in top:
-        for text in q.labels.values():
-            by_label.setdefault(text.strip().lower(), q)
-    repeat_names = {r.name for r in form.repeats}
-    columns = []
-    for index, raw in enumerate(header):
-        head = raw.strip()
-        low = head.lower()
-        if "[" in head and repeat_names:
-            parsed = parse_key(head)
-            if parsed is not None and all(step in repeat_names for step, _ in parsed[0]):
-                columns.append(_Column(index, head, "repeat_cell"))
-                continue
-        if head in _ID_COLUMNS or low in (
-            "_uuid",
-            "meta/instanceid",
-            "meta-instanceid",
-            "instanceid",
-            "key",
-        ):
-            columns.append(_Column(index, head, "id"))
-            continue
-        if head in _TIME_COLUMNS or low in ("_submission_time", "submissiondate"):
-            columns.append(_Column(index, head, "time"))
-            continue
-        question = by_path.get(low) or by_name.get(low) or by_label.get(low)
-        if question is None and "/" in low:
-            last = low.rsplit("/", 1)[1]
-            parent = low.rsplit("/", 1)[0]
-            parent_q = by_path.get(parent) or by_name.get(parent.rsplit("/", 1)[-1])
-            if parent_q is not None and parent_q.type == "select_multiple":
-                options = {n.lower(): n for n in form.choice_names(parent_q)}
-                if last in options:
-                    columns.append(_Column(index, head, "one_hot", parent_q, options[last]))
-                    continue
-            question = by_name.get(last)
-        if question is None and "." in head:  # Google Forms/ODK legacy "group.question"
-            question = by_name.get(low.rsplit(".", 1)[1])
-        if question is None and "-" in head:  # ODK Central: "group-question"
-            question = by_path.get(low.replace("-", "/")) or by_name.get(low.rsplit("-", 1)[1])
-        if question is not None:
-            columns.append(_Column(index, head, "question", question))
-        elif head.startswith(_META_PREFIXES) or head in _ODK_META or not head:
-            columns.append(_Column(index, head, "meta"))
-        else:
-            columns.append(_Column(index, head, "unknown"))
-    return columns
 
 
 def _parse_date(text: str) -> date | None:
@@ -539,21 +474,26 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
         # "nan", "inf" and 1e999 parse as floats but are no answer, and JSON cannot hold them.
         return None, gettext_noop("bukan bilangan"), gettext_noop("bilangan, misalnya 7,5")
     if kind == "select_one":
-        names = form.choice_names(question)
-        if value in names:
+        if question.list_name.startswith("${"):  # choices are earlier answers: their text
             return value, None, ""
-        for choice in form.choices.get(question.list_name, []):
-            if value.lower() in (label.strip().lower() for label in choice.labels.values()):
-                return choice.name, None, ""
+        found = choice_reader(form, question).one(value)
+        if found is not None:
+            return found, None, ""
         if question.or_other:
             return value, None, ""
-        return None, gettext_noop("bukan salah satu pilihan"), ", ".join(names)
+        return (
+            None,
+            gettext_noop("bukan salah satu pilihan"),
+            ", ".join(form.choice_names(question)),
+        )
     if kind == "select_multiple":
-        names = form.choice_names(question)
-        picked = value.split()
-        unknown = [p for p in picked if p not in names]
-        if unknown and not question.or_other:
-            return None, gettext_noop("memuat pilihan yang tidak ada"), ", ".join(names)
+        picked, _ = _read_many(question, value, form)
+        if picked is None:
+            return (
+                None,
+                gettext_noop("memuat pilihan yang tidak ada"),
+                ", ".join(form.choice_names(question)),
+            )
         return picked, None, ""
     if kind == "date":
         parsed = _parse_date(value) or _excel_date(value)
@@ -574,6 +514,39 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
             )
         return moment, None, ""
     return text, None, ""
+
+
+def _read_many(question: Question, text: str, form: Form) -> tuple[list[str] | None, bool]:
+    """A select_multiple answer as a list of choice names, and whether it was read from
+    labels (``Spherical Radial Bilateral``: three choices; see :class:`ChoiceReader`).
+
+    None when it does not read as choices. A ``literacy`` test keeps ODK's whole value:
+    three parameters, seven reserved ``null`` and the words marked (formpack's
+    ``FormLiteracyTestField``); KoboToolbox's export gives the words only, and the reader adds
+    the parameters from their own columns.
+    """
+    if question.list_name.startswith("${"):
+        return text.split(), False
+    reader = choice_reader(form, question)
+    words = text.split()
+    if is_literacy(question) and len(words) >= 10 and all(w == "null" for w in words[3:10]):
+        rest, by_label = _read_many_words(reader, question, words[10:])
+        return (None if rest is None else [*words[:10], *rest]), by_label
+    return _read_many_words(reader, question, words)
+
+
+def _read_many_words(
+    reader: ChoiceReader, question: Question, words: list[str]
+) -> tuple[list[str] | None, bool]:
+    names = reader.name_set
+    if all(w in names or (w == "other" and question.or_other) for w in words):
+        return words, False
+    found = reader.many(" ".join(words))
+    if found:
+        return found[0], True
+    if question.or_other:
+        return words, False
+    return None, False
 
 
 @dataclass
@@ -862,61 +835,32 @@ class _RepeatRow:
 
 def _sheet_repeat(title: str, header: list[str], form: Form) -> RepeatGroup | None:
     """The repeat a sheet holds: by its name (KoboToolbox names the sheet after the repeat,
-    cut to 31 characters), else by the questions its columns name."""
-    low = title.strip().lower()
-    for repeat in form.repeats:
-        name = repeat.name.lower()
-        if name[:31] == low or low.endswith("-" + name):  # Kobo's sheet, ODK's <form>-<repeat>
-            return repeat
+    cut to 31 characters, or to 28 and ``...``, with `` (1)`` added to tell two apart; ODK
+    Central names its CSV ``<form>-<repeat>``), else by the questions its columns name (by
+    name, path or label)."""
+    low = re.sub(r"\s*\(\d+\)$", "", title.strip()).lower()
+    cut = low.removesuffix("...") if low.endswith("...") else ""
+    named = [
+        repeat
+        for repeat in form.repeats
+        if repeat.name.lower()[:31] == low
+        or low.endswith("-" + repeat.name.lower())
+        or (cut and repeat.name.lower().startswith(cut))
+    ]
+    if len(named) == 1:
+        return named[0]
     best, hits = None, 0
-    for repeat in form.repeats:
-        names = {q.name.lower() for q in repeat.questions} | {
-            q.path.lower() for q in repeat.questions
-        }
-        found = sum(1 for h in header if h.strip().lower() in names)
+    for repeat in named or form.repeats:
+        mapped = map_columns(header, form, repeat.questions, skip=_REPEAT_META_SET)
+        found = sum(1 for c in mapped.columns if c.question is not None)
         if found > hits:
             best, hits = repeat, found
     return best
 
 
-def _repeat_columns(
-    header: list[str], repeat: RepeatGroup, form: Form
-) -> tuple[list[tuple[int, str, Question, str]], list[str]]:
-    """``(index, header, question, option)`` of each answer column of a repeat sheet (option
-    set for one 1/0 column of a select_multiple) and the headers that are unknown."""
-    by_key: dict[str, Question] = {}
-    for question in repeat.questions:
-        by_key.setdefault(question.path.lower(), question)
-        by_key.setdefault(question.name.lower(), question)
-        for text in question.labels.values():
-            by_key.setdefault(text.strip().lower(), question)
-    columns: list[tuple[int, str, Question, str]] = []
-    unknown: list[str] = []
-    for index, head in enumerate(header):
-        low = head.strip().lower()
-        if not low or low in _REPEAT_META or low.startswith((*_META_PREFIXES, "set-of-")):
-            continue
-        exact = by_key.get(low)
-        if exact is not None:
-            columns.append((index, head, exact, ""))
-            continue
-        parent, _, last = low.rpartition("/")
-        owner = by_key.get(parent) or by_key.get(parent.rpartition("/")[2])
-        if owner is not None and owner.type == "select_multiple":
-            options = {n.lower(): n for n in form.choice_names(owner)}
-            if last in options:
-                columns.append((index, head, owner, options[last]))
-                continue
-        # the last step of a path, whatever joins the groups: "/", "-" (ODK Central) or "."
-        by_last = by_key.get(last) or next(
-            (by_key[low.rsplit(sep, 1)[-1]] for sep in "-." if low.rsplit(sep, 1)[-1] in by_key),
-            None,
-        )
-        if by_last is not None:
-            columns.append((index, head, by_last, ""))
-        else:
-            unknown.append(head)
-    return columns, unknown
+_REPEAT_META_SET = frozenset(_REPEAT_META) | frozenset(
+    {"_parent_table_name", "_parent_index", "_submission__uuid"}
+)
 
 
 class _RepeatSheets:
@@ -1030,7 +974,14 @@ class _RepeatSheets:
         label: str,
         result: ReadResult,
     ) -> Iterator[_RepeatRow]:
-        columns, unknown = _repeat_columns(header, repeat, form)
+        mapped = map_columns(header, form, repeat.questions, skip=_REPEAT_META_SET)
+        columns = [
+            (c.index, c.question, c.option if c.kind == "one_hot" else "")
+            for c in mapped.columns
+            if c.kind in ("question", "one_hot") and c.question is not None
+        ]
+        composer = _Composer(mapped.columns)
+        unknown = [c.header for c in mapped.columns if c.kind == "unknown"]
         if unknown:
             result.problems.append(
                 Problem(
@@ -1044,14 +995,19 @@ class _RepeatSheets:
         position = {h: i for i, h in enumerate(header) if h}
         index_name = "_index" if "_index" in position else "KEY"
         parent_name = "_parent_index" if "_parent_index" in position else "PARENT_KEY"
+        first = True
         for number, texts in enumerate(rows, start=2):
             if not "".join(texts).strip():
                 continue
+            if first and is_hxl_row(texts):
+                first = False
+                continue
+            first = False
             texts += [""] * (len(header) - len(texts))
             raw = {h: t for h, t in zip(header, texts) if h}
             answers: dict[str, Any] = {}
             flags: dict[str, list[str]] = {}
-            for index, _head, question, option in columns:
+            for index, question, option in columns:
                 text = texts[index]
                 if option:
                     flag = text.strip().lower()
@@ -1061,9 +1017,14 @@ class _RepeatSheets:
                         flags.setdefault(question.name, [])
                 elif text.strip() or question.name not in answers:
                     answers[question.name] = text
-            for name, picked in flags.items():  # 1/0 columns stand in for the summary
-                if not str(answers.get(name) or "").strip():
+            for name, picked in flags.items():
+                # 1/0 columns stand in for an empty summary, and for one written as labels
+                summary = str(answers.get(name) or "").strip()
+                owner = form.question(name) if summary else None
+                if not summary or (owner is not None and _read_many(owner, summary, form)[1]):
                     answers[name] = picked
+            if composer:
+                composer.apply(texts, answers)
 
             def meta(name: str, texts: list[str] = texts) -> str:
                 return texts[position[name]].strip() if name in position else ""
@@ -1297,7 +1258,8 @@ def _read_export(
     try:
         header, rows, is_csv = _open_rows(source, file_name=label, zipped_out=found_zip)
     except UnsafeSpreadsheet as exc:
-        result.problems.append(Problem(exc.reason, file=label))
+        result.problems.append(exc.problem(label))
+        result.stopped = True
         return result
     except OSError as exc:
         result.problems.append(
@@ -1338,7 +1300,8 @@ def _read_export(
                 params={"sheets": ", ".join(ignored)},
             )
         )
-    columns = _map_columns(header, form)
+    mapping = map_columns(header, form, repeat_names=frozenset(r.name for r in form.repeats))
+    columns = mapping.columns
     plan = [
         (
             c.index,
@@ -1351,9 +1314,10 @@ def _read_export(
             _fast_converter(c.question, form) if c.question is not None else None,
         )
         for c in columns
-        if c.kind in ("id", "time", "question", "one_hot")
-        and (c.question is not None or c.kind in ("id", "time"))
+        if c.kind in ("id", "time", "version", "question", "one_hot")
+        and (c.question is not None or c.kind in ("id", "time", "version"))
     ]
+    composer = _Composer(columns)
     unknown = [c.header for c in columns if c.kind == "unknown"]
     if unknown:
         result.problems.append(
@@ -1397,20 +1361,35 @@ def _read_export(
         store_json or emit_stored,
         emit_stored,
         attach,
+        mapping,
+        composer,
     )
     responses = result.responses
-    for offset, values in enumerate(rows):
-        if is_csv and len(values) > MAX_COLUMNS:
-            raise UnsafeSpreadsheet(_TOO_WIDE)
-        if not "".join(values).strip():  # a blank row: every value empty or white space
-            continue
-        result.rows_read += 1
-        if progress is not None and result.rows_read % 1000 == 0:
-            progress(result.rows_read)
-        read_row(values, offset + 2)  # rows are 1-based, after the header row
-        if sink is not None and len(responses) >= chunk_size:
-            sink(responses)
-            responses = result.responses = []
+    rows, placeholder = _placeholder_rows(rows, header, columns, form)
+    number = 1  # the row last read (the header is row 1)
+    try:
+        for values in rows:
+            number += 1
+            if is_csv and len(values) > MAX_COLUMNS:
+                raise UnsafeSpreadsheet(_TOO_WIDE, row=number)
+            if not "".join(values).strip():  # a blank row: every value empty or white space
+                continue
+            if result.rows_read == 0 and is_hxl_row(values):
+                result.problems.append(_hxl_note(label, number))
+                continue
+            result.rows_read += 1
+            if progress is not None and result.rows_read % 1000 == 0:
+                progress(result.rows_read)
+            if placeholder:
+                values = [("" if v == "n/a" else v) for v in values]
+            read_row(values, number)
+            if sink is not None and len(responses) >= chunk_size:
+                sink(responses)
+                responses = result.responses = []
+    except (UnsafeSpreadsheet, csv.Error) as exc:
+        result.problems.append(_stopped(exc, label, number + 1, result.rows_read))
+        result.stopped = True
+    read_row.finish()
     if sheets is not None:
         result.quarantined.extend(sheets.orphans())
     if sink is not None and result.responses:
@@ -1465,15 +1444,28 @@ def _repeat_attacher(
 
 
 _Plan = list[tuple[int, str, Any, str, str, Any]]
-_Converted = tuple[dict[str, str], dict[str, Any], list[Problem], str, datetime | None]
+_Converted = tuple[
+    dict[str, str], dict[str, Any], list[Problem], str, datetime | None, str, list[Problem]
+]
 
 
 def _convert_row(
-    values: list[str], row_number: int, header: list[str], plan: _Plan, form: Form, label: str
+    values: list[str],
+    row_number: int,
+    header: list[str],
+    plan: _Plan,
+    form: Form,
+    label: str,
+    composer: _Composer,
+    lenient: Callable[[str], bool],
 ) -> _Converted:
-    """Raw row, typed answers, conversion problems, instance id and submission time of a row.
+    """Raw row, typed answers, conversion problems, instance id, submission time, form
+    version of a row, and the problems waived if the row proves to be of another version of
+    the form (see :func:`_row_reader`).
 
-    The general case, column by column: any row shape, repeated columns, every problem worded.
+    The general case, column by column: any row shape, repeated columns, answers written as
+    labels, every problem worded. ``lenient(version)`` says whether a row collected with that
+    version of the form may hold a choice the form no longer has: kept as received.
     """
     if len(values) < len(header):
         values = values + [""] * (len(header) - len(values))
@@ -1485,8 +1477,15 @@ def _convert_row(
     problems: list[Problem] = []
     instance_id = ""
     submitted_at = None
+    version = ""
+    for index, kind, _question, _option, _header, _fast in plan:
+        if kind == "version":
+            version = version or values[index].strip()
+    keep_unknown = lenient(version)
+    waived: list[Problem] = []
     one_hot: dict[str, list[str]] = {}
     one_hot_seen: set[str] = set()
+    labelled: set[str] = set()  # select_multiple answers read from labels
     for index, kind, question, option, column_header, fast in plan:
         text = values[index]
         if kind == "choice" or kind == "question":
@@ -1496,10 +1495,19 @@ def _convert_row(
                 value = fast(text)
             else:
                 value = _MISS
+            if value is _MISS and question.type == "select_multiple" and text.strip():
+                value, by_label = _read_many(question, text.strip(), form)
+                if value is None:
+                    value = _MISS
+                elif by_label:
+                    labelled.add(question.name)
             if value is _MISS:
                 value, message, expected = convert_value(question, text, form)
                 if message:
-                    problems.append(
+                    # a choice the form no longer has, in a row of another version of the
+                    # form, is kept as received (the problem counts if the file says so)
+                    kept = message in _CHOICE_PROBLEMS and keep_unknown
+                    (waived if kept else problems).append(
                         Problem(
                             message,
                             file=label,
@@ -1509,7 +1517,9 @@ def _convert_row(
                             expected=expected,
                         )
                     )
-                    continue
+                    if not kept:
+                        continue
+                    value = _as_received(question, text)
             if value is not None or question.name not in answers:
                 answers[question.name] = value
         elif kind == "id":
@@ -1535,20 +1545,184 @@ def _convert_row(
                 )
             elif flag != "":
                 one_hot_seen.add(name)
-    _merge_one_hot(answers, one_hot, one_hot_seen)
-    return raw, answers, problems, instance_id, submitted_at
+    _merge_one_hot(answers, one_hot, one_hot_seen, labelled)
+    if composer:
+        composer.apply(values, answers)
+    return raw, answers, problems, instance_id, submitted_at, version, waived
+
+
+_CHOICE_PROBLEMS = frozenset({"bukan salah satu pilihan", "memuat pilihan yang tidak ada"})
+
+
+def _as_received(question: Question, text: str) -> Any:
+    """A select answer kept as the row has it (a choice of another version of the form)."""
+    value = text.strip()
+    if question.type == "select_multiple":
+        return value.split()
+    return value
 
 
 def _merge_one_hot(
-    answers: dict[str, Any], one_hot: dict[str, list[str]], one_hot_seen: set[str]
+    answers: dict[str, Any],
+    one_hot: dict[str, list[str]],
+    one_hot_seen: set[str],
+    labelled: set[str] | frozenset[str] = frozenset(),
 ) -> None:
+    """The 1/0 columns stand in for an empty summary column, and decide between the readings
+    of a summary written as labels (options may share a label, or one label hold another's
+    words): the summary's order is kept where it agrees."""
     for name, options in one_hot.items():
-        if answers.get(name) is None:
+        current = answers.get(name)
+        if current is None:
+            answers[name] = options
+        elif name in labelled and set(current) != set(options):
             answers[name] = options
     for name in one_hot_seen:
         answers.setdefault(name, [])
         if answers[name] is None:
             answers[name] = []
+
+
+class _Composer:
+    """Answers made of several columns: ODK Central's split geopoints, the parameters of a
+    literacy test, the ``_other`` text of an or_other select."""
+
+    def __init__(self, columns: list[Any]) -> None:
+        self.geo: dict[str, list[tuple[int, int]]] = {}
+        self.literacy: dict[str, list[tuple[int, int]]] = {}
+        self.other: list[tuple[int, str]] = []
+        for column in columns:
+            if column.kind == "geo_part":
+                self.geo.setdefault(column.question.name, []).append((column.index, column.part))
+            elif column.kind == "literacy":
+                self.literacy.setdefault(column.question.name, []).append(
+                    (column.index, column.part)
+                )
+            elif column.kind == "other":
+                self.other.append((column.index, f"{column.question.name}_other"))
+        self.questions = frozenset(self.geo) | frozenset(self.literacy)
+
+    def __bool__(self) -> bool:
+        return bool(self.geo or self.literacy or self.other)
+
+    def apply(self, values: list[str], answers: dict[str, Any]) -> None:
+        width = len(values)
+        for name, places in self.geo.items():
+            parts = ["", "", "", ""]
+            for index, part in places:
+                if index < width:
+                    parts[part] = values[index].strip()
+            while parts and not parts[-1]:
+                parts.pop()
+            answers[name] = " ".join(p or "0" for p in parts) if parts else None
+        for name, places in self.literacy.items():
+            words = answers.get(name)
+            if isinstance(words, str):
+                words = words.split()
+            words = list(words or [])
+            if len(words) >= 10 and all(w == "null" for w in words[3:10]):
+                continue  # the whole value already
+            given = ["", "", ""]
+            for index, part in places:
+                if index < width:
+                    given[part] = values[index].strip()
+            if any(given) or words:
+                answers[name] = [g or "null" for g in given] + ["null"] * 7 + words
+        for index, name in self.other:
+            text = values[index].strip() if index < width else ""
+            if text:
+                answers[name] = text
+
+
+def _placeholder_rows(
+    rows: Iterator[list[str]], header: list[str], columns: list[Any], form: Form
+) -> tuple[Iterator[list[str]], bool]:
+    """Whether the file writes ``n/a`` for "no answer", as KoBoCAT's CSV export does (pandas'
+    ``na_rep``), and the rows to read.
+
+    Recognised by the export's meta columns (KoBoCAT's: ``_uuid`` and ``_tags`` without
+    formpack's ``_id`` and ``_index``), or by ``n/a`` in the first rows where no answer can
+    be ``n/a``: numbers, dates, selects without such a choice, 1/0 columns, meta columns.
+    A text answer ``n/a`` in any other file stays an answer.
+    """
+    names = {h.strip() for h in header}
+    if {"_uuid", "_tags"} <= names and not names & {"_id", "_index"}:
+        return rows, True
+    typed = [
+        c.index
+        for c in columns
+        if c.kind in ("one_hot", "meta", "id", "time", "geo_part", "derived")
+        or c.kind == "question"
+        and c.question is not None
+        and _no_placeholder_answer(c.question, form)
+    ]
+    if not typed:
+        return rows, False
+    head: list[list[str]] = []
+    for values in rows:
+        head.append(values)
+        if len(head) >= 200:
+            break
+    found = any(
+        index < len(values) and values[index] == "n/a" for values in head for index in typed
+    )
+    return itertools.chain(head, rows), found
+
+
+def _no_placeholder_answer(question: Question, form: Form) -> bool:
+    if question.type in ("integer", "decimal", "date", "dateTime", "time", "geopoint"):
+        return True
+    if question.is_select and not question.or_other:
+        return choice_reader(form, question).one("n/a") is None
+    return False
+
+
+def _conflict(label: str, row: int, instance_id: str) -> Problem:
+    return Problem(
+        gettext_noop("ID kiriman ini sudah dipakai oleh baris lain dengan isi berbeda"),
+        file=label,
+        row=row,
+        column="_uuid",
+        value=instance_id,
+        expected=gettext_noop("ID unik per kiriman"),
+    )
+
+
+def _hxl_note(label: str, row: int) -> Problem:
+    return Problem(
+        gettext_noop("baris tagar HXL (#…) di bawah judul kolom dilewati; bukan kiriman"),
+        file=label,
+        row=row,
+        severity="warning",
+    )
+
+
+def _stopped(exc: Exception, label: str, row: int, read: int) -> Problem:
+    """The reason reading stopped part-way through a file (the rows before it are kept)."""
+    if isinstance(exc, UnsafeSpreadsheet):
+        problem = exc.problem(label)
+        if problem.row is None:
+            problem = Problem(
+                problem.message,
+                file=label,
+                row=row,
+                sheet=problem.sheet,
+                column=problem.column,
+                value=problem.value,
+                params=problem.params,
+            )
+        return problem
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return Problem(
+            gettext_noop("berkas ditolak: satu sel lebih dari 10 MB"), file=label, row=row
+        )
+    return Problem(
+        gettext_noop("baris ini bukan CSV yang sah: {detail}"),
+        file=label,
+        row=row,
+        params={"detail": text},
+    )
 
 
 def _rule_checker(
@@ -1612,6 +1786,13 @@ def _picker(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return lambda values: ()
 
 
+class _RowReader(Protocol):
+    def __call__(self, values: list[str], row_number: int) -> None: ...
+
+    def finish(self) -> None:
+        """Settle the rows held back (see :func:`_row_reader`)."""
+
+
 def _row_reader(
     header: list[str],
     plan: _Plan,
@@ -1625,15 +1806,33 @@ def _row_reader(
     emit_stored: bool = False,
     attach: Callable[[list[str], int, dict[str, Any], str], tuple[list[Problem], dict[str, str]]]
     | None = None,
-) -> Callable[[list[str], int], None]:
+    mapping: ColumnMap | None = None,
+    composer: _Composer | None = None,
+) -> _RowReader:
     """A function that reads one data row into ``result`` (a response or a quarantined row).
 
     Rows of the usual shape take a fast path: every question column converted by one call
     per column from C (:func:`map`), the answers built by one :func:`dict` call. A row the fast
-    path cannot take as it is (a conversion problem, a non-standard value, a short or long
-    row, repeated question columns) goes through :func:`_convert_row`, column by column;
-    both give the same result.
+    path cannot take as it is (a conversion problem, a non-standard value, answers written as
+    labels, a short or long row, repeated question columns) goes through
+    :func:`_convert_row`, column by column; both give the same result.
+
+    A row collected with another version of the form (its ``__version__`` or ``FormVersion``
+    is not the form's) may lack answers the form now requires, and hold choices it no longer
+    has: neither quarantines it (the answers are kept as received; a label of a choice the
+    form no longer has cannot be read back to its name, so label exports still quarantine
+    it). Such rows are counted in ``reader.versions``.
     """
+    composer = composer if composer is not None else _Composer([])
+    by_labels = mapping.by_labels if mapping is not None else False
+    form_version = form.version.strip()
+
+    def other_version(version: str) -> bool:
+        return bool(version and form_version and version != form_version)
+
+    def lenient(version: str) -> bool:
+        return other_version(version) and not by_labels
+
     width = len(header)
     questions = [p for p in plan if p[1] in ("choice", "question")]
     names = [p[2].name for p in questions]
@@ -1641,8 +1840,10 @@ def _row_reader(
     take = _picker([p[0] for p in questions])
     id_columns = [p[0] for p in plan if p[1] == "id"]
     time_columns = [p[0] for p in plan if p[1] == "time"]
+    version_columns = [p[0] for p in plan if p[1] == "version"]
     one_hot_columns = [(p[0], p[2].name, p[3]) for p in plan if p[1] == "one_hot"]
-    fast_shape = len(set(names)) == len(names)
+    column_question = {p[4]: p[2].name for p in plan if p[2] is not None}
+    fast_shape = len(set(names)) == len(names) and not composer.literacy
     raw_plain = all(header) and len(set(header)) == width
     raw_keys = [encode_basestring(h) + ": " for h in header]
     check = _rule_checker(rules, present)
@@ -1681,10 +1882,19 @@ def _row_reader(
             submitted_at = None
             for index in time_columns:
                 submitted_at = submitted_at or _parse_datetime(values[index])
+            version = ""
+            for index in version_columns:
+                version = version or values[index].strip()
+            if composer:
+                composer.apply(values, answers)
+            waived: list[Problem] = []
         else:
-            raw, answers, problems, instance_id, submitted_at = _convert_row(
-                values, row_number, header, plan, form, label
+            raw, answers, problems, instance_id, submitted_at, version, waived = _convert_row(
+                values, row_number, header, plan, form, label, composer, lenient
             )
+        if version:
+            versions.add(version)
+        older = other_version(version)
         repeat_raw: dict[str, str] = {}
         if attach is not None:
             repeat_problems, repeat_raw = attach(values, row_number, answers, instance_id)
@@ -1693,12 +1903,13 @@ def _row_reader(
         else:
             failures = check(answers)
         if failures:
-            bad = {p.column for p in problems}
+            bad = {column_question.get(p.column, p.column) for p in problems}
             for question, message, expected in failures:
                 if question.path in bad or question.name in bad:
                     continue  # already reported as a conversion problem
                 value = answers.get(question.name)
-                problems.append(
+                # the question may not have been asked, or not required, in that version
+                (waived if older and message == REQUIRED_PROBLEM[0] else problems).append(
                     Problem(
                         message,
                         file=label,
@@ -1723,28 +1934,40 @@ def _row_reader(
             if known == content:
                 result.duplicates += 1
                 return
-            problems.append(
-                Problem(
-                    gettext_noop("ID kiriman ini sudah dipakai oleh baris lain dengan isi berbeda"),
-                    file=label,
-                    row=row_number,
-                    column="_uuid",
-                    value=instance_id,
-                    expected=gettext_noop("ID unik per kiriman"),
-                )
-            )
-        if raw is None and (problems or not emit_stored or not raw_plain):
+            problems.append(_conflict(label, row_number, instance_id))
+        if raw is None and (problems or waived or not emit_stored or not raw_plain):
             raw = (
                 dict(zip(header, values))
                 if raw_plain
                 else {h: v for h, v in zip(header, values) if h}
             )
-        if problems:
+        if problems or waived:
             if repeat_raw:
                 raw = {**raw, **repeat_raw}  # type: ignore[dict-item]
-            quarantined.append(Quarantined(row_number, raw, problems, instance_id))  # type: ignore[arg-type]
+            held = Quarantined(row_number, raw, problems + waived, instance_id)  # type: ignore[arg-type]
+            if problems:
+                quarantined.append(held)
+                return
+            item = make(
+                answers, raw, values, instance_id, canonical, content, submitted_at, row_number
+            )
+            pending.append((version, held, instance_id, content, item))
             return
         seen[instance_id] = content
+        result.responses.append(
+            make(answers, raw, values, instance_id, canonical, content, submitted_at, row_number)
+        )
+
+    def make(
+        answers: dict[str, Any],
+        raw: dict[str, str] | None,
+        values: list[str],
+        instance_id: str,
+        canonical: str,
+        content: str,
+        submitted_at: datetime | None,
+        row_number: int,
+    ) -> Any:
         key = None
         if hash_key or emit_stored:  # a stored row has its key made even with an empty one
             for field_name in KEY_FIELDS:
@@ -1759,25 +1982,64 @@ def _row_reader(
             else:
                 raw_json = json_text(raw)
         if emit_stored:
-            result.responses.append(
-                (instance_id, canonical, raw_json, content, key, submitted_at, row_number)  # type: ignore[arg-type]
-            )
+            return (instance_id, canonical, raw_json, content, key, submitted_at, row_number)
+        return Response(
+            instance_id=instance_id,
+            answers=answers,
+            raw=raw,  # type: ignore[arg-type]
+            row=row_number,
+            submitted_at=submitted_at,
+            key=key,
+            content_hash=content,
+            answers_json=canonical,
+            raw_json=raw_json,
+        )
+
+    def finish() -> None:
+        """Rows held back as of another version of the form: stored when the file holds rows
+        of this form's version too (it mixes versions), quarantined otherwise (the version
+        column then names something else, as KoboToolbox's deployment ids may)."""
+        if not pending:
             return
-        result.responses.append(
-            Response(
-                instance_id=instance_id,
-                answers=answers,
-                raw=raw,  # type: ignore[arg-type]
-                row=row_number,
-                submitted_at=submitted_at,
-                key=key,
-                content_hash=content,
-                answers_json=canonical,
-                raw_json=raw_json,
+        held_back = list(pending)
+        pending.clear()
+        if form_version not in versions:
+            quarantined.extend(held for _version, held, _instance, _content, _item in held_back)
+            return
+        counted: dict[str, int] = {}
+        for version, held, instance_id, content, item in held_back:
+            known = seen.get(instance_id)
+            if known == content:
+                result.duplicates += 1
+                continue
+            if known is not None:
+                held.problems.append(_conflict(label, held.row, instance_id))
+                quarantined.append(held)
+                continue
+            seen[instance_id] = content
+            counted[version] = counted.get(version, 0) + 1
+            result.responses.append(item)
+        result.problems.append(
+            Problem(
+                gettext_noop(
+                    "{rows} baris dikumpulkan dengan versi formulir lain ({versions}; "
+                    "formulir ini versi {version}): jawaban wajib yang tidak ada dan "
+                    "pilihan yang kini tidak ada di formulir tidak membuatnya dikarantina"
+                ),
+                file=label,
+                severity="warning",
+                params={
+                    "rows": sum(counted.values()),
+                    "versions": ", ".join(sorted(counted)),
+                    "version": form_version,
+                },
             )
         )
 
-    return read
+    versions: set[str] = set()
+    pending: list[tuple[str, Quarantined, str, str, Any]] = []
+    read.finish = finish  # type: ignore[attr-defined]
+    return read  # type: ignore[return-value]
 
 
 # Reading in a second process ----------------------------------------------------------------
