@@ -52,7 +52,7 @@ from tilik.core.exports import add_dimensions
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
-from tilik.core.repeats import Scope, flat_key, flatten, nest, parse_key
+from tilik.core.repeats import Scope, flat_key, flatten, nest
 from tilik.core.xlsform import Form, Question, RepeatGroup
 from tilik.core.xlsx import (
     MAX_COLUMNS,
@@ -163,9 +163,19 @@ class ReadResult:
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode a text file as UTF-8 (with or without BOM) or, failing that, Windows-1252."""
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text", with
+    its BOM, or without one when every other byte is zero) or, failing those, Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[2:].decode(codec, errors="replace"), codec
+    head = data[:4096]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        if head[1::2].count(0) > len(head) * 0.4 and not head[0::2].count(0):
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if head[0::2].count(0) > len(head) * 0.4 and not head[1::2].count(0):
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -315,11 +325,14 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
 def _other_sheets(source: str | Path | bytes) -> list[str]:
     """Names of the sheets after the first that hold any data (Kobo puts repeats there)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    return [
-        sheet.title
-        for sheet in read_sheets(data)[1:]
-        if any("".join(row).strip() for row in sheet.rows())
-    ]
+    found = []
+    for sheet in read_sheets(data)[1:]:
+        try:
+            if any("".join(row).strip() for row in sheet.rows()):
+                found.append(sheet.title)
+        except UnsafeSpreadsheet:  # not read anyway: named, whatever is wrong with it
+            found.append(sheet.title)
+    return found
 
 
 _MISS = object()
@@ -1279,15 +1292,20 @@ def _read_export(
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = found_zip[0] if is_csv and found_zip else None
     ignored: list[str] = []  # sheets (or zipped CSVs) that a form without repeats leaves out
-    if zipped is not None and zipped[2]:
-        if form.repeats:
-            sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)
-        else:
-            ignored = list(zipped[2])
-    elif not is_csv and form.repeats:
-        sheets = _RepeatSheets.from_workbook(data, form, label, result)
-    elif not is_csv:
-        ignored = _other_sheets(source)
+    try:
+        if zipped is not None and zipped[2]:
+            if form.repeats:
+                sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)
+            else:
+                ignored = list(zipped[2])
+        elif not is_csv and form.repeats:
+            sheets = _RepeatSheets.from_workbook(data, form, label, result)
+        elif not is_csv:
+            ignored = _other_sheets(source)
+    except (UnsafeSpreadsheet, csv.Error) as exc:
+        result.problems.append(_stopped(exc, label, None))
+        result.stopped = True
+        return result
     if ignored:
         result.problems.append(
             Problem(
@@ -1387,7 +1405,7 @@ def _read_export(
                 sink(responses)
                 responses = result.responses = []
     except (UnsafeSpreadsheet, csv.Error) as exc:
-        result.problems.append(_stopped(exc, label, number + 1, result.rows_read))
+        result.problems.append(_stopped(exc, label, number + 1))
         result.stopped = True
     read_row.finish()
     if sheets is not None:
@@ -1573,9 +1591,7 @@ def _merge_one_hot(
     words): the summary's order is kept where it agrees."""
     for name, options in one_hot.items():
         current = answers.get(name)
-        if current is None:
-            answers[name] = options
-        elif name in labelled and set(current) != set(options):
+        if current is None or name in labelled and set(current) != set(options):
             answers[name] = options
     for name in one_hot_seen:
         answers.setdefault(name, [])
@@ -1659,14 +1675,24 @@ def _placeholder_rows(
     if not typed:
         return rows, False
     head: list[list[str]] = []
-    for values in rows:
-        head.append(values)
-        if len(head) >= 200:
-            break
+    failed: list[Exception] = []
+    try:
+        for values in rows:
+            head.append(values)
+            if len(head) >= 200:
+                break
+    except (UnsafeSpreadsheet, csv.Error) as exc:  # raised again where the reader meets it
+        failed.append(exc)
     found = any(
         index < len(values) and values[index] == "n/a" for values in head for index in typed
     )
-    return itertools.chain(head, rows), found
+    return itertools.chain(head, _raising(failed), rows), found
+
+
+def _raising(failed: list[Exception]) -> Iterator[list[str]]:
+    for exc in failed:
+        raise exc
+    yield from ()
 
 
 def _no_placeholder_answer(question: Question, form: Form) -> bool:
@@ -1697,7 +1723,7 @@ def _hxl_note(label: str, row: int) -> Problem:
     )
 
 
-def _stopped(exc: Exception, label: str, row: int, read: int) -> Problem:
+def _stopped(exc: Exception, label: str, row: int | None) -> Problem:
     """The reason reading stopped part-way through a file (the rows before it are kept)."""
     if isinstance(exc, UnsafeSpreadsheet):
         problem = exc.problem(label)
