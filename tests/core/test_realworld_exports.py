@@ -38,11 +38,13 @@ def _carried(folder: Path) -> list[dict[str, str]]:
     return rows
 
 
-def _in_export(row: dict[str, str], key: str) -> bool:
+def _in_export(row: dict[str, str], key: str, value: Any) -> bool:
+    if isinstance(value, list):
+        return True  # a repeat: the XLSX sheets carry it (a CSV has no room for it)
     for column in (key, key.rsplit("/", 1)[-1]):
         if column in row:
             return bool(row[column].strip())
-    return True  # not a column of the CSV (a repeat): the XLSX sheets carry it
+    return False
 
 
 def outcome(
@@ -50,7 +52,7 @@ def outcome(
 ) -> tuple[str, dict[str, Any]]:
     """``("stored", answers)`` or ``("quarantined", {"reason": msgid})`` for one submission
     as this export carries it."""
-    carried = {k: v for k, v in submission.items() if _in_export(row, k)}
+    carried = {k: v for k, v in submission.items() if _in_export(row, k, v)}
     want = rw.expected(form, carried, repeats=not csv_)
     version = str(submission.get("__version__") or "")
     current = not version or version == form.version

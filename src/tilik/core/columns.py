@@ -195,8 +195,8 @@ def map_columns(
         question = keys.by_name.get(low)
         if question is None or low in ID_COLUMNS | TIME_COLUMNS:
             kind = _meta_kind(low)
-            if kind:
-                columns.append(Column(index, head, kind))
+            if kind:  # meta/instanceID may also be a field of the form (pyxform's calculate)
+                columns.append(Column(index, head, kind, question if kind == "id" else None))
                 continue
         question = exact(low, text)
         if question is not None:

@@ -399,7 +399,7 @@ def _fast_converter(question: Question, form: Form) -> Any:
                     return _MISS
             return words
 
-        return None if question.list_name.startswith("${") else many
+        return None if _from_answers(question) else many
     return None
 
 
@@ -488,7 +488,7 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
         # "nan", "inf" and 1e999 parse as floats but are no answer, and JSON cannot hold them.
         return None, gettext_noop("bukan bilangan"), gettext_noop("bilangan, misalnya 7,5")
     if kind == "select_one":
-        if question.list_name.startswith("${"):  # choices are earlier answers: their text
+        if _from_answers(question):  # choices are earlier answers: their text
             return value, None, ""
         found = choice_reader(form, question).one(value)
         if found is not None:
@@ -530,6 +530,11 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
     return text, None, ""
 
 
+def _from_answers(question: Question) -> bool:
+    """A select whose choices are the answers to an earlier question (``select_one ${q}``)."""
+    return bool(getattr(question, "choices_from", "")) or question.list_name.startswith("${")
+
+
 def _read_many(question: Question, text: str, form: Form) -> tuple[list[str] | None, bool]:
     """A select_multiple answer as a list of choice names, and whether it was read from
     labels (``Spherical Radial Bilateral``: three choices; see :class:`ChoiceReader`).
@@ -539,7 +544,7 @@ def _read_many(question: Question, text: str, form: Form) -> tuple[list[str] | N
     ``FormLiteracyTestField``); KoboToolbox's export gives the words only, and the reader adds
     the parameters from their own columns.
     """
-    if question.list_name.startswith("${"):
+    if _from_answers(question):
         return text.split(), False
     reader = choice_reader(form, question)
     words = text.split()
@@ -637,14 +642,14 @@ def check_rules(
     """
     failures: list[tuple[Question, str, str]] = []
     for question in rules.required_only:
-        value = answers.get(question.name)
+        value = answers.get(question.key)
         if (value is None or value == "" or value == []) and (
-            present is None or question.name in present
+            present is None or question.key in present
         ):
             failures.append((question, *REQUIRED_PROBLEM))
     for rule in rules.rules:
         question = rule.question
-        value = answers.get(question.name)
+        value = answers.get(question.key)
         empty = value is None or value == "" or value == []
         if rule.relevant is not None:
             try:
@@ -654,7 +659,7 @@ def check_rules(
             if not relevant:
                 continue
         if empty:
-            if question.required and (present is None or question.name in present):
+            if question.required and (present is None or question.key in present):
                 failures.append((question, *REQUIRED_PROBLEM))
             continue
         if rule.constraint is not None:
@@ -705,11 +710,11 @@ def _calculate_instance(repeat: RepeatGroup, scope: Scope, instance: dict[str, A
     for question in repeat.questions:
         if question.type == "calculate" and question.calculation:
             try:
-                instance[question.name] = compile_memoized(question.calculation)(
+                instance[question.key] = compile_memoized(question.calculation)(
                     scope, None, None, None
                 )
             except XPathError:
-                instance[question.name] = None
+                instance[question.key] = None
 
 
 def check_repeats(
@@ -753,27 +758,27 @@ def check_repeats(
         repeat: RepeatGroup, scope: Scope, instance: dict[str, Any], steps: tuple[Any, ...]
     ) -> None:
         bad: set[str] = set()
-        known = {q.name for q in repeat.questions} | {
+        known = {q.key for q in repeat.questions} | {
             r.name for r in form.child_repeats(repeat.name)
         }
         for question in repeat.questions:
             if question.type == "calculate":
                 continue
-            received = instance.get(question.name)
+            received = instance.get(question.key)
             text = _answer_text(received)
             typed, message, expected = convert_value(question, text, form)
             if received == [] and question.type == "select_multiple":
                 typed = []  # answered, nothing picked (1/0 columns all 0)
             if message:
-                bad.add(question.name)
+                bad.add(question.key)
                 issues.append(
                     RepeatIssue(
-                        flat_key(steps, question.name), question, message, expected, text, steps
+                        flat_key(steps, question.key), question, message, expected, text, steps
                     )
                 )
                 continue
-            instance[question.name] = typed
-            other = f"{question.name}_other"
+            instance[question.key] = typed
+            other = f"{question.key}_other"
             if question.or_other and (
                 typed == "other" or (isinstance(typed, list) and "other" in typed)
             ):
@@ -787,7 +792,7 @@ def check_repeats(
         level(repeat.name, scope, instance, steps)
         _calculate_instance(repeat, scope, instance)
         for question in repeat.questions:
-            name = question.name
+            name = question.key
             if question.type == "calculate" or name in bad:
                 continue
             if question.relevant and not _true_in(question.relevant, scope):
@@ -1033,15 +1038,15 @@ class _RepeatSheets:
                 if option:
                     flag = text.strip().lower()
                     if flag in _TRUE_ONE_HOT:
-                        flags.setdefault(question.name, []).append(option)
+                        flags.setdefault(question.key, []).append(option)
                     elif flag:
-                        flags.setdefault(question.name, [])
-                elif text.strip() or question.name not in answers:
-                    answers[question.name] = text
+                        flags.setdefault(question.key, [])
+                elif text.strip() or question.key not in answers:
+                    answers[question.key] = text
             for name, picked in flags.items():
                 # 1/0 columns stand in for an empty summary, and for one written as labels
                 summary = str(answers.get(name) or "").strip()
-                owner = form.question(name) if summary else None
+                owner = form.by_key(name) if summary else None
                 if not summary or (owner is not None and _read_many(owner, summary, form)[1]):
                     answers[name] = picked
             if composer:
@@ -1342,6 +1347,10 @@ def _read_export(
         for c in columns
         if c.kind in ("id", "time", "version", "question", "one_hot")
         and (c.question is not None or c.kind in ("id", "time", "version"))
+    ] + [  # an id column that is also a field of the form is its answer too
+        (c.index, "question", c.question, "", c.header, _fast_converter(c.question, form))
+        for c in columns
+        if c.kind == "id" and c.question is not None
     ]
     composer = _Composer(columns)
     unknown = [c.header for c in columns if c.kind == "unknown"]
@@ -1354,11 +1363,11 @@ def _read_export(
                 severity="warning",
             )
         )
-    mapped = {c.question.name for c in columns if c.question is not None}
+    mapped = {c.question.key for c in columns if c.question is not None}
     missing = [
-        q.name
+        q.key
         for q in form.data_questions()
-        if q.required and q.name not in mapped and q.type not in ("calculate",)
+        if q.required and q.key not in mapped and q.type not in ("calculate",)
     ]
     if missing:
         result.problems.append(
@@ -1526,7 +1535,7 @@ def _convert_row(
                 if value is None:
                     value = _MISS
                 elif by_label:
-                    labelled.add(question.name)
+                    labelled.add(question.key)
             if value is _MISS:
                 value, message, expected = convert_value(question, text, form)
                 if message:
@@ -1546,15 +1555,15 @@ def _convert_row(
                     if not kept:
                         continue
                     value = _as_received(question, text)
-            if value is not None or question.name not in answers:
-                answers[question.name] = value
+            if value is not None or question.key not in answers:
+                answers[question.key] = value
         elif kind == "id":
             instance_id = instance_id or text.strip().removeprefix("uuid:")
         elif kind == "time":
             submitted_at = submitted_at or _parse_datetime(text)
         elif kind == "one_hot":
             flag = text.strip().lower()
-            name = question.name
+            name = question.key
             if flag in _TRUE_ONE_HOT:
                 one_hot.setdefault(name, []).append(option)
                 one_hot_seen.add(name)
@@ -1617,13 +1626,13 @@ class _Composer:
         self.other: list[tuple[int, str]] = []
         for column in columns:
             if column.kind == "geo_part":
-                self.geo.setdefault(column.question.name, []).append((column.index, column.part))
+                self.geo.setdefault(column.question.key, []).append((column.index, column.part))
             elif column.kind == "literacy":
-                self.literacy.setdefault(column.question.name, []).append(
+                self.literacy.setdefault(column.question.key, []).append(
                     (column.index, column.part)
                 )
             elif column.kind == "other":
-                self.other.append((column.index, f"{column.question.name}_other"))
+                self.other.append((column.index, f"{column.question.key}_other"))
         self.questions = frozenset(self.geo) | frozenset(self.literacy)
 
     def __bool__(self) -> bool:
@@ -1765,15 +1774,15 @@ def _rule_checker(
     """:func:`check_rules` for one file (``present`` fixed), with the per-row work cut down:
     required-only answers are tested for emptiness in one pass over a list.
     """
-    required = [q for q in rules.required_only if q.name in present]
-    required_names = [q.name for q in required]
+    required = [q for q in rules.required_only if q.key in present]
+    required_names = [q.key for q in required]
     checks = [
         (
             rule.question,
-            rule.question.name,
+            rule.question.key,
             rule.relevant,
             rule.constraint,
-            rule.question.required and rule.question.name in present,
+            rule.question.required and rule.question.key in present,
             rule.question.constraint_messages.get("id") or rule.question.constraint,
         )
         for rule in rules.rules
@@ -1869,14 +1878,14 @@ def _row_reader(
 
     width = len(header)
     questions = [p for p in plan if p[1] in ("choice", "question")]
-    names = [p[2].name for p in questions]
+    names = [p[2].key for p in questions]
     converters = [_row_converter(p[2], form, p[5]) for p in questions]
     take = _picker([p[0] for p in questions])
     id_columns = [p[0] for p in plan if p[1] == "id"]
     time_columns = [p[0] for p in plan if p[1] == "time"]
     version_columns = [p[0] for p in plan if p[1] == "version"]
-    one_hot_columns = [(p[0], p[2].name, p[3]) for p in plan if p[1] == "one_hot"]
-    column_question = {p[4]: p[2].name for p in plan if p[2] is not None}
+    one_hot_columns = [(p[0], p[2].key, p[3]) for p in plan if p[1] == "one_hot"]
+    column_question = {p[4]: p[2].key for p in plan if p[2] is not None}
     fast_shape = len(set(names)) == len(names) and not composer.literacy
     raw_plain = all(header) and len(set(header)) == width
     raw_keys = [encode_basestring(h) + ": " for h in header]
@@ -1939,9 +1948,9 @@ def _row_reader(
         if failures:
             bad = {column_question.get(p.column, p.column) for p in problems}
             for question, message, expected in failures:
-                if question.path in bad or question.name in bad:
+                if question.path in bad or question.key in bad:
                     continue  # already reported as a conversion problem
-                value = answers.get(question.name)
+                value = answers.get(question.key)
                 # the question may not have been asked, or not required, in that version
                 (waived if older and message == REQUIRED_PROBLEM[0] else problems).append(
                     Problem(
@@ -2312,7 +2321,7 @@ def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
-        value = response.answers.get(question.name)
+        value = response.answers.get(question.key)
         row.append(_export_value(value))
         if question.type == "select_multiple":
             for name in form.choice_names(question):
@@ -2439,7 +2448,7 @@ def write_kobo_xlsx(
                 counters[repeat.name] += 1
                 row: list[str] = []
                 for question in repeat.questions:
-                    value = instance.get(question.name)
+                    value = instance.get(question.key)
                     row.append(_export_value(value))
                     if question.type == "select_multiple":
                         for name in form.choice_names(question):
