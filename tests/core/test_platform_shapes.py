@@ -96,3 +96,55 @@ def test_it_reads_a_real_export_resaved_as_excel_unicode_text(file):
     resaved = read_export(tabbed.getvalue().encode("utf-16"), form, file_name="unicode.txt")
     assert [r.answers for r in resaved.responses] == [r.answers for r in original.responses]
     assert len(resaved.responses) == len(rw.truth(path.parent)["submissions"])
+
+
+def _relabel(path, replace_header, replace_value):
+    text = path.read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    rows[0] = [replace_header(h) for h in rows[0]]
+    rows[1:] = [[replace_value(v) for v in row] for row in rows[1:]]
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", quoting=csv.QUOTE_ALL).writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_it_reads_a_label_export_in_another_language_with_group_labels_and_percent():
+    """KoboToolbox's export options: labels in Español, group labels in the headers, and
+    ``%`` between the levels (grouped_translated: a real form with two languages)."""
+    folder = rw.KOBO / "grouped_translated"
+    form, _ = read_xlsform(folder / "grouped_translated.xlsx")
+    assert form is not None
+    english = {}
+    for question in form.questions:
+        if "english" in question.labels:
+            english[question.labels["english"]] = question
+    words = {
+        c.labels["english"]: c.labels["español"] for cs in form.choices.values() for c in cs
+    }
+    group = "Características externas"
+
+    def header(text: str) -> str:
+        stem, _, option = text.partition("/")
+        question = english.get(stem)
+        if question is None:
+            return text
+        spanish = question.labels["español"]
+        if question.group:
+            spanish = f"{group}%{spanish}"
+        return f"{spanish}%{words[option]}" if option else spanish
+
+    def value(text: str) -> str:
+        if text in words:
+            return words[text]
+        parts = text.split()
+        if parts and all(p in words for p in parts):
+            return " ".join(words[p] for p in parts)
+        return text
+
+    path = folder / "grouped_translated-labels.csv"
+    spanish = read_export(_relabel(path, header, value), form, file_name="es.csv")
+    truth = rw.truth(folder)["submissions"]
+    assert not spanish.quarantined
+    assert [rw.stored(form, r.answers) for r in spanish.responses] == [
+        rw.expected(form, s).answers for s in truth
+    ]

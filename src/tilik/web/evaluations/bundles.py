@@ -152,11 +152,11 @@ def import_bundle(
         dataset = bundle.data.get(form_id)
         if dataset is None:
             continue
-        source = bundle.sources.get(dataset.file)
+        read = bundle.sources.get(dataset.file)
         batch = ImportBatch.objects.create(
             instrument=instrument,
             file_name=dataset.file,
-            sha256=hashlib.sha256(source).hexdigest() if source is not None else "",
+            sha256=hashlib.sha256(read).hexdigest() if read is not None else "",
             created_by=user,
         )
         stored, already, conflicts = store_rows(instrument, dataset.responses, source, batch)
