@@ -118,9 +118,7 @@ def test_it_reads_a_label_export_in_another_language_with_group_labels_and_perce
     for question in form.questions:
         if "english" in question.labels:
             english[question.labels["english"]] = question
-    words = {
-        c.labels["english"]: c.labels["español"] for cs in form.choices.values() for c in cs
-    }
+    words = {c.labels["english"]: c.labels["español"] for cs in form.choices.values() for c in cs}
     group = "Características externas"
 
     def header(text: str) -> str:

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-import hashlib
-
 import csv
+import hashlib
 import io
 
 import openpyxl
