@@ -115,6 +115,22 @@ def bundle_check(path: str, lang: str) -> None:
             errors=errors, warnings=warnings
         )
     )
+    held = sum(len(d.quarantined) for d in data.data.values())
+    if data.refusals:  # the verdict «tilik bundle import» gives on the same reading
+        click.echo(
+            translate(
+                "«tilik bundle import» akan menolak bundel ini: {n} kesalahan bukan soal baris "
+                "data.",
+                lang,
+            ).format(n=len(data.refusals))
+        )
+    elif held:
+        click.echo(
+            translate(
+                "«tilik bundle import» akan menyimpan baris yang sah dan mengarantina {n} baris.",
+                lang,
+            ).format(n=held)
+        )
     if errors:
         sys.exit(1)
 
@@ -144,7 +160,7 @@ def _import(path: str, username: str | None, lang: str):
     from django.contrib.auth import get_user_model
 
     from tilik.core.problems import BundleError
-    from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
+    from tilik.web.evaluations.bundles import BundleRefused, import_bundle, read_bundle_for_db
 
     user = None
     if username:
@@ -157,7 +173,17 @@ def _import(path: str, username: str | None, lang: str):
         data = read_bundle_for_db(path)
     except BundleError as exc:
         raise click.ClickException(exc.problem.render(lang)) from exc
-    summary = import_bundle(data, user=user)
+    try:
+        summary = import_bundle(data, user=user)
+    except BundleRefused as refused:
+        _say_problems(refused.problems, lang)
+        raise click.ClickException(
+            translate(
+                "Bundel ditolak: {n} kesalahan (sama dengan yang dilaporkan «tilik bundle "
+                "check»); tidak ada yang disimpan.",
+                lang,
+            ).format(n=len(refused.problems))
+        ) from refused
     for form_id in sorted(data.data):
         click.echo(
             translate(
