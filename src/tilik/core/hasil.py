@@ -384,6 +384,8 @@ def _groups_for(
     min_cell: int,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if not by:  # a form with no grouping column (and no roster): nothing to compare
+        return out
     data = frame.select(list(by)).hstack(scores)
     for cname in scores.columns:
         by_out: dict[str, Any] = {}

@@ -1200,19 +1200,39 @@ def _signed_rank(d: np.ndarray) -> tuple[float, float, str]:
     without continuity correction: from the exact null distribution when there are no
     ties and at most 50 differences; from all 2**n sign patterns (an exact permutation
     distribution, ties kept) when there are ties and at most 13 differences; otherwise
-    from the normal approximation with the tie correction of the variance.
+    from the normal approximation with the tie correction of the variance. These are
+    :func:`scipy.stats.wilcoxon`'s own choices for the non-zero differences.
     """
     n = int(d.size)
     ties = np.unique(np.abs(d)).size < n
-    method: Any
-    if not ties and n <= _WILCOXON_EXACT_MAX:
-        method, label = "exact", "exact"
-    elif ties and n <= _WILCOXON_PERMUTATION_MAX:
-        method, label = sps.PermutationMethod(n_resamples=np.inf), "permutation"
-    else:
-        method, label = "asymptotic", "normal"
+    if ties and n <= _WILCOXON_PERMUTATION_MAX:
+        return _signed_rank_permutation(d)
+    method = "exact" if not ties and n <= _WILCOXON_EXACT_MAX else "asymptotic"
     res = sps.wilcoxon(d.astype(np.float64), zero_method="wilcox", correction=False, method=method)
-    return float(res.statistic), float(res.pvalue), label
+    return float(res.statistic), float(res.pvalue), "exact" if method == "exact" else "normal"
+
+
+def _signed_rank_permutation(d: np.ndarray) -> tuple[float, float, str]:
+    """The signed-rank test's p from all 2**n sign patterns, ties kept (mid-ranks).
+
+    The null distribution of the positive rank sum is counted by convolution over the
+    doubled mid-ranks (whole numbers) instead of enumerating the patterns, so it takes
+    microseconds where ``scipy.stats.wilcoxon(method=PermutationMethod())`` takes a
+    second at n = 13; p is the same: ``min(1, 2 · min(P(T ≤ t), P(T ≥ t)))``.
+    """
+    ranks = sps.rankdata(np.abs(d))
+    doubled = np.rint(2 * ranks).astype(np.int64)
+    observed = int(doubled[d > 0].sum())
+    counts = np.zeros(int(doubled.sum()) + 1, dtype=np.int64)
+    counts[0] = 1
+    for r in doubled:
+        shifted = counts.copy()
+        shifted[r:] += counts[: counts.size - r]
+        counts = shifted
+    total = 2 ** int(d.size)
+    tail = min(int(counts[: observed + 1].sum()), int(counts[observed:].sum()))
+    w = min(float(ranks[d > 0].sum()), float(ranks[d < 0].sum()))
+    return w, min(1.0, 2 * tail / total), "permutation"
 
 
 def prepost(
