@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from tilik.cli.main import cli
 from tilik.core import stats
 from tilik.core.bundle import read_bundle, write_bundle
-from tilik.core.hasil import build_hasil, load_schema
+from tilik.core.hasil import build_hasil, clean_json, load_schema
 from tilik.core.ikm import compute_ikm, mutu
 from tilik.core.ingest import Response
 from tilik.core.xlsform import form_from_dict
@@ -339,3 +339,53 @@ def test_it_treats_a_non_integer_answer_as_missing_in_ikm_as_everywhere():
     row = compute_ikm(data, data.columns).row(0, named=True)
     assert row["nrr"] == [3.5] * 9
     assert stats.describe_items(data, ["u1"], scale=(1, 4)).row(0, named=True)["mean"] == 3.5
+
+
+@pytest.mark.parametrize(
+    ("pre", "post", "key", "words"),
+    [
+        ([40.0, 50.0, 60.0], [60.0, 70.0, 90.0], "prepost_untested", "data belum cukup"),
+        ([40.0, 50.0, 60.0, 50.0, 40.0], [40.0, 50.0, 60.0, 50.0, 40.0], "prepost_identical", ""),
+        (
+            [0.0, 50.0, 50.0, 0.0, 50.0, 0.0],
+            [50.0, 100.0, 100.0, 50.0, 100.0, 50.0],
+            "prepost_gain_uniform",
+            "sama",
+        ),
+    ],
+)
+def test_it_words_a_pre_post_finding_by_what_the_data_can_carry(pre, post, key, words):
+    from tilik.core.findings import build_findings
+
+    result = clean_json(stats.prepost(pre, post, n_items=10))  # as hasil.json holds it
+    hasil = {"prepost": {"tes": result}, "instruments": {}}
+    finding = next(f for f in build_findings(hasil) if f["id"] == "pembelajaran:tes")
+    assert finding["key"] == key and words in finding["statement"]["id"]
+    assert "–" not in finding["statement"]["id"] and "nan" not in finding["statement"]["en"]
+
+
+@pytest.mark.parametrize(
+    ("choices", "missing", "scale"),
+    [
+        (
+            [("1", ""), ("2", ""), ("3", ""), ("4", ""), ("5", ""), ("999", "Tidak tahu")],
+            ["999"],
+            (1, 5),
+        ),
+        ([("1", ""), ("2", ""), ("3", ""), ("4", ""), ("9", "Lainnya")], ["9"], (1, 4)),
+        ([("0", "Tidak tahu"), ("1", ""), ("2", ""), ("3", ""), ("4", "")], ["0"], (1, 4)),
+        ([("1", ""), ("2", ""), ("3", ""), ("4", ""), ("tt", "TT")], ["tt"], (1, 4)),
+        ([("1", "STS"), ("2", "TS"), ("3", "Tidak tahu"), ("4", "S"), ("5", "SS")], [], (1, 5)),
+        ([("1", ""), ("2", ""), ("4", ""), ("5", "")], [], (1, 5)),
+        ([("0", ""), ("1", ""), ("2", ""), ("3", ""), ("4", "")], [], (0, 4)),
+    ],
+)
+def test_it_finds_the_dont_know_codes_a_form_declares(choices, missing, scale):
+    form = _form(
+        "f",
+        [["select_one l", "q", "Q", "c", "", "", ""]],
+        [["l", name, label or f"Skala {name}", ""] for name, label in choices],
+    )
+    question = form.questions[0]
+    assert form.missing_choices(question) == missing
+    assert form.scale(question) == scale and form.likert_items() == [question]

@@ -1172,8 +1172,8 @@ def _score_counts(
             bad = np.abs(raw - counts) > 1e-6
             if bad.any():
                 raise ValueError(
-                    f"{side}-test score {values[bad][0]!r} is not a whole number of items of "
-                    f"a {k}-item test scored 0–{max_score:g}"
+                    f"{side}-test score {float(values[bad][0]):g} is not a whole number of "
+                    f"items of a {k}-item test scored 0–{max_score:g}"
                 )
             out.append(counts.astype(np.int64) * (grid // k))
         return out[0], out[1], Fraction(max_score) / grid
@@ -1505,9 +1505,10 @@ def pairwise_mannwhitney(
     :data:`REL_TOL` are ties); p adjusted with
     :func:`statsmodels.stats.multitest.multipletests` (Holm 1979 by default). U is
     ``U_A``, the Mann–Whitney statistic of the first group of the pair. Effect size:
-    rank-biserial correlation :math:`r = 2U_A/(n_A n_B) - 1` (Kerby 2014), from −1 to 1,
-    **positive when group A tends to have the higher values** (A is the first label of
-    the pair, in sorted order). Groups below ``min_cell`` are left out.
+    rank-biserial correlation :math:`r = 2U_A/(n_A n_B) - 1` (Kerby 2014), from −1 to 1:
+    the share of (A, B) pairs in which the A value is higher minus the share in which the
+    B value is higher, so **positive when group A tends to have the higher values** (A is
+    the first label of the pair, in sorted order). Groups below ``min_cell`` are left out.
 
     Returns a frame ``A, B, n_A, n_B, U, p_unc, p_adj, rbc``.
     """
