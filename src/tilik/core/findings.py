@@ -143,6 +143,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "The mean score of the {test} test fell from {pre} before training to {post} "
         "after it ({n} pairs; effect size dz = {dz}; p {p}).",
     },
+    "prepost_gain_uniform": {
+        "id": "Nilai rata-rata tes {test} naik dari {pre} sebelum pelatihan menjadi {post} "
+        "sesudahnya, dan setiap peserta naik sama besar ({n} pasang; uji Wilcoxon p {p}).",
+        "en": "The mean score of the {test} test rose from {pre} before training to {post} "
+        "after it, every participant by the same amount ({n} pairs; Wilcoxon test p {p}).",
+    },
+    "prepost_identical": {
+        "id": "Nilai tes {test} tidak berubah: setiap peserta memperoleh skor yang sama "
+        "sebelum dan sesudah pelatihan (rata-rata {pre}; {n} pasang).",
+        "en": "Scores on the {test} test did not change: every participant scored the same "
+        "before and after training (mean {pre}; {n} pairs).",
+    },
+    "prepost_untested": {
+        "id": "Nilai rata-rata tes {test} adalah {pre} sebelum dan {post} sesudah pelatihan "
+        "({n} pasang); data belum cukup untuk menguji perubahannya.",
+        "en": "The mean score of the {test} test was {pre} before and {post} after training "
+        "({n} pairs); there are not enough data to test the change.",
+    },
     "prepost_nochange": {
         "id": "Nilai rata-rata tes {test} tidak berubah secara bermakna: {pre} sebelum dan "
         "{post} sesudah pelatihan ({n} pasang; p {p}).",
@@ -549,14 +567,17 @@ def _prepost_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(stats, Mapping) or stats.get("mean_post") is None:
             continue
         base = f"prepost/{escape_step(name)}"
-        p_value = stats.get("p")
+        # Every gain equal: no t-test (no spread), the signed-rank test decides.
+        uniform = (stats.get("not_computable") or {}).get("t") == "no_spread"
+        p_step = "wilcoxon_p" if uniform else "p"
+        p_value = stats.get(p_step)
         significant = p_value is not None and p_value < 0.05
         params = {
             "test": _text(name.replace("_", " ")),  # a test id, not translated
             "pre": _p(hasil, f"{base}/mean_pre", "num1"),
             "post": _p(hasil, f"{base}/mean_post", "num1"),
             "n": _p(hasil, f"{base}/n_pairs", "int"),
-            "p": _p(hasil, f"{base}/p", "p"),
+            "p": _p(hasil, f"{base}/{p_step}", "p"),
         }
         agree: list[str] = []
         if significant:
@@ -574,7 +595,16 @@ def _prepost_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
         elif significant and stats["mean_post"] < stats["mean_pre"]:
             key = "prepost_loss"
             agree = []  # what agrees with a gain does not agree with a loss
-        if key == "prepost_nochange":
+        if key == "prepost_gain" and uniform:
+            key = "prepost_gain_uniform"
+        elif (stats.get("not_computable") or {}).get("wilcoxon_p") == "no_difference":
+            key = "prepost_identical"
+            params.pop("p")
+            params.pop("post")
+        elif p_value is None:
+            key = "prepost_untested"
+            params.pop("p")
+        if key not in ("prepost_gain", "prepost_loss"):
             params.pop("dz", None)
         out.append(
             _finding(
@@ -702,8 +732,10 @@ def _ikm_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     overall = ikm.get("_all")
     if not isinstance(overall, Mapping) or overall.get("ikm") is None:
         return []
+    # The regulation's 2-decimal value: the one the grade is read from (88.305 → 88,31 → A).
+    shown = "ikm_rounded" if overall.get("ikm_rounded") is not None else "ikm"
     params = {
-        "ikm": _p(hasil, "ikm/_all/ikm", "num2"),
+        "ikm": _p(hasil, f"ikm/_all/{shown}", "num2"),
         "mutu": _p(hasil, "ikm/_all/mutu", "text"),
         "kinerja": _p(hasil, "ikm/_all/kinerja", "kinerja"),
         "n": _p(hasil, "ikm/_all/n", "int"),

@@ -133,7 +133,7 @@ def _test_aspect(hasil: Mapping[str, Any], finding: Mapping[str, Any], lang: str
     key, n = finding.get("key"), _value(finding, "n")
     test = str(_value(finding, "test") or "")
     fid = str(finding.get("id"))
-    if key == "prepost_gain":
+    if key in ("prepost_gain", "prepost_gain_uniform"):
         return Aspect(
             "pengetahuan",
             POSITIVE,
@@ -155,7 +155,7 @@ def _test_aspect(hasil: Mapping[str, Any], finding: Mapping[str, Any], lang: str
                 f"participants' {test} test scores fell significantly after training",
             ),
         )
-    if isinstance(n, int | float) and n < 30:
+    if key == "prepost_untested" or (isinstance(n, int | float) and n < 30):
         return Aspect(
             "pengetahuan",
             UNCLEAR,

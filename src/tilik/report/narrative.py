@@ -35,6 +35,7 @@ from tilik.core.findings import (
     resolve_path,
 )
 from tilik.core.recommend import build_recommendations, render_text
+from tilik.core.stats import MIN_N, MIN_N_ALPHA
 from tilik.report.challenges import challenge_table
 from tilik.report.charts import Chart, report_charts
 from tilik.report.conclusion import overall_sentences
@@ -954,6 +955,126 @@ def _range(ci: Sequence[Any], fmt: str, lang: str) -> str:
     return f"{format_value(ci[0], fmt, lang)}–{format_value(ci[1], fmt, lang)}"
 
 
+# Words for the reason codes of ``not_computable`` (tilik.core.stats.REASONS), printed in
+# an appendix table where the number would be; Lampiran F explains them.
+_NOT_COMPUTABLE = {
+    "too_few": ("data belum cukup", "not enough data"),
+    "no_spread": ("tanpa variasi", "no variation"),
+    "no_difference": ("tanpa perubahan", "no change"),
+    "one_item": ("satu butir", "single item"),
+    "ceiling": ("skor awal maksimum", "pre-test at maximum"),
+}
+
+
+def _why(s: Mapping[str, Any], name: str, lang: str) -> str:
+    """The reason a statistic is not given, in words ("–" when none is recorded)."""
+    code = (s.get("not_computable") or {}).get(name)
+    return _t(lang, *_NOT_COMPUTABLE[code]) if code in _NOT_COMPUTABLE else "–"
+
+
+def _stat(s: Mapping[str, Any], name: str, fmt: str, lang: str) -> str:
+    value = s.get(name)
+    return _why(s, name, lang) if value is None else format_value(value, fmt, lang)
+
+
+def _stat_range(s: Mapping[str, Any], name: str, fmt: str, lang: str) -> str:
+    ci = s.get(name) or [None, None]
+    return _why(s, name, lang) if None in ci else _range(ci, fmt, lang)
+
+
+def _method_notes(lang: str) -> list[str]:
+    """Lampiran F: how the numbers were made, each setting stated once."""
+    return [
+        _t(
+            lang,
+            f"Jumlah data minimum: interval kepercayaan rata-rata, uji sebelum–sesudah dan "
+            f"ukuran efek dihitung bila ada sedikitnya {MIN_N} pengamatan, alfa Cronbach bila "
+            f"ada sedikitnya {MIN_N_ALPHA} responden yang menjawab semua butir konstruk; di "
+            f"bawah itu tabel menulis “data belum cukup”. Bila semua jawaban atau semua "
+            f"selisih sama, statistik yang dibagi dengan simpangan baku tidak dapat dihitung "
+            f"(“tanpa variasi”); bila semua selisih nol, uji Wilcoxon tidak dapat dihitung "
+            f"(“tanpa perubahan”).",
+            f"Minimum data: confidence intervals of means, pre/post tests and effect sizes "
+            f"need at least {MIN_N} observations, Cronbach's alpha at least {MIN_N_ALPHA} "
+            f"respondents who answered every item of the construct; below that the tables "
+            f"say “not enough data”. When all answers or all differences are equal, a "
+            f"statistic divided by the standard deviation cannot be computed (“no "
+            f"variation”); when every difference is zero, the Wilcoxon test cannot be "
+            f"computed (“no change”).",
+        ),
+        _t(
+            lang,
+            "Skor tes adalah persentase butir yang dijawab benar; butir kosong dihitung "
+            "salah, dan butir pilihan jamak benar hanya bila semua pilihan yang benar dan "
+            "tidak satu pun pilihan yang salah dipilih. Semua statistik tes dihitung dari "
+            "jumlah butir benar, sehingga skor yang sama tetap sama persis.",
+            "A test score is the percentage of items answered right; a blank item counts "
+            "as wrong, and a multiple-answer item is right only with every right choice and "
+            "no wrong one. Every test statistic is computed from the counts of right items, "
+            "so equal scores stay exactly equal.",
+        ),
+        _t(
+            lang,
+            "Uji peringkat bertanda Wilcoxon: selisih nol dibuang, selisih yang sama diberi "
+            "peringkat rata-rata, tanpa koreksi kontinuitas; nilai p eksak bila tidak ada "
+            "selisih kembar dan paling banyak 50 selisih, dari semua pola tanda (permutasi "
+            "lengkap) bila ada selisih kembar dan paling banyak 13 selisih, dan dari "
+            "pendekatan normal dengan koreksi untuk selisih kembar selain itu.",
+            "Wilcoxon signed-rank test: zero differences are dropped, tied differences get "
+            "mid-ranks, no continuity correction; p is exact when no differences are tied "
+            "and there are at most 50, from every sign pattern (a complete permutation "
+            "distribution) when some are tied and there are at most 13, and from the normal "
+            "approximation with the tie correction otherwise.",
+        ),
+        _t(
+            lang,
+            "Ukuran efek: d_z = rata-rata selisih dibagi simpangan baku selisih; g_av = d_av "
+            "dikalikan koreksi Hedges 1 − 3/(4·2n − 9), dengan d_av = selisih rata-rata "
+            "dibagi akar rata-rata varians tes awal dan tes akhir.",
+            "Effect sizes: d_z = mean difference divided by the standard deviation of the "
+            "differences; g_av = d_av times Hedges' correction 1 − 3/(4·2n − 9), where d_av "
+            "= mean difference divided by the root mean of the pre- and post-test "
+            "variances.",
+        ),
+        _t(
+            lang,
+            "Alfa Cronbach, korelasi butir–sisa, dan interval kepercayaan 95% Feldt dihitung "
+            "dari responden yang menjawab semua butir konstruk (penghapusan listwise); n "
+            "interval itu adalah jumlah responden lengkap tersebut, bukan seluruh responden.",
+            "Cronbach's alpha, the item–rest correlations and the 95% Feldt confidence "
+            "interval use the respondents who answered every item of the construct "
+            "(listwise deletion); the interval's n is the number of those complete "
+            "respondents, not of all respondents.",
+        ),
+        _t(
+            lang,
+            "Perbandingan berpasangan antarkelompok memakai uji Mann–Whitney dengan koreksi "
+            "Holm; korelasi rank-biserial r = 2U/(n_A·n_B) − 1 bernilai positif bila "
+            "kelompok pertama (A) cenderung lebih tinggi.",
+            "Pairwise group comparisons use the Mann–Whitney test with Holm's correction; "
+            "the rank-biserial correlation r = 2U/(n_A·n_B) − 1 is positive when the first "
+            "group (A) tends to be higher.",
+        ),
+        _t(
+            lang,
+            "Jawaban “tidak tahu” atau “tidak berlaku” yang dinyatakan pada formulir "
+            "bukan titik skala: jawaban itu dihitung sebagai data kosong dan jumlahnya "
+            "dicatat per butir.",
+            "“Don't know” or “not applicable” answers declared in the form are not scale "
+            "points: they count as missing, and their number is recorded per item.",
+        ),
+        _t(
+            lang,
+            "IKM dihitung dengan pecahan eksak, dibulatkan dua desimal dengan pembulatan "
+            "setengah ke atas sesuai Peraturan Menteri PANRB Nomor 14 Tahun 2017, lalu mutu "
+            "A–D dibaca dari nilai yang telah dibulatkan itu.",
+            "The IKM is computed in exact fractions, rounded to two decimals with halves "
+            "rounded up as Ministerial Regulation No. 14 of 2017 does, and the grade A–D is "
+            "read from that rounded value.",
+        ),
+    ]
+
+
 def _appendix(
     hasil: Mapping[str, Any],
     findings: Sequence[Mapping[str, Any]],
@@ -967,8 +1088,6 @@ def _appendix(
         for name, s in (constructs or {}).items():
             if not isinstance(s, Mapping):
                 continue
-            ci = s.get("top2box_ci") or [None, None]
-            mci = s.get("mean_ci") or [None, None]
             instrument = labels.instrument_name(hasil, form_id, lang)
             construct = labels.construct_name(name, lang, capital=True)
             if labels.is_binary_construct(s):
@@ -980,7 +1099,7 @@ def _appendix(
                         construct,
                         format_value(s.get("n"), "int", lang),
                         format_value(s.get("mean"), "pct", lang) + _t(lang, " “ya”", " “yes”"),
-                        _range(mci, "pct", lang),
+                        _stat_range(s, "mean_ci", "pct", lang),
                         "–",
                         "–",
                     ]
@@ -992,24 +1111,25 @@ def _appendix(
                         construct,
                         format_value(s.get("n"), "int", lang),
                         format_value(s.get("mean"), "num2", lang),
-                        _range(mci, "num2", lang),
+                        _stat_range(s, "mean_ci", "num2", lang),
                         format_value(s.get("top2box"), "pct", lang),
-                        _range(ci, "pct", lang),
+                        _stat_range(s, "top2box_ci", "pct", lang),
                     ]
                 )
-            if s.get("alpha") is not None:
-                aci = s.get("alpha_ci") or [None, None]
-                flag = (
-                    _t(lang, "di bawah 0,70", "below 0.70")
-                    if s["alpha"] < 0.70
-                    else (_t(lang, "memadai", "adequate"))
-                )
+            alpha_why = (s.get("not_computable") or {}).get("alpha")
+            if s.get("alpha") is not None or alpha_why in ("too_few", "no_spread"):
+                if s.get("alpha") is None:
+                    flag = _why(s, "alpha", lang)
+                elif s["alpha"] < 0.70:
+                    flag = _t(lang, "di bawah 0,70", "below 0.70")
+                else:
+                    flag = _t(lang, "memadai", "adequate")
                 rel_rows.append(
                     [
                         instrument,
                         construct,
-                        format_value(s.get("alpha"), "num2", lang),
-                        _range(aci, "num2", lang),
+                        _stat(s, "alpha", "num2", lang),
+                        _stat_range(s, "alpha_ci", "num2", lang),
                         str(len(s.get("items") or {})),
                         flag,
                     ]
@@ -1080,12 +1200,12 @@ def _appendix(
             format_value(s.get("n_pairs"), "int", lang),
             format_value(s.get("mean_pre"), "num1", lang),
             format_value(s.get("mean_post"), "num1", lang),
-            format_value(s.get("t"), "num2", lang),
-            format_value(s.get("p"), "p", lang),
-            format_value(s.get("wilcoxon_p"), "p", lang),
-            format_value(s.get("d_z"), "num2", lang),
-            format_value(s.get("g_av"), "num2", lang),
-            format_value(s.get("normalized_gain"), "num2", lang),
+            _stat(s, "t", "num2", lang),
+            _stat(s, "p", "p", lang),
+            _stat(s, "wilcoxon_p", "p", lang),
+            _stat(s, "d_z", "num2", lang),
+            _stat(s, "g_av", "num2", lang),
+            _stat(s, "normalized_gain", "num2", lang),
         ]
         for name, s in (hasil.get("prepost") or {}).items()
         if isinstance(s, Mapping)
@@ -1145,7 +1265,11 @@ def _appendix(
                     format_value(s.get("n"), "int", lang),
                 ]
                 + [format_value(nrr.get(c), "num2", lang) for c in codes]
-                + [format_value(s.get("ikm"), "num2", lang), str(s.get("mutu", "–"))]
+                + [
+                    # the regulation's 2-decimal value, the one the grade is read from
+                    format_value(s.get("ikm_rounded", s.get("ikm")), "num2", lang),
+                    str(s.get("mutu", "–")),
+                ]
             )
         legend = "; ".join(f"{c.upper()} {labels.unsur_name(c, lang)}" for c in codes)
         section.children.append(
@@ -1250,6 +1374,7 @@ def _appendix(
             "Every number in this report's narrative comes from a field of the hasil.json "
             "file saved with it.",
         ),
+        *_method_notes(lang),
     ]
     section.children.append(
         Section(
