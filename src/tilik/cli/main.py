@@ -324,9 +324,11 @@ def manage(args: tuple[str, ...]) -> None:
 
 def _register_subcommands() -> None:
     from tilik.cli.collect import collect_commands
+    from tilik.cli.schedule import schedule
     from tilik.cli.themes import themes
 
     cli.add_command(themes)
+    cli.add_command(schedule)
     for command in collect_commands:
         cli.add_command(command)
 
