@@ -657,7 +657,8 @@ def solve(
     people, failed = _assign_people(model, value)
     stats["replanned"] = sum(g.size for g in failed)
     if failed:
-        extra = _replan(plan, valid, model, value, failed, threads)
+        left = max(1.0, limit - (time.perf_counter() - began) - 1.0)
+        extra = _replan(plan, valid, model, value, failed, threads, left)
         if extra is None:
             stats["seconds"] = time.perf_counter() - began
             return SolveResult("unknown", reasons=reasons + [_no_plan(limit)], stats=stats)
@@ -768,6 +769,7 @@ def _replan(
     value: Callable[[Any], int],
     failed: list[_Group],
     threads: int,
+    seconds: float,
 ) -> tuple[dict[Key, list[Seed]], dict[Key, list[str]], float] | None:
     """Plan the members of ``failed`` groups one by one, around everything else already held:
     seats left in held sessions, rooms, trainers and staffing that remain."""
@@ -809,7 +811,7 @@ def _replan(
     greedy = _Greedy(sub).run()
     for var, hinted in greedy.values.items():
         sub.model.add_hint(var, hinted)
-    solver = _solver(10.0, threads, plan)
+    solver = _solver(min(10.0, seconds), threads, plan)
     code = solver.solve(sub.model)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         sub_value: Callable[[Any], int] = solver.value
