@@ -61,8 +61,8 @@ def unit_calendar(plan: Plan, schedule: Schedule, unit_code: str) -> list[dict[s
     out = []
     for monday, days in sorted(weeks.items()):
         by_weekday: list[dict[str, Any] | None] = [None] * 5
-        for day in days:
-            by_weekday[day["date"].weekday()] = day
+        for entry in days:
+            by_weekday[entry["date"].weekday()] = entry
         out.append({"monday": monday, "days": by_weekday})
     return out
 

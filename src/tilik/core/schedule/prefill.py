@@ -8,7 +8,8 @@ suggestions: the busy periods respondents name for their organisation ("laporan 
 
 What the data cannot tell — staff counts and minimums, modules, trainers, rooms, districts —
 gets a stated default that the evaluator reviews (staff estimated at 1.5 times the unit's
-front-line participants, a minimum of half of them on duty). Participants are written by code only: never a name or a NIP.
+front-line participants, a minimum of half of them on duty). Participants are written by
+code only: never a name or a NIP.
 """
 
 from __future__ import annotations
