@@ -28,6 +28,7 @@ __all__ = [
     "SCHEDULE_COLUMNS",
     "calendar_ics",
     "schedule_rows",
+    "schedule_xlsx",
     "write_files",
 ]
 
@@ -242,22 +243,16 @@ def _calendar_name(lang: str, who: str) -> str:
     return translate(gettext_noop("Jadwal pelatihan — {who}"), lang).format(who=who)
 
 
-def write_files(
+def schedule_xlsx(
     plan: Plan,
     schedule: Schedule,
-    out: Path,
-    *,
     rigid: Schedule | None = None,
     summary: Mapping[str, Any] | None = None,
     lang: str = DEFAULT_LANGUAGE,
-) -> dict[str, Path]:
-    """Write ``jadwal.csv``, ``jadwal.xlsx``, ``ics/peserta/<code>.ics``,
-    ``ics/pelatih/<code>.ics`` and ``ringkasan.json`` (when ``summary`` is given) into ``out``."""
-    out.mkdir(parents=True, exist_ok=True)
-    written: dict[str, Path] = {}
+) -> bytes:
+    """The workbook: ``jadwal`` (participant × session), ``sesi``, ``unit`` (staff away and
+    present in every half-day with a minimum, both plans) and ``perbandingan``."""
     rows = schedule_rows(plan, schedule)
-    written["jadwal.csv"] = out / "jadwal.csv"
-    written["jadwal.csv"].write_bytes(table_csv(SCHEDULE_COLUMNS, rows))
     sheets: list[tuple[str, Sequence[str], Any]] = [
         ("jadwal", SCHEDULE_COLUMNS, rows),
         ("sesi", SESSION_COLUMNS, _session_rows(plan, schedule)),
@@ -274,8 +269,27 @@ def write_files(
             translate(gettext_noop("kaku"), lang),
         ]
         sheets.append(("perbandingan", header, _comparison_rows(summary, lang)))
+    return tables_xlsx(sheets)
+
+
+def write_files(
+    plan: Plan,
+    schedule: Schedule,
+    out: Path,
+    *,
+    rigid: Schedule | None = None,
+    summary: Mapping[str, Any] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
+) -> dict[str, Path]:
+    """Write ``jadwal.csv``, ``jadwal.xlsx``, ``ics/peserta/<code>.ics``,
+    ``ics/pelatih/<code>.ics`` and ``ringkasan.json`` (when ``summary`` is given) into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    rows = schedule_rows(plan, schedule)
+    written["jadwal.csv"] = out / "jadwal.csv"
+    written["jadwal.csv"].write_bytes(table_csv(SCHEDULE_COLUMNS, rows))
     written["jadwal.xlsx"] = out / "jadwal.xlsx"
-    written["jadwal.xlsx"].write_bytes(tables_xlsx(sheets))
+    written["jadwal.xlsx"].write_bytes(schedule_xlsx(plan, schedule, rigid, summary, lang))
     by_person = schedule.by_participant()
     folder = out / "ics" / "peserta"
     folder.mkdir(parents=True, exist_ok=True)
