@@ -17,6 +17,24 @@ EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN = 4
 
 
+def read_summary(path: str | Path, lang: str = "id") -> dict:
+    """The ``ringkasan.json`` of a ``tilik schedule`` output folder (or that file itself)."""
+    file = Path(path)
+    if file.is_dir():
+        file = file / "ringkasan.json"
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise click.ClickException(
+            translate("{file}: bukan ringkasan jadwal dari tilik schedule", lang).format(file=file)
+        ) from exc
+    if not isinstance(data, dict) or data.get("schema") != "tilik.jadwal/1":
+        raise click.ClickException(
+            translate("{file}: bukan ringkasan jadwal dari tilik schedule", lang).format(file=file)
+        )
+    return data
+
+
 def run_schedule(
     plan_path: str | Path,
     out: str | Path,

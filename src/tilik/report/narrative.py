@@ -1467,6 +1467,8 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
     lang
         ``"id"`` (default) or ``"en"``.
     """
+    from tilik.report.schedule import schedule_section  # imports this module: imported late
+
     lang = "en" if lang == "en" else "id"
     findings = hasil.get("findings")
     if not findings:
@@ -1483,6 +1485,7 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
         _results(hasil, findings, charts, lang),
         _challenges(hasil, findings, charts, lang),
         _recommendations(recommendations, lang),
+        *schedule_section(hasil, charts, lang),  # only when hasil has a "jadwal" section
         _conclusion(hasil, findings, recommendations, lang),
         _appendix(hasil, findings, recommendations, lang),
     ]
