@@ -27,14 +27,20 @@ def with_schedule(hasil, jadwal):
 def test_it_adds_a_schedule_chapter_whose_numbers_trace_to_hasil(with_schedule, lang):
     report = build_report(with_schedule, lang)
     section = next(s for s in report.sections if s.id == "jadwal")
-    assert section.title == ("Usulan Jadwal Pelatihan Fleksibel" if lang == "id" else "Proposed Flexible Training Schedule")
+    assert section.title == (
+        "Usulan Jadwal Pelatihan Fleksibel"
+        if lang == "id"
+        else "Proposed Flexible Training Schedule"
+    )
     sentences = [s for b in section.blocks if hasattr(b, "sentences") for s in b.sentences]
     assert len(sentences) == 4
     for sentence in sentences:
         assert untraced_digits(sentence) == [], sentence.text
         for number in sentence.numbers:
             assert number.path.startswith("jadwal/")
-            assert number.text == format_value(resolve_path(with_schedule, number.path), number.fmt, lang)
+            assert number.text == format_value(
+                resolve_path(with_schedule, number.path), number.fmt, lang
+            )
 
 
 def test_it_leaves_the_chapter_out_without_a_schedule(hasil):

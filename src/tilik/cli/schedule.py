@@ -108,11 +108,11 @@ def run_schedule(
     header = translate("ukuran | satu blok | fleksibel", lang)
     echo(header)
     for label, key, fmt in (
-        ("menyelesaikan modul wajib", "completion", "{:.1%}"),
-        ("mencapai target JP", "share_target", "{:.1%}"),
-        ("kekurangan petugas (jam-orang)", "shortfall_hours", "{:,.0f}"),
-        ("biaya perjalanan (Rp)", "travel_cost", "{:,.0f}"),
-        ("hari kalender", "calendar_days", "{:d}"),
+        (gettext_noop("menyelesaikan modul wajib"), "completion", "{:.1%}"),
+        (gettext_noop("mencapai target JP"), "share_target", "{:.1%}"),
+        (gettext_noop("kekurangan petugas (jam-orang)"), "shortfall_hours", "{:,.0f}"),
+        (gettext_noop("biaya perjalanan (Rp)"), "travel_cost", "{:,.0f}"),
+        (gettext_noop("hari kalender"), "calendar_days", "{:d}"),
     ):
         echo(f"{translate(label, lang)} | {fmt.format(base[key])} | {fmt.format(flex[key])}")
     for name, path in written.items():
