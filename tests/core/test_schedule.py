@@ -135,15 +135,10 @@ def test_it_explains_who_a_unit_cannot_spare_and_when():
     result = solve(plan_of(data))
     assert result.status == "infeasible"
     texts = {lang: " ".join(r.render(lang) for r in result.reasons) for lang in ("id", "en")}
-    assert (
-        "Puskesmas Oesapa: 3 dari 4 petugas garis depannya akan pergi pada Selasa, 12 Mei 2026 (pagi)"
-        in texts["id"]
-    )
-    assert "minimumnya 2" in texts["id"]
-    assert (
-        "Puskesmas Oesapa: 3 of its 4 front-line staff would be away on Tuesday, 12 May 2026 (morning)"
-        in texts["en"]
-    )
+    said_id = "Puskesmas Oesapa: 3 dari 4 petugas garis depannya akan pergi pada Selasa, 12 Mei"
+    said_en = "Puskesmas Oesapa: 3 of its 4 front-line staff would be away on Tuesday, 12 May 2026"
+    assert said_id + " 2026 (pagi)" in texts["id"] and "minimumnya 2" in texts["id"]
+    assert said_en + " (morning)" in texts["en"] and "its minimum is 2" in texts["en"]
 
 
 def test_it_explains_a_conflict_only_the_solver_can_find():
@@ -156,7 +151,7 @@ def test_it_explains_a_conflict_only_the_solver_can_find():
         {"code": "M2", "name": "Pengaduan", "jp": 4, "modes": ["mandiri"]},
     ]
     data["trainers"] = []
-    # Both nurses are free on the first Monday only: four half-days of training, one nurse at a time.
+    # Both nurses are free on the first Monday only: four half-days of training, one at a time.
     free_monday = [{"from": "2026-05-12", "to": "2026-05-22"}]
     data["participants"] = [
         {"code": "A1", "unit": "pkm", "unavailable": free_monday},
