@@ -632,6 +632,9 @@ def solve(
         "variables": len(model.model.proto.variables),
         "constraints": len(model.model.proto.constraints),
         "greedy_complete": greedy.complete,
+        "greedy_objective": model.objective_rupiah(_objective_of(model, greedy.values))
+        if greedy.complete
+        else None,
         "workers": threads,
         "time_limit": limit,
     }
