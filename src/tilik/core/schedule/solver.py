@@ -657,7 +657,7 @@ def solve(
         return SolveResult("unknown", reasons=reasons + [_no_plan(limit)], stats=stats)
     note("assign")
     seeds = _seeds(model, value)
-    people, failed = _assign_people(model, value)
+    people, failed = _assign_people(model, value, deadline=began + limit - 2.0)
     stats["replanned"] = sum(g.size for g in failed)
     if failed:
         left = max(1.0, limit - (time.perf_counter() - began) - 1.0)
@@ -739,7 +739,7 @@ def _seeds(model: _Model, value: Callable[[Any], int]) -> dict[Key, list[Seed]]:
 
 
 def _assign_people(
-    model: _Model, value: Callable[[Any], int]
+    model: _Model, value: Callable[[Any], int], deadline: float | None = None
 ) -> tuple[dict[Key, list[str]], list[_Group]]:
     """Who of each group takes which (module, mode, start): exact, one small model per group.
     Groups whose counts cannot be split into people are returned to be planned again."""
@@ -756,7 +756,8 @@ def _assign_people(
             for key in counts:
                 out[key].append(group.members[0].code)
             continue
-        split = _split_group(model, group, counts)
+        left = 10.0 if deadline is None else deadline - time.perf_counter()
+        split = _split_group(model, group, counts, max(0.5, min(10.0, left)))
         if split is None:
             failed.append(group)
             continue
@@ -832,7 +833,7 @@ def _replan(
 
 
 def _split_group(
-    model: _Model, group: _Group, counts: Mapping[Key, int]
+    model: _Model, group: _Group, counts: Mapping[Key, int], seconds: float = 10.0
 ) -> dict[Key, list[str]] | None:
     sub = cp_model.CpModel()
     people = range(group.size)
@@ -854,7 +855,7 @@ def _split_group(
             if len(terms) > 1:
                 sub.add(sum(terms) <= 1)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = 10.0
+    solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = 1
     if solver.solve(sub) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
