@@ -421,6 +421,7 @@ class _Greedy:
         }
         self.makespan = 0
         self.counts: dict[tuple[int, str, str, int], int] = defaultdict(int)
+        self.people: dict[Key, list[str]] = defaultdict(list)  # who takes what, person by person
         self.per_half_day = plan.options.cost_per_day // 1000
         fixed = m.fixed
         if fixed is not None:
@@ -526,6 +527,7 @@ class _Greedy:
             for s in away:
                 self.room[group.unit.code][s] -= 1
         self.counts[(group.index, module.code, mode_code, start)] += 1
+        self.people[key].append(person.code)
         self.makespan = max(self.makespan, start + length)
         return True
 
@@ -575,6 +577,16 @@ class _Greedy:
     @property
     def complete(self) -> bool:
         return not self.unplaced
+
+    def seeds(self) -> dict[Key, list[Seed]]:
+        """The sessions the greedy plan opened, as :func:`_seeds` gives them for a solution."""
+        out: dict[Key, list[Seed]] = defaultdict(list)
+        for key, sessions in self.sessions.items():
+            out[key] = [(t, v, cap) for t, v, cap, _used in sessions if t]
+        for key in self.m.y:
+            if self.people.get(key):
+                out[key].append(("", "", self.m.plan.modes[key[1]].capacity))
+        return out
 
 
 # --------------------------------------------------------------------------- solving
@@ -643,34 +655,42 @@ def solve(
         stats["seconds"] = time.perf_counter() - began
         return SolveResult("infeasible", reasons=reasons, stats=stats)
     value: Callable[[Any], int]
+    greedy_cost = float(_objective_of(model, greedy.values)) if greedy.complete else math.inf
     if status in ("optimal", "feasible"):
         value = solver.value
         objective, bound = solver.objective_value, solver.best_objective_bound
     elif greedy.complete:  # nothing better in time: the greedy plan is itself a valid plan
-        value = greedy.values.__getitem__
-        objective = float(_objective_of(model, greedy.values))
-        bound = solver.best_objective_bound if code != cp_model.UNKNOWN else 0.0
-        status = "feasible"
-        stats["from_greedy"] = True
+        status, objective, bound = "feasible", greedy_cost, solver.best_objective_bound
+        if code == cp_model.UNKNOWN:
+            bound = 0.0
     else:
         stats["seconds"] = time.perf_counter() - began
         return SolveResult("unknown", reasons=reasons + [_no_plan(limit)], stats=stats)
     note("assign")
-    seeds = _seeds(model, value)
-    people, failed = _assign_people(model, value, deadline=began + limit - 2.0)
+    failed: list[_Group] = []
+    if objective >= greedy_cost:  # CP-SAT found nothing better: the greedy plan, person by person
+        seeds, people = greedy.seeds(), greedy.people
+        stats["from_greedy"] = True
+    else:
+        seeds = _seeds(model, value)
+        people, failed = _assign_people(model, value, deadline=began + limit - 2.0)
     stats["replanned"] = sum(g.size for g in failed)
     if failed:
         left = max(1.0, limit - (time.perf_counter() - began) - 1.0)
         extra = _replan(plan, valid, model, value, failed, threads, left)
-        if extra is None:
+        if extra is not None and objective + extra[2] < greedy_cost:
+            more_seeds, more_people, extra_cost = extra
+            for key, items in more_seeds.items():
+                seeds[key].extend(items)
+            for key, codes in more_people.items():
+                people[key].extend(codes)
+            objective += extra_cost
+        elif greedy.complete:  # re-planning cost more than the greedy plan saved
+            seeds, people, objective = greedy.seeds(), greedy.people, greedy_cost
+            stats["from_greedy"] = True
+        else:
             stats["seconds"] = time.perf_counter() - began
             return SolveResult("unknown", reasons=reasons + [_no_plan(limit)], stats=stats)
-        more_seeds, more_people, extra_cost = extra
-        for key, items in more_seeds.items():
-            seeds[key].extend(items)
-        for key, codes in more_people.items():
-            people[key].extend(codes)
-        objective += extra_cost
     schedule = _schedule(model, seeds, people)
     schedule.status = status if not failed else "feasible"
     schedule.objective = model.objective_rupiah(objective)
