@@ -24,7 +24,7 @@ from typing import Any
 from babel.dates import format_date
 
 from tilik.core.i18n import DEFAULT_LANGUAGE, gettext_noop, translate
-from tilik.core.schedule.model import HALVES, Module, Participant, Plan
+from tilik.core.schedule.model import Module, Participant, Plan
 
 __all__ = ["Msg", "Reason", "options_for", "precheck", "session_starts", "starts"]
 
@@ -418,6 +418,3 @@ def _target_out_of_reach(plan: Plan) -> list[Reason]:
 def group_words(codes: Iterable[str]) -> str:
     """Codes joined for a sentence, the first few named and the rest counted."""
     return _names(sorted(codes))
-
-
-HALF_WORDS = dict(zip(HALVES, _HALF_MSG, strict=True))
