@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -135,3 +136,13 @@ def test_it_rejects_an_uploaded_plan_naming_line_and_field(client, cast):
     text = response.content.decode()
     assert "participants[1].unit" in text and "tidak_ada" in text
     assert not SchedulePlan.objects.exists()
+
+
+@pytest.mark.postgres
+def test_it_stores_a_solved_schedule_on_postgresql(client, cast):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    run = _solved(client, cast)
+    stored = ScheduleRun.objects.get(pk=run.pk)
+    assert stored.schedule_object().attendance and stored.summary["schema"] == "tilik.jadwal/1"
