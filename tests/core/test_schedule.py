@@ -219,3 +219,33 @@ def test_it_summarises_both_plans_for_the_report(solved):
     assert result["flexible"]["participants"] == 8
     assert set(result["by_unit"]) == {"pkm_oesapa", "loket"}
     assert date.fromisoformat(result["calendar"]["start"]) == date(2026, 5, 11)
+
+
+def _reasons(data, lang="en") -> str:
+    return " ".join(r.render(lang) for r in precheck(plan_of(data)))
+
+
+def test_it_explains_a_module_only_live_online_for_an_island_without_a_connection():
+    data = small_plan()
+    data["modules"][0]["modes"] = ["daring"]
+    assert (
+        "P6 (Loket Dukcapil): module «Etika pelayanan» can only be taken live online"
+        in _reasons(data)
+    )
+
+
+def test_it_explains_a_module_nobody_teaches():
+    data = small_plan()
+    data["trainers"] = [{"code": "W1", "modules": ["M1"]}]
+    assert "Module «Penanganan pengaduan»: no trainer teaches it" in _reasons(data)
+
+
+def test_it_explains_a_participant_with_no_time_for_a_module():
+    data = small_plan()
+    data["participants"][3]["unavailable"] = [
+        {"from": "2026-05-11", "to": "2026-05-21"},
+        "2026-05-22 pagi",
+    ]
+    text = _reasons(data)
+    assert "P4 (Puskesmas Oesapa): module «Penanganan pengaduan» (8 JP) needs 2 consecutive" in text
+    assert "free for at most 1 consecutive half-days" in text
