@@ -513,7 +513,9 @@ def _read_forms(
         if file.stem in forms:
             problems.append(
                 Problem(
-                    gettext_noop("dua berkas XLSForm untuk instrumen yang sama; yang ini diabaikan"),
+                    gettext_noop(
+                        "dua berkas XLSForm untuk instrumen yang sama; yang ini diabaikan"
+                    ),
                     file=label,
                     expected=f"instrumen/{file.stem}.xlsx",
                     severity="warning",
