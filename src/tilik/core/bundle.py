@@ -40,6 +40,7 @@ from tilik.core.ingest import (
 )
 from tilik.core.kinds import KINDS
 from tilik.core.nip import nip_problem, pseudonymise
+from tilik.core.previous import FOLLOW_UP_FILE, follow_up_rows, read_follow_ups, resolve_previous
 from tilik.core.problems import BundleError, Problem
 from tilik.core.xlsform import Form, pyxform_problems, read_xlsform, write_xlsform
 
@@ -104,6 +105,7 @@ class EvaluationMeta:
     objectives: list[str] = field(default_factory=list)
     instruments: dict[str, InstrumentSpec] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
+    previous: str = ""  # the previous cycle's bundle, relative to this folder (tilik.core.previous)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -232,6 +234,8 @@ class Bundle:
     # the bytes of every instrument and data file read (by path in the bundle): an import
     # stores these, never reads the folder a second time
     sources: dict[str, bytes] = field(default_factory=dict, repr=False)
+    # tindak_lanjut.csv: what became of the evaluation's recommendations, by key
+    follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -490,6 +494,11 @@ def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
         )
     thresholds = data.get("thresholds") or {}
     meta.thresholds = thresholds if isinstance(thresholds, dict) else {}
+    if data.get("previous") not in (None, ""):
+        found, problem = resolve_previous(path, data.get("previous"))
+        if problem is not None:
+            problems.append(problem)
+        meta.previous = str(data["previous"]) if found is not None else ""
     return meta
 
 
@@ -791,6 +800,11 @@ def read_bundle(
     _read_data(root, bundle)
     _read_interviews(root, bundle)
     _read_roster(root, bundle)
+    follow_ups = root / FOLLOW_UP_FILE
+    if (follow_ups.exists() or follow_ups.is_symlink()) and _inside(
+        root, follow_ups, problems, FOLLOW_UP_FILE
+    ):
+        bundle.follow_ups = read_follow_ups(follow_ups.read_bytes(), problems)
     return bundle
 
 
@@ -801,6 +815,7 @@ def write_bundle(
     responses: dict[str, list[Response]],
     interviews: list[Interview],
     roster: list[dict[str, str]] | None = None,
+    follow_ups: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
     """Write a bundle folder in canonical form (data as KoboToolbox writes it)."""
     root = Path(target)
@@ -849,4 +864,6 @@ def write_bundle(
         roster_writer.writeheader()
         roster_writer.writerows(roster)
         (root / "peserta.csv").write_text(roster_buffer.getvalue(), encoding="utf-8")
+    if follow_ups:
+        (root / FOLLOW_UP_FILE).write_bytes(follow_up_rows(follow_ups))
     return root

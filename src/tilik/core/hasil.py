@@ -51,6 +51,7 @@ import numpy as np
 import polars as pl
 
 from tilik.core import kirkpatrick
+from tilik.core.cycles import form_fingerprint
 from tilik.core.ikm import REGIMES, compute_ikm
 from tilik.core.jp import jp_summary, roster_frame
 from tilik.core.stats import (
@@ -533,6 +534,7 @@ def build_hasil(
             "n_responses": len(ds.responses) if ds else 0,
             "n_quarantined": len(ds.quarantined) if ds else 0,
             "n_duplicates": int(getattr(ds, "duplicates", 0) or 0) if ds else 0,
+            "fingerprint": form_fingerprint(form),
             "response_rate": _response_rate(spec.kind, frame, enrolled)
             if frame is not None
             else None,
