@@ -243,9 +243,7 @@ def form_fingerprint(form: Any) -> str:
     the same thing; translations and layout do not count."""
     questions = []
     for q in form.all_data_questions():
-        choices = [
-            [c.name, c.theme] for c in form.choices.get(q.list_name, []) if q.list_name
-        ]
+        choices = [[c.name, c.theme] for c in form.choices.get(q.list_name, []) if q.list_name]
         questions.append(
             [
                 q.name,
@@ -458,7 +456,9 @@ def _compare_prepost(
         }
     for old_name in then:
         if old_name not in used:
-            not_comparable.append({"section": "prepost", "test": old_name, "reason": "test_removed"})
+            not_comparable.append(
+                {"section": "prepost", "test": old_name, "reason": "test_removed"}
+            )
     return out
 
 
@@ -534,8 +534,10 @@ def _compare_challenges(
     matched: Mapping[str, str],
     not_comparable: list[dict[str, Any]],
 ) -> dict[str, Any]:
-    now = {c.get("code"): c for c in current.get("challenges") or [] if isinstance(c, Mapping)}
-    then = {c.get("code"): c for c in previous.get("challenges") or [] if isinstance(c, Mapping)}
+    now = {str(c.get("code")): c for c in current.get("challenges") or [] if isinstance(c, Mapping)}
+    then = {
+        str(c.get("code")): c for c in previous.get("challenges") or [] if isinstance(c, Mapping)
+    }
     out: dict[str, Any] = {}
     for code, item in now.items():
         where = {"section": "challenges", "code": code}
@@ -575,7 +577,9 @@ def _compare_challenges(
         out[code] = {"source": order[0], **sources[order[0]], "sources": sources}
     for code in then:
         if code not in now:
-            not_comparable.append({"section": "challenges", "code": code, "reason": "challenge_gone"})
+            not_comparable.append(
+                {"section": "challenges", "code": code, "reason": "challenge_gone"}
+            )
     return out
 
 
@@ -842,9 +846,7 @@ def _indicator(
     return entry
 
 
-def _compare_recommendations(
-    current: Mapping[str, Any], cycle: Cycle
-) -> list[dict[str, Any]]:
+def _compare_recommendations(current: Mapping[str, Any], cycle: Cycle) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     previous = cycle.hasil
     for rec in previous.get("recommendations") or []:
@@ -865,6 +867,7 @@ def _compare_recommendations(
             {
                 "key": key,
                 "rule": rec.get("rule"),
+                "instance": rec.get("instance") or {},
                 "text": rec.get("text"),
                 "priority": rec.get("priority"),
                 "owner": rec.get("owner"),

@@ -78,51 +78,49 @@ def resolve_previous(
     if value in (None, ""):
         return None, None
     text = str(value).strip()
-    where = {"file": "evaluasi.yaml", "column": "previous", "value": text}
-    expected = gettext_noop("folder bundel di samping folder ini, misalnya ../kupang-2024")
+
+    def problem(message: str, severity: str = "error") -> Problem:
+        return Problem(
+            message,
+            file="evaluasi.yaml",
+            column="previous",
+            value=text,
+            expected=gettext_noop("folder bundel di samping folder ini, misalnya ../kupang-2024"),
+            severity=severity,
+        )
+
     if not isinstance(value, str) or not text or "\x00" in text:
-        return None, Problem(gettext_noop("harus berupa jalur folder"), expected=expected, **where)
+        return None, problem(gettext_noop("harus berupa jalur folder"))
     if os.path.isabs(text) or text.startswith("~") or (len(text) > 1 and text[1] == ":"):
-        return None, Problem(
-            gettext_noop("jalur mutlak tidak dibaca; tulis jalur relatif terhadap folder bundel"),
-            expected=expected,
-            **where,
+        return None, problem(
+            gettext_noop("jalur mutlak tidak dibaca; tulis jalur relatif terhadap folder bundel")
         )
     base = os.path.realpath(root)
     allowed = os.path.realpath(cycles_root if cycles_root is not None else Path(base).parent)
     lexical = os.path.normpath(os.path.join(base, text))
     real = os.path.realpath(lexical)
-    if os.path.commonpath([real, allowed]) != allowed or os.path.commonpath(
-        [lexical, allowed]
-    ) != allowed:
-        return None, Problem(
+    if (
+        os.path.commonpath([real, allowed]) != allowed
+        or os.path.commonpath([lexical, allowed]) != allowed
+    ):
+        return None, problem(
             gettext_noop(
                 "siklus sebelumnya menunjuk ke luar folder yang memuat bundel ini; tidak dibaca"
-            ),
-            expected=expected,
-            **where,
+            )
         )
     if real != lexical:
-        return None, Problem(
-            gettext_noop("siklus sebelumnya melewati tautan simbolik; tidak dibaca"),
-            expected=expected,
-            **where,
+        return None, problem(
+            gettext_noop("siklus sebelumnya melewati tautan simbolik; tidak dibaca")
         )
-    if real == base or real == allowed:
-        return None, Problem(
-            gettext_noop("siklus sebelumnya menunjuk ke bundel ini sendiri"),
-            expected=expected,
-            **where,
-        )
+    if real in (base, allowed):
+        return None, problem(gettext_noop("siklus sebelumnya menunjuk ke bundel ini sendiri"))
     if not os.path.isfile(os.path.join(real, "evaluasi.yaml")):
-        return None, Problem(
+        return None, problem(
             gettext_noop(
                 "bundel siklus sebelumnya tidak ditemukan (tidak ada evaluasi.yaml di folder "
                 "itu); perbandingan antarsiklus dilewati"
             ),
-            expected=expected,
-            severity="warning",
-            **where,
+            "warning",
         )
     return Path(real), None
 
@@ -195,7 +193,9 @@ def read_follow_ups(
         if key in out:
             problems.append(
                 Problem(
-                    gettext_noop("kunci ini sudah tercatat di baris sebelumnya; baris ini dilewati"),
+                    gettext_noop(
+                        "kunci ini sudah tercatat di baris sebelumnya; baris ini dilewati"
+                    ),
                     file=FOLLOW_UP_FILE,
                     row=row_number,
                     column="key",
