@@ -315,6 +315,7 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     _migrate()
     _collect_static()
     user, password = _ensure_demo_user()
+    _load_previous_cycles(bundle_path, user, lang)
     summary = _import(bundle_path, user.username, lang)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
     click.echo(translate("Menganalisis dan menulis laporan…", lang))
@@ -337,6 +338,36 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     )
     if not no_serve:
         _serve("127.0.0.1", port, tasks=max(worker_count(), 1), quiet=True, lang=lang)
+
+
+def _load_previous_cycles(bundle_path: str, user, lang: str) -> None:
+    """Import and analyse the cycles the demo bundle links to (``previous:``), oldest first,
+    so its report compares with them. Each is one line of output."""
+    from tilik.core.bundle import read_meta
+    from tilik.core.previous import MAX_CYCLES, resolve_previous
+    from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
+    from tilik.web.reports.services import latest_run
+
+    chain: list[Path] = []
+    root = Path(bundle_path).resolve()
+    allowed = root.parent
+    current = root
+    while len(chain) < MAX_CYCLES:
+        path, _problem = resolve_previous(current, read_meta(current).raw.get("previous"), allowed)
+        if path is None or path in chain or path == root:
+            break
+        chain.append(path)
+        current = path
+    for path in reversed(chain):
+        data = read_bundle_for_db(path, check_forms=False)
+        if data.refusals:
+            break
+        evaluation = import_bundle(data, user=user).evaluation
+        if latest_run(evaluation) is None:
+            _analyse_now(evaluation, user, lang)
+        click.echo(
+            translate("Siklus sebelumnya dimuat: {title}", lang).format(title=evaluation.title)
+        )
 
 
 def _analyse_now(evaluation, user, lang: str):

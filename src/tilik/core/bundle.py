@@ -55,6 +55,7 @@ __all__ = [
     "Program",
     "infer_kind",
     "read_bundle",
+    "read_meta",
     "write_bundle",
 ]
 
@@ -503,6 +504,12 @@ def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
 
 
 FORM_SUFFIXES = (".xlsx", ".xls", ".ods")
+
+
+def read_meta(path: str | Path) -> EvaluationMeta:
+    """Only ``evaluasi.yaml`` of a bundle (what an evaluation is: its title, organisation,
+    period), read with the same guards as :func:`read_bundle`; problems are left out."""
+    return _read_meta(Path(path), [])
 
 
 def _read_forms(

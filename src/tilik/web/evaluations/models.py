@@ -45,6 +45,15 @@ class Evaluation(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     objectives = models.JSONField(_("tujuan evaluasi"), default=list, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("siklus sebelumnya"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_cycles",
+        help_text=_("evaluasi program yang sama pada periode sebelumnya; hasilnya dibandingkan"),
+    )
     settings = models.JSONField(
         _("pengaturan"),
         default=dict,
@@ -75,6 +84,17 @@ class Evaluation(models.Model):
 
     def can_edit(self, user) -> bool:
         return self.role_of(user) == Member.Role.EVALUATOR
+
+    def earlier_cycles(self, limit: int = 10) -> list[Evaluation]:
+        """The previous cycle, its previous cycle, …: nearest first, never looping."""
+        chain: list[Evaluation] = []
+        seen = {self.pk}
+        node = self.previous
+        while node is not None and node.pk not in seen and len(chain) < limit:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.previous
+        return chain
 
 
 class Member(models.Model):

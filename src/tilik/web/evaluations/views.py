@@ -1,10 +1,18 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from tilik.core import labels
+from tilik.core.cycles import headline_figures
+from tilik.core.findings import format_value
 from tilik.web.collection.models import Submission
 from tilik.web.evaluations.access import evaluation_for
+from tilik.web.evaluations.forms import PreviousCycleForm
 from tilik.web.evaluations.models import Enrolment, Evaluation, Member
 
 
@@ -67,3 +75,62 @@ def participant_list(request, pk: int):
     return render(
         request, "evaluations/participants.html", {"evaluation": evaluation, "page": page}
     )
+
+
+@login_required
+def cycles(request, pk: int):
+    """The evaluation's cycles: which evaluation came before it, and the headline figures of
+    each cycle's latest analysis."""
+    from tilik.web.reports.services import latest_run
+
+    evaluation = evaluation_for(request, pk)
+    can_edit = evaluation.can_edit(request.user)
+    form = PreviousCycleForm(
+        request.POST if request.method == "POST" else None,
+        evaluation=evaluation,
+        user=request.user,
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request,
+                _("Siklus sebelumnya disimpan. Jalankan analisis lagi untuk perbandingannya."),
+            )
+            return redirect("evaluations:cycles", pk=evaluation.pk)
+    lang = (get_language() or "id")[:2]
+    chain = [evaluation, *evaluation.earlier_cycles()]
+    reachable = set(Evaluation.objects.for_user(request.user).values_list("pk", flat=True))
+    runs = {e.pk: latest_run(e) for e in chain}
+    current = runs[evaluation.pk].hasil if runs[evaluation.pk] else {}
+    headlines = _headlines(current) if current else []
+    rows = []
+    for cycle in reversed(chain):
+        run = runs[cycle.pk]
+        figures = headline_figures(run.hasil, headlines) if run else {}
+        rows.append(
+            {
+                "evaluation": cycle,
+                "reachable": cycle.pk in reachable,
+                "analysed": run is not None,
+                "figures": [format_value(figures.get(h[0]), h[3], lang) for h in headlines],
+            }
+        )
+    context = {
+        "evaluation": evaluation,
+        "form": form,
+        "can_edit": can_edit,
+        "rows": rows,
+        "headline_names": [labels.headline_name(h[0], lang) for h in headlines],
+        "waiting": [e for e in chain[1:] if runs[e.pk] is None],
+    }
+    return render(request, "evaluations/cycles.html", context)
+
+
+def _headlines(hasil):
+    from tilik.core.cycles import HEADLINES
+
+    wanted = {hid for hid, value in headline_figures(hasil, HEADLINES).items() if value is not None}
+    return [h for h in HEADLINES if h[0] in wanted]

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from tilik.core.cycles import Cycle
 from tilik.report.pipeline import build_report
 from tilik.web.evaluations.bundles import export_bundle, read_bundle_for_db
 from tilik.web.evaluations.models import Evaluation
@@ -56,6 +57,23 @@ def schedule_inputs(evaluation: Evaluation) -> dict:
     return {"schedule": latest_summary(evaluation)}
 
 
+def previous_cycles(evaluation: Evaluation) -> list[Cycle]:
+    """The earlier cycles of the evaluation as the comparison takes them, nearest first: each
+    one's latest done analysis and its follow-up records (status and due date only). The chain
+    stops at a cycle not analysed yet."""
+    cycles = []
+    for earlier in evaluation.earlier_cycles():
+        run = latest_run(earlier)
+        if run is None or not run.hasil:
+            break
+        follow_ups = {
+            f.key: {"status": f.status, "due": f.due.isoformat() if f.due else None}
+            for f in earlier.follow_ups.all()
+        }
+        cycles.append(Cycle(run.hasil, follow_ups, f"evaluasi/{earlier.pk}"))
+    return cycles
+
+
 def new_folder(evaluation: Evaluation) -> str:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
     return (Path("laporan") / str(evaluation.pk) / stamp).as_posix()
@@ -69,7 +87,8 @@ def _analyse(
     note("prepare")
     with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as tmp:
         bundle = read_bundle_for_db(
-            export_bundle(evaluation, Path(tmp) / "bundle"), check_forms=False
+            export_bundle(evaluation, Path(tmp) / "bundle", link_previous=False),
+            check_forms=False,
         )
         build_report(
             bundle,
@@ -77,6 +96,7 @@ def _analyse(
             lang=lang,
             recommendation_edits=recommendation_edits(evaluation),
             progress=note,
+            previous=previous_cycles(evaluation),
             **coding_inputs(evaluation),
             **schedule_inputs(evaluation),
         )
@@ -205,6 +225,7 @@ __all__ = [
     "execute_run",
     "latest_attempt",
     "latest_run",
+    "previous_cycles",
     "recommendation_edits",
     "run_analysis",
     "start_analysis",
