@@ -491,6 +491,8 @@ def _construct_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
         for name, stats in constructs.items():
             if not isinstance(stats, Mapping) or stats.get("top2box") is None:
                 continue
+            if stats.get("unit_of_analysis") == "instance":  # a repeat's instances, not people
+                continue
             base = f"constructs/{escape_step(form_id)}/{escape_step(name)}"
             level = str(stats.get("level") or _DEFAULT_LEVEL.get(name, "reaksi"))
             if name == "relevansi":  # the report gives relevance its own section

@@ -382,6 +382,12 @@ def challenge_source_name(source: str, lang: str = "id") -> str:
 
 
 def construct_name(code: str, lang: str = "id", *, capital: bool = False) -> str:
+    """A construct's name; ``<repeat>/<construct>`` (asked in each instance of a repeat
+    group) says so: ``kegunaan (per kegiatan)``."""
+    if "/" in code:
+        repeat, construct = code.split("/", 1)
+        each = "per" if _lang(lang) == "id" else "each"
+        return f"{name(CONSTRUCTS, construct, lang, capital=capital)} ({each} {humanise(repeat)})"
     return name(CONSTRUCTS, code, lang, capital=capital)
 
 

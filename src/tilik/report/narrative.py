@@ -41,6 +41,7 @@ from tilik.report.charts import Chart, report_charts
 from tilik.report.conclusion import overall_sentences
 from tilik.report.evidence import Number, evidence_lines
 from tilik.report.method import analysis_notes, collection_sentence, kirkpatrick_sentences
+from tilik.report.repeats import repeat_appendix
 
 __all__ = [
     "CONSTANT_NUMBERS",
@@ -1435,6 +1436,7 @@ def _appendix(
                 ],
             )
         )
+    section.children.extend(repeat_appendix(hasil, lang))  # only when a form has repeats
     return section
 
 
