@@ -320,7 +320,7 @@ def repeat_summaries(
             order = {iid: i for i, iid in enumerate(top.get_column("_instance_id").to_list())}
             rows_of = [order.get(r.instance_id) for r in responses]
             if None not in rows_of:
-                top = top[rows_of]
+                top = top[[int(i) for i in rows_of if i is not None]]
             if roster_frame is not None:
                 top = roster_frame(top)
         for repeat in form.repeats:
