@@ -44,9 +44,7 @@ _NUMERIC = {"integer", "decimal", "range"}
 _GROUP_COLUMNS = ("instansi", "sektor", "program", "angkatan")
 
 
-def _instances(
-    answers: Mapping[str, Any], line: Sequence[str]
-) -> Iterator[Mapping[str, Any]]:
+def _instances(answers: Mapping[str, Any], line: Sequence[str]) -> Iterator[Mapping[str, Any]]:
     """The instances of the repeat at the end of ``line`` (outer repeats first)."""
     if not line:
         return

@@ -15,7 +15,7 @@ from tilik.core import labels
 from tilik.core.findings import Param, escape_step, format_value
 from tilik.report.charts import INK, MUTED, Chart, Line, Rect, Text, _text_width, _wrap
 
-__all__ = ["comparison_section", "cycles_chart", "indicator_name"]
+__all__ = ["comparison_section", "cycles_chart", "indicator_name", "recommendation_title"]
 
 
 def _t(lang: str, id_text: str, en_text: str) -> str:
@@ -785,6 +785,12 @@ def _instance(rec: Mapping[str, Any], hasil: Mapping[str, Any], lang: str) -> st
         elif len(instance) == 1:
             names.append(labels.instrument_name(hasil, value, lang))
     return f" ({', '.join(names)})" if names else ""
+
+
+def recommendation_title(rec: Mapping[str, Any], hasil: Mapping[str, Any], lang: str = "id") -> str:
+    """A recommendation's title with what it was about: ``Analisis … per sektor (Keuangan)``."""
+    rule = str(rec.get("rule") or rec.get("key") or "")
+    return labels.rule_title(rule, lang) + _instance(rec, hasil, lang)
 
 
 def _lower(title: str) -> str:

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tilik.web.reports",
     "tilik.web.coding",
     "tilik.web.planning",
+    "tilik.web.portfolio",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ urlpatterns = [
     path("evaluasi/", include("tilik.web.reports.urls")),
     path("evaluasi/", include("tilik.web.coding.urls")),
     path("evaluasi/", include("tilik.web.planning.urls")),
+    path("portofolio/", include("tilik.web.portfolio.urls")),
     path("publikasi/", include(reports_urls.public_urlpatterns)),
     path("f/", include("tilik.web.collection.respond_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
