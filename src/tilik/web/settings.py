@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tilik.web.coding",
     "tilik.web.planning",
     "tilik.web.portfolio",
+    "tilik.web.api",
 ]
 
 MIDDLEWARE = [

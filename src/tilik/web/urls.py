@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from tilik.web.api.api import api
 from tilik.web.reports import urls as reports_urls
 
 admin.site.site_header = _("Administrasi Tilik")
@@ -27,6 +28,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (downloaded reports).
     path("favicon.ico", favicon),
     path("akun/", include("tilik.web.accounts.urls")),
+    path("akun/token-api/", include("tilik.web.api.urls")),
+    path("api/v1/", api.urls),
     path("evaluasi/", include("tilik.web.evaluations.urls")),
     path("evaluasi/", include("tilik.web.collection.urls")),
     path("evaluasi/", include("tilik.web.reports.urls")),

@@ -799,6 +799,33 @@ def _shown_columns(
     return shown
 
 
+def shown_answers(
+    form: Form, answers: Mapping[str, Any], *, personal: bool, key: bytes | None = None
+) -> dict[str, Any]:
+    """One submission's answers as exports show them: without ``personal`` (leaders, viewers)
+    identifiers become ``<name>_pseudonim`` keyed pseudonyms and names are left out, inside
+    repeat instances too. The API gives answers through here."""
+    key = key if key is not None else hash_key()
+
+    def shown(holder: Mapping[str, Any], parent: str) -> dict[str, Any]:
+        questions = [q for q in form.all_data_questions() if q.repeat == parent and q.key in holder]
+        out = {
+            (q.key if how == "value" else f"{q.key}_pseudonim"): _cell_value(
+                holder.get(q.key), how, key
+            )
+            for q, how, _ in _shown_columns(questions, form, personal)
+        }
+        for repeat in form.child_repeats(parent):
+            instances = holder.get(repeat.name)
+            if isinstance(instances, list):
+                out[repeat.name] = [
+                    shown(i, repeat.name) for i in instances if isinstance(i, Mapping)
+                ]
+        return out
+
+    return shown(answers, "")
+
+
 def _cell_value(value: Any, how: str, key: bytes) -> Any:
     if how == "pseudonym":
         return pseudonymise(str(value), key) if value not in (None, "") else ""
