@@ -116,3 +116,19 @@ def test_one_cannot_link_an_evaluation_one_does_not_reach(cast, client):
     assert response.status_code == 200
     cast.evaluation_a.refresh_from_db()
     assert cast.evaluation_a.previous is None
+
+
+def test_the_results_page_shows_the_comparison_and_its_chart(tmp_path, client):
+    from django.contrib.auth import get_user_model
+
+    then, now = _pair(tmp_path)
+    user = get_user_model().objects.create_user("eva", password="pw-eva-uji-123")
+    earlier = import_bundle(read_bundle_for_db(then), user=user).evaluation
+    evaluation = import_bundle(read_bundle_for_db(now), user=user).evaluation
+    run_analysis(earlier)
+    run_analysis(evaluation)
+    client.force_login(user)
+    page = client.get(reverse("reports:results", args=[evaluation.pk])).content.decode()
+    assert "Dibandingkan dengan evaluasi 2024" in page
+    assert "grafik/siklus.svg" in page and "Angka utama per siklus evaluasi" in page
+    assert "Peserta menilai program bermanfaat naik dari" in page

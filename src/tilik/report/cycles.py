@@ -15,7 +15,13 @@ from tilik.core import labels
 from tilik.core.findings import Param, escape_step, format_value
 from tilik.report.charts import INK, MUTED, Chart, Line, Rect, Text, _text_width, _wrap
 
-__all__ = ["comparison_section", "cycles_chart", "indicator_name", "recommendation_title"]
+__all__ = [
+    "comparison_section",
+    "cycles_chart",
+    "headline_changes",
+    "indicator_name",
+    "recommendation_title",
+]
 
 
 def _t(lang: str, id_text: str, en_text: str) -> str:
@@ -333,6 +339,14 @@ def _block(fmt: str, values: Sequence[Any], base: str, **keys: str) -> dict[str,
             "ci": f"{base}/{comparison_ci}" if comparison_ci else "",
         },
     }
+
+
+def headline_changes(hasil: Mapping[str, Any], lang: str = "id") -> list[str]:
+    """The headline figures' changes since the previous cycle, one sentence each (the same
+    sentences as the report's); empty without a comparison."""
+    if not (hasil.get("comparison") or {}).get("previous"):
+        return []
+    return [sentence.text for sentence in _headline_sentences(hasil, lang)]
 
 
 def _headline_blocks(hasil: Mapping[str, Any]) -> list[tuple[str, dict[str, Any]]]:
