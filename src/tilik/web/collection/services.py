@@ -42,6 +42,7 @@ from tilik.core.ingest import (
 )
 from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
+from tilik.core.personal import mask_text
 from tilik.core.problems import Problem
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import (
@@ -781,6 +782,8 @@ def rate_limited(link: RespondentLink, ip: str) -> bool:
 # Exports --------------------------------------------------------------------------------
 
 _NAME_FIELDS = ("nama",)
+# Questions whose answers are free text, where respondents write names, NIPs and numbers.
+_FREE_TEXT = frozenset({"text", "calculate", "barcode"})
 
 
 def _shown_columns(
@@ -794,6 +797,8 @@ def _shown_columns(
             if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
                 continue
             shown.append((q, "pseudonym", f"{q.path}_pseudonim"))
+        elif q.type in _FREE_TEXT and not personal:
+            shown.append((q, "masked", q.path))  # names, NIPs, phones inside open answers
         else:
             shown.append((q, "value", q.path))
     return shown
@@ -802,6 +807,8 @@ def _shown_columns(
 def _cell_value(value: Any, how: str, key: bytes) -> Any:
     if how == "pseudonym":
         return pseudonymise(str(value), key) if value not in (None, "") else ""
+    if how == "masked" and isinstance(value, str):
+        return mask_text(value)
     return value
 
 
@@ -845,7 +852,7 @@ def export_table(
         for flat, question in _wide_keys(instrument, form):
             for _, how, _head in _shown_columns([question], form, personal):
                 wide.append((flat, question, how))
-                header.append(flat if how == "value" else f"{flat}_pseudonim")
+                header.append(f"{flat}_pseudonim" if how == "pseudonym" else flat)
     header += ["_uuid", "_submission_time", "_source"]
 
     def rows() -> Iterable[list[Any]]:

@@ -51,6 +51,7 @@ from tilik.web.collection.models import (
 )
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Evaluation, Member, Program
+from tilik.web.evaluations.privacy import Shown
 
 
 def _lang() -> str:
@@ -115,8 +116,9 @@ def instrument_detail(request, pk: int, form_id: str):
             questions.append({"q": q, "label": q.labels.get(lang) or q.label})
     quarantine = instrument.quarantine.filter(status="open").order_by("file_name", "row")
     shown = list(quarantine[:200])
+    view = Shown(evaluation, request.user)
     for row in shown:
-        row.messages = [p.get(lang) or p.get("id") for p in row.problems]
+        row.messages = view.texts(p.get(lang) or p.get("id") for p in row.problems)
     context = {
         "evaluation": evaluation,
         "instrument": instrument,
@@ -291,8 +293,9 @@ def batch_detail(request, pk: int, batch_id: int):
     batch.check_interrupted()
     lang = _lang()
     rows = list(batch.quarantined_rows.filter(status="open").order_by("row")[:500])
+    view = Shown(evaluation, request.user)
     for row in rows:
-        row.messages = [p.get(lang) or p.get("id") for p in row.problems]
+        row.messages = view.texts(p.get(lang) or p.get("id") for p in row.problems)
     return render(
         request,
         "collection/batch.html",
@@ -300,7 +303,7 @@ def batch_detail(request, pk: int, batch_id: int):
             "evaluation": evaluation,
             "batch": batch,
             "rows": rows,
-            "file_problems": [p.get(lang) or p.get("id") for p in batch.problems],
+            "file_problems": view.texts(p.get(lang) or p.get("id") for p in batch.problems),
             "running": batch.running,
             "can_edit": evaluation.can_edit(request.user),
         },
@@ -363,8 +366,9 @@ def quarantine_edit(request, pk: int, row_id: int):
             return redirect("collection:instrument", pk, row.instrument.form_id)
         messages.error(request, _("Baris masih bermasalah."))
     bad_columns = {p.get("key") or p.get("column") for p in row.problems}
+    view = Shown(evaluation, request.user)
     cells = [
-        {"column": c, "value": v, "bad": c in bad_columns, "index": i}
+        {"column": c, "value": view.field(c, v), "bad": c in bad_columns, "index": i}
         for i, (c, v) in enumerate(row.raw.items())
     ]
     return render(
@@ -374,7 +378,7 @@ def quarantine_edit(request, pk: int, row_id: int):
             "evaluation": evaluation,
             "row": row,
             "cells": cells,
-            "messages_list": [p.get(lang) or p.get("id") for p in row.problems],
+            "messages_list": view.texts(p.get(lang) or p.get("id") for p in row.problems),
             "can_edit": evaluation.can_edit(request.user),
         },
     )
@@ -588,8 +592,11 @@ def interview_list(request, pk: int):
 def interview_detail(request, pk: int, interview_id: int):
     evaluation = evaluation_for(request, pk)
     interview = get_object_or_404(evaluation.interviews, pk=interview_id)
+    transcript = Shown(evaluation, request.user).text(interview.transcript)
     return render(
-        request, "collection/interview.html", {"evaluation": evaluation, "interview": interview}
+        request,
+        "collection/interview.html",
+        {"evaluation": evaluation, "interview": interview, "transcript": transcript},
     )
 
 
@@ -603,6 +610,7 @@ def observation_list(request, pk: int):
     )
     page = Paginator(observations, 25).get_page(request.GET.get("halaman"))
     rows, forms = [], {}
+    view = Shown(evaluation, request.user)
     for obs in page:
         form = forms.get(obs.instrument_id) or forms.setdefault(
             obs.instrument_id, obs.instrument.form()
@@ -614,7 +622,7 @@ def observation_list(request, pk: int):
             value = obs.answers[q.name]
             if isinstance(value, list):
                 value = ", ".join(value)
-            shown.append((q.label, value))
+            shown.append((q.label, view.text(value)))
         if form.repeats:  # answers inside repeats: "Layanan 2 › Waktu tunggu"
             questions = {q.name: q for q in form.all_data_questions() if q.repeat}
             for key, value in flatten(form, obs.answers).items():
@@ -626,7 +634,7 @@ def observation_list(request, pk: int):
                     continue
                 where = [f"{form.repeat(step).label} {position}" for step, position in steps]  # type: ignore[union-attr]
                 text = ", ".join(value) if isinstance(value, list) else value
-                shown.append((" › ".join([*where, questions[name].label]), text))
+                shown.append((" › ".join([*where, questions[name].label]), view.text(text)))
         rows.append({"obs": obs, "answers": shown})
     instruments = evaluation.instruments.filter(kind="observasi", current__isnull=False)
     return render(

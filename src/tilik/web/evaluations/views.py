@@ -6,6 +6,7 @@ from django.shortcuts import render
 from tilik.web.collection.models import Submission
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Enrolment, Evaluation, Member
+from tilik.web.evaluations.privacy import sees_personal
 
 
 @login_required
@@ -65,5 +66,11 @@ def participant_list(request, pk: int):
     )
     page = Paginator(enrolments, 50).get_page(request.GET.get("halaman"))
     return render(
-        request, "evaluations/participants.html", {"evaluation": evaluation, "page": page}
+        request,
+        "evaluations/participants.html",
+        {
+            "evaluation": evaluation,
+            "page": page,
+            "personal": sees_personal(evaluation, request.user),
+        },
     )
