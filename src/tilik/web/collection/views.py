@@ -29,6 +29,8 @@ from tilik.core.exports import table_csv
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
 from tilik.web.collection import services, webform
 from tilik.web.collection.forms import (
     DataUploadForm,
@@ -50,6 +52,7 @@ from tilik.web.collection.models import (
     Submission,
 )
 from tilik.web.evaluations.access import evaluation_for
+from tilik.web.evaluations.forms import RetentionForm
 from tilik.web.evaluations.models import Evaluation, Member, Program
 from tilik.web.evaluations.privacy import Shown
 
@@ -99,6 +102,7 @@ def new_evaluation(request):
             for name in form.program_names():
                 Program.objects.get_or_create(evaluation=evaluation, name=name)
             services.add_standard_instruments(evaluation, data["instruments"])
+        record(request, Action.EVALUATION_CREATED, evaluation=evaluation)
         messages.success(request, _("Evaluasi dibuat."))
         return redirect("evaluations:detail", evaluation.pk)
     return render(request, "collection/new_evaluation.html", {"form": form})
@@ -210,6 +214,7 @@ def xlsform_download(request, pk: int, form_id: str):
     if instrument.current is None:
         raise Http404
     data = bytes(instrument.current.xlsform) or write_xlsform(instrument.form())
+    record(request, Action.XLSFORM_DOWNLOADED, evaluation=evaluation, target=instrument.form_id)
     return _attachment(
         data,
         f"{instrument.form_id}.xlsx",
@@ -245,6 +250,14 @@ def instrument_settings(request, pk: int, form_id: str):
     instrument = _instrument(evaluation, form_id)
     form = SettingsForm(request.POST)
     if form.is_valid():
+        if instrument.anonymous != form.cleaned_data["anonymous"]:
+            record(
+                request,
+                Action.ANONYMITY_CHANGED,
+                evaluation=evaluation,
+                target=instrument.form_id,
+                anonymous=form.cleaned_data["anonymous"],
+            )
         instrument.anonymous = form.cleaned_data["anonymous"]
         instrument.save(update_fields=["anonymous"])
         messages.success(request, _("Pengaturan disimpan."))
@@ -265,6 +278,14 @@ def import_upload(request, pk: int, form_id: str):
         upload = form.cleaned_data["file"]
         batch = services.start_import(
             instrument, upload.read(), Path(upload.name).name, request.user
+        )
+        record(
+            request,
+            Action.IMPORT,
+            evaluation=evaluation,
+            target=f"import:{batch.pk}",
+            form=instrument.form_id,
+            file=batch.file_name,
         )
         return redirect("collection:batch", pk, batch.pk)
     return render(
@@ -354,13 +375,26 @@ def quarantine_edit(request, pk: int, row_id: int):
         if "discard" in request.POST:
             row.status = QuarantinedRow.Status.DISCARDED
             row.save(update_fields=["status"])
+            record(
+                request, Action.QUARANTINE_DISCARDED, evaluation=evaluation, target=f"row:{row.pk}"
+            )
             messages.info(request, _("Baris dibuang."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
+        row_before = dict(row.raw)
         raw = {
             column: request.POST.get(f"v:{column}", value)[:10000]
             for column, value in row.raw.items()
         }
         stored, _problems = services.recheck(row, raw)
+        changed = sorted(c for c in raw if raw[c] != row_before.get(c))
+        record(
+            request,
+            Action.QUARANTINE_FIXED,
+            evaluation=evaluation,
+            target=f"row:{row.pk}",
+            stored=stored,
+            columns=changed,
+        )
         if stored:
             messages.success(request, _("Baris sudah benar dan kini tersimpan."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
@@ -414,6 +448,15 @@ def links(request, pk: int, form_id: str):
                         "token": token,
                     }
                 )
+        record(
+            request,
+            Action.LINKS_CREATED,
+            evaluation=evaluation,
+            target=instrument.form_id,
+            kind=data["kind"],
+            count=len(created),
+            csv=data.get("deliver") == "csv",
+        )
         if data.get("deliver") == "csv":
             return _links_csv(instrument, created)
         form = LinkForm()
@@ -468,6 +511,8 @@ def link_revoke(request, pk: int, link_id: int):
         pk=link_id,
         instrument__evaluation=evaluation,
     )
+    if link.revoked_at is None:
+        record(request, Action.LINK_REVOKED, evaluation=evaluation, target=f"link:{link.pk}")
     link.revoked_at = link.revoked_at or timezone.now()
     link.save(update_fields=["revoked_at"])
     messages.success(request, _("Tautan dicabut."))
@@ -481,11 +526,26 @@ def privacy_edit(request, pk: int):
         evaluation=evaluation
     ).first() or PrivacyNotice.default_for(evaluation)
     form = PrivacyNoticeForm(request.POST or None, instance=notice)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    retention = RetentionForm(request.POST or None, instance=evaluation)
+    if request.method == "POST" and form.is_valid() and retention.is_valid():
+        if form.has_changed() or notice.pk is None:
+            form.save()
+            record(request, Action.PRIVACY_CHANGED, evaluation=evaluation)
+        if retention.has_changed():
+            retention.save()
+            record(
+                request,
+                Action.RETENTION_CHANGED,
+                evaluation=evaluation,
+                months=evaluation.retention_months,
+            )
         messages.success(request, _("Pemberitahuan privasi disimpan."))
         return redirect("evaluations:detail", pk)
-    return render(request, "collection/privacy.html", {"evaluation": evaluation, "form": form})
+    return render(
+        request,
+        "collection/privacy.html",
+        {"evaluation": evaluation, "form": form, "retention": retention},
+    )
 
 
 # Exports --------------------------------------------------------------------------------
@@ -507,6 +567,14 @@ def export_responses(request, pk: int, form_id: str, fmt: str):
     personal = evaluation.can_edit(request.user)
     data = services.export_bytes(instrument, fmt, personal=personal)
     suffix = "" if personal else "-pseudonim"
+    record(
+        request,
+        Action.EXPORT,
+        evaluation=evaluation,
+        target=instrument.form_id,
+        format=fmt,
+        pseudonymised=not personal,
+    )
     types = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -528,6 +596,7 @@ def export_bundle_zip(request, pk: int):
                 if path.is_file():
                     archive.write(path, path.relative_to(root).as_posix())
     name = slugify(f"{evaluation.title}-{evaluation.period}") or f"evaluasi-{evaluation.pk}"
+    record(request, Action.BUNDLE_DOWNLOADED, evaluation=evaluation)
     return _attachment(buffer.getvalue(), f"{name}.zip", "application/zip")
 
 

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.report import render_public_summary
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Member
 from tilik.web.reports.forms import FollowUpForm, RecommendationForm, RunForm
@@ -87,6 +89,8 @@ def run(request, pk: int):
     form = RunForm(request.POST)
     lang = form.cleaned_data["lang"] if form.is_valid() else _lang()
     analysis, started = start_analysis(evaluation, request.user, lang)
+    if started:
+        record(request, Action.ANALYSIS_STARTED, evaluation=evaluation, target=f"run:{analysis.pk}")
     if not started:
         messages.warning(
             request, _("Analisis sudah berjalan; tidak ada analisis baru yang dimulai.")
@@ -144,6 +148,13 @@ def download(request, pk: int, run_id: int, name: str):
     if path is None:
         raise Http404
     content_type = DOWNLOADS.get(name) or mimetypes.guess_type(name)[0] or "image/svg+xml"
+    record(
+        request,
+        Action.REPORT_DOWNLOADED,
+        evaluation=evaluation,
+        target=f"run:{run.pk}",
+        file=name,
+    )
     inline = name.endswith((".html", ".svg", ".json")) and "unduh" not in request.GET
     response = FileResponse(
         path.open("rb"),
@@ -224,9 +235,17 @@ def edit_recommendation(request, pk: int, key: str):
         edit.evaluation, edit.key, edit.added = evaluation, f"manual:{count + 1}", True
         edit.updated_by = request.user
         edit.save()
+        record(
+            request,
+            Action.RECOMMENDATION_EDITED,
+            evaluation=evaluation,
+            target=edit.key,
+            change="add",
+        )
         messages.success(request, _("Rekomendasi ditambahkan."))
         return redirect("reports:recommendations", pk=pk)
     edit, _created = RecommendationEdit.objects.get_or_create(evaluation=evaluation, key=key)
+    record(request, Action.RECOMMENDATION_EDITED, evaluation=evaluation, target=key, change=action)
     if action == "remove":
         if edit.added:
             edit.delete()
@@ -264,6 +283,13 @@ def follow_up(request, pk: int, key: str):
         item = form.save(commit=False)
         item.evaluation, item.key, item.updated_by = evaluation, key, request.user
         item.save()
+        record(
+            request,
+            Action.FOLLOW_UP_EDITED,
+            evaluation=evaluation,
+            target=key,
+            status=item.status,
+        )
         messages.success(request, _("Tindak lanjut diperbarui."))
     else:
         messages.error(request, _("Tindak lanjut tidak tersimpan: periksa isian."))
@@ -290,10 +316,12 @@ def publication(request, pk: int):
             item.published, item.published_at = True, timezone.now()
             item.published_by = request.user
             item.save()
+            record(request, Action.PUBLISHED, evaluation=evaluation, lang=item.lang)
             messages.success(request, _("Ringkasan publik diterbitkan."))
         elif item is not None:
             item.published = False
             item.save(update_fields=["published"])
+            record(request, Action.UNPUBLISHED, evaluation=evaluation)
             messages.success(
                 request, _("Ringkasan publik ditarik; tautannya tidak lagi dapat dibuka.")
             )
