@@ -729,6 +729,14 @@ def submit(
                         used=True
                     )
                     if not claimed:
+                        # Used by this very instance, perhaps a moment ago and still
+                        # being stored when the phone resent it: "already received".
+                        mine = Submission.objects.filter(
+                            instrument=instrument, instance_id=instance_id
+                        ).first()
+                        if mine is not None:
+                            same = mine.content_hash == digest
+                            return Outcome("already" if same else "conflict", mine)
                         return Outcome("used")
                 respondent = ""
                 for name in KEY_FIELDS:

@@ -55,6 +55,7 @@ from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.forms import RetentionForm
 from tilik.web.evaluations.models import Evaluation, Member, Program
 from tilik.web.evaluations.privacy import Shown
+from tilik.web.network import client_ip
 
 
 def _lang() -> str:
@@ -731,10 +732,6 @@ def observation_new(request, pk: int, form_id: str):
 # Respondents (no account; the token is the only key) ------------------------------------
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _respond_lang(request, languages: list[str]) -> str:
     """The respondent's language: asked for in the address, else the browser's, else id."""
     wanted = (request.GET.get("lang") or request.POST.get("_lang") or "")[:5]
@@ -855,7 +852,25 @@ def _as_list(raw) -> list[str]:
     return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
 
 
+def _rate_limited(request, link, instrument, instance_id: str) -> bool:
+    """An open link takes a limited number of new submissions per client address and hour,
+    on the JSON path and the plain form alike. A resend of an instance already stored is
+    not a new submission: it is always answered "already received"."""
+    if link is None or link.kind != RespondentLink.Kind.OPEN:
+        return False
+    if instrument.submissions.filter(instance_id=instance_id).exists():
+        return False
+    return services.rate_limited(link, client_ip(request))
+
+
 def _store(request, instrument, link, instance_id, answers, evaluator):
+    if _rate_limited(request, link, instrument, instance_id):
+        return render(
+            request,
+            "respond/closed.html",
+            {"link": link, "instrument": instrument, "rate_limited": True},
+            status=429,
+        )
     outcome = services.submit(instrument, instance_id, answers, link=link)
     if outcome.status in ("stored", "already"):
         return render(
@@ -903,18 +918,14 @@ def _submit_json(request, instrument, link):
             return _json("invalid", _("ID kiriman tidak sah."), 400)
         if link is not None and not link.active:
             return _json("closed", _("Tautan ini sudah tidak berlaku."), 410)
-        if (
-            link is not None
-            and link.kind == RespondentLink.Kind.OPEN
-            and services.rate_limited(link, _client_ip(request))
-        ):
-            return _json(
-                "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
-            )
         started = _started(payload.get("started"))
         answers, errors = webform.validate_answers(form, answers_in, lang, started=started)
         if errors:
             return _json("invalid", _("Periksa kembali jawaban yang ditandai."), 400, errors=errors)
+        if _rate_limited(request, link, instrument, instance_id):
+            return _json(
+                "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
+            )
         outcome = services.submit(instrument, instance_id, answers, link=link)
         if outcome.status == "failed":
             return _json(

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.report import render_public_summary
 from tilik.web.audit.models import Action
+from tilik.web.csp import sandbox, with_nonce
 from tilik.web.audit.services import record
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Member
@@ -164,10 +165,7 @@ def download(request, pk: int, run_id: int, name: str):
     )
     if name.endswith((".html", ".svg")):
         # Report HTML is our own output, but shown sandboxed all the same.
-        response["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; "
-            "frame-ancestors 'self'"
-        )
+        sandbox(response, path.read_bytes())
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
@@ -328,6 +326,7 @@ def publication(request, pk: int):
         return redirect("reports:publication", pk=pk)
     run = latest_run(evaluation)
     preview = render_public_summary(run.hasil, _lang(), standalone=False) if run else ""
+    preview = with_nonce(preview, str(request.csp_nonce)) if preview else ""
     return render(
         request,
         "reports/publication.html",
@@ -344,7 +343,4 @@ def publication(request, pk: int):
 def public_summary(request, slug: str):
     item = get_object_or_404(Publication, slug=slug, published=True)
     response = HttpResponse(item.html)
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-    )
-    return response
+    return sandbox(response, item.html.encode("utf-8"), framed_by="'none'")

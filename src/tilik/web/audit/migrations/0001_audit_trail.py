@@ -53,7 +53,7 @@ _POSTGRES = [
         IF TG_OP = 'TRUNCATE' AND current_setting('tilik.audit_flushing', true) = 'on' THEN
             RETURN NULL;
         END IF;
-        RAISE EXCEPTION 'the audit trail is append-only (% refused)', TG_OP;
+        RAISE EXCEPTION 'the audit trail is append-only (%% refused)', TG_OP;
     END
     $$ LANGUAGE plpgsql
     """,
