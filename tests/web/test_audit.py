@@ -45,5 +45,7 @@ def test_deleting_a_user_keeps_the_trail(cast):
 
 
 def test_it_keeps_personal_data_out_of_the_details(cast):
-    event = record(None, Action.IMPORT, evaluation=cast.evaluation_a, file="Maria Seran 198503122010011001.csv")
+    event = record(
+        None, Action.IMPORT, evaluation=cast.evaluation_a, file="Maria Seran 198503122010011001.csv"
+    )
     assert "Maria" not in str(event.detail) and "198503122010011001" not in str(event.detail)

@@ -939,4 +939,4 @@ def export_bytes(instrument: Instrument, fmt: str, *, personal: bool) -> bytes:
     if fmt == "xlsx":
         return tables_xlsx(export_sheets(instrument, personal=personal))
     header, rows = export_table(instrument, personal=personal)
-    return table_csv(header, rows)
+    return table_csv(header, rows, marked=True)  # imported again, the escaping comes off

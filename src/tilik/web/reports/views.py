@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.report import render_public_summary
 from tilik.web.audit.models import Action
-from tilik.web.csp import sandbox, with_nonce
 from tilik.web.audit.services import record
+from tilik.web.csp import sandbox, with_nonce
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Member
 from tilik.web.reports.forms import FollowUpForm, RecommendationForm, RunForm
