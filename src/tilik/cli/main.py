@@ -373,6 +373,29 @@ def worker(batch: bool, interval: float) -> None:
     runner.run()
 
 
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be purged; change nothing.")
+@lang_option
+def purge(dry_run: bool, lang: str) -> None:
+    """Remove personal data whose retention period has ended (names, NIPs, contacts, open
+    answers as written); aggregates, reports and the audit trail stay.
+
+    `tilik worker` runs this once a day by itself; the command is for scripts and checks.
+    """
+    _django()
+    from tilik.web.evaluations.personal import purge_due
+
+    done = purge_due(dry_run=dry_run)
+    for evaluation, counts in done:
+        line = translate("«{title}»: {n} respons, {m} peserta", lang).format(
+            title=evaluation.title,
+            n=counts.get("submissions", 0),
+            m=counts.get("enrolments", 0),
+        )
+        click.echo(("  (dry-run) " if dry_run else "  ") + line)
+    click.echo(translate("Data pribadi dihapus dari {n} evaluasi.", lang).format(n=len(done)))
+
+
 @cli.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "find_person",
     "person_json",
     "purge",
+    "purge_due",
 ]
 
 
@@ -246,3 +247,18 @@ def purge(evaluation: Evaluation) -> dict[str, int]:
     evaluation.personal_data_purged_at = timezone.now()
     evaluation.save(update_fields=["personal_data_purged_at"])
     return counts
+
+
+def purge_due(now: datetime | None = None, *, dry_run: bool = False) -> list[tuple]:
+    """Purge every evaluation whose retention period has ended; each purge goes to the
+    audit trail. Returns ``(evaluation, counts)`` pairs (counts empty on a dry run)."""
+    from tilik.web.audit.models import Action
+    from tilik.web.audit.services import record
+
+    done = []
+    for evaluation in due_for_purge(now):
+        counts = {} if dry_run else purge(evaluation)
+        if not dry_run:
+            record(None, Action.PURGED, evaluation=evaluation, **counts)
+        done.append((evaluation, counts))
+    return done
