@@ -26,7 +26,7 @@ def healthz(request):
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False), name="home"),
     path("healthz", healthz, name="healthz"),
     path("akun/", include("tilik.web.accounts.urls")),
     path("akun/", include((accounts_urls.account_urlpatterns, "accounts"))),
