@@ -83,9 +83,17 @@ def for_evaluation(evaluation):
 def for_organisations(organisations: Iterable):
     from tilik.web.evaluations.models import Evaluation
 
+    from tilik.web.accounts.models import OrganisationMember
+
     ids = [o.pk for o in organisations]
     evaluations = Evaluation.objects.filter(organisation_id__in=ids).values("pk")
-    return AuditEvent.objects.filter(Q(organisation_id__in=ids) | Q(evaluation_id__in=evaluations))
+    people = OrganisationMember.objects.filter(organisation_id__in=ids).values("user")
+    # Account events (sign-ins, passwords, two-step) belong to no organisation: those of
+    # the organisation's people are shown to its administrators.
+    own_accounts = Q(actor_id__in=people, organisation__isnull=True, evaluation__isnull=True)
+    return AuditEvent.objects.filter(
+        Q(organisation_id__in=ids) | Q(evaluation_id__in=evaluations) | own_accounts
+    )
 
 
 def detail_text(event: AuditEvent) -> str:
