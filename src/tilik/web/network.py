@@ -19,7 +19,15 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 @lru_cache(maxsize=8)
 def _networks(proxies: tuple[str, ...]) -> tuple[Network, ...]:
-    return tuple(ipaddress.ip_network(p, strict=False) for p in proxies)
+    """The trusted networks; an entry that is not one is left out (check tilik.E001 names
+    it) rather than failing every request."""
+    found = []
+    for proxy in proxies:
+        try:
+            found.append(ipaddress.ip_network(proxy, strict=False))
+        except ValueError:
+            continue
+    return tuple(found)
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
