@@ -81,9 +81,8 @@ def for_evaluation(evaluation):
 
 
 def for_organisations(organisations: Iterable):
-    from tilik.web.evaluations.models import Evaluation
-
     from tilik.web.accounts.models import OrganisationMember
+    from tilik.web.evaluations.models import Evaluation
 
     ids = [o.pk for o in organisations]
     evaluations = Evaluation.objects.filter(organisation_id__in=ids).values("pk")
