@@ -149,6 +149,18 @@ def _import(path: str, username: str | None, lang: str):
     except BundleError as exc:
         raise click.ClickException(exc.problem.render(lang)) from exc
     summary = import_bundle(data, user=user)
+    from tilik.web.audit.models import Action
+    from tilik.web.audit.services import record
+
+    record(
+        None,
+        Action.BUNDLE_IMPORTED,
+        evaluation=summary.evaluation,
+        user=user,
+        stored=sum(summary.stored.values()),
+        quarantined=sum(summary.quarantined.values()),
+        cli=True,
+    )
     for form_id in sorted(data.data):
         click.echo(
             translate(

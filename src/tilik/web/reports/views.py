@@ -149,14 +149,15 @@ def download(request, pk: int, run_id: int, name: str):
     if path is None:
         raise Http404
     content_type = DOWNLOADS.get(name) or mimetypes.guess_type(name)[0] or "image/svg+xml"
-    record(
-        request,
-        Action.REPORT_DOWNLOADED,
-        evaluation=evaluation,
-        target=f"run:{run.pk}",
-        file=name,
-    )
     inline = name.endswith((".html", ".svg", ".json")) and "unduh" not in request.GET
+    if not inline:  # a file taken away; charts and the report shown in the page are not
+        record(
+            request,
+            Action.REPORT_DOWNLOADED,
+            evaluation=evaluation,
+            target=f"run:{run.pk}",
+            file=name,
+        )
     response = FileResponse(
         path.open("rb"),
         content_type=content_type,
