@@ -3,7 +3,7 @@
 ::
 
     evaluasi.yaml              what the evaluation is
-    instrumen/<form_id>.xlsx   one XLSForm per instrument
+    instrumen/<form_id>.xlsx   one XLSForm per instrument (.xls and .ods are read too)
     data/<form_id>.csv|.xlsx   responses, as KoboToolbox / ODK Central export them
     wawancara/index.csv        one row per interview: file, role, instansi, sector, date
     wawancara/*.txt|.md|.docx  transcripts
@@ -496,6 +496,9 @@ def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
     return meta
 
 
+FORM_SUFFIXES = (".xlsx", ".xls", ".ods")
+
+
 def _read_forms(
     path: Path, problems: list[Problem], check: bool, sources: dict[str, bytes]
 ) -> dict[str, Form]:
@@ -504,9 +507,23 @@ def _read_forms(
     if not folder.is_dir():
         problems.append(Problem(gettext_noop("folder instrumen/ tidak ada"), file="instrumen/"))
         return forms
-    for file in sorted(folder.glob("*.xlsx")):
+    # .xls and .ods forms too (offices keep the old Excel format; pyxform reads them).
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FORM_SUFFIXES)
+    for file in files:
         label = f"instrumen/{file.name}"
         if not _inside(path, file, problems, label):
+            continue
+        if file.stem in forms:
+            problems.append(
+                Problem(
+                    gettext_noop(
+                        "dua berkas XLSForm untuk instrumen yang sama; yang ini diabaikan"
+                    ),
+                    file=label,
+                    expected=f"instrumen/{file.stem}.xlsx",
+                    severity="warning",
+                )
+            )
             continue
         data = sources[label] = file.read_bytes()
         form, found = read_xlsform(data, file_name=label)

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "tilik.web.collection",
     "tilik.web.reports",
     "tilik.web.coding",
+    "tilik.web.planning",
     "tilik.web.audit",
     "axes",
     "django_otp",
@@ -282,6 +283,10 @@ CONTENT_SECURITY_POLICY = {
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Seconds a schedule may be solved inside a web request (tilik.web.planning.services); the CLI
+# (`tilik schedule`) has no such limit beyond the plan's own options.time_limit.
+TILIK_SCHEDULE_TIME_LIMIT = float(os.getenv("TILIK_SCHEDULE_TIME_LIMIT", "10"))
 
 TILIK_HASH_KEY = os.getenv("TILIK_HASH_KEY", "") or SECRET_KEY
 TILIK_OUTPUT = Path(

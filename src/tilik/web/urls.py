@@ -42,6 +42,7 @@ urlpatterns = [
     path("evaluasi/", include("tilik.web.collection.urls")),
     path("evaluasi/", include("tilik.web.reports.urls")),
     path("evaluasi/", include("tilik.web.coding.urls")),
+    path("evaluasi/", include("tilik.web.planning.urls")),
     path("evaluasi/", include("tilik.web.audit.urls")),
     path("publikasi/", include(reports_urls.public_urlpatterns)),
     path("f/", include("tilik.web.collection.respond_urls")),
