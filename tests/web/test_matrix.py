@@ -24,7 +24,10 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+import yaml
+
 from tests.builders import kobo_csv, kobo_row
+from tests.schedule_builders import small_plan
 from tilik.web.collection import services
 from tilik.web.collection.models import (
     FormUpload,
@@ -33,6 +36,7 @@ from tilik.web.collection.models import (
     QuarantinedRow,
     RespondentLink,
 )
+from tilik.web.planning.models import SchedulePlan
 from tilik.web.reports.models import Publication
 
 CAST = ("anonymous", "alice", "charlie", "victor", "diana", "bob", "mallory")
@@ -71,6 +75,8 @@ def _i(w):
 RULES = {
     "home": (lambda w: {}, [Request("get", "public")]),
     "healthz": (lambda w: {}, [Request("get", "public")]),
+    "favicon": (lambda w: {}, [Request("get", "public")]),
+    "respond:service_worker": (lambda w: {}, [Request("get", "public")]),
     "login": (lambda w: {}, [Request("get", "public")]),
     "logout": (lambda w: {}, [Request("post", "public")]),
     "set_language": (lambda w: {}, [Request("post", "public", {"language": "id"})]),
@@ -182,6 +188,31 @@ RULES = {
     ),
     "reports:publication": (_e, [Request("get", "member"), Request("post", "evaluator")]),
     "coding:review": (_e, [Request("get", "member")]),
+    "planning:plans": (_e, [Request("get", "member")]),
+    "planning:draft": (_e, [Request("post", "evaluator")]),
+    "planning:upload": (_e, [Request("post", "evaluator")]),
+    "planning:edit": (
+        lambda w: {**_e(w), "plan_id": w.plan.pk},
+        [Request("get", "member"), Request("post", "evaluator")],
+    ),
+    "planning:solve": (lambda w: {**_e(w), "plan_id": w.plan.pk}, [Request("post", "evaluator")]),
+    "planning:run": (lambda w: {**_e(w), "run_id": w.schedule.pk}, [Request("get", "member")]),
+    "planning:unit": (
+        lambda w: {**_e(w), "run_id": w.schedule.pk, "code": "pkm_oesapa"},
+        [Request("get", "member")],
+    ),
+    "planning:person": (
+        lambda w: {**_e(w), "run_id": w.schedule.pk, "code": "P1"},
+        [Request("get", "member")],
+    ),
+    "planning:ics": (
+        lambda w: {**_e(w), "run_id": w.schedule.pk, "code": "P1"},
+        [Request("get", "member")],
+    ),
+    "planning:download": (
+        lambda w: {**_e(w), "run_id": w.schedule.pk, "name": "jadwal.html"},
+        [Request("get", "member")],
+    ),
     "coding:save": (_e, [Request("post", "evaluator")]),
     "coding:codebook": (
         _e,
@@ -199,7 +230,7 @@ def url_names() -> set[str]:
                 inner = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
                 yield from walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern):
-                yield namespace + (pattern.name or repr(pattern.pattern))
+                yield namespace + (pattern.name or str(pattern.pattern))
 
     return {name for name in walk(get_resolver().url_patterns) if not name.startswith("admin:")}
 
@@ -243,6 +274,14 @@ class World:
             evaluation=cast.evaluation_a, published=True, html="<p>ringkasan</p>"
         )
         self.invitation, _ = Invitation.make(cast.agency_a, "evaluator", cast.diana)
+        self.plan = SchedulePlan.objects.create(
+            evaluation=cast.evaluation_a,
+            title="Uji",
+            source=yaml.safe_dump(small_plan(), allow_unicode=True, sort_keys=False),
+        )
+        from tilik.web.planning.services import start_run
+
+        self.schedule = start_run(self.plan, cast.alice)
 
 
 def _client(cast, who: str) -> Client:
@@ -298,7 +337,8 @@ def _run_matrix(cast, survey):
                 if "unsafe-inline" in csp or not csp:
                     problems.append(f"{name} as {who}: CSP {csp!r}")
                 html = response.get("Content-Type", "").startswith("text/html")
-                if html and name not in ("public", "reports:download") and not response.streaming:
+                documents = ("public", "reports:download", "planning:download")
+                if html and name not in documents and not response.streaming:
                     found = _INLINE.search(response.content.decode())
                     if found:
                         problems.append(f"{name} as {who}: inline {found.group(0)!r}")

@@ -35,7 +35,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False), name="home"),
     path("healthz", healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (downloaded reports).
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
     path("akun/", include("tilik.web.accounts.urls")),
     path("akun/", include((accounts_urls.account_urlpatterns, "accounts"))),
     path("evaluasi/", include("tilik.web.evaluations.urls")),
