@@ -21,10 +21,9 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+import yaml
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
-import yaml
 
 from tests.builders import kobo_csv, kobo_row
 from tests.schedule_builders import small_plan
