@@ -785,17 +785,21 @@ _NAME_FIELDS = ("nama",)
 
 def _shown_columns(
     questions: Iterable[Question], form: Form, personal: bool
-) -> list[tuple[Question, str, str]]:
-    """``(question, how, header)`` for the columns of an export: without ``personal`` (leaders,
-    viewers) NIPs and other identifiers become their keyed pseudonyms and names are left out."""
-    shown: list[tuple[Question, str, str]] = []
+) -> list[tuple[str, str, str]]:
+    """``(answer key, how, header)`` for the columns of an export: without ``personal``
+    (leaders, viewers) NIPs and other identifiers become their keyed pseudonyms and names are
+    left out. An ``or_other`` select is followed by its ``…_other`` text, as KoboToolbox
+    writes it."""
+    shown: list[tuple[str, str, str]] = []
     for q in questions:
         if is_personal_field(q.name) and not personal:
             if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
                 continue
-            shown.append((q, "pseudonym", f"{q.path}_pseudonim"))
+            shown.append((q.key, "pseudonym", f"{q.path}_pseudonim"))
         else:
-            shown.append((q, "value", q.path))
+            shown.append((q.key, "value", q.path))
+        if q.or_other:
+            shown.append((f"{q.key}_other", "value", f"{q.path}_other"))
     return shown
 
 
@@ -843,9 +847,10 @@ def export_table(
     wide: list[tuple[str, Question, str]] = []
     if form.repeats:
         for flat, question in _wide_keys(instrument, form):
-            for _, how, _head in _shown_columns([question], form, personal):
-                wide.append((flat, question, how))
-                header.append(flat if how == "value" else f"{flat}_pseudonim")
+            for answer, how, _head in _shown_columns([question], form, personal):
+                column = flat + answer[len(question.key) :]  # the question's or its _other
+                wide.append((column, question, how))
+                header.append(column if how == "value" else f"{column}_pseudonim")
     header += ["_uuid", "_submission_time", "_source"]
 
     def rows() -> Iterable[list[Any]]:
@@ -853,7 +858,7 @@ def export_table(
             "instance_id", "answers", "submitted_at", "source"
         )
         for s in submissions.iterator(chunk_size=2000):
-            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            row = [_cell_value(s.answers.get(answer), how, key) for answer, how, _ in shown]
             if wide:
                 flat = flatten(form, s.answers)
                 row += [_cell_value(flat.get(name), how, key) for name, _, how in wide]
@@ -892,8 +897,8 @@ def export_sheets(
                     continue
                 counters[repeat.name] += 1
                 row = [
-                    _cell_value(instance.get(q.name), how, key)
-                    for q, how, _ in repeat_columns[repeat.name]
+                    _cell_value(instance.get(answer), how, key)
+                    for answer, how, _ in repeat_columns[repeat.name]
                 ]
                 row += [counters[repeat.name], table, index, uuid_]
                 repeat_rows[repeat.name].append(row)
@@ -906,7 +911,7 @@ def export_sheets(
             "instance_id", "answers", "submitted_at", "source"
         )
         for index, s in enumerate(submissions.iterator(chunk_size=2000), start=1):
-            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            row = [_cell_value(s.answers.get(answer), how, key) for answer, how, _ in shown]
             moment = timezone.localtime(s.submitted_at).isoformat() if s.submitted_at else ""
             yield [*row, s.instance_id, moment, s.source, index]
             if form.repeats:
