@@ -66,7 +66,7 @@ class ManualCode(models.Model):
         return f"{self.source}: {', '.join(self.themes) or '—'}"
 
     def as_correction(self) -> Correction:
-        return Correction(self.text, tuple(self.themes), self.sentiment or None)
+        return Correction(self.text, tuple(self.themes), self.sentiment or None, self.source)
 
 
 class CodeChange(models.Model):

@@ -277,7 +277,9 @@ def review_for(evaluation: Evaluation, lang: str = "id") -> Review:
     state = coder_for(evaluation)
     codings = _codings.get(
         (texts.fingerprint, state.fingerprint),
-        lambda: state.coder.code_many([t.item.text for t in texts.texts]),
+        lambda: state.coder.code_many(
+            [t.item.text for t in texts.texts], contexts=[t.item for t in texts.texts]
+        ),
     )
     rows = [Row(t, c, state.manual.get(t.key)) for t, c in zip(texts.texts, codings)]
     counts: Counter[str] = Counter(code for r in rows for code in r.themes)
@@ -332,7 +334,9 @@ def segments(
 
 def spans_for(review: Review, rows: Sequence[Row]) -> list[list[Segment]]:
     """Sentence segments of the rows of one page (coded with spans, page by page)."""
-    coded = review.coder.code_many([r.text.item.text for r in rows], spans=True)
+    coded = review.coder.code_many(
+        [r.text.item.text for r in rows], spans=True, contexts=[r.text.item for r in rows]
+    )
     by_code = {t.code: t for t in review.themes}
     return [segments(r, c, by_code, review.names) for r, c in zip(rows, coded)]
 
