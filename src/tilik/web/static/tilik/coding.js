@@ -54,6 +54,14 @@
     if (counter && typeof data.n_reviewed === "number") counter.textContent = data.n_reviewed;
   }
 
+  // A correction retrains the coder: texts on this page whose coding changed get a badge.
+  function markRecoded(keys) {
+    items.forEach(function (item) {
+      var badge = item.querySelector("[data-recoded]");
+      if (badge && keys.indexOf(item.getAttribute("data-key")) >= 0) badge.hidden = false;
+    });
+  }
+
   function submit(f, action) {
     var item = f.closest(".ct-item");
     var body = new FormData(f);
@@ -68,11 +76,12 @@
       return response.json();
     }).then(function (data) {
       markReviewed(item, data);
+      markRecoded(data.recoded || []);
       var labels = Array.prototype.map.call(
         item.querySelectorAll("input[name=themes]:checked"),
         function (box) { return box.parentNode.textContent.replace(/^\s*\S\s+/, "").trim(); });
       say((document.documentElement.lang === "en" ? "Saved: " : "Tersimpan: ") +
-          (labels.join(", ") || "—"));
+          (labels.join(", ") || "—") + (data.message ? " · " + data.message : ""));
       var next = items.indexOf(item) + 1;
       if (next < items.length) select(next);
     }).catch(function () {
