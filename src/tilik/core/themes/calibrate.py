@@ -94,7 +94,11 @@ def fit_calibration(
         y = np.array([code in r["themes"] for r in rows], dtype=int)
         a, b = _platt(scores[:, k], y)
         probs[:, k] = expit(a * scores[:, k] + b)
-        codes[code] = {"a": round(a, 6), "b": round(b, 6), "threshold": _best_threshold(probs[:, k], y)}
+        codes[code] = {
+            "a": round(a, 6),
+            "b": round(b, 6),
+            "threshold": _best_threshold(probs[:, k], y),
+        }
     return {
         "about": "Platt scaling and thresholds per code, from "
         f"{folds}-fold cross-validation on the packaged training texts "

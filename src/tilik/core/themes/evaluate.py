@@ -57,9 +57,7 @@ def calibration(
             sentiment_pairs.append(
                 (coding.sentiment_confidence, coding.sentiment == row["sentiment"])
             )
-    brier = (
-        sum((p - y) ** 2 for p, y in theme_pairs) / len(theme_pairs) if theme_pairs else None
-    )
+    brier = sum((p - y) ** 2 for p, y in theme_pairs) / len(theme_pairs) if theme_pairs else None
     return {
         "theme_brier": brier,
         "theme_ece": _ece(theme_pairs) if theme_pairs else None,

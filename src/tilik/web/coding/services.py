@@ -287,7 +287,11 @@ class Review:
             return list(rows)
         return sorted(
             rows,
-            key=lambda r: (r.manual is not None, not r.low_confidence, r.low_confidence * r.confidence),
+            key=lambda r: (
+                r.manual is not None,
+                not r.low_confidence,
+                r.low_confidence * r.confidence,
+            ),
         )
 
 

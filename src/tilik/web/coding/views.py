@@ -7,9 +7,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from tilik.core.themes.quotes import attribution
@@ -86,9 +85,9 @@ def review(request, pk: int):
 def _recoded_message(n: int) -> str:
     if n == 0:
         return _("Tidak ada teks lain yang berubah kodenya.")
-    return ngettext(
-        "%(n)d teks serupa dikode ulang.", "%(n)d teks serupa dikode ulang.", n
-    ) % {"n": n}
+    return ngettext("%(n)d teks serupa dikode ulang.", "%(n)d teks serupa dikode ulang.", n) % {
+        "n": n
+    }
 
 
 def _back(request, pk: int, key: str = ""):
