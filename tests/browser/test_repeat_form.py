@@ -106,7 +106,7 @@ def test_it_adds_an_instance_keeps_it_over_a_reload_and_sends_it_later(
         answers = Submission.objects.get().answers
         assert [k["judul"] for k in answers["kegiatan"]] == ["Kelas layanan prima", "Coaching"]
         assert answers["kegiatan"][1]["sesi"] == [{"jam": 1}]
-        assert answers["total_peserta"] == 16 and answers["catatan"] == "Dua kegiatan"
+        assert answers["total_peserta"] == "16" and answers["catatan"] == "Dua kegiatan"
         assert answers["kegiatan"][1]["materi"] == "karier"
         browser.close()
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ from django.utils.html import escape
 
 from tilik.report.pipeline import STAGES
 from tilik.web.evaluations.models import Member
+from tilik.web.jobs.models import stale_after
 from tilik.web.reports import services
 from tilik.web.reports.models import AnalysisRun
 
@@ -180,7 +180,7 @@ def test_readers_see_the_status_but_start_nothing(client, cast):
 
 
 def test_it_marks_a_silent_run_as_interrupted(client, cast):
-    stale = timezone.now() - AnalysisRun.STALE_AFTER - timedelta(seconds=1)
+    stale = timezone.now() - stale_after() - timedelta(seconds=1)
     run = _running(cast.evaluation_a, cast.alice, heartbeat=stale)
     client.force_login(cast.alice)
     data = client.get(f"/evaluasi/{cast.evaluation_a.pk}/hasil/status/").json()
@@ -194,7 +194,7 @@ def test_it_marks_a_silent_run_as_interrupted(client, cast):
 
 
 def test_it_keeps_a_run_with_a_recent_heartbeat(cast):
-    recent = timezone.now() - AnalysisRun.STALE_AFTER + timedelta(minutes=1)
+    recent = timezone.now() - stale_after() + timedelta(seconds=10)
     run = _running(cast.evaluation_a, cast.alice, heartbeat=recent)
     assert not run.check_interrupted()
     assert services.active_run(cast.evaluation_a) == run
@@ -202,7 +202,7 @@ def test_it_keeps_a_run_with_a_recent_heartbeat(cast):
 
 def test_it_starts_again_after_an_interrupted_run(cast, monkeypatch):
     monkeypatch.setattr(services, "build_report", _quick_report)
-    stale = timezone.now() - AnalysisRun.STALE_AFTER - timedelta(seconds=1)
+    stale = timezone.now() - stale_after() - timedelta(seconds=1)
     old = _running(cast.evaluation_a, cast.alice, heartbeat=stale)
     run, started = services.start_analysis(cast.evaluation_a, cast.alice)
     assert started and run != old and run.status == AnalysisRun.Status.DONE
@@ -227,79 +227,3 @@ def test_the_pipeline_reports_every_stage_in_order(cast, monkeypatch):
     monkeypatch.setattr(services, "_analyse", recording)
     services.execute_run(run.pk)
     assert seen == list(AnalysisRun.STAGES) == ["prepare", *STAGES]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_it_analyses_in_another_thread_and_the_page_shows_it_running(
-    client, cast, monkeypatch, request
-):
-    from tilik.report.pipeline import build_report
-
-    entered, go, finished = threading.Event(), threading.Event(), threading.Event()
-    threads: list[int] = []
-    run_in_thread = services._run_in_thread
-
-    def tracked(run_id: int) -> None:
-        try:
-            run_in_thread(run_id)
-        finally:
-            finished.set()
-
-    def held_report(bundle, out, **options):
-        threads.append(threading.get_ident())
-        entered.set()
-        if not go.wait(timeout=60):
-            raise TimeoutError("the test never let the analysis go on")
-        return build_report(bundle, out, **options)
-
-    monkeypatch.setattr(services, "build_report", held_report)
-    monkeypatch.setattr(services, "run_inline", lambda: False)
-    monkeypatch.setattr(services, "_run_in_thread", tracked)
-    request.addfinalizer(go.set)  # a failing test never leaves the thread waiting
-    client.force_login(cast.alice)
-    response = client.post(f"/evaluasi/{cast.evaluation_a.pk}/hasil/jalankan/")
-    assert response.status_code == 302
-    assert entered.wait(timeout=60)
-    assert threads != [threading.get_ident()]
-
-    body = client.get(f"/evaluasi/{cast.evaluation_a.pk}/hasil/").content.decode()
-    assert 'id="analysis-status"' in body and "Analisis sedang berjalan" in body
-    status_url = f"/evaluasi/{cast.evaluation_a.pk}/hasil/status/"
-    assert client.get(status_url).json()["status"] == "running"
-
-    # The test database (SQLite, shared in memory) locks whole tables: the page is not asked
-    # while the thread writes, only once it has ended.
-    go.set()
-    assert finished.wait(timeout=120), "the analysis thread did not finish"
-    assert client.get(status_url).json()["status"] == "done"
-    run = AnalysisRun.objects.get(evaluation=cast.evaluation_a)
-    assert run.status == AnalysisRun.Status.DONE
-    assert run.hasil["schema"] == "tilik.hasil/1"
-    body = client.get(f"/evaluasi/{cast.evaluation_a.pk}/hasil/").content.decode()
-    assert 'id="analysis-status"' not in body
-    assert f"/hasil/{run.pk}/berkas/laporan.pdf" in body
-
-
-class _Beats(threading.Event):
-    """Lets a heartbeat loop beat ``n`` times without waiting, then stop."""
-
-    def __init__(self, n: int) -> None:
-        super().__init__()
-        self.left = n
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self.left -= 1
-        return self.left < 0
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_running_analysis_keeps_its_heartbeat_between_stages(cast):
-    stale = timezone.now() - AnalysisRun.STALE_AFTER - timedelta(seconds=1)
-    run = _running(cast.evaluation_a, cast.alice, heartbeat=stale)
-    heart = threading.Thread(target=services._beat, args=(run.pk, _Beats(2)))
-    heart.start()
-    heart.join(timeout=60)
-    assert not heart.is_alive()
-    run.refresh_from_db()
-    assert run.heartbeat > stale
-    assert not run.check_interrupted()

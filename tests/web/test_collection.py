@@ -20,16 +20,6 @@ pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@pytest.fixture
-def survey(cast, tmp_path):
-    data = write_form(tmp_path / "survei_peserta.xlsx").read_bytes()
-    instrument, problems = services.add_instrument(
-        cast.evaluation_a, data, "survei_peserta.xlsx", "survei_peserta"
-    )
-    assert instrument is not None, problems
-    return instrument
-
-
 def _url(cast, tail):
     return f"/evaluasi/{cast.evaluation_a.pk}/{tail}"
 

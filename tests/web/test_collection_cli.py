@@ -3,18 +3,11 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from tests.builders import kobo_csv, kobo_row, write_form
+from tests.builders import kobo_csv, kobo_row
 from tilik.cli.collect import collect_commands, import_command
-from tilik.web.collection import services
 from tilik.web.collection.models import QuarantinedRow, Submission
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def survey(cast, tmp_path):
-    data = write_form(tmp_path / "survei_peserta.xlsx").read_bytes()
-    return services.add_instrument(cast.evaluation_a, data, "survei_peserta.xlsx")[0]
 
 
 def _run(cast, path, *extra):

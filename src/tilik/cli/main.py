@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from tilik.cli.serving import worker_count
 from tilik.core.i18n import LANGUAGES, translate
 
 DEMO_BUNDLE = Path(__file__).resolve().parents[3] / "examples" / "kupang-2025"
@@ -262,39 +263,62 @@ def _ensure_demo_user():
 )
 @lang_option
 def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str) -> None:
-    """Load the demo evaluation, write its report, and serve the web app."""
+    """Load the demo evaluation, write its report, and serve the web app with a worker."""
     _django()
     from django.conf import settings
-
-    from tilik.web.reports.services import run_analysis
 
     _migrate()
     user, password = _ensure_demo_user()
     summary = _import(bundle_path, user.username, lang)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
-    run = run_analysis(summary.evaluation, user, lang)
-    # The web app and the output folder show the same analysis run.
-    shutil.copytree(run.path, target, dirs_exist_ok=True)
-    click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
+    click.echo(translate("Menganalisis dan menulis laporan…", lang))
+    run = _analyse_now(summary.evaluation, user, lang)
+    if run.status == run.Status.DONE:
+        # The web app and the output folder show the same analysis run.
+        shutil.copytree(run.path, target, dirs_exist_ok=True)
+        click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
+    else:
+        click.echo(translate("Analisis tidak selesai: {why}", lang).format(why=run.message(lang)))
+    click.echo(
+        translate("Alamat: {url}", lang).format(
+            url=f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+        )
+    )
     click.echo(
         translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
             user=user.username, password=password
         )
     )
-    click.echo(f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/")
     if not no_serve:
-        _serve("127.0.0.1", port)
+        _serve("127.0.0.1", port, tasks=max(worker_count(), 1), quiet=True, lang=lang)
 
 
-def _serve(host: str, port: int) -> None:
-    from tilik.web.server import serve
+def _analyse_now(evaluation, user, lang: str):
+    """Analyse as a worker does: in a fresh child process (this one will start the server)."""
+    from tilik.web.jobs.runner import run_job
+    from tilik.web.reports.models import AnalysisRun
+    from tilik.web.reports.services import active_run, new_folder
 
-    click.echo(
-        translate("Tilik berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)").format(
-            host=host, port=port
-        )
+    running = active_run(evaluation)
+    if running is not None:  # left by a server stopped a moment ago: this run replaces it
+        running.end(running.Status.INTERRUPTED, "stopped")
+    run = AnalysisRun.objects.create(
+        evaluation=evaluation,
+        created_by=user,
+        lang=lang,
+        folder=new_folder(evaluation),
+        status=AnalysisRun.Status.PENDING,
     )
-    serve(host, port)
+    run_job(run.label, run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def _serve(host: str, port: int, *, tasks: int, quiet: bool, lang: str = "id") -> None:
+    from tilik.cli.serving import exec_serve
+
+    ready = translate("Tilik berjalan di http://{host}:{port}/ (Ctrl+C untuk berhenti)", lang)
+    exec_serve(host, port, tasks=tasks, quiet=quiet, ready=ready.format(host=host, port=port))
 
 
 @cli.command("serve")
@@ -305,11 +329,48 @@ def _serve(host: str, port: int) -> None:
     show_default=True,
     help="Address to listen on (0.0.0.0 to serve the office network).",
 )
-def serve(port: int, host: str) -> None:
-    """Serve the web app (prepares the database first)."""
+@click.option(
+    "--workers",
+    "tasks",
+    default=None,
+    type=click.IntRange(min=0),
+    help="Background workers to start beside the web server (default: TILIK_TASK_WORKERS "
+    "or 1; 0 when `tilik worker` runs elsewhere).",
+)
+def serve(port: int, host: str, tasks: int | None) -> None:
+    """Serve the web app and its background worker (prepares the database first)."""
     _django()
     _migrate()
-    _serve(host, port)
+    _serve(host, port, tasks=worker_count() if tasks is None else tasks, quiet=False)
+
+
+@cli.command("worker")
+@click.option(
+    "--batch", is_flag=True, help="Run the tasks waiting in the queue, then stop (for scripts)."
+)
+@click.option(
+    "--interval",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds between looks at an empty queue.",
+)
+def worker(batch: bool, interval: float) -> None:
+    """Run background work (imports, analysis, reports, XLSForm checks) from the queue.
+
+    Several workers, on one machine or several against one PostgreSQL database, share the
+    queue; no task runs twice. Ctrl-C stops the worker at once (a running task is stopped
+    and marked interrupted: running it again is safe).
+    """
+    from tilik.cli.serving import die_with_supervisor
+
+    die_with_supervisor()
+    _django()
+    from tilik.web.jobs.worker import TilikWorker
+
+    runner = TilikWorker(batch=batch, interval=interval)
+    runner.configure_signals()
+    runner.run()
 
 
 @cli.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -38,6 +38,7 @@ from tilik.core.ingest import (
     write_kobo_csv,
     write_kobo_xlsx,
 )
+from tilik.core.kinds import KINDS
 from tilik.core.nip import nip_problem, pseudonymise
 from tilik.core.problems import BundleError, Problem
 from tilik.core.xlsform import Form, pyxform_problems, read_xlsform, write_xlsform
@@ -56,7 +57,6 @@ __all__ = [
     "write_bundle",
 ]
 
-KINDS = ("survei_peserta", "survei_atasan", "tes_awal", "tes_akhir", "observasi", "skm", "lainnya")
 ROSTER_COLUMNS = (
     "nip",
     "nama",

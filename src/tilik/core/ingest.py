@@ -43,6 +43,7 @@ from tilik.core.exports import add_dimensions
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
+from tilik.core.procs import die_with_parent, safe_to_fork
 from tilik.core.repeats import Scope, flat_key, flatten, nest, parse_key
 from tilik.core.xlsform import Form, Question, RepeatGroup
 from tilik.core.xlsx import (
@@ -714,6 +715,17 @@ def _true_in(expression: str, scope: Scope, current: Any = None) -> bool:
         return True
 
 
+def _calculate_instance(repeat: RepeatGroup, scope: Scope, instance: dict[str, Any]) -> None:
+    for question in repeat.questions:
+        if question.type == "calculate" and question.calculation:
+            try:
+                instance[question.name] = compile_memoized(question.calculation)(
+                    scope, None, None, None
+                )
+            except XPathError:
+                instance[question.name] = None
+
+
 def check_repeats(
     form: Form,
     answers: dict[str, Any],
@@ -783,15 +795,11 @@ def check_repeats(
                 known.add(other)
         for name in [k for k in instance if k not in known]:
             instance.pop(name)  # not a question of this repeat (the checks below never see it)
+        # Calculations before the nested instances (their rules may read them) and after
+        # (they may read the nested answers).
+        _calculate_instance(repeat, scope, instance)
         level(repeat.name, scope, instance, steps)
-        for question in repeat.questions:
-            if question.type == "calculate" and question.calculation:
-                try:
-                    instance[question.name] = compile_memoized(question.calculation)(
-                        scope, None, None, None
-                    )
-                except XPathError:
-                    instance[question.name] = None
+        _calculate_instance(repeat, scope, instance)
         for question in repeat.questions:
             name = question.name
             if question.type == "calculate" or name in bad:
@@ -1784,7 +1792,8 @@ def _row_reader(
 
 _PARALLEL_MIN_ROWS = 5000
 _CHILD_CODE = (
-    "import pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "import os, pickle, sys; sys.path[:] = pickle.load(sys.stdin.buffer); "
+    "from tilik.core.procs import die_with_parent; die_with_parent(int(sys.argv[1])); "
     "from tilik.core.ingest import _reader_main; _reader_main()"
 )
 
@@ -1912,7 +1921,7 @@ def read_export_parallel(
     if method == "auto":
         if lines < min_rows:
             method = "inline"
-        elif hasattr(os, "fork") and threading.active_count() == 1:
+        elif safe_to_fork():
             method = "fork"
         else:
             method = "interpreter"
@@ -1921,7 +1930,7 @@ def read_export_parallel(
         return _read_in_fork(job, sink, progress)
     if method != "interpreter" or not sys.executable:
         return inline()
-    command = [sys.executable, "-c", _CHILD_CODE]
+    command = [sys.executable, "-c", _CHILD_CODE, str(os.getpid())]
     try:
         child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     except OSError:
@@ -1956,6 +1965,7 @@ def _read_in_fork(
     # The child's garbage collector would otherwise walk (and so copy, page by page) every
     # object inherited from the parent: a web app's whole heap.
     gc.freeze()
+    parent = os.getpid()
     try:
         pid = os.fork()
     except BaseException:
@@ -1966,6 +1976,7 @@ def _read_in_fork(
     if pid == 0:  # the child: read, send, and leave without running the parent's exit code
         code = 0
         try:
+            die_with_parent(parent)
             os.close(read_end)
             _serve(*job, out=write_end)
         except BaseException:

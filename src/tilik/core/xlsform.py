@@ -1,15 +1,33 @@
 """Instruments as XLSForms: read, check with pyxform, and write back.
 
-An XLSForm is read into a :class:`Form` that keeps every row and column of its ``survey``,
-``choices`` and ``settings`` sheets (so writing it back loses nothing), plus a typed view of
-its questions. Tilik's extra columns (``construct``, ``level``, ``reverse``, ``correct`` and
-``theme`` on choices) travel in the same sheets; KoboToolbox and ODK ignore them.
+An XLSForm is read into a :class:`Form` that keeps every row and column of its sheets (so
+writing it back loses nothing), plus a typed view of its questions. The typed view is built
+from what pyxform (the converter KoboToolbox and ODK use) makes of the sheets
+(``workbook_to_json``), so every spelling pyxform accepts is read as pyxform reads it: type
+aliases (``select one x``, ``select all that apply x``, ``gps``, ``begin loop over x``),
+upper-case headers, ``label:English``, ``bind::relevant``, ``or_other``, select from a file
+or from a previous repeat's answers. Tilik's extra columns (``construct``, ``level``,
+``reverse``, ``correct`` and ``theme`` on choices) travel in the same sheets; KoboToolbox and
+ODK ignore them.
+
+Answers are keyed by :attr:`Question.key`: the question's name, or, when another question
+or repeat of the form has the same name (questions in different groups, or the copies a
+``begin loop`` makes), its group path inside its repeat (``lantai_1/jumlah``).
+
+``.xlsx``, ``.xls`` and ``.ods`` workbooks are read; a form read from ``.xls`` or ``.ods``
+is written back as ``.xlsx``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import io
+import json
 import re
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,15 +36,19 @@ import openpyxl
 
 from tilik.core.i18n import gettext_noop
 from tilik.core.problems import Problem
-from tilik.core.xlsx import UnsafeSpreadsheet, iter_sheet_rows, open_workbook
+from tilik.core.xlsx import MAX_COLUMNS, UnsafeSpreadsheet, check_zip, open_workbook
 
 __all__ = [
+    "DEVICE_METADATA",
     "Choice",
     "Form",
+    "Group",
     "Question",
+    "RepeatGroup",
     "form_from_dict",
     "pyxform_problems",
     "read_xlsform",
+    "spreadsheet_kind",
     "write_xlsform",
 ]
 
@@ -34,9 +56,40 @@ _LANG_COLUMN = re.compile(r"^(label|hint|constraint_message|required_message)::(
 _LANG_CODE = re.compile(r"\(([A-Za-z-]{2,8})\)\s*$")
 _GROUP_BEGIN = {"begin_group", "begin group", "begin_repeat", "begin repeat"}
 _GROUP_END = {"end_group", "end group", "end_repeat", "end repeat"}
-_NON_DATA = {"note", "begin_group", "end_group", "begin_repeat", "end_repeat"}
+_NON_DATA = {
+    "note",
+    "begin_group",
+    "end_group",
+    "begin_repeat",
+    "end_repeat",
+    "xml-external",
+    "csv-external",
+}
 _TRUE = {"yes", "true", "true()", "1", "ya", "y"}
 LEVELS = ("reaksi", "pembelajaran", "perilaku", "hasil")
+
+# Filled by the phone, never asked: a web form fills what a server can (start, end, today).
+DEVICE_METADATA = frozenset(
+    {
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "subscriberid",
+        "simserial",
+        "phonenumber",
+        "username",
+        "email",
+        "audit",
+        "start-geopoint",
+        "background-audio",
+        "background-geopoint",
+    }
+)
+# The workbook sheets an XLSForm may have besides survey, choices and settings.
+_OTHER_SHEETS = ("external_choices", "entities", "osm")
+_EMPTY_ROWS_END = 60  # as pyxform: a run of this many empty rows ends a sheet
+_EMPTY_COLUMNS_END = 20  # … and of this many empty header cells, the header
 
 
 def _lang_of(header_suffix: str) -> str:
@@ -48,8 +101,12 @@ def _lang_of(header_suffix: str) -> str:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if value is True or value is False:
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return str(value)
     return str(value).strip()
 
 
@@ -66,11 +123,12 @@ class Choice:
     labels: dict[str, str] = field(default_factory=dict)
     theme: str = ""
     label: str = ""
+    columns: dict[str, str] = field(default_factory=dict)  # other columns (choice_filter)
 
 
 @dataclass
 class Question:
-    """One row of the survey sheet that holds data (groups are kept as paths)."""
+    """One question of the survey sheet that holds data (groups are kept as paths)."""
 
     name: str
     type: str
@@ -93,6 +151,19 @@ class Question:
     appearance: str = ""
     calculation: str = ""
     default: str = ""
+    # Added with pyxform's reading; older code never needs them.
+    answer_key: str = ""  # see :attr:`key`; "" when it is the name
+    parameters: dict[str, str] = field(default_factory=dict)  # range start/end/step, …
+    itemset: str = ""  # a select's choices from a file (``x.csv``) or ``${q}``
+    choices_from: str = ""  # select_one ${q}: the question whose answers are the choices
+    read_only: bool = False
+    own_relevant: str = ""  # the row's own condition, without its groups'
+    required_messages: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """Where the answer is kept: the name, unless another question has it too."""
+        return self.answer_key or self.name
 
     @property
     def path(self) -> str:
@@ -120,6 +191,18 @@ class RepeatGroup:
 
 
 @dataclass
+class Group:
+    """A group or repeat of the form's body, in survey order (what a page shows)."""
+
+    name: str
+    kind: str  # "group" or "repeat"
+    labels: dict[str, str] = field(default_factory=dict)
+    relevant: str = ""  # its own condition
+    appearance: str = ""
+    children: list[Group | Question] = field(default_factory=list)
+
+
+@dataclass
 class Form:
     """An instrument: its sheets as read, and a typed view of its questions."""
 
@@ -136,10 +219,21 @@ class Form:
     settings: dict[str, str] = field(default_factory=dict)
     survey_columns: list[str] = field(default_factory=list)
     choice_columns: list[str] = field(default_factory=list)
+    # Added with pyxform's reading.
+    body: list[Group | Question] = field(default_factory=list)  # the survey as a tree
+    sheets: dict[str, tuple[list[str], list[dict[str, str]]]] = field(default_factory=dict)
+    read_by_pyxform: bool = False  # False: pyxform could not read it; rows read as written
 
     def question(self, name: str) -> Question | None:
         for question in self.questions:
             if question.name == name:
+                return question
+        return None
+
+    def by_key(self, key: str) -> Question | None:
+        """The question whose answer is kept under ``key``."""
+        for question in self.questions:
+            if question.key == key:
                 return question
         return None
 
@@ -194,7 +288,7 @@ class Form:
 
     def to_dict(self) -> dict[str, Any]:
         """The sheets as JSON-friendly data; :func:`form_from_dict` rebuilds the form."""
-        return {
+        data: dict[str, Any] = {
             "form_id": self.form_id,
             "survey_columns": self.survey_columns,
             "choice_columns": self.choice_columns,
@@ -202,6 +296,12 @@ class Form:
             "choices": self.choice_rows,
             "settings": self.settings,
         }
+        if self.sheets:
+            data["sheets"] = {
+                name: {"columns": columns, "rows": rows}
+                for name, (columns, rows) in self.sheets.items()
+            }
+        return data
 
 
 def _is_int(value: str) -> bool:
@@ -209,6 +309,8 @@ def _is_int(value: str) -> bool:
 
 
 def _split_type(raw: str) -> tuple[str, str, bool]:
+    """A survey row's type as written: ``(kind, list name, or_other)`` (kept for the rows
+    pyxform could not read)."""
     parts = raw.split()
     if not parts:
         return "", "", False
@@ -239,6 +341,16 @@ def _pick(labels: dict[str, str], default_language: str) -> str:
     return next(iter(labels.values()), "")
 
 
+def _fold(conditions: list[str]) -> str:
+    """Conditions joined by ``and`` (each in brackets when there are several)."""
+    if len(conditions) > 1:
+        return " and ".join(f"({c})" for c in conditions)
+    return "".join(conditions)
+
+
+# Building the model -----------------------------------------------------------------------
+
+
 def _build(
     form_id: str,
     survey_columns: list[str],
@@ -246,25 +358,441 @@ def _build(
     choice_columns: list[str],
     choice_rows: list[dict[str, str]],
     settings: dict[str, str],
+    sheets: dict[str, tuple[list[str], list[dict[str, str]]]] | None = None,
 ) -> Form:
+    sheets = sheets or {}
     default_language = _lang_of(settings.get("default_language", "") or "id") or "id"
-    languages = sorted(
-        {_lang_of(m.group(2)) for c in survey_columns if (m := _LANG_COLUMN.match(c))}
-        | {default_language}
-    )
     form = Form(
         form_id=form_id,
         title=settings.get("form_title", "") or form_id,
         version=settings.get("version", ""),
         default_language=default_language,
-        languages=languages,
         survey_rows=survey_rows,
         choice_rows=choice_rows,
         settings=settings,
         survey_columns=survey_columns,
         choice_columns=choice_columns,
+        sheets=sheets,
     )
-    for row in choice_rows:
+    model = _pyxform_json(
+        form_id, survey_columns, survey_rows, choice_columns, choice_rows, settings, sheets
+    )
+    if model is not None:
+        _Reader(form, model).read()
+        form.read_by_pyxform = True
+    else:
+        _build_from_rows(form)
+    languages = {default_language}
+    for question in form.questions:
+        languages.update(question.labels)
+    for choices in form.choices.values():
+        for choice in choices:
+            languages.update(choice.labels)
+    form.languages = sorted(languages)
+    _assign_keys(form)
+    for repeat_group in form.repeats:
+        repeat_group.questions = form.repeat_questions(repeat_group.name)
+    return form
+
+
+def _assign_keys(form: Form) -> None:
+    """Give a question whose name another question or repeat also has its group path inside
+    its repeat as the key of its answer (pyxform refuses ``${name}`` for such names, so no
+    expression refers to them by name)."""
+    names = Counter(q.name for q in form.all_data_questions())
+    names.update(r.name for r in form.repeats)
+    repeat_paths = {r.name: r.path for r in form.repeats}
+    for question in form.questions:
+        if names[question.name] < 2:
+            continue
+        inside = repeat_paths.get(question.repeat, "")
+        path = question.path
+        relative = path[len(inside) + 1 :] if inside and path.startswith(inside + "/") else path
+        if relative != question.name:
+            question.answer_key = relative
+
+
+# pyxform's view of the sheets, remembered per content: a form is rebuilt from its stored
+# sheets on every request that uses it.
+_JSON_CACHE: OrderedDict[str, dict[str, Any] | None] = OrderedDict()
+_JSON_LOCK = threading.Lock()
+
+
+def _cells(row: Mapping[str, str]) -> dict[str, str]:
+    return {k: v for k, v in row.items() if k and v not in ("", None)}
+
+
+def _pyxform_json(
+    form_id: str,
+    survey_columns: list[str],
+    survey_rows: list[dict[str, str]],
+    choice_columns: list[str],
+    choice_rows: list[dict[str, str]],
+    settings: dict[str, str],
+    sheets: dict[str, tuple[list[str], list[dict[str, str]]]],
+) -> dict[str, Any] | None:
+    """What pyxform's ``workbook_to_json`` makes of the sheets; None when it refuses them."""
+    payload = json.dumps(
+        [form_id, survey_columns, survey_rows, choice_columns, choice_rows, settings, sheets],
+        sort_keys=True,
+        default=str,
+    )
+    digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    with _JSON_LOCK:
+        if digest in _JSON_CACHE:
+            _JSON_CACHE.move_to_end(digest)
+            return _JSON_CACHE[digest]
+    from pyxform.xls2json import workbook_to_json
+    from pyxform.xls2json_backends import DefinitionData
+
+    def header(columns: Iterable[str]) -> list[dict[str, None]]:
+        return [{c: None for c in columns if c}]
+
+    extra: dict[str, Any] = {}
+    for name, (columns, rows) in sheets.items():
+        extra[name] = [_cells(r) for r in rows]
+        extra[f"{name}_header"] = header(columns)
+    data = DefinitionData(
+        survey=[_cells(r) for r in survey_rows],
+        survey_header=header(survey_columns),
+        choices=[_cells(r) for r in choice_rows] or None,
+        choices_header=header(choice_columns) if choice_rows else None,
+        settings=[_cells(settings)] if _cells(settings) else None,
+        settings_header=header(settings) if _cells(settings) else None,
+        sheet_names=["survey", "choices", "settings", *sheets],
+        fallback_form_name=form_id or None,
+        **extra,
+    )
+    try:
+        model: dict[str, Any] | None = workbook_to_json(
+            data, form_name=None, fallback_form_name=form_id or None, warnings=[]
+        )
+    except Exception:  # refused (pyxform says why at upload, see pyxform_problems)
+        model = None
+    with _JSON_LOCK:
+        _JSON_CACHE[digest] = model
+        while len(_JSON_CACHE) > 64:
+            _JSON_CACHE.popitem(last=False)
+    return model
+
+
+def _signature(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return tuple(sorted((k, _signature(v)) for k, v in value.items()))
+    return value
+
+
+_CANONICAL_TYPES = (
+    "text",
+    "integer",
+    "decimal",
+    "date",
+    "time",
+    "datetime",
+    "geopoint",
+    "geotrace",
+    "geoshape",
+    "image",
+    "audio",
+    "video",
+    "file",
+    "barcode",
+    "note",
+    "calculate",
+    "acknowledge",
+    "trigger",
+    "range",
+    "hidden",
+    "osm",
+    *sorted(DEVICE_METADATA),
+    "xml-external",
+    "csv-external",
+)
+_SELECTS = {
+    "select one": "select_one",
+    "select all that apply": "select_multiple",
+    "select one external": "select_one_external",
+    "rank": "rank",
+}
+_FILE_SUFFIXES = (".csv", ".xml", ".geojson")
+
+
+def _type_table() -> dict[str, str]:
+    """pyxform's question types (every alias) → the XLSForm type they mean."""
+    from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+    by_signature: dict[Any, str] = {}
+    for canonical in _CANONICAL_TYPES:
+        if canonical in QUESTION_TYPE_DICT:
+            by_signature.setdefault(_signature(QUESTION_TYPE_DICT[canonical]), canonical)
+    table = {c: c for c in _CANONICAL_TYPES}
+    for alias, definition in QUESTION_TYPE_DICT.items():
+        signature = _signature(definition)
+        if alias not in table and signature in by_signature:
+            table[alias] = by_signature[signature]
+    table["phone number"] = "text"  # a text with a digits-only constraint, added below
+    return table
+
+
+_TYPES: dict[str, str] = {}
+
+
+def _canonical_type(raw: str, itemset: str) -> str:
+    if not _TYPES:
+        _TYPES.update(_type_table())
+    if raw in _SELECTS:
+        kind = _SELECTS[raw]
+        if itemset.lower().endswith(_FILE_SUFFIXES) and kind in ("select_one", "select_multiple"):
+            return f"{kind}_from_file"
+        return kind
+    return _TYPES.get(raw) or _TYPES.get(raw.lower()) or raw
+
+
+class _Reader:
+    """Walks pyxform's JSON of a form and fills the :class:`Form`."""
+
+    def __init__(self, form: Form, model: dict[str, Any]) -> None:
+        self.form = form
+        self.model = model
+        self.default = form.default_language
+
+    def localised(self, value: Any) -> dict[str, str]:
+        if value is None or value == "":
+            return {}
+        if isinstance(value, Mapping):
+            found: dict[str, str] = {}
+            for language, text in value.items():
+                code = self.default if language == "default" else _lang_of(str(language))
+                if text not in (None, ""):
+                    found[code] = str(text)
+            return found
+        return {self.default: str(value)}
+
+    def read(self) -> None:
+        for list_name, options in (self.model.get("choices") or {}).items():
+            self.form.choices[list_name] = [self.choice(list_name, o) for o in options]
+        children = self.model.get("children") or []
+        self.form.body = self.walk(children, (), "")
+
+    def choice(self, list_name: str, option: Mapping[str, Any]) -> Choice:
+        labels = self.localised(option.get("label"))
+        name = str(option.get("name", ""))
+        columns = {
+            str(k): str(v)
+            for k, v in option.items()
+            if k not in ("name", "label", "media") and isinstance(v, str | int | float)
+        }
+        return Choice(
+            list_name=list_name,
+            name=name,
+            labels=labels,
+            label=_pick(labels, self.default) or name,
+            theme=_extra(option, "theme"),
+            columns=columns,
+        )
+
+    def walk(
+        self,
+        children: list[dict[str, Any]],
+        groups: tuple[tuple[str, bool, str], ...],
+        repeat: str,
+    ) -> list[Group | Question]:
+        body: list[Group | Question] = []
+        previous: Question | None = None
+        for element in children:
+            kind = element.get("type", "")
+            name = str(element.get("name", ""))
+            if kind in ("group", "repeat"):
+                if not groups and _generated_meta(element):
+                    continue
+                body.append(self.section(element, groups, repeat))
+                previous = None
+            elif kind == "loop":
+                body.append(self.loop(element, groups, repeat))
+                previous = None
+            elif kind == "include" or not name:
+                continue
+            elif previous is not None and _generated_other(element, previous):
+                previous.or_other = True  # pyxform also adds "other" to its choice list
+            else:
+                question = self.question(element, groups, repeat)
+                self.form.questions.append(question)
+                body.append(question)
+                previous = question
+        return body
+
+    def section(
+        self, element: dict[str, Any], groups: tuple[tuple[str, bool, str], ...], repeat: str
+    ) -> Group:
+        name = str(element.get("name", ""))
+        is_repeat = element.get("type") == "repeat"
+        bind = element.get("bind") or {}
+        control = element.get("control") or {}
+        own = str(bind.get("relevant", "") or "").strip()
+        labels = self.localised(element.get("label"))
+        # A "flat" group (pyxform's legacy attribute) makes no level in the data: its
+        # questions' paths leave it out.
+        flat = bool(element.get("flat")) and not is_repeat
+        inner = (*groups, ("" if flat else name, is_repeat, own))
+        if is_repeat:
+            conditions = [c for _, _, c in inner if c]
+            self.form.repeats.append(
+                RepeatGroup(
+                    name=name,
+                    path="/".join(g for g, _, _ in inner if g),
+                    parent=repeat,
+                    labels=labels,
+                    label=_pick(labels, self.default) or name,
+                    relevant=_fold(conditions),
+                    count=str(control.get("jr:count", "") or "").strip(),
+                )
+            )
+        return Group(
+            name=name,
+            kind="repeat" if is_repeat else "group",
+            labels=labels,
+            relevant=own,
+            appearance=str(control.get("appearance", "") or ""),
+            children=self.walk(element.get("children") or [], inner, name if is_repeat else repeat),
+        )
+
+    def loop(
+        self, element: dict[str, Any], groups: tuple[tuple[str, bool, str], ...], repeat: str
+    ) -> Group:
+        """``begin loop over list``: one group per choice, each with the loop's questions,
+        ``%(label)s`` and ``%(name)s`` filled in (as pyxform's builder does)."""
+        from pyxform.builder import SurveyElementBuilder
+
+        columns = []
+        for column in element.get("columns") or []:
+            if column.get("name") == "none":
+                continue
+            copies = [
+                SurveyElementBuilder._name_and_label_substitutions(child, column)
+                for child in element.get("children") or []
+            ]
+            columns.append(
+                {
+                    "type": "group",
+                    "name": column["name"],
+                    "label": column.get("label"),
+                    "children": copies,
+                }
+            )
+        section = dict(element, type="group", children=columns)
+        return self.section(section, groups, repeat)
+
+    def question(
+        self, element: dict[str, Any], groups: tuple[tuple[str, bool, str], ...], repeat: str
+    ) -> Question:
+        from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+        raw_type = str(element.get("type", ""))
+        itemset = str(element.get("itemset", "") or "")
+        kind = _canonical_type(raw_type, itemset)
+        bind = dict(element.get("bind") or {})
+        defaults = QUESTION_TYPE_DICT.get(raw_type) or {}
+        for key, value in (defaults.get("bind") or {}).items():
+            if key == "constraint":
+                bind.setdefault(key, value)
+        control = element.get("control") or {}
+        own = str(bind.get("relevant", "") or "").strip()
+        conditions = [c for _, _, c in groups if c] + ([own] if own else [])
+        labels = self.localised(element.get("label"))
+        hints = self.localised(element.get("hint") or defaults.get("hint"))
+        name = str(element.get("name", ""))
+        list_name = str(element.get("list_name", "") or "")
+        choices_from = ""
+        if itemset.startswith("${") and itemset.endswith("}"):
+            choices_from = itemset[2:-1].strip()
+        elif not list_name and kind in ("select_one", "select_multiple", "rank"):
+            list_name = itemset
+        if kind.endswith("_from_file"):
+            list_name = ""
+        correct = _extra(element, "correct")
+        return Question(
+            name=name,
+            type=kind,
+            list_name=list_name,
+            labels=labels,
+            hints=hints,
+            label=_pick(labels, self.default) or name,
+            group="/".join(g for g, _, _ in groups if g),
+            repeat=repeat,
+            construct=_extra(element, "construct"),
+            level=_extra(element, "level").lower(),
+            reverse=_truthy(_extra(element, "reverse")),
+            correct=correct or None,
+            required=_truthy(str(bind.get("required", "") or "")),
+            relevant=_fold(conditions),
+            constraint=str(bind.get("constraint", "") or "").strip(),
+            constraint_messages=self.localised(bind.get("jr:constraintMsg")),
+            choice_filter=str(element.get("choice_filter", "") or "").strip(),
+            appearance=str(control.get("appearance", "") or ""),
+            calculation=str(bind.get("calculate", "") or "").strip(),
+            default=str(element.get("default", "") or ""),
+            parameters=_parameters(element.get("parameters")),
+            itemset=itemset,
+            choices_from=choices_from,
+            read_only=_truthy(str(bind.get("readonly", "") or "")),
+            own_relevant=own,
+            required_messages=self.localised(bind.get("jr:requiredMsg")),
+        )
+
+
+def _parameters(value: Any) -> dict[str, str]:
+    """The ``parameters`` column: pyxform gives a dict, or the text as written."""
+    if isinstance(value, Mapping):
+        return {str(k).strip().lower(): str(v).strip() for k, v in value.items()}
+    found: dict[str, str] = {}
+    for part in re.split(r"[\s;,]+", str(value or "")):
+        name, equals, setting = part.partition("=")
+        if equals and name:
+            found[name.strip().lower()] = setting.strip()
+    return found
+
+
+def _extra(element: Mapping[str, Any], column: str) -> str:
+    """One of Tilik's extra columns, whatever the case of its header."""
+    for key, value in element.items():
+        if isinstance(key, str) and key.strip().lower() == column and value is not None:
+            return str(value).strip()
+    return ""
+
+
+def _list_of(row: Mapping[str, str]) -> str:
+    for key, value in row.items():
+        if key.strip().lower().replace(" ", "_") == "list_name":
+            return str(value)
+    return ""
+
+
+def _generated_meta(element: Mapping[str, Any]) -> bool:
+    """The ``meta`` group pyxform adds (``instanceID``, ``instanceName``)."""
+    if element.get("name") != "meta" or element.get("type") != "group":
+        return False
+    return all(
+        c.get("name") in ("instanceID", "instanceName", "deprecatedID")
+        for c in element.get("children") or []
+    )
+
+
+def _generated_other(element: Mapping[str, Any], previous: Question) -> bool:
+    """The ``…_other`` text question pyxform adds after an ``or_other`` select."""
+    bind = element.get("bind") or {}
+    return (
+        element.get("type") == "text"
+        and element.get("name") == f"{previous.name}_other"
+        and previous.type in ("select_one", "select_multiple")
+        and str(bind.get("relevant", "")).replace(" ", "")
+        == f"selected(../{previous.name},'other')"
+    )
+
+
+def _build_from_rows(form: Form) -> None:
+    """The typed view from the rows as written: for stored forms pyxform cannot read."""
+    default_language = form.default_language
+    for row in form.choice_rows:
         list_name = row.get("list_name") or row.get("list name") or ""
         if not list_name or not row.get("name"):
             continue
@@ -276,12 +804,14 @@ def _build(
                 labels=labels,
                 label=_pick(labels, default_language) or row["name"],
                 theme=row.get("theme", ""),
+                columns={k: v for k, v in row.items() if not k.startswith("label") and v},
             )
         )
     # (name, is_repeat, relevant): a group's condition applies to every question inside it,
     # as in ODK, so each question carries the conjunction of its groups' conditions.
     groups: list[tuple[str, bool, str]] = []
-    for row in survey_rows:
+    stack: list[list[Group | Question]] = [form.body]
+    for row in form.survey_rows:
         kind, list_name, or_other = _split_type(row.get("type", ""))
         name = row.get("name", "")
         if kind in {k.replace(" ", "_") for k in _GROUP_BEGIN}:
@@ -301,11 +831,21 @@ def _build(
                         count=(row.get("repeat_count") or row.get("jr:count") or "").strip(),
                     )
                 )
+            group = Group(
+                name=name,
+                kind="repeat" if kind == "begin_repeat" else "group",
+                labels=_localised(row, "label", default_language),
+                relevant=row.get("relevant", "").strip(),
+                appearance=row.get("appearance", ""),
+            )
+            stack[-1].append(group)
+            stack.append(group.children)
             groups.append((name, kind == "begin_repeat", row.get("relevant", "").strip()))
             continue
         if kind in {k.replace(" ", "_") for k in _GROUP_END}:
             if groups:
                 groups.pop()
+                stack.pop()
             continue
         if not kind or not name:
             continue
@@ -316,81 +856,186 @@ def _build(
         own = row.get("relevant", "").strip()
         if own:
             conditions.append(own)
-        relevant = _fold(conditions)
-        form.questions.append(
-            Question(
-                name=name,
-                type=kind,
-                list_name=list_name,
-                or_other=or_other,
-                labels=labels,
-                hints=_localised(row, "hint", default_language),
-                label=_pick(labels, default_language) or name,
-                group="/".join(g for g, _, _ in groups),
-                repeat=repeat,
-                construct=row.get("construct", ""),
-                level=row.get("level", "").lower(),
-                reverse=_truthy(row.get("reverse", "")),
-                correct=correct or None,
-                required=_truthy(row.get("required", "")),
-                relevant=relevant,
-                constraint=row.get("constraint", ""),
-                constraint_messages=_localised(row, "constraint_message", default_language),
-                choice_filter=row.get("choice_filter", ""),
-                appearance=row.get("appearance", ""),
-                calculation=row.get("calculation", ""),
-                default=row.get("default", ""),
-            )
+        question = Question(
+            name=name,
+            type=kind,
+            list_name=list_name,
+            or_other=or_other,
+            labels=labels,
+            hints=_localised(row, "hint", default_language),
+            label=_pick(labels, default_language) or name,
+            group="/".join(g for g, _, _ in groups),
+            repeat=repeat,
+            construct=row.get("construct", ""),
+            level=row.get("level", "").lower(),
+            reverse=_truthy(row.get("reverse", "")),
+            correct=correct or None,
+            required=_truthy(row.get("required", "")),
+            relevant=_fold(conditions),
+            constraint=row.get("constraint", ""),
+            constraint_messages=_localised(row, "constraint_message", default_language),
+            choice_filter=row.get("choice_filter", ""),
+            appearance=row.get("appearance", ""),
+            calculation=row.get("calculation", ""),
+            default=row.get("default", ""),
+            own_relevant=own,
         )
-    for repeat_group in form.repeats:
-        repeat_group.questions = form.repeat_questions(repeat_group.name)
-    return form
+        form.questions.append(question)
+        stack[-1].append(question)
 
 
-def _fold(conditions: list[str]) -> str:
-    """Conditions joined by ``and`` (each in brackets when there are several)."""
-    if len(conditions) > 1:
-        return " and ".join(f"({c})" for c in conditions)
-    return "".join(conditions)
+# Reading workbooks ------------------------------------------------------------------------
 
 
-def _sheet_rows(workbook: Any, name: str) -> tuple[list[str], list[dict[str, str]]]:
-    sheet = next((workbook[s] for s in workbook.sheetnames if s.strip().lower() == name), None)
-    if sheet is None:
-        return [], []
-    rows = iter_sheet_rows(sheet)
+def spreadsheet_kind(data: bytes) -> str:
+    """``xlsx``, ``ods``, ``xls`` or "" from the first bytes of a file."""
+    if data[:4] == b"PK\x03\x04":
+        return "ods" if b"application/vnd.oasis.opendocument.spreadsheet" in data[:200] else "xlsx"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "xls"
+    return ""
+
+
+Sheet = tuple[list[str], list[dict[str, str]]]
+
+
+def _header(first: Iterable[Any]) -> list[str]:
+    """A sheet's column names, ending where pyxform ends them: at a run of empty cells."""
     header: list[str] = []
-    for first in rows:
-        header = [_text(v) for v in first]
-        if any(header):
+    run = 0
+    for value in first:
+        name = _text(value)
+        header.append(name)
+        run = 0 if name else run + 1
+        if run > _EMPTY_COLUMNS_END:
             break
     while header and not header[-1]:
         header.pop()
-    records = []
+    return header
+
+
+def _records(header: list[str], rows: Iterable[Iterable[Any]]) -> Sheet:
+    """The rows of a sheet under ``header``, stopping where pyxform stops: after a run of
+    empty rows (a sheet claiming two billion rows ends there too). Empty rows between
+    others are kept, so that row numbers (and the names pyxform makes from them) agree."""
+    records: list[dict[str, str]] = []
+    empty = 0
     for values in rows:
         record = {h: _text(v) for h, v in zip(header, values) if h}
         if any(record.values()):
+            records.extend({} for _ in range(empty))
             records.append(record)
+            empty = 0
+        else:
+            empty += 1
+            if empty > _EMPTY_ROWS_END:
+                break
     return header, records
+
+
+def _first_row(rows: Iterator[Any]) -> list[str]:
+    for first in rows:
+        header = _header(first)
+        if any(header):
+            return header
+    return []
+
+
+def _xlsx_sheets(data: bytes) -> dict[str, Sheet]:
+    workbook = open_workbook(data)
+    try:
+        found: dict[str, Sheet] = {}
+        for name in workbook.sheetnames:
+            sheet = workbook[name]
+            width = min(sheet.max_column or MAX_COLUMNS, MAX_COLUMNS)
+            rows = sheet.iter_rows(values_only=True, max_col=width)
+            header = _first_row(rows)
+            found[name.strip().lower()] = _records(header, rows)
+        return found
+    except UnsafeSpreadsheet:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise UnsafeSpreadsheet(gettext_noop("berkas XLSX tidak dapat dibaca")) from exc
+    finally:
+        workbook.close()
+
+
+def _xls_sheets(data: bytes) -> dict[str, Sheet]:
+    """An ``.xls`` (Excel 97–2003) workbook, read by xlrd with pyxform's cell texts."""
+    import xlrd
+    from pyxform.xls2json_backends import xls_value_to_unicode
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, ragged_rows=True, on_demand=True)
+    except Exception as exc:  # xlrd raises its own errors for a broken file
+        raise UnsafeSpreadsheet(gettext_noop("berkas XLS tidak dapat dibaca")) from exc
+    try:
+        found: dict[str, Sheet] = {}
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+
+            def texts(row: int, sheet: Any = sheet) -> list[str]:
+                return [
+                    xls_value_to_unicode(cell.value, cell.ctype, book.datemode)
+                    if cell.value not in ("", None)
+                    else ""
+                    for cell in sheet.row_slice(row, 0, min(sheet.row_len(row), MAX_COLUMNS))
+                ]
+
+            lines = (texts(r) for r in range(sheet.nrows))
+            header = _first_row(lines)
+            found[sheet.name.strip().lower()] = _records(header, lines)
+            book.unload_sheet(index)
+        return found
+    except Exception as exc:
+        raise UnsafeSpreadsheet(gettext_noop("berkas XLS tidak dapat dibaca")) from exc
+    finally:
+        book.release_resources()
+
+
+def _ods_sheets(data: bytes) -> dict[str, Sheet]:
+    """An OpenDocument spreadsheet (LibreOffice), read by python-calamine."""
+    from python_calamine import CalamineWorkbook
+
+    check_zip(data, kind="zip")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        found: dict[str, Sheet] = {}
+        for name in workbook.sheet_names:
+            lines = iter(workbook.get_sheet_by_name(name).iter_rows())
+            header = _first_row(lines)
+            found[name.strip().lower()] = _records(header, lines)
+        return found
+    except Exception as exc:  # calamine raises its own errors for a broken file
+        raise UnsafeSpreadsheet(gettext_noop("berkas ODS tidak dapat dibaca")) from exc
+
+
+def _workbook_sheets(data: bytes) -> dict[str, Sheet]:
+    kind = spreadsheet_kind(data)
+    if kind == "xls":
+        return _xls_sheets(data)
+    if kind == "ods":
+        return _ods_sheets(data)
+    return _xlsx_sheets(data)
 
 
 def read_xlsform(
     source: str | Path | bytes, *, file_name: str = ""
 ) -> tuple[Form | None, list[Problem]]:
-    """Read an XLSForm into a :class:`Form`; problems are returned, never raised."""
+    """Read an XLSForm (``.xlsx``, ``.xls`` or ``.ods``) into a :class:`Form`; problems are
+    returned, never raised."""
     label = file_name or (str(source) if not isinstance(source, bytes) else "")
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
     try:
-        workbook = open_workbook(source)
+        workbook = _workbook_sheets(data)
     except UnsafeSpreadsheet as exc:
         return None, [Problem(exc.reason, file=label)]
-    try:
-        survey_columns, survey_rows = _sheet_rows(workbook, "survey")
-        choice_columns, choice_rows = _sheet_rows(workbook, "choices")
-        _, settings_rows = _sheet_rows(workbook, "settings")
-    except UnsafeSpreadsheet as exc:
-        return None, [Problem(exc.reason, file=label)]
-    finally:
-        workbook.close()
+    survey_columns, survey_rows = workbook.get("survey", ([], []))
+    if not survey_rows and len(workbook) == 1:  # pyxform reads a lone sheet as the survey
+        survey_columns, survey_rows = next(iter(workbook.values()))
+    choice_columns, choice_rows = workbook.get("choices", ([], []))
+    _, settings_rows = workbook.get("settings", ([], []))
+    sheets = {name: workbook[name] for name in _OTHER_SHEETS if name in workbook}
     if not survey_rows:
         return None, [
             Problem(
@@ -414,8 +1059,13 @@ def read_xlsform(
                 severity="warning",
             )
         )
-    form = _build(form_id, survey_columns, survey_rows, choice_columns, choice_rows, settings)
+    form = _build(
+        form_id, survey_columns, survey_rows, choice_columns, choice_rows, settings, sheets
+    )
     problems.extend(_tilik_column_problems(form, label))
+    from tilik.core.formcheck import expression_problems
+
+    problems.extend(expression_problems(form, label))
     return form, problems
 
 
@@ -446,7 +1096,12 @@ def _tilik_column_problems(form: Form, label: str) -> list[Problem]:
                         expected=", ".join(names),
                     )
                 )
-        if question.is_select and question.list_name not in form.choices:
+        if (
+            question.is_select
+            and not question.choices_from
+            and not question.itemset.lower().endswith(_FILE_SUFFIXES)
+            and question.list_name not in form.choices
+        ):
             problems.append(
                 Problem(
                     gettext_noop("daftar pilihan tidak ada di lembar choices"),
@@ -464,14 +1119,21 @@ def pyxform_problems(source: str | Path | bytes, *, file_name: str = "") -> list
     from pyxform.xls2xform import convert
 
     label = file_name or (str(source) if not isinstance(source, bytes) else "")
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    kind = spreadsheet_kind(data)
+    if kind == "ods":  # pyxform reads no .ods: check the same sheets written as .xlsx
+        form, problems = read_xlsform(data, file_name=label)
+        if form is None:
+            return problems
+        data, kind = write_xlsform(form), "xlsx"
     warnings: list[str] = []
-    payload: Any = io.BytesIO(source) if isinstance(source, bytes) else str(source)
     try:
         convert(
-            xlsform=payload,
+            xlsform=io.BytesIO(data),
             warnings=warnings,
             validate=False,
-            file_type=".xlsx" if isinstance(source, bytes) else None,
+            file_type=f".{kind or 'xlsx'}",
+            form_name=None,
         )
     except PyXFormError as exc:
         return [
@@ -479,6 +1141,14 @@ def pyxform_problems(source: str | Path | bytes, *, file_name: str = "") -> list
                 gettext_noop("pyxform menolak formulir: {detail}"),
                 file=label,
                 params={"detail": str(exc)},
+            )
+        ]
+    except RecursionError:
+        return [
+            Problem(
+                gettext_noop("pyxform tidak dapat membaca formulir: {detail}"),
+                file=label,
+                params={"detail": "expression nested too deeply"},
             )
         ]
     except Exception as exc:  # pyxform raises plain errors for some broken sheets
@@ -502,6 +1172,10 @@ def pyxform_problems(source: str | Path | bytes, *, file_name: str = "") -> list
 
 def form_from_dict(data: dict[str, Any]) -> Form:
     """Rebuild a :class:`Form` from :meth:`Form.to_dict`."""
+    sheets = {
+        str(name): (list(sheet.get("columns", [])), [dict(r) for r in sheet.get("rows", [])])
+        for name, sheet in (data.get("sheets") or {}).items()
+    }
     return _build(
         data["form_id"],
         list(data.get("survey_columns", [])),
@@ -509,6 +1183,7 @@ def form_from_dict(data: dict[str, Any]) -> Form:
         list(data.get("choice_columns", [])),
         [dict(r) for r in data.get("choices", [])],
         dict(data.get("settings", {})),
+        sheets,
     )
 
 
@@ -519,6 +1194,7 @@ def write_xlsform(form: Form, target: str | Path | None = None) -> bytes:
         ("survey", form.survey_columns, form.survey_rows),
         ("choices", form.choice_columns, form.choice_rows),
         ("settings", list(form.settings), [form.settings] if form.settings else []),
+        *((name, columns, rows) for name, (columns, rows) in form.sheets.items()),
     ]
     first = True
     for name, columns, rows in sheets:

@@ -14,22 +14,32 @@ while ``${age}`` is unanswered).
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import math
 import operator
 import re
-from collections.abc import Callable, Mapping
+import secrets
+import string
+import uuid
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
 __all__ = [
+    "LAST",
+    "MAX_DEPTH",
     "POSITION",
+    "UNKNOWN",
     "NodeSet",
     "XPathError",
     "compile_expression",
     "compile_function",
     "compile_memoized",
+    "compile_regex",
     "evaluate",
+    "number_text",
     "references",
     "truthy",
 ]
@@ -42,7 +52,7 @@ _TOKEN = re.compile(
       (?P<ref>\$\{\s*(?P<refname>[A-Za-z_][\w.\-]*)\s*\})
     | (?P<num>\d+(?:\.\d*)?|\.\d+)
     | (?P<str>'[^']*'|"[^"]*")
-    | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
+    | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,|\[|\]|/)
     | (?P<dotdot>\.\.)
     | (?P<dot>\.)
     | (?P<name>[A-Za-z_][\w\-]*(?::[A-Za-z_][\w\-]*)?)
@@ -51,6 +61,7 @@ _TOKEN = re.compile(
 )
 _WORD_OPS = {"and", "or", "div", "mod"}
 POSITION = "..position"  # the key under which a scope gives the position of its instance
+LAST = "..last"  # … and the size of the list a filter runs over
 
 
 class NodeSet(tuple[Any, ...]):
@@ -66,6 +77,20 @@ class NodeSet(tuple[Any, ...]):
 
 class XPathError(ValueError):
     """An expression outside the supported subset, or malformed."""
+
+
+class _Unknown:
+    """The value of a calculation Tilik could not compute (a function it does not have, a
+    file the form does not carry). An expression that reads it raises :class:`XPathError`,
+    which every caller takes as "cannot say": a constraint passes, a question stays shown."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN = _Unknown()
 
 
 def _tokenize(text: str) -> list[tuple[str, str]]:
@@ -163,6 +188,24 @@ class _Parser:
             return ["neg", self.unary()]
         return self.primary()
 
+    def path(self, base: Node) -> Node:
+        """``instance('list')/root/item[filter]/column``: steps into a choice list."""
+        steps: list[Node] = []
+        while True:
+            if self.accept_op("/") is not None:
+                kind, value = self.take()
+                if kind != "name":
+                    raise XPathError(f"expected a name after '/', not {value!r}")
+                steps.append(["child", value])
+            elif self.accept_op("[") is not None:
+                steps.append(["filter", self.or_expr()])
+                self.expect_op("]")
+            else:
+                break
+        if not steps:
+            return base
+        return ["path", base, steps]
+
     def primary(self) -> Node:
         kind, value = self.take()
         if kind == "num":
@@ -189,14 +232,65 @@ class _Parser:
                     self.expect_op(")")
                 if value not in _FUNCTIONS:
                     raise XPathError(f"unsupported function {value}()")
+                low, high = _ARITY.get(value, (0, 99))
+                if not low <= len(args) <= high:
+                    raise XPathError(f"{value}() takes {low}–{high} arguments, got {len(args)}")
+                if value == "instance":
+                    return self.path(["call", value, args])
                 return ["call", value, args]
             return ["name", value]  # a column of the choices sheet, in a choice_filter
         raise XPathError(f"unexpected {value!r}")
 
 
+MAX_DEPTH = 100  # brackets and calls nested in an expression
+MAX_TREE_DEPTH = 250  # depth of its tree (a sum of 250 answers), which evaluation recurses
+MAX_LENGTH = 20_000  # characters of one expression
+
+
+def _nesting(text: str) -> int:
+    deepest = depth = 0
+    quote = ""
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in "([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in ")]":
+            depth -= 1
+    return deepest
+
+
+def _tree_depth(node: Any) -> int:
+    """How deep evaluation recurses into ``node``, found without recursion."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        part, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(part, list):
+            for child in part:
+                if isinstance(child, list):
+                    stack.append((child, depth + (1 if child and isinstance(child[0], str) else 0)))
+    return deepest
+
+
 @lru_cache(maxsize=4096)
 def _compile_cached(text: str) -> tuple[Any, ...]:
-    return tuple(_Parser(_tokenize(text)).parse())
+    if len(text) > MAX_LENGTH:
+        raise XPathError(f"expression longer than {MAX_LENGTH} characters")
+    if _nesting(text) > MAX_DEPTH:
+        raise XPathError(f"expression nested deeper than {MAX_DEPTH} levels")
+    try:
+        node = _Parser(_tokenize(text)).parse()
+    except RecursionError as exc:
+        raise XPathError(f"expression nested deeper than {MAX_DEPTH} levels") from exc
+    if _tree_depth(node) > MAX_TREE_DEPTH:
+        raise XPathError(f"expression has more than {MAX_TREE_DEPTH} levels of operations")
+    return tuple(node)
 
 
 def compile_expression(text: str) -> Node:
@@ -240,6 +334,8 @@ def _as_value(value: Any) -> Any:
         return float(value)
     if value is None:
         return ""
+    if value is UNKNOWN:
+        raise XPathError("depends on a calculation Tilik cannot compute")
     if kind is NodeSet:
         return NodeSet(_as_value(v) if type(v) is not dict else "" for v in value)
     if isinstance(value, bool | float | int) and not isinstance(value, bool):
@@ -266,10 +362,23 @@ def _number(value: Any) -> float:
     if not text:
         return math.nan
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         moment = _date_of(text)
-        return float((moment - _EPOCH).days) if moment is not None else math.nan
+        if moment is None:
+            return math.nan
+        days = float((moment - _EPOCH).days)
+        time = _TIME.match(text[11:]) if len(text) > 11 and text[10] in "T " else None
+        if time is not None:
+            days += (
+                int(time.group(1)) * 3600 + int(time.group(2)) * 60 + float(time.group(3) or 0)
+            ) / 86_400
+        return days
+    if (number != number or number in (math.inf, -math.inf)) and text.lstrip("+-") != "Infinity":
+        return math.nan  # Python reads "nan", "inf"; XPath does not
+    if "_" in text:
+        return math.nan
+    return number
 
 
 def _date_of(text: str) -> date | None:
@@ -287,10 +396,25 @@ def _string(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        if math.isnan(value):
-            return "NaN"
-        return str(int(value)) if value.is_integer() else repr(value)
+        return number_text(value)
     return str(value)
+
+
+def number_text(value: float) -> str:
+    """A number as XForms (and JavaScript's ``String()``) writes it: ``3``, ``2.5``,
+    ``NaN``, ``Infinity``; this is how ODK stores a calculation's result."""
+    if value != value:
+        return "NaN"
+    if value in (math.inf, -math.inf):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:  # 1e-07 → 1e-7, 1e+21 stays
+        mantissa, _, exponent = text.partition("e")
+        sign = exponent[0] if exponent[0] in "+-" else "+"
+        text = f"{mantissa}e{sign}{int(exponent.lstrip('+-'))}"
+    return text
 
 
 def truthy(value: Any) -> bool:
@@ -340,18 +464,100 @@ def _arith(op: str, left: Any, right: Any) -> float:
 
 
 # Functions ------------------------------------------------------------------------------
+# As the ODK XForms specification defines them; the browser's evaluator (static
+# tilik/form.js) implements the same, and tests/browser/test_xpath_parity.py checks that both
+# give the same results.
+
+
+def _numeric(function: Callable[[float], float]) -> Callable[[list[Any], _Context], Any]:
+    """A one-argument math function that answers NaN or ±Infinity where it is undefined
+    or overflows, as JavaScript's Math does, instead of raising."""
+
+    def apply(args: list[Any], ctx: _Context) -> Any:
+        number = _number(args[0])
+        try:
+            return float(function(number))
+        except (ValueError, ZeroDivisionError):
+            return math.nan
+        except OverflowError:
+            return math.inf
+
+    return apply
+
+
+def _log(number: float) -> float:
+    if number == 0:
+        return -math.inf
+    return math.log(number)
+
+
+def _log10(number: float) -> float:
+    if number == 0:
+        return -math.inf
+    return math.log10(number)
+
+
+def _whole(function: Callable[[float], int]) -> Callable[[float], float]:
+    def apply(number: float) -> float:
+        if math.isnan(number) or math.isinf(number):
+            return number
+        return float(function(number))
+
+    return apply
+
+
+def _pow(args: list[Any], ctx: _Context) -> Any:
+    base, exponent = _number(args[0]), _number(args[1])
+    try:
+        return math.pow(base, exponent)
+    except ValueError:
+        return math.nan
+    except OverflowError:
+        odd = float(exponent).is_integer() and exponent % 2 == 1
+        return -math.inf if base < 0 and odd else math.inf
 
 
 def _selected(args: list[Any], ctx: _Context) -> Any:
     return _string(args[1]).strip() in _string(args[0]).split()
 
 
-def _regex(args: list[Any], ctx: _Context) -> Any:
-    pattern = _string(args[1])
+def _selected_at(args: list[Any], ctx: _Context) -> Any:
+    parts = _string(args[0]).split()
+    index = _number(args[1])
+    if math.isnan(index) or not 0 <= index < len(parts):
+        return ""
+    return parts[int(index)]
+
+
+_RE2_OPTIONS: Any = None
+
+
+def _re2_options() -> Any:
+    global _RE2_OPTIONS
+    if _RE2_OPTIONS is None:
+        import re2
+
+        options = re2.Options()
+        options.log_errors = False
+        _RE2_OPTIONS = options
+    return _RE2_OPTIONS
+
+
+@lru_cache(maxsize=512)
+def compile_regex(pattern: str) -> Any:
+    """``pattern`` compiled by RE2, which matches in time linear in the text (no pattern can
+    make a respondent's answer take minutes); raises :class:`XPathError` for a pattern RE2
+    cannot run (back-references, look-arounds)."""
+    import re2
+
     try:
-        return re.search(pattern, _string(args[0])) is not None
-    except re.error as exc:
-        raise XPathError(f"bad regex {pattern!r}") from exc
+        return re2.compile(pattern, _re2_options())
+    except re2.error as exc:
+        raise XPathError(f"regular expression not supported: {pattern!r}") from exc
+
+
+def _regex(args: list[Any], ctx: _Context) -> Any:
+    return compile_regex(_string(args[1])).search(_string(args[0])) is not None
 
 
 def _if(args: list[Any], ctx: _Context) -> Any:
@@ -360,10 +566,10 @@ def _if(args: list[Any], ctx: _Context) -> Any:
 
 def _round(args: list[Any], ctx: _Context) -> Any:
     number = _number(args[0])
-    places = int(_number(args[1])) if len(args) > 1 else 0
-    if math.isnan(number):
-        return number
-    factor = 10.0**places
+    places = _number(args[1]) if len(args) > 1 else 0.0
+    if math.isnan(number) or math.isinf(number) or math.isnan(places):
+        return number if not math.isnan(places) else math.nan
+    factor = 10.0 ** int(places)
     return math.floor(number * factor + 0.5) / factor
 
 
@@ -382,6 +588,10 @@ def _count(args: list[Any], ctx: _Context) -> Any:
     return float(len(args[0]) if type(args[0]) is NodeSet else (args[0] != ""))
 
 
+def _count_non_empty(args: list[Any], ctx: _Context) -> Any:
+    return float(sum(1 for v in _members(args[0]) if _string(v) != ""))
+
+
 def _sum(args: list[Any], ctx: _Context) -> Any:
     numbers = [_number(v) for v in _members(args[0]) if _string(v) != ""]
     return float(math.fsum(numbers)) if numbers else 0.0
@@ -390,6 +600,11 @@ def _sum(args: list[Any], ctx: _Context) -> Any:
 def _position(args: list[Any], ctx: _Context) -> Any:
     position = ctx.answers.get(POSITION)
     return float(position) if position is not None else math.nan
+
+
+def _last(args: list[Any], ctx: _Context) -> Any:
+    size = ctx.answers.get(LAST)
+    return float(size) if size is not None else math.nan
 
 
 def _indexed_repeat(args: list[Any], ctx: _Context) -> Any:
@@ -416,17 +631,292 @@ def _now(args: list[Any], ctx: _Context) -> Any:
 def _date(args: list[Any], ctx: _Context) -> Any:
     value = args[0]
     if isinstance(value, float):
-        return (_EPOCH + timedelta(days=int(value))).isoformat() if not math.isnan(value) else ""
+        if math.isnan(value) or math.isinf(value):
+            return ""
+        return (_EPOCH + timedelta(days=math.floor(value))).isoformat()
     return _string(value)[:10]
 
 
-def _int(args: list[Any], ctx: _Context) -> Any:
-    number = _number(args[0])
-    return number if math.isnan(number) or math.isinf(number) else float(math.trunc(number))
+def _date_time(args: list[Any], ctx: _Context) -> Any:
+    """``date-time(x)``: days since 1970 (or a date) as a date and time, in UTC."""
+    days = _number(args[0])
+    if math.isnan(days) or math.isinf(days) or abs(days) > 3_000_000:
+        return ""
+    moment = datetime(1970, 1, 1) + timedelta(milliseconds=round(days * 86_400_000))
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _decimal_time(args: list[Any], ctx: _Context) -> Any:
+    """``decimal-time("13:30:00")``: the fraction of the day a time of day is."""
+    match = _TIME.fullmatch(_string(args[0]).strip())
+    if match is None:
+        return math.nan
+    hours, minutes = int(match.group(1)), int(match.group(2))
+    seconds = float(match.group(3) or 0)
+    if hours > 23 or minutes > 59 or seconds >= 60:
+        return math.nan
+    return (hours * 3600 + minutes * 60 + seconds) / 86_400
+
+
+_TIME = re.compile(r"(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(?:Z|[+-]\d{2}(?::?\d{2})?)?")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _moment_of(value: Any) -> datetime | None:
+    """A date or date-and-time answer (or a number of days since 1970) as a datetime."""
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value) or abs(value) > 3_000_000:
+            return None
+        return datetime(1970, 1, 1) + timedelta(milliseconds=round(value * 86_400_000))
+    text = _string(value).strip()
+    day = _date_of(text)
+    if day is None:
+        return None
+    moment = datetime(day.year, day.month, day.day)
+    time = _TIME.match(text[11:]) if len(text) > 11 and text[10] in "T " else None
+    if time is not None:
+        moment += timedelta(
+            hours=int(time.group(1)),
+            minutes=int(time.group(2)),
+            seconds=float(time.group(3) or 0),
+        )
+    return moment
+
+
+def _format_date(args: list[Any], ctx: _Context) -> Any:
+    """``format-date(date, '%Y-%m-%d')`` with the ODK specification's directives."""
+    moment = _moment_of(args[0])
+    if moment is None:
+        return ""
+    pattern = _string(args[1])
+    out: list[str] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char != "%" or index + 1 == len(pattern):
+            out.append(char)
+            index += 1
+            continue
+        code = pattern[index + 1]
+        index += 2
+        out.append(
+            {
+                "Y": f"{moment.year:04d}",
+                "y": f"{moment.year % 100:02d}",
+                "m": f"{moment.month:02d}",
+                "n": str(moment.month),
+                "b": _MONTHS[moment.month - 1],
+                "d": f"{moment.day:02d}",
+                "e": str(moment.day),
+                "H": f"{moment.hour:02d}",
+                "h": str(moment.hour),
+                "M": f"{moment.minute:02d}",
+                "S": f"{moment.second:02d}",
+                "3": f"{moment.microsecond // 1000:03d}",
+                "a": _DAYS[moment.weekday()],
+            }.get(code, code)
+        )
+    return "".join(out)
+
+
+def _decimal_date_time(args: list[Any], ctx: _Context) -> Any:
+    moment = _moment_of(args[0])
+    if moment is None:
+        return math.nan
+    return (moment - datetime(1970, 1, 1)).total_seconds() / 86_400
+
+
+def _substring_before(args: list[Any], ctx: _Context) -> Any:
+    text, part = _string(args[0]), _string(args[1])
+    found = text.find(part)
+    return text[:found] if found >= 0 else ""
+
+
+def _substring_after(args: list[Any], ctx: _Context) -> Any:
+    text, part = _string(args[0]), _string(args[1])
+    found = text.find(part)
+    return text[found + len(part) :] if found >= 0 else ""
+
+
+def _translate(args: list[Any], ctx: _Context) -> Any:
+    text, source, target = _string(args[0]), _string(args[1]), _string(args[2])
+    table: dict[str, str] = {}
+    for position, char in enumerate(source):
+        table.setdefault(char, target[position] if position < len(target) else "")
+    return "".join(table.get(char, char) for char in text)
+
+
+def _normalize_space(args: list[Any], ctx: _Context) -> Any:
+    return " ".join(re.split(r"[ \t\r\n]+", _string(args[0]).strip(" \t\r\n"))).strip()
+
+
+def _substring(args: list[Any], ctx: _Context) -> Any:
+    """XPath ``substring(s, start, length)``: 1-based, with XPath's rounding."""
+    text = _string(args[0])
+    start = _xpath_round(_number(args[1]))
+    end = start + _xpath_round(_number(args[2])) if len(args) > 2 else math.inf
+    if math.isnan(start) or math.isnan(end):
+        return ""
+    return "".join(ch for i, ch in enumerate(text, start=1) if start <= i < end)
+
+
+def _xpath_round(number: float) -> float:
+    if math.isnan(number) or math.isinf(number):
+        return number
+    return float(math.floor(number + 0.5))
+
+
+def _boolean_from_string(args: list[Any], ctx: _Context) -> Any:
+    return _string(args[0]).strip().lower() in ("true", "1")
+
+
+def _checklist(args: list[Any], ctx: _Context) -> Any:
+    """``checklist(min, max, v…)``: how many values are true is within [min, max] (-1: no
+    bound)."""
+    low, high = _number(args[0]), _number(args[1])
+    count = sum(1 for part in args[2:] for v in _members_or_self(part) if truthy(v))
+    return (low < 0 or count >= low) and (high < 0 or count <= high)
+
+
+def _weighted_checklist(args: list[Any], ctx: _Context) -> Any:
+    low, high = _number(args[0]), _number(args[1])
+    rest = args[2:]
+    total = 0.0
+    for position in range(0, len(rest) - 1, 2):
+        if truthy(rest[position]):
+            total += _number(rest[position + 1])
+    return (low < 0 or total >= low) and (high < 0 or total <= high)
+
+
+def _members_or_self(value: Any) -> list[Any]:
+    return list(value) if type(value) is NodeSet else [value]
+
+
+_EARTH_RADIUS = 6_378_100.0  # metres, as ODK's (JavaRosa's and Enketo's) area and distance
+
+
+def _points(args: list[Any]) -> list[tuple[float, float]]:
+    """Geopoints from a geotrace/geoshape text (``lat lon alt acc;…``) or from several
+    geopoint answers."""
+    texts = [_string(v) for part in args for v in _members_or_self(part)]
+    found: list[tuple[float, float]] = []
+    for text in texts:
+        for point in text.split(";"):
+            parts = point.split()
+            if len(parts) < 2:
+                continue
+            try:
+                lat, lon = float(parts[0]), float(parts[1])
+            except ValueError:
+                return []
+            found.append((lat, lon))
+    return found
+
+
+def _distance(args: list[Any], ctx: _Context) -> Any:
+    points = _points(args)
+    if len(points) < 2:
+        return math.nan
+    total = 0.0
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:]):
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        dp, dl = p2 - p1, math.radians(lon2 - lon1)
+        h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        total += 2 * _EARTH_RADIUS * math.asin(min(1.0, math.sqrt(h)))
+    return total
+
+
+def _area(args: list[Any], ctx: _Context) -> Any:
+    """The area of a geoshape on a sphere (Chamberlain & Duquette 2007), in m²."""
+    points = _points(args)
+    if len(points) < 3:
+        return 0.0 if points else math.nan
+    if points[0] != points[-1]:
+        points = [*points, points[0]]
+    total = 0.0
+    for (lat1, lon1), (lat2, lon2) in zip(points, points[1:]):
+        total += math.radians(lon2 - lon1) * (
+            2 + math.sin(math.radians(lat1)) + math.sin(math.radians(lat2))
+        )
+    return abs(total * _EARTH_RADIUS * _EARTH_RADIUS / 2)
+
+
+_DIGESTS = {
+    "MD5": "md5",
+    "SHA-1": "sha1",
+    "SHA-256": "sha256",
+    "SHA-384": "sha384",
+    "SHA-512": "sha512",
+}
+
+
+def _digest(args: list[Any], ctx: _Context) -> Any:
+    algorithm = _DIGESTS.get(_string(args[1]).strip().upper())
+    if algorithm is None:
+        raise XPathError(f"digest(): unknown algorithm {_string(args[1])!r}")
+    raw = hashlib.new(algorithm, _string(args[0]).encode("utf-8")).digest()
+    encoding = _string(args[2]).strip().lower() if len(args) > 2 else "base64"
+    if encoding == "hex":
+        return raw.hex()
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _uuid(args: list[Any], ctx: _Context) -> Any:
+    if not args:
+        return str(uuid.uuid4())
+    length = _number(args[0])
+    if math.isnan(length) or length < 0:
+        return ""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(min(int(length), 10_000)))
+
+
+def _choice_name(args: list[Any], ctx: _Context) -> Any:
+    """``jr:choice-name(value, '${q}')``: the label of the choice ``value`` of ``q``."""
+    value = _string(args[0])
+    reference = _string(args[1]).strip()
+    match = re.fullmatch(r"\$\{\s*([^}\s]+)\s*\}", reference)
+    name = match.group(1) if match else reference.rsplit("/", 1)[-1]
+    labels = (ctx.env.get("choice_labels") or {}).get(name) or {}
+    return labels.get(value, value if not labels else "")
+
+
+def _version(args: list[Any], ctx: _Context) -> Any:
+    return str(ctx.env.get("version", ""))
+
+
+def _instance(args: list[Any], ctx: _Context) -> Any:
+    """``instance('list')``: the rows of a choice list (steps and filters follow)."""
+    rows = (ctx.env.get("instances") or {}).get(_string(args[0]))
+    if rows is None:
+        raise XPathError(f"instance({_string(args[0])!r}): no such choice list")
+    return NodeSet(dict(row) for row in rows)
+
+
+def _once(args: list[Any], ctx: _Context) -> Any:
+    return args[0]
+
+
+def _random(args: list[Any], ctx: _Context) -> Any:
+    return secrets.SystemRandom().random()
+
+
+def _min_max(pick: Callable[..., float]) -> Callable[[list[Any], _Context], Any]:
+    def apply(args: list[Any], ctx: _Context) -> Any:
+        numbers = [_number(v) for p in args for v in _members(p)]
+        if not numbers:
+            return math.nan
+        if any(math.isnan(n) for n in numbers):
+            return math.nan
+        return pick(numbers)
+
+    return apply
 
 
 _FUNCTIONS: dict[str, Callable[[list[Any], _Context], Any]] = {
     "selected": _selected,
+    "selected-at": _selected_at,
     "count-selected": lambda a, c: float(len(_string(a[0]).split())),
     "string-length": lambda a, c: float(len(_string(a[0]))),
     "regex": _regex,
@@ -437,33 +927,71 @@ _FUNCTIONS: dict[str, Callable[[list[Any], _Context], Any]] = {
     "true": lambda a, c: True,
     "false": lambda a, c: False,
     "boolean": lambda a, c: truthy(a[0]),
+    "boolean-from-string": _boolean_from_string,
     "number": lambda a, c: _number(a[0]),
     "string": lambda a, c: _string(a[0]),
-    "int": _int,
+    "int": _numeric(_whole(math.trunc)),
     "round": _round,
-    "floor": lambda a, c: float(math.floor(_number(a[0]))),
-    "ceiling": lambda a, c: float(math.ceil(_number(a[0]))),
-    "abs": lambda a, c: abs(_number(a[0])),
+    "floor": _numeric(_whole(math.floor)),
+    "ceiling": _numeric(_whole(math.ceil)),
+    "abs": _numeric(abs),
+    "pow": _pow,
+    "sqrt": _numeric(math.sqrt),
+    "exp": _numeric(math.exp),
+    "exp10": _numeric(lambda x: 10.0**x),
+    "log": _numeric(_log),
+    "log10": _numeric(_log10),
+    "sin": _numeric(math.sin),
+    "cos": _numeric(math.cos),
+    "tan": _numeric(math.tan),
+    "asin": _numeric(math.asin),
+    "acos": _numeric(math.acos),
+    "atan": _numeric(math.atan),
+    "atan2": lambda a, c: math.atan2(_number(a[0]), _number(a[1])),
+    "pi": lambda a, c: math.pi,
     "concat": lambda a, c: "".join(_string(v) for v in a),
     "contains": lambda a, c: _string(a[1]) in _string(a[0]),
     "starts-with": lambda a, c: _string(a[0]).startswith(_string(a[1])),
     "ends-with": lambda a, c: _string(a[0]).endswith(_string(a[1])),
     "substr": lambda a, c: _string(a[0])[
-        int(_number(a[1])) : (int(_number(a[2])) if len(a) > 2 else None)
+        int(_finite(_number(a[1]))) : (int(_finite(_number(a[2]))) if len(a) > 2 else None)
     ],
+    "substring": _substring,
+    "substring-before": _substring_before,
+    "substring-after": _substring_after,
+    "translate": _translate,
+    "normalize-space": _normalize_space,
     "coalesce": _coalesce,
     "date": _date,
-    "decimal-date-time": lambda a, c: _number(a[0]),
-    "min": lambda a, c: min((_number(v) for p in a for v in _members(p)), default=math.nan),
-    "max": lambda a, c: max((_number(v) for p in a for v in _members(p)), default=math.nan),
+    "date-time": _date_time,
+    "decimal-date-time": _decimal_date_time,
+    "decimal-time": _decimal_time,
+    "format-date": _format_date,
+    "format-date-time": _format_date,
+    "min": _min_max(min),
+    "max": _min_max(max),
     "count": _count,
+    "count-non-empty": _count_non_empty,
     "sum": _sum,
     "position": _position,
+    "last": _last,
     "indexed-repeat": _indexed_repeat,
     "join": _join,
+    "checklist": _checklist,
+    "weighted-checklist": _weighted_checklist,
+    "area": _area,
+    "distance": _distance,
+    "digest": _digest,
+    "uuid": _uuid,
+    "random": _random,
+    "once": _once,
+    "jr:choice-name": _choice_name,
+    "version": _version,
+    "instance": _instance,
 }
 _ARITY = {
     "selected": (2, 2),
+    "selected-at": (2, 2),
     "count-selected": (1, 1),
     "string-length": (1, 1),
     "regex": (2, 2),
@@ -473,19 +1001,70 @@ _ARITY = {
     "not": (1, 1),
     "true": (0, 0),
     "false": (0, 0),
+    "boolean": (1, 1),
+    "boolean-from-string": (1, 1),
+    "number": (1, 1),
+    "string": (1, 1),
+    "int": (1, 1),
     "coalesce": (2, 2),
     "round": (1, 2),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "abs": (1, 1),
+    "pow": (2, 2),
+    "sqrt": (1, 1),
+    "exp": (1, 1),
+    "exp10": (1, 1),
+    "log": (1, 1),
+    "log10": (1, 1),
+    "sin": (1, 1),
+    "cos": (1, 1),
+    "tan": (1, 1),
+    "asin": (1, 1),
+    "acos": (1, 1),
+    "atan": (1, 1),
+    "atan2": (2, 2),
+    "pi": (0, 0),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+    "ends-with": (2, 2),
     "substr": (2, 3),
+    "substring": (2, 3),
+    "substring-before": (2, 2),
+    "substring-after": (2, 2),
+    "translate": (3, 3),
+    "normalize-space": (1, 1),
+    "date": (1, 1),
+    "date-time": (1, 1),
+    "decimal-date-time": (1, 1),
+    "decimal-time": (1, 1),
+    "format-date": (2, 2),
+    "format-date-time": (2, 2),
     "count": (1, 1),
+    "count-non-empty": (1, 1),
     "sum": (1, 1),
     "position": (0, 1),
-    "indexed-repeat": (3, 3),
+    "last": (0, 0),
+    "indexed-repeat": (3, 99),
     "join": (2, 99),
+    "checklist": (2, 99),
+    "weighted-checklist": (2, 99),
+    "digest": (2, 3),
+    "uuid": (0, 1),
+    "random": (0, 0),
+    "once": (1, 1),
+    "jr:choice-name": (2, 2),
+    "version": (0, 0),
+    "instance": (1, 1),
 }
 
 
+def _finite(number: float) -> float:
+    return 0.0 if math.isnan(number) or math.isinf(number) else number
+
+
 class _Context:
-    __slots__ = ("_today", "answers", "current", "names")
+    __slots__ = ("_today", "answers", "current", "env", "names")
 
     def __init__(
         self,
@@ -493,15 +1072,83 @@ class _Context:
         current: Any,
         names: Mapping[str, Any] | None,
         today: date | None,
+        env: Mapping[str, Any] | None = None,
     ) -> None:
         self.answers = answers
         self.current = current
         self.names = names
         self._today = today
+        self.env = env or {}
 
     @property
     def today(self) -> date:
         return self._today or date.today()
+
+    def within(self, row: Mapping[str, Any], position: int, size: int) -> _Context:
+        """The context inside a filter ``[…]`` over a choice list: bare names are the
+        row's columns, ``position()`` and ``last()`` its place."""
+        answers = _Layered(self.answers, {POSITION: position, LAST: size})
+        return _Context(answers, self.current, row, self._today, self.env)
+
+
+class _Layered(Mapping[str, Any]):
+    """Answers with a few keys laid over them."""
+
+    __slots__ = ("_base", "_top")
+
+    def __init__(self, base: Mapping[str, Any], top: Mapping[str, Any]) -> None:
+        self._base = base
+        self._top = top
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._top:
+            return self._top[key]
+        return self._base[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self._top:
+            return self._top[key]
+        return self._base.get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._base)
+
+    def __len__(self) -> int:
+        return len(self._base)
+
+
+def _walk_path(
+    base: Any, steps: list[Node], ctx: _Context, run: Callable[[Node, _Context], Any]
+) -> Any:
+    """Steps of ``instance('list')/root/item[filter]/column`` over the list's rows."""
+    rows = [r for r in base if isinstance(r, Mapping)] if type(base) is NodeSet else []
+    column: str | None = None
+    for step in steps:
+        if step[0] == "child":
+            name = step[1]
+            if column is not None:
+                raise XPathError("a choice list column has no children")
+            if name in ("root", "item"):
+                continue
+            column = name
+        else:  # a filter
+            if column is not None:
+                raise XPathError("a filter after a choice list column is not supported")
+            condition = step[1]
+            size = len(rows)
+            kept = []
+            for position, row in enumerate(rows, start=1):
+                found = run(condition, ctx.within(row, position, size))
+                if isinstance(found, float) and not math.isnan(found):
+                    keep = found == position  # item[2]: the second row
+                else:
+                    keep = truthy(found)
+                if keep:
+                    kept.append(row)
+            rows = kept
+    if column is None:
+        return NodeSet(rows)
+    return NodeSet(row.get(column, "") for row in rows)
 
 
 def _eval(node: Node, ctx: _Context) -> Any:
@@ -530,13 +1177,12 @@ def _eval(node: Node, ctx: _Context) -> Any:
         return -_number(_eval(node[1], ctx))
     if kind == "call":
         name, arg_nodes = node[1], node[2]
-        low, high = _ARITY.get(name, (0, 99))
-        if not low <= len(arg_nodes) <= high:
-            raise XPathError(f"{name}() takes {low}–{high} arguments, got {len(arg_nodes)}")
         if name == "if":  # lazy, like a conditional should be
             chosen = arg_nodes[1] if truthy(_eval(arg_nodes[0], ctx)) else arg_nodes[2]
             return _eval(chosen, ctx)
         return _FUNCTIONS[name]([_eval(a, ctx) for a in arg_nodes], ctx)
+    if kind == "path":
+        return _walk_path(_eval(node[1], ctx), node[2], ctx, _eval)
     if kind == "name":
         if ctx.names is None or node[1] not in ctx.names:
             raise XPathError(f"unknown name {node[1]!r}")
@@ -551,6 +1197,7 @@ def evaluate(
     current: Any = None,
     names: Mapping[str, Any] | None = None,
     today: date | None = None,
+    env: Mapping[str, Any] | None = None,
 ) -> Any:
     """Evaluate an expression (text or a compiled tree) against ``answers``.
 
@@ -566,6 +1213,10 @@ def evaluate(
         Bare names (the columns of a choice row, in a ``choice_filter``).
     today
         The date ``today()`` returns; the real date when not given.
+    env
+        What the form gives expressions beyond the answers: ``instances`` (choice rows by
+        list name, for ``instance('list')``), ``choice_labels`` (question name → choice
+        name → label, for ``jr:choice-name()``), ``version``.
 
     Returns
     -------
@@ -573,7 +1224,7 @@ def evaluate(
         Use :func:`truthy` for relevant, constraint and choice filters.
     """
     node = compile_expression(expression) if isinstance(expression, str) else expression
-    return _eval(node, _Context(answers, current, names, today))
+    return _eval(node, _Context(answers, current, names, today, env))
 
 
 # Closures: the same semantics as _eval, compiled once, for rules checked on every row ----
@@ -607,11 +1258,11 @@ def _closure(node: Node) -> Evaluator:
         if op in ("=", "!=", "<", "<=", ">", ">="):
             return lambda ctx: _compare(op, left(ctx), right(ctx))
         return lambda ctx: _arith(op, left(ctx), right(ctx))
+    if kind == "path":
+        base, steps = _closure(node[1]), node[2]
+        return lambda ctx: _walk_path(base(ctx), steps, ctx, _eval)
     if kind == "call":
         name, arg_nodes = node[1], node[2]
-        low, high = _ARITY.get(name, (0, 99))
-        if not low <= len(arg_nodes) <= high:
-            raise XPathError(f"{name}() takes {low}–{high} arguments, got {len(arg_nodes)}")
         args = [_closure(a) for a in arg_nodes]
         if name == "if":
             test, yes, no = args
@@ -658,19 +1309,23 @@ def compile_function(text: str) -> Callable[..., Any]:
         current: Any = None,
         names: Mapping[str, Any] | None = None,
         today: date | None = None,
+        env: Mapping[str, Any] | None = None,
     ) -> Any:
-        return body(_Context(answers, current, names, today))
+        return body(_Context(answers, current, names, today, env))
 
     return run
 
 
-_IMPURE_CALLS = frozenset({"today", "now", "position"})
+_IMPURE_CALLS = frozenset(
+    {"today", "now", "position", "last", "random", "uuid", "instance", "jr:choice-name", "version"}
+)
 
 
 def _memo_inputs(node: Node) -> tuple[tuple[str, ...], bool, bool]:
     """What an expression's value depends on: ``(referenced names, uses ., pure)``.
 
-    Not pure: a call to ``today()``/``now()`` (the clock) or a bare name (a choice row).
+    Not pure: a call to ``today()``/``now()`` (the clock), ``random()``, ``uuid()``, a look-up
+    in the form (``instance()``, ``jr:choice-name()``) or a bare name (a choice row).
     """
     names: set[str] = set()
     uses_self = False

@@ -1,10 +1,18 @@
-"""Serving the web app with gunicorn, started from Python so ``tilik serve`` needs nothing else."""
+"""Serving the web app with gunicorn, started from Python so ``tilik serve`` needs nothing else.
+
+``python -m tilik.web.server HOST PORT`` is the process that ``tilik serve`` and ``tilik demo``
+start: a fresh interpreter whose gunicorn master forks its workers before anything with a
+thread pool (polars, BLAS, scikit-learn) was loaded — a thread pool does not survive a fork,
+and a worker that inherits one hangs on its first parallel operation. The master refuses to
+fork if it finds itself running more than one thread.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import re
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -52,18 +60,52 @@ class _Server(BaseApplication):
         return application
 
 
-def serve(host: str, port: int) -> None:
-    workers = int(os.getenv("TILIK_WORKERS", "2"))
-    _Server(
-        {
-            "bind": f"{host}:{port}",
-            "workers": workers,
-            "threads": int(os.getenv("TILIK_THREADS", "4")),
-            "worker_class": "gthread",
-            "timeout": 120,
-            "accesslog": "-" if os.getenv("TILIK_ACCESS_LOG") else None,
-            # The access log never carries query strings: tokens and NIPs could sit there.
-            "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
-            "logger_class": RedactingLogger,
-        }
-    ).run()
+class UnsafeToFork(RuntimeError):
+    """The server process runs other threads: its workers could inherit a broken pool."""
+
+
+def check_fork_safe(_server: Any = None) -> None:
+    """gunicorn hook: a master with more than one thread must not fork workers."""
+    from tilik.core.procs import os_thread_count
+
+    threads = os_thread_count()
+    if threads != 1:
+        raise UnsafeToFork(
+            f"the gunicorn master runs {threads} threads (a thread pool was loaded before "
+            "the workers were forked); start the server with `tilik serve`"
+        )
+
+
+def options(host: str, port: int, *, quiet: bool = False) -> dict[str, Any]:
+    return {
+        "bind": f"{host}:{port}",
+        "workers": int(os.getenv("TILIK_WORKERS", "2")),
+        "threads": int(os.getenv("TILIK_THREADS", "4")),
+        "worker_class": "gthread",
+        "timeout": 120,
+        # Ctrl-C or SIGTERM: requests under way get a few seconds, then the server stops.
+        "graceful_timeout": int(os.getenv("TILIK_GRACEFUL_TIMEOUT", "2")),
+        "loglevel": "warning" if quiet else "info",
+        "accesslog": "-" if os.getenv("TILIK_ACCESS_LOG") else None,
+        # The access log never carries query strings: tokens and NIPs could sit there.
+        "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(L)ss',
+        "logger_class": RedactingLogger,
+        "pre_fork": lambda server, worker: check_fork_safe(server),
+    }
+
+
+def serve(host: str, port: int, *, quiet: bool = False) -> None:
+    """Run gunicorn in this process (which must not have loaded a thread pool)."""
+    _Server(options(host, port, quiet=quiet)).run()
+
+
+def main(argv: list[str]) -> None:
+    from tilik.cli.serving import die_with_supervisor
+
+    die_with_supervisor()
+    host, port, *rest = argv
+    serve(host, int(port), quiet="--quiet" in rest)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "tilik.web.jobs",
     "tilik.web.accounts",
     "tilik.web.evaluations",
     "tilik.web.collection",
@@ -124,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if TESTING:
+        # A file, not memory: the tests of `tilik worker` run it as a process on this database.
+        DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 
 # A database cache: shared by every gunicorn worker and app server, so the open-link rate
 # limit counts once across them; nothing else (no Redis) to run. A migration creates the table.
@@ -135,6 +141,19 @@ CACHES = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (imports, analysis, reports, XLSForm checks) is queued in the database and
+# run by `tilik worker` processes (tilik.web.jobs); the tests run tasks inline instead.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+TILIK_JOBS_ISOLATED = not TESTING
+TILIK_TASK_TIME_LIMIT = envint("TILIK_TASK_TIME_LIMIT", str(30 * 60))  # seconds
+TILIK_JOB_STALE_AFTER = envint("TILIK_JOB_STALE_AFTER", "45")  # seconds without a heartbeat
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

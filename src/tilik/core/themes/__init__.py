@@ -12,12 +12,39 @@ For a review screen (web) or a script::
 For ``hasil.json``: :func:`bundle_texts`, :func:`themes_section`, :func:`text_challenges`.
 """
 
-from .codebook import Code, Codebook, default_codebook, load_codebook
-from .coder import Coder, Coding, Correction, Span, ThemeScore
-from .normalize import normalize, normalize_tokens, stem
-from .quotes import attribution, mask_personal, select_quotes
-from .results import TextItem, bundle_texts, code_items, text_challenges, themes_section
-from .segment import clean_text, split_sentences, split_turns
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .codebook import Code, Codebook, default_codebook, load_codebook
+    from .coder import Coder, Coding, Correction, Span, ThemeScore
+    from .normalize import normalize, normalize_tokens, stem
+    from .quotes import attribution, mask_personal, select_quotes
+    from .results import TextItem, bundle_texts, code_items, text_challenges, themes_section
+    from .segment import clean_text, split_sentences, split_turns
+
+# Names are loaded from their module on first use: the classifier (scikit-learn) costs seconds
+# to import, and a web process or a worker that only needs the codebook must not pay for it.
+_WHERE = {
+    **dict.fromkeys(("Code", "Codebook", "default_codebook", "load_codebook"), "codebook"),
+    **dict.fromkeys(("Coder", "Coding", "Correction", "Span", "ThemeScore"), "coder"),
+    **dict.fromkeys(("normalize", "normalize_tokens", "stem"), "normalize"),
+    **dict.fromkeys(("attribution", "mask_personal", "select_quotes"), "quotes"),
+    **dict.fromkeys(
+        ("TextItem", "bundle_texts", "code_items", "text_challenges", "themes_section"), "results"
+    ),
+    **dict.fromkeys(("clean_text", "split_sentences", "split_turns"), "segment"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Code",

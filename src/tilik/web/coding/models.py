@@ -9,14 +9,18 @@ merge) applied to the default codebook, in order, by :func:`codebook_for`.
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tilik.core.themes import Codebook, Correction, default_codebook
+from tilik.core.themes import Codebook, default_codebook
 from tilik.core.themes.sentiment import SENTIMENTS
 from tilik.web.evaluations.models import Evaluation
+
+if TYPE_CHECKING:
+    from tilik.core.themes import Correction
 
 SENTIMENT_LABELS = {
     "positif": _("positif"),
@@ -66,6 +70,8 @@ class ManualCode(models.Model):
         return f"{self.source}: {', '.join(self.themes) or '—'}"
 
     def as_correction(self) -> Correction:
+        from tilik.core.themes import Correction
+
         return Correction(self.text, tuple(self.themes), self.sentiment or None, self.source)
 
 

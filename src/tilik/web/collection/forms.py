@@ -68,13 +68,13 @@ class NewEvaluationForm(forms.Form):
 
 
 class XLSFormUploadForm(forms.Form):
-    file = forms.FileField(label=_("Berkas XLSForm (.xlsx)"))
+    file = forms.FileField(label=_("Berkas XLSForm (.xlsx, .xls, .ods)"))
     kind = forms.ChoiceField(
         label=_("Jenis instrumen"), required=False, choices=[(k, KIND_LABELS[k]) for k in KINDS]
     )
 
     def clean_file(self):
-        return _check_upload(self.cleaned_data["file"], (".xlsx",), MAX_FORM_BYTES)
+        return _check_upload(self.cleaned_data["file"], (".xlsx", ".xls", ".ods"), MAX_FORM_BYTES)
 
 
 class DataUploadForm(forms.Form):

@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tilik.core.bundle import KINDS
-from tilik.core.xlsform import Form, form_from_dict
+from tilik.core.i18n import gettext_noop
+from tilik.core.kinds import KINDS
 from tilik.web.evaluations.models import Evaluation
+from tilik.web.jobs.models import Job
+
+if TYPE_CHECKING:
+    from tilik.core.xlsform import Form
 
 KIND_LABELS = {
     "survei_peserta": _("Survei peserta"),
@@ -63,6 +68,8 @@ class Instrument(models.Model):
         return self.title or self.form_id
 
     def form(self) -> Form:
+        from tilik.core.xlsform import form_from_dict
+
         return form_from_dict(self.current.definition)
 
 
@@ -90,17 +97,94 @@ class FormVersion(models.Model):
         return hashlib.sha256(data).hexdigest()
 
 
-class ImportBatch(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Menunggu")
-        RUNNING = "running", _("Sedang diproses")
-        DONE = "done", _("Selesai")
-        FAILED = "failed", _("Gagal")
-        INTERRUPTED = "interrupted", _("Terputus")
+class FormUpload(Job):
+    """An uploaded XLSForm, checked by a worker (Tilik's reader and pyxform) before it becomes
+    a new instrument or a new version of one: a large form never holds a web request."""
 
-    # A running import notes its progress every few thousand rows (a fraction of a second);
-    # one silent for this long died with its server (a restart, a crash).
-    STALE_AFTER = timedelta(minutes=5)
+    EXECUTE = "tilik.web.collection.services.execute_form_upload"
+    MESSAGES = {
+        "interrupted": gettext_noop(
+            "Pemeriksaan formulir terputus (server atau worker berhenti); unggah lagi."
+        ),
+        "stopped": gettext_noop(
+            "Pemeriksaan formulir dihentikan karena worker dimatikan; unggah lagi."
+        ),
+        "cancelled": gettext_noop("Pemeriksaan formulir dibatalkan; tidak ada yang berubah."),
+        "timed_out": gettext_noop(
+            "Pemeriksaan formulir melewati batas waktu (TILIK_TASK_TIME_LIMIT); formulir "
+            "ditolak, tidak ada yang berubah."
+        ),
+        "crashed": gettext_noop(
+            "Pemeriksaan formulir berhenti mendadak (misalnya kehabisan memori); formulir "
+            "ditolak, tidak ada yang berubah."
+        ),
+    }
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="form_uploads"
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="uploads",
+        help_text=_("Instrumen yang mendapat versi baru; kosong untuk instrumen baru."),
+    )
+    kind = models.CharField(_("jenis"), max_length=30, blank=True)
+    file_name = models.CharField(_("berkas"), max_length=255)
+    data = models.BinaryField(_("berkas XLSForm"))
+    problems = models.JSONField(_("masalah"), default=list, blank=True)
+    accepted = models.BooleanField(_("diterima"), default=False)
+    result = models.ForeignKey(
+        Instrument, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unggahan XLSForm")
+        verbose_name_plural = _("unggahan XLSForm")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def message_fields(self, message: dict[str, str]) -> dict:
+        return {"problems": [*self.problems, message], "data": b""}
+
+
+class ImportBatch(Job):
+    """One import of a data file into an instrument; a worker reads it (:class:`Job`)."""
+
+    EXECUTE = "tilik.web.collection.services.execute_import"
+    MESSAGES = {
+        "interrupted": gettext_noop(
+            "impor terputus (server atau worker berhenti saat impor berjalan); baris yang "
+            "sudah tersimpan tetap ada. Impor ulang berkas yang sama untuk menyelesaikannya: "
+            "tidak ada yang tersimpan dua kali."
+        ),
+        "stopped": gettext_noop(
+            "impor dihentikan karena worker dimatikan; baris yang sudah tersimpan tetap ada. "
+            "Impor ulang berkas yang sama untuk menyelesaikannya: tidak ada yang tersimpan "
+            "dua kali."
+        ),
+        "cancelled": gettext_noop(
+            "impor dibatalkan; baris yang sudah tersimpan tetap ada. Impor ulang berkas yang "
+            "sama untuk menyelesaikannya: tidak ada yang tersimpan dua kali."
+        ),
+        "timed_out": gettext_noop(
+            "impor dihentikan karena melewati batas waktu (TILIK_TASK_TIME_LIMIT); baris yang "
+            "sudah tersimpan tetap ada. Bagi berkasnya, atau minta pengelola server menaikkan "
+            "batasnya."
+        ),
+        "crashed": gettext_noop(
+            "impor gagal: proses impor berhenti mendadak (misalnya kehabisan memori); baris "
+            "yang sudah tersimpan tetap ada. Rinciannya ada di log server."
+        ),
+    }
 
     instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="imports")
     file_name = models.CharField(_("berkas"), max_length=255)
@@ -113,14 +197,9 @@ class ImportBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DONE
-    )
     progress = models.PositiveIntegerField(_("baris diproses"), default=0)
     total = models.PositiveIntegerField(_("perkiraan jumlah baris"), default=0)
     problems = models.JSONField(_("masalah berkas"), default=list, blank=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
-    heartbeat = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("impor data")
@@ -132,33 +211,15 @@ class ImportBatch(models.Model):
 
     @property
     def running(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+        return self.active
 
-    def check_interrupted(self) -> bool:
-        """Mark a pending or running import whose worker fell silent as interrupted.
+    def message_fields(self, message: dict[str, str]) -> dict:
+        return {"problems": [message]}
 
-        Its stored rows stay stored; importing the same file again is safe (nothing is
-        stored twice) and completes it.
-        """
-        if not self.running:
-            return False
-        last = self.heartbeat or self.created_at
-        if last is None or timezone.now() - last < self.STALE_AFTER:
-            return False
-        from tilik.core.i18n import gettext_noop, translate
-
-        message = gettext_noop(
-            "impor terputus (server berhenti saat impor berjalan); baris yang sudah tersimpan "
-            "tetap ada. Impor ulang berkas yang sama untuk menyelesaikannya: tidak ada yang "
-            "tersimpan dua kali."
-        )
-        problems = [{"id": translate(message, "id"), "en": translate(message, "en")}]
-        changed = ImportBatch.objects.filter(
-            pk=self.pk, status__in=(self.Status.PENDING, self.Status.RUNNING)
-        ).update(status=self.Status.INTERRUPTED, problems=problems, finished_at=timezone.now())
-        if changed:
-            self.status, self.problems = self.Status.INTERRUPTED, problems
-        return bool(changed)
+    @property
+    def upload_path(self) -> Path:
+        """Where the uploaded file waits for its worker; removed once the import ends."""
+        return Path(settings.MEDIA_ROOT) / "impor" / f"{self.pk}-{self.sha256[:16]}"
 
 
 class Submission(models.Model):

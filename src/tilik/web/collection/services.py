@@ -10,10 +10,10 @@ import hashlib
 import io
 import json
 import logging
+import math
 import os
 import re
 import sys
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, close_old_connections, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -44,8 +44,17 @@ from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.repeats import flatten, parse_key
-from tilik.core.xlsform import Form, Question, pyxform_problems, read_xlsform, write_xlsform
+from tilik.core.xlsform import (
+    Form,
+    Question,
+    pyxform_problems,
+    read_xlsform,
+    spreadsheet_kind,
+    write_xlsform,
+)
+from tilik.core.xpath import number_text
 from tilik.web.collection.models import (
+    FormUpload,
     FormVersion,
     ImportBatch,
     Instrument,
@@ -54,6 +63,8 @@ from tilik.web.collection.models import (
     Submission,
 )
 from tilik.web.evaluations.models import Evaluation
+from tilik.web.jobs.models import ACTIVE
+from tilik.web.jobs.tasks import enqueue
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +84,10 @@ def hash_key() -> bytes:
 
 
 def json_safe(value: Any) -> Any:
+    """Answers as JSON can hold them: dates as ISO text, and a calculation's NaN or
+    infinity as the text ODK stores ("NaN", "Infinity"), never a number JSON has not."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return number_text(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list):
@@ -109,10 +124,13 @@ def add_form_version(
     if any(p.severity == "error" for p in problems):
         return None, problems
     form.form_id = instrument.form_id
+    # An .xls or .ods form is kept as the .xlsx of the same sheets (what Kobo and ODK take
+    # and what is downloaded); the same upload again is still recognised by its own bytes.
+    stored = data if spreadsheet_kind(data) == "xlsx" else write_xlsform(form)
     version, _ = FormVersion.objects.get_or_create(
         instrument=instrument,
         sha256=FormVersion.digest(data),
-        defaults={"version": form.version, "xlsform": data, "definition": form.to_dict()},
+        defaults={"version": form.version, "xlsform": stored, "definition": form.to_dict()},
     )
     instrument.current = version
     instrument.title = form.title if form.title != form.form_id else instrument.title
@@ -156,6 +174,65 @@ def add_instrument(
             transaction.set_rollback(True)
             return None, problems
     return instrument, problems
+
+
+def start_form_upload(
+    evaluation: Evaluation,
+    data: bytes,
+    file_name: str,
+    *,
+    instrument: Instrument | None = None,
+    kind: str = "",
+    user=None,
+) -> FormUpload:
+    """Record an uploaded XLSForm and queue its check (a new instrument, or a new version of
+    ``instrument``); a worker does what :func:`add_instrument` / :func:`add_form_version` do."""
+    upload = FormUpload.objects.create(
+        evaluation=evaluation,
+        instrument=instrument,
+        kind=kind,
+        file_name=file_name[:255],
+        data=data,
+        created_by=user if user is not None and user.is_authenticated else None,
+        status=FormUpload.Status.PENDING,
+    )
+    enqueue(upload)
+    return upload
+
+
+def execute_form_upload(upload_id: int) -> None:
+    """A worker's job: check an uploaded XLSForm and add it; the outcome and every problem
+    found are kept on the upload for its page."""
+    upload = FormUpload.objects.select_related("evaluation", "instrument").get(pk=upload_id)
+    data = bytes(upload.data)
+    try:
+        if upload.instrument is not None:
+            version, problems = add_form_version(upload.instrument, data, upload.file_name)
+            result = upload.instrument if version is not None else None
+        else:
+            result, problems = add_instrument(
+                upload.evaluation, data, upload.file_name, upload.kind or "lainnya"
+            )
+        status = FormUpload.Status.DONE
+    except Exception:  # the user gets a message, the log gets the traceback
+        log.exception("XLSForm upload %s failed", upload.pk)
+        from tilik.core.i18n import gettext_noop
+
+        result, status = None, FormUpload.Status.FAILED
+        problems = [
+            Problem(
+                gettext_noop("formulir tidak dapat diperiksa karena kesalahan internal"),
+                file=upload.file_name,
+            )
+        ]
+    FormUpload.objects.filter(pk=upload.pk, status__in=ACTIVE).update(
+        status=status,
+        accepted=result is not None,
+        result=result,
+        problems=problem_records(problems),
+        data=b"",
+        finished_at=timezone.now(),
+    )
 
 
 def add_standard_instruments(evaluation: Evaluation, form_ids: Iterable[str]) -> list[Instrument]:
@@ -444,7 +521,10 @@ def store_quarantined(
 
 
 def start_import(instrument: Instrument, data: bytes, file_name: str, user=None) -> ImportBatch:
-    """Record an import and run it: in a background thread for the web, inline in tests."""
+    """Record an import and queue it for a worker (in the tests, it runs at once).
+
+    The file waits on disk (:attr:`ImportBatch.upload_path`) until the worker has read it.
+    """
     batch = ImportBatch.objects.create(
         instrument=instrument,
         file_name=file_name[:255],
@@ -453,25 +533,21 @@ def start_import(instrument: Instrument, data: bytes, file_name: str, user=None)
         status=ImportBatch.Status.PENDING,
         total=estimate_rows(data),
     )
-    inline = (
-        getattr(settings, "TESTING", False)
-        or connection.vendor == "sqlite"
-        and (os.environ.get("TILIK_IMPORT_INLINE", "") == "1")
-    )
-    if inline:
-        return run_import(batch.pk, data)
-    else:
-        thread = threading.Thread(target=_run_in_thread, args=(batch.pk, data), daemon=True)
-        thread.start()
+    path = batch.upload_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o600)
+    enqueue(batch)
     return batch
 
 
-def _run_in_thread(batch_id: int, data: bytes) -> None:
-    close_old_connections()
+def execute_import(batch_id: int) -> None:
+    """A worker's job: import the waiting file of a batch, then remove the file."""
+    batch = ImportBatch.objects.get(pk=batch_id)
     try:
-        run_import(batch_id, data)
+        run_import(batch.pk, batch.upload_path.read_bytes())
     finally:
-        close_old_connections()
+        batch.upload_path.unlink(missing_ok=True)
 
 
 def _parallel_min_rows() -> int:
@@ -493,8 +569,9 @@ def run_import(
     """
     batch = ImportBatch.objects.select_related("instrument__current").get(pk=batch_id)
     instrument = batch.instrument
-    ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportBatch.Status.RUNNING, heartbeat=timezone.now()
+    now = timezone.now()
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PENDING).update(
+        status=ImportBatch.Status.RUNNING, heartbeat=now, started_at=now
     )
     last = [0]
 
@@ -544,7 +621,21 @@ def run_import(
             [Problem(gettext_noop("impor gagal karena kesalahan internal"), file=batch.file_name)]
         )
     batch.finished_at = timezone.now()
-    batch.save()
+    fields = (
+        "rows_read",
+        "stored",
+        "already_stored",
+        "quarantined",
+        "problems",
+        "progress",
+        "status",
+        "finished_at",
+    )
+    ended = ImportBatch.objects.filter(pk=batch.pk, status__in=ACTIVE).update(
+        **{name: getattr(batch, name) for name in fields}
+    )
+    if not ended:  # cancelled or stopped meanwhile: that outcome stands
+        batch.refresh_from_db()
     return batch
 
 
@@ -604,7 +695,7 @@ def recheck(row: QuarantinedRow, raw: dict[str, str]) -> tuple[bool, list[dict[s
 
 @dataclass
 class Outcome:
-    status: str  # "stored", "already", "conflict", "used", "closed"
+    status: str  # "stored", "already", "conflict", "used", "closed", "failed"
     submission: Submission | None = None
 
 
@@ -616,7 +707,12 @@ def submit(
     link: RespondentLink | None = None,
     source: str = Submission.Source.WEB,
 ) -> Outcome:
-    """Store a web submission exactly once, however often the phone sends it."""
+    """Store a web submission exactly once, however often the phone sends it.
+
+    Only the unique constraint on (instrument, instance id) means "this id arrived
+    meanwhile": any other integrity error is a failure ("failed", logged), never told to the
+    respondent as a conflict, so the phone keeps the answers and sends them again.
+    """
     answers = json_safe(answers)
     digest = content_hash(answers)
     single = link is not None and link.kind == RespondentLink.Kind.SINGLE
@@ -651,8 +747,11 @@ def submit(
                 )
             return Outcome("stored", submission)
         except IntegrityError:
-            continue  # the same id arrived twice at once: look again
-    return Outcome("conflict")
+            if Submission.objects.filter(instrument=instrument, instance_id=instance_id).exists():
+                continue  # the same id arrived twice at once: look again
+            log.exception("web submission to instrument %s could not be stored", instrument.pk)
+            return Outcome("failed")
+    return Outcome("failed")
 
 
 def clean_instance_id(value: Any) -> str:

@@ -21,6 +21,18 @@ urlpatterns = [
     ),
     path("<int:pk>/impor/<int:batch_id>/", views.batch_detail, name="batch"),
     path("<int:pk>/impor/<int:batch_id>/kemajuan/", views.batch_progress, name="batch_progress"),
+    path("<int:pk>/impor/<int:batch_id>/batal/", views.batch_cancel, name="batch_cancel"),
+    path("<int:pk>/unggahan/<int:upload_id>/", views.form_upload_detail, name="form_upload"),
+    path(
+        "<int:pk>/unggahan/<int:upload_id>/status/",
+        views.form_upload_status,
+        name="form_upload_status",
+    ),
+    path(
+        "<int:pk>/unggahan/<int:upload_id>/batal/",
+        views.form_upload_cancel,
+        name="form_upload_cancel",
+    ),
     path("<int:pk>/karantina/<int:row_id>/", views.quarantine_edit, name="quarantine"),
     path("<int:pk>/tautan/<int:link_id>/cabut/", views.link_revoke, name="link_revoke"),
     path("<int:pk>/privasi/", views.privacy_edit, name="privacy"),

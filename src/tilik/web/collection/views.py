@@ -5,6 +5,7 @@ import json
 import tempfile
 import uuid
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import segno
@@ -39,6 +40,7 @@ from tilik.web.collection.forms import (
     XLSFormUploadForm,
 )
 from tilik.web.collection.models import (
+    FormUpload,
     ImportBatch,
     Instrument,
     Interview,
@@ -135,26 +137,68 @@ def instrument_detail(request, pk: int, form_id: str):
 def instrument_add(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)
-    problems: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        instrument, found = services.add_instrument(
+        job = services.start_form_upload(
             evaluation,
             upload.read(),
             Path(upload.name).name,
-            form.cleaned_data["kind"] or "lainnya",
+            kind=form.cleaned_data["kind"] or "lainnya",
+            user=request.user,
         )
-        problems = _problem_lines(found, _lang())
-        if instrument is not None:
-            for line in problems:
-                messages.warning(request, line)
-            messages.success(request, _("Instrumen ditambahkan."))
-            return redirect("collection:instrument", evaluation.pk, instrument.form_id)
+        return redirect("collection:form_upload", evaluation.pk, job.pk)
+    return render(
+        request, "collection/instrument_add.html", {"evaluation": evaluation, "form": form}
+    )
+
+
+def _form_upload(request, pk: int, upload_id: int, *, edit: bool = False) -> FormUpload:
+    evaluation = evaluation_for(request, pk, edit=edit)
+    job = get_object_or_404(
+        FormUpload.objects.select_related("instrument", "result"),
+        pk=upload_id,
+        evaluation=evaluation,
+    )
+    job.check_interrupted()
+    return job
+
+
+@login_required
+def form_upload_detail(request, pk: int, upload_id: int):
+    """Where an uploaded XLSForm stands: being checked, accepted (with warnings) or refused."""
+    job = _form_upload(request, pk, upload_id)
+    lang = _lang()
+    if job.accepted and job.result is not None and not job.problems:
+        messages.success(request, _("Formulir diterima."))
+        return redirect("collection:instrument", pk, job.result.form_id)
+    records = [p for p in job.problems if isinstance(p, dict)]
     return render(
         request,
-        "collection/instrument_add.html",
-        {"evaluation": evaluation, "form": form, "problems": problems},
+        "collection/form_upload.html",
+        {
+            "evaluation": job.evaluation,
+            "job": job,
+            "errors": [p.get(lang) or p.get("id") for p in records if p.get("severity") == "error"],
+            "notes": [p.get(lang) or p.get("id") for p in records if p.get("severity") != "error"],
+            "can_edit": job.evaluation.can_edit(request.user),
+        },
     )
+
+
+@login_required
+@never_cache
+def form_upload_status(request, pk: int, upload_id: int):
+    job = _form_upload(request, pk, upload_id)
+    return JsonResponse({"status": job.status})
+
+
+@login_required
+@require_POST
+def form_upload_cancel(request, pk: int, upload_id: int):
+    job = _form_upload(request, pk, upload_id, edit=True)
+    if job.request_cancel() and not job.active:
+        messages.info(request, _("Pemeriksaan formulir dibatalkan."))
+    return redirect("collection:form_upload", pk, upload_id)
 
 
 @login_required
@@ -182,14 +226,14 @@ def xlsform_upload(request, pk: int, form_id: str):
             messages.error(request, error)
         return redirect("collection:instrument", pk, form_id)
     upload = form.cleaned_data["file"]
-    version, problems = services.add_form_version(instrument, upload.read(), Path(upload.name).name)
-    for line in _problem_lines(problems, _lang()):
-        (messages.warning if version else messages.error)(request, line)
-    if version is not None:
-        messages.success(request, _("Versi formulir baru disimpan."))
-    else:
-        messages.error(request, _("Formulir ditolak; versi sebelumnya tetap dipakai."))
-    return redirect("collection:instrument", pk, form_id)
+    job = services.start_form_upload(
+        evaluation,
+        upload.read(),
+        Path(upload.name).name,
+        instrument=instrument,
+        user=request.user,
+    )
+    return redirect("collection:form_upload", pk, job.pk)
 
 
 @login_required
@@ -258,6 +302,7 @@ def batch_detail(request, pk: int, batch_id: int):
             "rows": rows,
             "file_problems": [p.get(lang) or p.get("id") for p in batch.problems],
             "running": batch.running,
+            "can_edit": evaluation.can_edit(request.user),
         },
     )
 
@@ -278,6 +323,19 @@ def batch_progress(request, pk: int, batch_id: int):
             "quarantined": batch.quarantined,
         }
     )
+
+
+@login_required
+@require_POST
+def batch_cancel(request, pk: int, batch_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    batch = get_object_or_404(ImportBatch, pk=batch_id, instrument__evaluation=evaluation)
+    if batch.request_cancel():
+        if batch.active:
+            messages.info(request, _("Pembatalan diminta; impor berhenti dalam beberapa detik."))
+        else:
+            messages.info(request, _("Impor dibatalkan; baris yang sudah tersimpan tetap ada."))
+    return redirect("collection:batch", pk, batch_id)
 
 
 @login_required
@@ -662,7 +720,8 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             add, remove = request.POST.get("_add", ""), request.POST.get("_remove", "")
             shown, focus = webform.page_answers(form, data, add=add, remove=remove)
             if not (add or remove):  # adding or removing an instance stores nothing
-                answers, errors = webform.validate_answers(form, data, lang)
+                started = _started(request.POST.get("_started"))
+                answers, errors = webform.validate_answers(form, data, lang, started=started)
                 if not errors and instance_id:
                     result = _store(request, instrument, link, instance_id, answers, evaluator)
                     if result is not None:
@@ -733,7 +792,18 @@ def _store(request, instrument, link, instance_id, answers, evaluator):
         )
     if outcome.status == "used":
         return _closed(request, link)
+    if outcome.status == "failed":
+        return None  # the page comes back with the answers; sending again stores them
     return render(request, "respond/conflict.html", {"instrument": instrument}, status=409)
+
+
+def _started(value) -> datetime | None:
+    """When the page was opened, as the phone says (``start`` metadata); None if unreadable."""
+    try:
+        moment = datetime.fromisoformat(str(value or "").replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _json(status: str, message: str, code: int, **extra) -> JsonResponse:
@@ -764,10 +834,20 @@ def _submit_json(request, instrument, link):
             return _json(
                 "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
             )
-        answers, errors = webform.validate_answers(form, answers_in, lang)
+        started = _started(payload.get("started"))
+        answers, errors = webform.validate_answers(form, answers_in, lang, started=started)
         if errors:
             return _json("invalid", _("Periksa kembali jawaban yang ditandai."), 400, errors=errors)
         outcome = services.submit(instrument, instance_id, answers, link=link)
+        if outcome.status == "failed":
+            return _json(
+                "failed",
+                _(
+                    "Server sedang bermasalah. Jawaban Anda tetap tersimpan di perangkat ini; "
+                    "coba kirim lagi sebentar lagi."
+                ),
+                503,
+            )
         if outcome.status == "stored":
             return _json("stored", _("Terima kasih, jawaban Anda sudah kami terima."), 201)
         if outcome.status == "already":

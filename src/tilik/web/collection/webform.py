@@ -18,8 +18,10 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
+from tilik.core.answertypes import COLLECTED_ELSEWHERE, check_answer, range_bounds
 from tilik.core.i18n import gettext_noop, translate
 from tilik.core.ingest import (
     CONSTRAINT_PROBLEM,
@@ -28,21 +30,34 @@ from tilik.core.ingest import (
     check_repeats,
     convert_value,
 )
-from tilik.core.repeats import MAX_INSTANCES, Scope, nest, parse_key
-from tilik.core.xlsform import Form, Question, RepeatGroup
-from tilik.core.xpath import NodeSet, XPathError, compile_expression, evaluate, truthy
+from tilik.core.repeats import MAX_INSTANCES, Scope, instances, nest, parse_key
+from tilik.core.xlsform import DEVICE_METADATA, Form, Group, Question, RepeatGroup
+from tilik.core.xpath import (
+    UNKNOWN,
+    NodeSet,
+    XPathError,
+    compile_expression,
+    evaluate,
+    number_text,
+    references,
+    truthy,
+)
 
 __all__ = [
     "Item",
     "choice_filter_names",
     "dom_id",
+    "expression_env",
     "form_items",
     "page_answers",
+    "previous_answers",
     "scope_json",
     "validate_answers",
 ]
 
-_SKIPPED_TYPES = ("calculate", "start", "end", "today", "deviceid", "audit", "hidden")
+_SKIPPED_TYPES = (
+    frozenset({"calculate", "hidden", "xml-external", "csv-external"}) | DEVICE_METADATA
+)
 _NOT_AVAILABLE = gettext_noop("Pilihan ini tidak tersedia.")
 _WRITE_OTHER = gettext_noop("Tuliskan pilihan lainnya.")
 _REQUIRED_HERE = gettext_noop("Pertanyaan ini wajib dijawab.")
@@ -87,6 +102,19 @@ class Item:
     values: list[str] = field(default_factory=list)
     error: str = ""
     other_value: str = ""
+    widget: str = ""  # "select", "input", "textarea", "range", "geopoint", "rank", "elsewhere"
+    minimum: str = ""  # range: start, end, step
+    maximum: str = ""
+    step: str = ""
+    choices_from: str = ""  # select from a previous repeat's answers: the question's key
+
+    @property
+    def rank_rows(self) -> list[tuple[int, str]]:
+        """A rank question's places, each with the choice given to it (or "")."""
+        return [
+            (n, self.values[n - 1] if n <= len(self.values) else "")
+            for n in range(1, len(self.choices) + 1)
+        ]
 
 
 def dom_id(key: str) -> str:
@@ -110,37 +138,15 @@ def _label(labels: Mapping[str, str], lang: str, fallback: str) -> str:
     return labels.get(lang) or labels.get("id") or next(iter(labels.values()), "") or fallback
 
 
-_INPUT_TYPES = {"integer": "number", "decimal": "number", "date": "date", "text": "text"}
-
-
-# The survey sheet as a tree ---------------------------------------------------------------
-
-
-@dataclass
-class _Node:
-    kind: str  # "group", "repeat", "row"
-    row: dict[str, str]
-    children: list[_Node] = field(default_factory=list)
-
-
-def _tree(form: Form) -> list[_Node]:
-    from tilik.core.xlsform import _split_type
-
-    top: list[_Node] = []
-    stack: list[_Node] = []
-    for row in form.survey_rows:
-        kind, _list, _other = _split_type(row.get("type", ""))
-        here = stack[-1].children if stack else top
-        if kind in ("begin_group", "begin_repeat"):
-            node = _Node("repeat" if kind == "begin_repeat" else "group", row)
-            here.append(node)
-            stack.append(node)
-        elif kind in ("end_group", "end_repeat"):
-            if stack:
-                stack.pop()
-        else:
-            here.append(_Node("row", row))
-    return top
+_INPUT_TYPES = {
+    "integer": "number",
+    "decimal": "number",
+    "date": "date",
+    "text": "text",
+    "time": "time",
+    "datetime": "datetime-local",
+    "range": "number",
+}
 
 
 # The page ---------------------------------------------------------------------------------
@@ -178,19 +184,15 @@ class _Page:
     """Builds the items of one page, walking the survey tree with the answers shown."""
 
     def __init__(self, form: Form, lang: str, focus: str) -> None:
-        from tilik.core.xlsform import _localised
-
         self.form = form
         self.lang = lang
         self.focus = focus
-        self.localised = _localised
-        self.questions = {q.name: q for q in form.questions}
         self.items: list[Item] = []
         self.focus_given = False
 
     def walk(
         self,
-        nodes: list[_Node],
+        nodes: list[Group | Question],
         chain: tuple[tuple[str, int], ...],
         holder: Mapping[str, Any],
         scope: Scope,
@@ -198,34 +200,32 @@ class _Page:
         pristine: bool,
     ) -> None:
         for node in nodes:
-            name = node.row.get("name", "")
-            if node.kind == "group":
-                labels = self.localised(node.row, "label", self.form.default_language)
+            if isinstance(node, Question):
+                self.question(node, chain, where, pristine)
+            elif node.kind == "group":
                 self.items.append(
                     Item(
                         "begin",
-                        name,
-                        _label(labels, self.lang, ""),
-                        relevant=_expression_json(node.row.get("relevant", "")),
+                        node.name,
+                        _label(node.labels, self.lang, ""),
+                        relevant=_expression_json(node.relevant),
                     )
                 )
                 self.walk(node.children, chain, holder, scope, where, pristine)
-                self.items.append(Item("end", name))
-            elif node.kind == "repeat":
+                self.items.append(Item("end", node.name))
+            else:
                 self.repeat(node, chain, holder, scope, where, pristine)
-            elif name in self.questions:
-                self.question(self.questions[name], chain, where, pristine)
 
     def repeat(
         self,
-        node: _Node,
+        node: Group,
         chain: tuple[tuple[str, int], ...],
         holder: Mapping[str, Any],
         scope: Scope,
         where: tuple[str, ...],
         pristine: bool,
     ) -> None:
-        name = node.row.get("name", "")
+        name = node.name
         repeat = self.form.repeat(name)
         if repeat is None:  # a repeat without a name: its rows still show, once
             self.walk(node.children, chain, holder, scope, where, pristine)
@@ -242,7 +242,7 @@ class _Page:
                 "repeat",
                 name,
                 label,
-                relevant=_expression_json(node.row.get("relevant", "")),
+                relevant=_expression_json(node.relevant),
                 repeat=True,
                 path=path,
                 dom_id=dom_id(path),
@@ -266,7 +266,7 @@ class _Page:
 
     def instance(
         self,
-        node: _Node,
+        node: Group,
         repeat: RepeatGroup,
         label: str,
         chain: tuple[tuple[str, int], ...],
@@ -313,39 +313,32 @@ class _Page:
         if q.type in _SKIPPED_TYPES:
             return
         lang = self.lang
-        key = _path(chain, q.name)
+        key = _path(chain, q.key)
         label = _label(q.labels, lang, q.name)
         hint = _label(q.hints, lang, "") if q.hints else ""
         around = " › ".join(where)
-        if q.type == "note":
+        if q.type == "note" or q.type in COLLECTED_ELSEWHERE:
             self.items.append(
                 Item(
                     "note",
                     q.name,
                     label,
                     hint,
+                    q,
                     relevant=_expression_json(q.relevant),
                     pristine=pristine,
                     key=key,
                     dom_id=dom_id(key),
                     where=around,
+                    widget="elsewhere" if q.type != "note" else "",
                 )
             )
             return
-        rows = {
-            r.get("name"): r
-            for r in self.form.choice_rows
-            if (r.get("list_name") or r.get("list name")) == q.list_name
-        }
         choices = [
             (
                 c.name,
                 _label(c.labels, lang, c.name),
-                json.dumps(
-                    {k: v for k, v in rows.get(c.name, {}).items() if not k.startswith("label")}
-                )
-                if q.choice_filter
-                else "",
+                json.dumps(c.columns) if q.choice_filter else "",
             )
             for c in self.form.choices.get(q.list_name, [])
         ]
@@ -356,30 +349,50 @@ class _Page:
             and key.startswith(self.focus + "/")
         )
         self.focus_given = self.focus_given or autofocus
-        self.items.append(
-            Item(
-                "question",
-                q.name,
-                label,
-                hint,
-                q,
-                choices,
-                relevant=_expression_json(q.relevant),
-                constraint=_expression_json(q.constraint),
-                choice_filter=_expression_json(q.choice_filter),
-                constraint_message=_label(q.constraint_messages, lang, "")
-                if q.constraint_messages
-                else "",
-                required=q.required,
-                input_type=_INPUT_TYPES.get(q.type, "text"),
-                or_other=q.or_other,
-                pristine=pristine,
-                autofocus=autofocus,
-                key=key,
-                dom_id=dom_id(key),
-                where=around,
-            )
+        item = Item(
+            "question",
+            q.name,
+            label,
+            hint,
+            q,
+            choices,
+            relevant=_expression_json(q.relevant),
+            constraint=_expression_json(q.constraint),
+            choice_filter=_expression_json(q.choice_filter),
+            constraint_message=_label(q.constraint_messages, lang, "")
+            if q.constraint_messages
+            else "",
+            required=q.required,
+            input_type=_INPUT_TYPES.get(q.type, "text"),
+            or_other=q.or_other,
+            pristine=pristine,
+            autofocus=autofocus,
+            key=key,
+            dom_id=dom_id(key),
+            where=around,
+            widget=_widget(q),
         )
+        if q.type == "range":
+            start, end, step = range_bounds(q)
+            item.minimum, item.maximum, item.step = (
+                str(min(start, end)),
+                str(max(start, end)),
+                str(step),
+            )
+        if q.choices_from:
+            source = self.form.question(q.choices_from)
+            item.choices_from = source.key if source is not None else q.choices_from
+        self.items.append(item)
+
+
+def _widget(q: Question) -> str:
+    if q.type in ("select_one", "select_multiple"):
+        return "select"
+    if q.type in ("range", "geopoint", "rank"):
+        return q.type
+    if q.type == "text" and "multiline" in q.appearance:
+        return "textarea"
+    return "input"
 
 
 def _path(chain: Sequence[tuple[str, int]], name: str) -> str:
@@ -389,7 +402,7 @@ def _path(chain: Sequence[tuple[str, int]], name: str) -> str:
 def scope_json(form: Form) -> str:
     """What the browser needs to resolve ``${name}`` as :class:`~tilik.core.repeats.Scope`
     does: the repeat holding each question and repeat, and each repeat's parent."""
-    owner = {q.name: q.repeat for q in form.all_data_questions() if q.repeat}
+    owner = {q.key: q.repeat for q in form.all_data_questions() if q.repeat}
     parents = {r.name: r.parent for r in form.repeats}
     return json.dumps({"owner": owner, "parents": parents})
 
@@ -406,7 +419,7 @@ def form_items(
     """
     answers = answers or {}
     page = _Page(form, lang, focus)
-    page.walk(_tree(form), (), answers, Scope(form, answers), (), False)
+    page.walk(form.body, (), answers, Scope(form, answers), (), False)
     return page.items
 
 
@@ -501,11 +514,13 @@ def _issue_message(issue: RepeatIssue, lang: str) -> str:
     return text
 
 
-def _relevant(expression: str, answers: Mapping[str, Any]) -> bool:
+def _relevant(
+    expression: str, answers: Mapping[str, Any], env: Mapping[str, Any] | None = None
+) -> bool:
     if not expression:
         return True
     try:
-        return truthy(evaluate(expression, answers))
+        return truthy(evaluate(expression, answers, env=env))
     except XPathError:
         return True
 
@@ -534,16 +549,25 @@ def _too_many_instances(form: Form, received: Mapping[str, Any], prefix: str = "
 
 
 def validate_answers(
-    form: Form, data: Mapping[str, Any], lang: str
+    form: Form,
+    data: Mapping[str, Any],
+    lang: str,
+    *,
+    started: datetime | None = None,
+    now: datetime | None = None,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Typed answers and errors (field name → message in ``lang``), checked on the server.
 
     ``data`` maps names to strings, or to lists (select_multiple, or every field of a
     POST); answers inside repeats come as flat keys (``kegiatan[2]/peserta``) with
     ``_count:`` entries, or already as lists of instance dicts. Answers to questions that
-    are not relevant are dropped, as XForms does; calculations are evaluated. Errors of
-    answers inside an instance are keyed by their flat key. The answers returned hold each
-    repeat as a list of instance dicts.
+    are not relevant are dropped, as XForms does; calculations are evaluated (their results
+    stored as ODK stores them: text, ``NaN`` and ``Infinity`` included). A calculation Tilik
+    cannot compute is left out, and no rule that depends on it refuses an answer. The device
+    metadata a server knows is filled: ``start`` (``started``, when the page says when it
+    was opened), ``end`` and ``today`` (``now``). Errors of answers inside an instance are
+    keyed by their flat key. The answers returned hold each repeat as a list of instance
+    dicts.
     """
     received = nest(form, data)
     too_many = _too_many_instances(form, received)
@@ -552,86 +576,209 @@ def validate_answers(
         return {}, {too_many: message.format(n=MAX_INSTANCES)}
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
+    env = expression_env(form, lang)
     for q in form.data_questions():
-        if q.type == "calculate":
+        if q.type in _SKIPPED_TYPES or q.type in COLLECTED_ELSEWHERE:
             continue
-        raw = received.get(q.name)
-        if q.type == "select_multiple":
-            picked = raw if isinstance(raw, list) else ([raw] if raw else [])
-            text = " ".join(str(p) for p in picked)
-        else:
-            text = _first(raw)
-        value, message, expected = convert_value(q, text, form)
+        raw = received.get(q.key)
+        value, message, expected = _typed(q, raw, form)
         if message:
-            errors[q.name] = translate(message, lang) + (
+            errors[q.key] = translate(message, lang) + (
                 f" ({translate(expected, lang)})" if expected else ""
             )
             continue
-        answers[q.name] = value
+        answers[q.key] = value
         if (
             q.or_other
             and value is not None
             and (value == "other" or (isinstance(value, list) and "other" in value))
         ):
-            answers[f"{q.name}_other"] = _first(received.get(f"{q.name}_other")).strip()
+            answers[f"{q.key}_other"] = _first(received.get(f"{q.key}_other")).strip()
+    _fill_metadata(form, answers, started, now)
     for repeat in form.child_repeats(""):
         if isinstance(received.get(repeat.name), list):
             answers[repeat.name] = received[repeat.name]
     scope = Scope(form, answers)  # reads ``answers`` as it changes below
     _fix_counts(form, answers, scope)
+    _calculate(form, answers, scope, env)  # instances' rules may read them
     for issue in check_repeats(
         form, answers, choice_filter=lambda q, inner: choice_filter_names(form, q, inner)
     ):
+        if issue.question.type in COLLECTED_ELSEWHERE:
+            continue  # never asked on a web page: ODK Collect fills it
         errors.setdefault(issue.key, _issue_message(issue, lang))
+    _calculate(form, answers, scope, env)  # … and they may read the instances' answers
     for q in form.data_questions():
-        if q.type == "calculate" and q.calculation:
-            try:
-                answers[q.name] = evaluate(q.calculation, scope)
-            except XPathError:
-                answers[q.name] = None
-    for q in form.data_questions():
-        if q.type == "calculate" or q.name in errors:
+        if q.type == "calculate" or q.key in errors or q.key not in answers:
+            continue
+        if q.type in DEVICE_METADATA:
             continue
         # q.relevant already holds the conditions of the groups around q (see xlsform).
-        if not _relevant(q.relevant, scope):
-            answers.pop(q.name, None)
-            answers.pop(f"{q.name}_other", None)
+        if not _relevant(q.relevant, scope, env):
+            answers.pop(q.key, None)
+            answers.pop(f"{q.key}_other", None)
             continue
-        value = answers.get(q.name)
+        value = answers.get(q.key)
         if value is None or value == "" or value == []:
             if q.required:
-                errors[q.name] = translate(_REQUIRED_HERE, lang)
+                errors[q.key] = translate(_REQUIRED_HERE, lang)
             continue
         if q.constraint:
             try:
-                passed = truthy(evaluate(q.constraint, scope, current=value))
+                passed = truthy(evaluate(q.constraint, scope, current=value, env=env))
             except XPathError:
-                passed = True
+                passed = True  # Tilik cannot say; ODK Collect would check it
             if not passed:
-                errors[q.name] = _label(q.constraint_messages, lang, "") or translate(
-                    _NOT_MET, lang
-                )
-        if q.choice_filter and q.is_select:
+                errors[q.key] = _label(q.constraint_messages, lang, "") or translate(_NOT_MET, lang)
+        if q.choices_from:
+            allowed = set(previous_answers(form, q, scope))
+            if value not in allowed:
+                errors[q.key] = translate(_NOT_AVAILABLE, lang)
+                continue
+        elif q.choice_filter and q.is_select:
             allowed = set(choice_filter_names(form, q, scope))
             picked = value if isinstance(value, list) else [value]
             if any(p not in allowed and p != "other" for p in picked):
-                errors[q.name] = translate(_NOT_AVAILABLE, lang)
+                errors[q.key] = translate(_NOT_AVAILABLE, lang)
                 continue
-        if q.or_other and answers.get(f"{q.name}_other") == "":
-            errors[q.name] = translate(_WRITE_OTHER, lang)
+        if q.or_other and answers.get(f"{q.key}_other") == "":
+            errors[q.key] = translate(_WRITE_OTHER, lang)
+    for q in form.data_questions():  # what no rule could read is not stored
+        if answers.get(q.key) is UNKNOWN:
+            answers.pop(q.key)
     return answers, errors
+
+
+def _typed(q: Question, raw: Any, form: Form) -> tuple[Any, str | None, str]:
+    if q.choices_from:  # choices are earlier answers: checked against them below
+        text = _first(raw).strip()
+        return (text or None), None, ""
+    special = check_answer(q, raw if isinstance(raw, list) else _first(raw), form)
+    if special is not None:
+        return special
+    if q.type == "select_multiple":
+        picked = raw if isinstance(raw, list) else ([raw] if raw else [])
+        text = " ".join(str(p) for p in picked)
+    else:
+        text = _first(raw)
+    return convert_value(q, text, form)
+
+
+def _fill_metadata(
+    form: Form, answers: dict[str, Any], started: datetime | None, now: datetime | None
+) -> None:
+    """``start``, ``end`` and ``today``: what a server knows of the phone's metadata."""
+    moment = now or datetime.now(UTC)
+    for q in form.data_questions():
+        if q.type == "end":
+            answers[q.key] = moment.isoformat(timespec="seconds")
+        elif q.type == "start":
+            first = started if started is not None and started <= moment else moment
+            answers[q.key] = first.isoformat(timespec="seconds")
+        elif q.type == "today":
+            answers[q.key] = moment.date().isoformat()
+
+
+def _stored(value: Any) -> Any:
+    """A calculation's result as ODK stores it: text (``3``, ``2.5``, ``NaN``, ``true``)."""
+    if isinstance(value, NodeSet):
+        value = value[0] if value else ""
+        if isinstance(value, Mapping):
+            return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return number_text(value)
+    return value
+
+
+def _calculation_order(questions: list[Question]) -> list[Question]:
+    """Calculations ordered so that each comes after those it reads (ODK evaluates in
+    dependency order); the members of a cycle keep the form's order."""
+    by_key = {q.name: q for q in questions}
+    reads: dict[str, set[str]] = {}
+    for q in questions:
+        try:
+            reads[q.name] = references(compile_expression(q.calculation)) & set(by_key)
+        except XPathError:
+            reads[q.name] = set()
+    ordered: list[Question] = []
+    done: set[str] = set()
+    pending = list(questions)
+    while pending:
+        ready = [q for q in pending if reads[q.name] <= done | {q.name}]
+        if not ready:  # a cycle: take the first in form order
+            ready = [pending[0]]
+        for q in ready:
+            ordered.append(q)
+            done.add(q.name)
+        pending = [q for q in pending if q.name not in done]
+    return ordered
+
+
+def _calculate(form: Form, answers: dict[str, Any], scope: Scope, env: Mapping[str, Any]) -> None:
+    calculations = [q for q in form.data_questions() if q.type == "calculate" and q.calculation]
+    for q in _calculation_order(calculations):
+        try:
+            answers[q.key] = _stored(evaluate(q.calculation, scope, env=env))
+        except XPathError:
+            answers[q.key] = UNKNOWN
+
+
+def expression_env(form: Form, lang: str) -> dict[str, Any]:
+    """What expressions of ``form`` may look up besides the answers (see
+    :func:`tilik.core.xpath.evaluate`): choice lists, choice labels in ``lang``, version."""
+    labels = {
+        q.name: {c.name: _label(c.labels, lang, c.name) for c in form.choices.get(q.list_name, [])}
+        for q in form.questions
+        if q.list_name
+    }
+    lists = {
+        list_name: [
+            {"name": c.name, "label": _label(c.labels, lang, c.name), **c.columns} for c in choices
+        ]
+        for list_name, choices in form.choices.items()
+    }
+    return {"choice_labels": labels, "instances": lists, "version": form.version}
+
+
+def previous_answers(form: Form, question: Question, scope: Mapping[str, Any]) -> list[str]:
+    """The choices of ``select_one ${q}``: the answers to ``q`` in the instances of its
+    repeat, those a ``choice_filter`` keeps (evaluated in each instance)."""
+    source = form.question(question.choices_from)
+    if source is None:
+        return []
+    found: list[str] = []
+    if source.repeat and isinstance(scope, Scope):
+        for repeat, inner, instance in instances(form, dict(scope._top)):
+            if repeat.name != source.repeat:
+                continue
+            value = instance.get(source.key)
+            if value in (None, "") or isinstance(value, list | dict):
+                continue
+            if question.choice_filter:
+                try:
+                    if not truthy(evaluate(question.choice_filter, inner)):
+                        continue
+                except XPathError:
+                    pass
+            text = _stored(value) if not isinstance(value, str) else value
+            if text not in found:
+                found.append(str(text))
+        return found
+    value = scope.get(source.key)
+    return [str(_stored(value))] if value not in (None, "") else []
 
 
 def choice_filter_names(form: Form, question: Question, answers: Mapping[str, Any]) -> list[str]:
     """The choices a ``choice_filter`` leaves, given the answers so far (or a :class:`Scope`)."""
     names = []
-    for row in form.choice_rows:
-        if (row.get("list_name") or row.get("list name")) != question.list_name:
-            continue
+    for choice in form.choices.get(question.list_name, []):
+        row = {"name": choice.name, **choice.columns}
         try:
             keep = truthy(evaluate(question.choice_filter, answers, names=row))
         except XPathError:
             keep = True
-        if keep and row.get("name"):
-            names.append(row["name"])
+        if keep and choice.name:
+            names.append(choice.name)
     return names

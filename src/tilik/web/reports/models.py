@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -9,7 +9,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tilik.core.i18n import gettext_noop
 from tilik.web.evaluations.models import Evaluation
+from tilik.web.jobs.models import Job
 
 
 class AnalysisRunQuerySet(models.QuerySet):
@@ -18,19 +20,12 @@ class AnalysisRunQuerySet(models.QuerySet):
         return self.filter(status=AnalysisRun.Status.DONE)
 
 
-class AnalysisRun(models.Model):
+class AnalysisRun(Job):
     """One run of the analysis over the evaluation's stored data, with its report files.
 
-    The web app records a run as pending and analyses in the background; ``hasil`` and the
-    files count only once the run is done (:meth:`AnalysisRunQuerySet.done`).
+    The web app records a run as pending and a worker analyses it (:class:`Job`); ``hasil``
+    and the files count only once the run is done (:meth:`AnalysisRunQuerySet.done`).
     """
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Menunggu")
-        RUNNING = "running", _("Sedang berjalan")
-        DONE = "done", _("Selesai")
-        FAILED = "failed", _("Gagal")
-        INTERRUPTED = "interrupted", _("Terputus")
 
     # Stages as the progress callback names them (tilik.report.pipeline.STAGES), after the
     # web's own first step; the order is the order they run in.
@@ -41,12 +36,26 @@ class AnalysisRun(models.Model):
         "findings": _("Temuan dan rekomendasi"),
         "report": _("Menulis laporan (HTML, PDF, DOCX)"),
     }
-
-    # A background run notes a heartbeat every HEARTBEAT_EVERY while its thread lives (not
-    # only between stages: one stage of a large evaluation can take minutes); one silent for
-    # STALE_AFTER died with its server (a restart, a crash).
-    HEARTBEAT_EVERY = timedelta(seconds=30)
-    STALE_AFTER = timedelta(minutes=5)
+    EXECUTE = "tilik.web.reports.services.execute_run"
+    MESSAGES = {
+        "interrupted": gettext_noop(
+            "Analisis terputus: server atau worker berhenti saat analisis berjalan. Hasil "
+            "sebelumnya tidak berubah; jalankan analisis lagi."
+        ),
+        "stopped": gettext_noop(
+            "Analisis dihentikan karena worker dimatikan. Hasil sebelumnya tidak berubah; "
+            "jalankan analisis lagi."
+        ),
+        "cancelled": gettext_noop("Analisis dibatalkan. Hasil sebelumnya tidak berubah."),
+        "timed_out": gettext_noop(
+            "Analisis dihentikan karena melewati batas waktu. Hasil sebelumnya tidak berubah; "
+            "minta pengelola server menaikkan TILIK_TASK_TIME_LIMIT bila data memang sebesar ini."
+        ),
+        "crashed": gettext_noop(
+            "Analisis gagal: proses analisis berhenti mendadak (misalnya kehabisan memori). "
+            "Hasil sebelumnya tidak berubah; rinciannya ada di log server."
+        ),
+    }
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="runs")
     created_at = models.DateTimeField(_("waktu analisis"), auto_now_add=True)
@@ -54,12 +63,7 @@ class AnalysisRun(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lang = models.CharField(_("bahasa laporan"), max_length=5, default="id")
-    status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DONE
-    )
     stage = models.CharField(_("tahap"), max_length=20, blank=True)
-    heartbeat = models.DateTimeField(_("tanda hidup terakhir"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     error = models.JSONField(_("pesan kesalahan"), default=dict, blank=True)
     hasil = models.JSONField(_("hasil"), default=dict, blank=True)
     folder = models.CharField(max_length=255)
@@ -82,6 +86,9 @@ class AnalysisRun(models.Model):
     def __str__(self) -> str:
         return f"{self.evaluation} @ {self.created_at:%Y-%m-%d %H:%M}"
 
+    def message_fields(self, message: dict[str, str]) -> dict:
+        return {"error": message}
+
     @property
     def path(self) -> Path:
         return Path(settings.MEDIA_ROOT) / self.folder
@@ -91,10 +98,6 @@ class AnalysisRun(models.Model):
         if self.path.resolve() not in target.parents or not target.is_file():
             return None
         return target
-
-    @property
-    def active(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
 
     @property
     def stage_label(self) -> str:
@@ -128,32 +131,6 @@ class AnalysisRun(models.Model):
     def message(self, lang: str) -> str:
         """The error of a failed or interrupted run, in ``lang``."""
         return self.error.get(lang) or self.error.get("id", "")
-
-    def check_interrupted(self) -> bool:
-        """Mark a pending or running run whose worker fell silent as interrupted.
-
-        Nothing of it was shown (results come from done runs only), so running the analysis
-        again is all it takes.
-        """
-        if not self.active:
-            return False
-        last = self.heartbeat or self.created_at
-        if last is None or timezone.now() - last < self.STALE_AFTER:
-            return False
-        from tilik.core.i18n import gettext_noop, translate
-
-        message = gettext_noop(
-            "Analisis terputus: server berhenti saat analisis berjalan. Hasil sebelumnya tidak "
-            "berubah; jalankan analisis lagi."
-        )
-        error = {lang: translate(message, lang) for lang in ("id", "en")}
-        finished = timezone.now()
-        changed = AnalysisRun.objects.filter(
-            pk=self.pk, status__in=(self.Status.PENDING, self.Status.RUNNING)
-        ).update(status=self.Status.INTERRUPTED, error=error, finished_at=finished)
-        if changed:
-            self.status, self.error, self.finished_at = self.Status.INTERRUPTED, error, finished
-        return bool(changed)
 
 
 class RecommendationEdit(models.Model):

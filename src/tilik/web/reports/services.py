@@ -1,8 +1,9 @@
 """Running the analysis over an evaluation held in the database.
 
-The web app starts a run (:func:`start_analysis`) and analyses in a background thread, so a
-large evaluation never meets the server's request timeout; the page polls the run's status.
-The CLI and the tests call :func:`run_analysis`, which analyses inline and returns the run.
+The web app records a run (:func:`start_analysis`) and a worker analyses it in a child
+process (:mod:`tilik.web.jobs`), so a large evaluation never meets the server's request
+timeout and the web process never runs polars; the page polls the run's status. The CLI
+calls :func:`run_analysis`, which analyses inline and returns the run.
 """
 
 from __future__ import annotations
@@ -11,19 +12,20 @@ import json
 import logging
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from tilik.report.pipeline import build_report
 from tilik.web.evaluations.bundles import export_bundle, read_bundle_for_db
 from tilik.web.evaluations.models import Evaluation
+from tilik.web.jobs.models import ACTIVE
+from tilik.web.jobs.tasks import enqueue
 from tilik.web.reports.models import AnalysisRun, RecommendationEdit
 
 log = logging.getLogger(__name__)
@@ -45,7 +47,7 @@ def coding_inputs(evaluation: Evaluation) -> dict:
     }
 
 
-def _new_folder(evaluation: Evaluation) -> str:
+def new_folder(evaluation: Evaluation) -> str:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
     return (Path("laporan") / str(evaluation.pk) / stamp).as_posix()
 
@@ -78,7 +80,7 @@ def run_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> Analysi
 
     Runs inline and raises on failure (nothing is saved then): for the CLI and the tests.
     """
-    folder = _new_folder(evaluation)
+    folder = new_folder(evaluation)
     hasil = _analyse(evaluation, folder, lang, _ignore)
     return AnalysisRun.objects.create(
         evaluation=evaluation,
@@ -101,13 +103,8 @@ def active_run(evaluation: Evaluation) -> AnalysisRun | None:
     return run
 
 
-def run_inline() -> bool:
-    """Tests analyse inline (one database transaction, no thread to wait for)."""
-    return bool(getattr(settings, "TESTING", False))
-
-
 def start_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> tuple[AnalysisRun, bool]:
-    """Record a run and analyse: in a background thread for the web, inline in tests.
+    """Record a run and queue it for a worker (in the tests, it runs at once).
 
     Returns the run and whether it is new; while another run of the evaluation is pending or
     running, that one is returned and nothing new starts.
@@ -121,50 +118,16 @@ def start_analysis(evaluation: Evaluation, user=None, lang: str = "id") -> tuple
                 evaluation=evaluation,
                 created_by=user if user is not None and user.is_authenticated else None,
                 lang=lang,
-                folder=_new_folder(evaluation),
+                folder=new_folder(evaluation),
                 status=AnalysisRun.Status.PENDING,
             )
+            enqueue(run)
     except IntegrityError:  # another request started one a moment ago
         running = active_run(evaluation)
         if running is None:
             raise
         return running, False
-    if run_inline():
-        return execute_run(run.pk), True
-    thread = threading.Thread(target=_run_in_thread, args=(run.pk,), daemon=True)
-    transaction.on_commit(thread.start)  # the thread reads the run through its own connection
     return run, True
-
-
-def _run_in_thread(run_id: int) -> None:
-    close_old_connections()
-    beating = threading.Event()
-    heart = threading.Thread(target=_beat, args=(run_id, beating), daemon=True)
-    heart.start()
-    try:
-        execute_run(run_id)
-    except Exception:  # nobody waits on this thread: the log is the only place to tell
-        log.exception("analysis run %s could not be recorded", run_id)
-    finally:
-        beating.set()
-        heart.join()
-        close_old_connections()
-
-
-def _beat(run_id: int, stop: threading.Event) -> None:
-    """Note the run's heartbeat while its thread lives, between stages as well."""
-    from django.db import connection
-
-    every = AnalysisRun.HEARTBEAT_EVERY.total_seconds()
-    try:
-        while not stop.wait(every):
-            AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).update(
-                heartbeat=timezone.now()
-            )
-    except Exception:  # a missed heartbeat must not stop the analysis
-        log.exception("heartbeat of analysis run %s failed", run_id)
-    finally:
-        connection.close()
 
 
 def execute_run(run_id: int) -> AnalysisRun:
@@ -177,10 +140,9 @@ def execute_run(run_id: int) -> AnalysisRun:
     def note(stage: str) -> None:
         run.stage = stage
         try:
-            # A run already marked interrupted stays so until it ends (its result still counts).
-            AnalysisRun.objects.filter(
-                pk=run_id, status__in=(AnalysisRun.Status.PENDING, AnalysisRun.Status.RUNNING)
-            ).update(status=AnalysisRun.Status.RUNNING, stage=stage, heartbeat=timezone.now())
+            AnalysisRun.objects.filter(pk=run_id, status=AnalysisRun.Status.RUNNING).update(
+                stage=stage, heartbeat=timezone.now()
+            )
         except DatabaseError:  # e.g. SQLite busy with an import: progress is not worth a failure
             log.warning("analysis run %s: stage %s not recorded", run_id, stage, exc_info=True)
 
@@ -193,8 +155,11 @@ def execute_run(run_id: int) -> AnalysisRun:
         run.hasil, run.status, run.error = {}, AnalysisRun.Status.FAILED, _failure_message()
     run.finished_at = timezone.now()
     fields = ("hasil", "status", "stage", "error", "finished_at")
-    if not AnalysisRun.objects.filter(pk=run.pk).update(**{f: getattr(run, f) for f in fields}):
-        shutil.rmtree(run.path, ignore_errors=True)  # the evaluation was deleted meanwhile
+    ended = AnalysisRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
+        **{f: getattr(run, f) for f in fields}
+    )
+    if not ended:  # cancelled or stopped meanwhile, or the evaluation was deleted
+        shutil.rmtree(run.path, ignore_errors=True)
     return run
 
 

@@ -99,6 +99,19 @@ def run(request, pk: int):
 
 
 @login_required
+@require_POST
+def cancel_run(request, pk: int, run_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    attempt = get_object_or_404(evaluation.runs, pk=run_id)
+    if attempt.request_cancel():
+        if attempt.active:
+            messages.info(request, _("Pembatalan diminta; analisis berhenti dalam beberapa detik."))
+        else:
+            messages.info(request, _("Analisis dibatalkan; hasil sebelumnya tidak berubah."))
+    return redirect("reports:results", pk=evaluation.pk)
+
+
+@login_required
 @require_GET
 @never_cache
 def run_status(request, pk: int):
@@ -117,6 +130,7 @@ def run_status(request, pk: int):
             "steps": len(AnalysisRun.STAGES),
             "line": _status_line(attempt),
             "elapsed": attempt.elapsed(),
+            "waiting_for_worker": attempt.waiting_for_worker(),
         }
     )
 

@@ -42,6 +42,8 @@
     since = Date.now();
     tick();
     if (line && line.textContent !== data.line) { line.textContent = data.line; }
+    var idle = box.querySelector("[data-no-worker]");
+    if (idle) { idle.hidden = !data.waiting_for_worker; }
     for (var i = 0; i < stages.length; i++) {
       var n = i + 1;
       stages[i].className = n < data.step ? "is-done" : n === data.step ? "is-current" : "is-todo";

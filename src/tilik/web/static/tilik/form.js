@@ -108,16 +108,20 @@
     if (typeof v === "number") { return v; }
     var s = String(v).trim();
     if (s === "") { return NaN; }
-    var n = Number(s);
-    if (!isNaN(n)) { return n; }
-    if (/^\d{4}-\d{2}-\d{2}/.test(s)) {
-      return Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10)) / 86400000;
+    if (/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) { return Number(s); }
+    if (/^[+-]?Infinity$/.test(s)) { return Number(s); }
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/.exec(s);
+    if (m) {
+      var days = Date.UTC(+m[1], +m[2] - 1, +m[3]) / 86400000;
+      if (m[4] !== undefined) { days += (+m[4] * 3600 + +m[5] * 60 + +(m[6] || 0)) / 86400; }
+      return days;
     }
     return NaN;
   }
   function str(v) {
     if (v instanceof NodeSet) { return v.items.length ? str(v.items[0]) : ""; }
     if (typeof v === "boolean") { return v ? "true" : "false"; }
+    if (v && typeof v === "object") { return ""; }  // a choice-list row
     return String(v);
   }
   function truthy(v) {
@@ -134,6 +138,66 @@
     var d = new Date();
     var p = function (n) { return (n < 10 ? "0" : "") + n; };
     return d.getFullYear() + "-" + p(d.getMonth() + 1) + "-" + p(d.getDate());
+  }
+  var EARTH = 6378100;  // metres, as ODK's area() and distance()
+  function rad(d) { return d * Math.PI / 180; }
+  function fin(n) { return isFinite(n) ? n : 0; }
+  function xround(n) { return isFinite(n) ? Math.floor(n + 0.5) : n; }
+  function pySlice(s, b, e) {  // Python's s[b:e] on code points
+    var chars = Array.from(s), n = chars.length;
+    var norm = function (i) { i = Math.trunc(i); return i < 0 ? Math.max(0, n + i) : Math.min(i, n); };
+    return chars.slice(norm(b), e === undefined ? n : norm(e)).join("");
+  }
+  function points(a) {
+    var found = [], bad = false;
+    a.forEach(function (p) {
+      (p instanceof NodeSet ? p.items : [p]).forEach(function (v) {
+        str(v).split(";").forEach(function (point) {
+          var parts = point.trim().split(/\s+/);
+          if (parts.length < 2 || parts[0] === "") { return; }
+          var lat = num(parts[0]), lon = num(parts[1]);
+          if (isNaN(lat) || isNaN(lon)) { bad = true; }
+          found.push([lat, lon]);
+        });
+      });
+    });
+    return bad ? [] : found;
+  }
+  function pad(n, w) { var s = String(n); while (s.length < w) { s = "0" + s; } return s; }
+  function iso(d) {  // as Python's datetime.isoformat(timespec="milliseconds"), in UTC
+    return pad(d.getUTCFullYear(), 4) + "-" + pad(d.getUTCMonth() + 1, 2) + "-" + pad(d.getUTCDate(), 2) +
+      "T" + pad(d.getUTCHours(), 2) + ":" + pad(d.getUTCMinutes(), 2) + ":" + pad(d.getUTCSeconds(), 2) +
+      "." + pad(d.getUTCMilliseconds(), 3);
+  }
+  function moment(v) {  // milliseconds since 1970 of a date, date-time or number of days
+    if (typeof v === "number") { return isFinite(v) && Math.abs(v) <= 3000000 ? Math.round(v * 86400000) : null; }
+    var m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?/.exec(str(v).trim());
+    if (!m) { return null; }
+    var ms = Date.UTC(+m[1], +m[2] - 1, +m[3]);
+    if (isNaN(ms)) { return null; }
+    if (m[4] !== undefined) { ms += Math.round((+m[4] * 3600 + +m[5] * 60 + +(m[6] || 0)) * 1000); }
+    return ms;
+  }
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  function formatDate(v, pattern) {
+    var ms = moment(v);
+    if (ms === null) { return ""; }
+    var d = new Date(ms), out = "";
+    for (var i = 0; i < pattern.length; i++) {
+      var c = pattern[i];
+      if (c !== "%" || i + 1 === pattern.length) { out += c; continue; }
+      var code = pattern[++i];
+      var parts = {
+        Y: pad(d.getUTCFullYear(), 4), y: pad(d.getUTCFullYear() % 100, 2),
+        m: pad(d.getUTCMonth() + 1, 2), n: String(d.getUTCMonth() + 1), b: MONTHS[d.getUTCMonth()],
+        d: pad(d.getUTCDate(), 2), e: String(d.getUTCDate()), H: pad(d.getUTCHours(), 2),
+        h: String(d.getUTCHours()), M: pad(d.getUTCMinutes(), 2), S: pad(d.getUTCSeconds(), 2),
+        "3": pad(d.getUTCMilliseconds(), 3), a: DAYS[d.getUTCDay()]
+      };
+      out += Object.prototype.hasOwnProperty.call(parts, code) ? parts[code] : code;
+    }
+    return out;
   }
   function numbers(a) {
     var out = [];
@@ -167,6 +231,7 @@
     "min": function (a) { var n = numbers(a); return n.length ? Math.min.apply(null, n) : NaN; },
     "max": function (a) { var n = numbers(a); return n.length ? Math.max.apply(null, n) : NaN; },
     "position": function (a, ctx) {
+      if (ctx.position !== undefined) { return ctx.position; }
       return ctx.chain.length ? ctx.chain[ctx.chain.length - 1][1] : NaN;
     },
     "indexed-repeat": function (a) {
@@ -177,6 +242,133 @@
       var parts = [];
       a.slice(1).forEach(function (part) { members(part).forEach(function (v) { parts.push(str(v)); }); });
       return parts.join(str(a[0]));
+    },
+    /* the ODK XForms functions added with tilik.core.xpath (same results, tested side by side) */
+    "round": function (a) {
+      var n = num(a[0]), p = a.length > 1 ? num(a[1]) : 0;
+      if (isNaN(p)) { return NaN; }
+      if (isNaN(n) || !isFinite(n)) { return n; }
+      var f = Math.pow(10, Math.trunc(p));
+      return Math.floor(n * f + 0.5) / f;
+    },
+    "floor": function (a) { return Math.floor(num(a[0])); },
+    "ceiling": function (a) { return Math.ceil(num(a[0])); },
+    "abs": function (a) { return Math.abs(num(a[0])); },
+    "pow": function (a) { return Math.pow(num(a[0]), num(a[1])); },
+    "sqrt": function (a) { return Math.sqrt(num(a[0])); },
+    "exp": function (a) { return Math.exp(num(a[0])); },
+    "exp10": function (a) { return Math.pow(10, num(a[0])); },
+    "log": function (a) { return Math.log(num(a[0])); },
+    "log10": function (a) { return Math.log10(num(a[0])); },
+    "sin": function (a) { return Math.sin(num(a[0])); },
+    "cos": function (a) { return Math.cos(num(a[0])); },
+    "tan": function (a) { return Math.tan(num(a[0])); },
+    "asin": function (a) { return Math.asin(num(a[0])); },
+    "acos": function (a) { return Math.acos(num(a[0])); },
+    "atan": function (a) { return Math.atan(num(a[0])); },
+    "atan2": function (a) { return Math.atan2(num(a[0]), num(a[1])); },
+    "pi": function () { return Math.PI; },
+    "ends-with": function (a) { var s = str(a[0]), t = str(a[1]); return s.slice(s.length - t.length) === t || t === ""; },
+    "substr": function (a) {
+      var s = str(a[0]), b = fin(num(a[1])), e = a.length > 2 ? fin(num(a[2])) : undefined;
+      return pySlice(s, b, e);
+    },
+    "substring": function (a) {
+      var s = Array.from(str(a[0])), start = xround(num(a[1]));
+      var end = a.length > 2 ? start + xround(num(a[2])) : Infinity;
+      if (isNaN(start) || isNaN(end)) { return ""; }
+      return s.filter(function (ch, i) { return start <= i + 1 && i + 1 < end; }).join("");
+    },
+    "substring-before": function (a) {
+      var s = str(a[0]), i = s.indexOf(str(a[1])); return i >= 0 ? s.slice(0, i) : "";
+    },
+    "substring-after": function (a) {
+      var s = str(a[0]), t = str(a[1]), i = s.indexOf(t); return i >= 0 ? s.slice(i + t.length) : "";
+    },
+    "translate": function (a) {
+      var from = Array.from(str(a[1])), to = Array.from(str(a[2])), table = {};
+      from.forEach(function (ch, i) { if (!(ch in table)) { table[ch] = i < to.length ? to[i] : ""; } });
+      return Array.from(str(a[0])).map(function (ch) { return ch in table ? table[ch] : ch; }).join("");
+    },
+    "normalize-space": function (a) { return str(a[0]).replace(/[ \t\r\n]+/g, " ").replace(/^ | $/g, ""); },
+    "selected-at": function (a) {
+      var parts = str(a[0]).trim().split(/\s+/).filter(Boolean), i = num(a[1]);
+      return i >= 0 && i < parts.length ? parts[Math.floor(i)] : "";
+    },
+    "count-non-empty": function (a) { return members(a[0]).filter(function (v) { return str(v) !== ""; }).length; },
+    "boolean-from-string": function (a) { var s = str(a[0]).trim().toLowerCase(); return s === "true" || s === "1"; },
+    "checklist": function (a) {
+      var lo = num(a[0]), hi = num(a[1]), n = 0;
+      a.slice(2).forEach(function (p) { (p instanceof NodeSet ? p.items : [p]).forEach(function (v) { if (truthy(v)) { n++; } }); });
+      return (lo < 0 || n >= lo) && (hi < 0 || n <= hi);
+    },
+    "weighted-checklist": function (a) {
+      var lo = num(a[0]), hi = num(a[1]), rest = a.slice(2), total = 0;
+      for (var i = 0; i + 1 < rest.length; i += 2) { if (truthy(rest[i])) { total += num(rest[i + 1]); } }
+      return (lo < 0 || total >= lo) && (hi < 0 || total <= hi);
+    },
+    "distance": function (a) {
+      var pts = points(a);
+      if (pts.length < 2) { return NaN; }
+      var total = 0;
+      for (var i = 1; i < pts.length; i++) {
+        var p1 = rad(pts[i - 1][0]), p2 = rad(pts[i][0]), dp = p2 - p1, dl = rad(pts[i][1] - pts[i - 1][1]);
+        var h = Math.pow(Math.sin(dp / 2), 2) + Math.cos(p1) * Math.cos(p2) * Math.pow(Math.sin(dl / 2), 2);
+        total += 2 * EARTH * Math.asin(Math.min(1, Math.sqrt(h)));
+      }
+      return total;
+    },
+    "area": function (a) {
+      var pts = points(a);
+      if (pts.length < 3) { return pts.length ? 0 : NaN; }
+      var last = pts[pts.length - 1];
+      if (last[0] !== pts[0][0] || last[1] !== pts[0][1]) { pts.push(pts[0]); }
+      var total = 0;
+      for (var i = 1; i < pts.length; i++) {
+        total += rad(pts[i][1] - pts[i - 1][1]) * (2 + Math.sin(rad(pts[i - 1][0])) + Math.sin(rad(pts[i][0])));
+      }
+      return Math.abs(total * EARTH * EARTH / 2);
+    },
+    "date": function (a) {
+      var v = a[0];
+      if (typeof v === "number") { return isFinite(v) ? iso(new Date(Math.floor(v) * 86400000)).slice(0, 10) : ""; }
+      return str(v).slice(0, 10);
+    },
+    "date-time": function (a) {
+      var d = num(a[0]);
+      if (!isFinite(d) || Math.abs(d) > 3000000) { return ""; }
+      return iso(new Date(Math.round(d * 86400000)));
+    },
+    "decimal-date-time": function (a) { var m = moment(a[0]); return m === null ? NaN : m / 86400000; },
+    "decimal-time": function (a) {
+      var m = /^(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?(?:Z|[+-]\d{2}(?::?\d{2})?)?$/.exec(str(a[0]).trim());
+      if (!m || +m[1] > 23 || +m[2] > 59 || +(m[3] || 0) >= 60) { return NaN; }
+      return (+m[1] * 3600 + +m[2] * 60 + +(m[3] || 0)) / 86400;
+    },
+    "format-date": function (a) { return formatDate(a[0], str(a[1])); },
+    "format-date-time": function (a) { return formatDate(a[0], str(a[1])); },
+    "uuid": function (a) {
+      if (!a.length) { return newId(); }
+      var n = num(a[0]), out = "", abc = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+      if (isNaN(n) || n < 0) { return ""; }
+      for (var i = 0; i < Math.min(Math.floor(n), 10000); i++) { out += abc[Math.floor(Math.random() * abc.length)]; }
+      return out;
+    },
+    "random": function () { return Math.random(); },
+    "once": function (a) { return a[0]; },
+    "last": function (a, ctx) { return ctx.last !== undefined ? ctx.last : NaN; },
+    "version": function (a, ctx) { return (ctx.env && ctx.env.version) || ""; },
+    "jr:choice-name": function (a, ctx) {
+      var value = str(a[0]), ref = str(a[1]).trim(), m = /^\$\{\s*([^}\s]+)\s*\}$/.exec(ref);
+      var name = m ? m[1] : ref.split("/").pop();
+      var labels = ((ctx.env && ctx.env.choice_labels) || {})[name];
+      if (!labels) { return value; }
+      return Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : "";
+    },
+    "instance": function (a, ctx) {
+      var rows = ((ctx.env && ctx.env.instances) || {})[str(a[0])];
+      if (!rows) { throw new Error("no such choice list"); }
+      return new NodeSet(rows.slice());
     }
   };
   function compare(op, l, r) {
@@ -241,9 +433,42 @@
         if (n[1] === "if") { return truthy(ev(n[2][0], ctx)) ? ev(n[2][1], ctx) : ev(n[2][2], ctx); }
         if (!fns[n[1]]) { throw new Error("unsupported"); }
         return fns[n[1]](n[2].map(function (x) { return ev(x, ctx); }), ctx);
+      case "path": return walkPath(ev(n[1], ctx), n[2], ctx);
       default: throw new Error("unsupported");
     }
   }
+  /* instance('list')/root/item[filter]/column, as tilik.core.xpath._walk_path */
+  function walkPath(base, steps, ctx) {
+    var rows = base instanceof NodeSet ? base.items.filter(function (r) { return r && typeof r === "object"; }) : [];
+    var column = null;
+    steps.forEach(function (step) {
+      if (step[0] === "child") {
+        if (column !== null) { throw new Error("unsupported"); }
+        if (step[1] !== "root" && step[1] !== "item") { column = step[1]; }
+        return;
+      }
+      if (column !== null) { throw new Error("unsupported"); }
+      var size = rows.length;
+      rows = rows.filter(function (row, i) {
+        var inner = { answers: ctx.answers, chain: ctx.chain, current: ctx.current, names: row,
+                      env: ctx.env, last: size, position: i + 1 };
+        var found = ev(step[1], inner);
+        return typeof found === "number" && !isNaN(found) ? found === i + 1 : truthy(found);
+      });
+    });
+    if (column === null) { return new NodeSet(rows); }
+    return new NodeSet(rows.map(function (r) { return r[column] === undefined ? "" : r[column]; }));
+  }
+  /* For tests (tests/browser/test_xpath_parity.py) and nothing else. */
+  window.TilikXPath = {
+    evaluate: function (tree, answers, current, env) {
+      var v = ev(tree, { answers: answers || {}, chain: [], current: current === undefined ? "" : current,
+                         names: null, env: env || {} });
+      if (v instanceof NodeSet) { return { nodeset: v.items.map(str) }; }
+      if (typeof v === "number") { return { number: str(v) }; }
+      return v;
+    }
+  };
   function context(el, answers, current, names) {
     return { answers: answers, chain: chainOf(el), current: current, names: names };
   }
@@ -270,6 +495,10 @@
       var picked = inputs.filter(function (i) { return i.checked; })[0];
       return picked ? picked.value : "";
     }
+    if (type === "rank") {
+      var order = inputs.map(function (i) { return i.value; });
+      return order.filter(Boolean).length ? order : [];
+    }
     return inputs.length ? inputs[0].value : "";
   }
   function collect() {
@@ -290,7 +519,8 @@
       var name = q.getAttribute("data-name");
       if (!(name in answers)) { return; }
       var v = answers[name];
-      fields(q, name).forEach(function (input) {
+      fields(q, name).forEach(function (input, position) {
+        if (input.tagName === "SELECT" && Array.isArray(v)) { input.value = v[position] || ""; return; }
         if (input.type === "radio" || input.type === "checkbox") {
           input.checked = Array.isArray(v) ? v.indexOf(input.value) >= 0 : input.value === v;
         } else {
@@ -532,6 +762,11 @@
         if (q.getAttribute("data-required") === "yes") { errors[name] = msg("required"); }
         return;
       }
+      var typed = fields(q, name).filter(function (i) { return i.checkValidity && !i.checkValidity(); });
+      if (typed.length) {  // range bounds and step, a geopoint's form: the input's own rules
+        errors[name] = q.getAttribute("data-constraint-msg") || msg("constraint");
+        return;
+      }
       if (!test(q.getAttribute("data-constraint"), context(q, answers, v), true)) {
         errors[name] = q.getAttribute("data-constraint-msg") || msg("constraint");
       }
@@ -578,7 +813,8 @@
     if (sending) { return; }
     sending = true;
     say(msg("sending"));
-    var body = JSON.stringify({ instance_id: state.instance_id, answers: state.answers, lang: lang });
+    var body = JSON.stringify({ instance_id: state.instance_id, answers: state.answers, lang: lang,
+                                started: state.started });
     fetch(url, {
       method: "POST", credentials: "same-origin", body: body,
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() }
@@ -609,6 +845,21 @@
     state.answers = collect();
     save();
   }
+  /* geopoint: the phone's position, when the browser may give it; typing stays possible */
+  if (navigator.geolocation) {
+    each(form.querySelectorAll("button.geo-here"), function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var input = document.getElementById(button.getAttribute("data-for"));
+        navigator.geolocation.getCurrentPosition(function (p) {
+          input.value = [p.coords.latitude.toFixed(6), p.coords.longitude.toFixed(6),
+            Math.round(p.coords.altitude || 0), Math.round(p.coords.accuracy || 0)].join(" ");
+          changed();
+        }, function () { say(msg("nolocation"), true); }, { enableHighAccuracy: true, timeout: 20000 });
+      });
+    });
+  }
+  if (!state.started) { state.started = new Date().toISOString(); }  // the `start` metadata
   if (state.answers) {
     restore(state.answers);
     say(state.pending ? msg("offline") : msg("restored"));
@@ -662,7 +913,7 @@
   function poll() {
     fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
       .then(function (data) {
-        if (data.status === "done" || data.status === "failed") { window.location.reload(); return; }
+        if (data.status !== "pending" && data.status !== "running") { window.location.reload(); return; }
         var bar = box.querySelector("progress");
         var count = box.querySelector("[data-progress]");
         if (bar) { bar.max = Math.max(data.total || 1, data.progress || 0); bar.value = data.progress || 0; }
@@ -671,6 +922,22 @@
       }).catch(function () { window.setTimeout(poll, 3000); });
   }
   window.setTimeout(poll, 500);
+})();
+
+/* Background work without a progress count (an XLSForm being checked): reload once it ends. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-job-poll]");
+  if (!box || box.getAttribute("data-active") !== "yes" || !window.fetch) { return; }
+  var url = box.getAttribute("data-job-poll");
+  function poll() {
+    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+      .then(function (data) {
+        if (data.status !== "pending" && data.status !== "running") { window.location.reload(); return; }
+        window.setTimeout(poll, 1000);
+      }).catch(function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 700);
 })();
 
 /* A used one-time link: if this phone still holds an unacknowledged answer, send it once more;

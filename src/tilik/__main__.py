@@ -1,0 +1,3 @@
+from tilik.cli.main import main
+
+main()
