@@ -96,3 +96,22 @@ def test_it_refuses_to_learn_from_unknown_codes(tmp_path):
     rows = LEARN + [{"text": "Kopi pagi dulu.", "themes": ["budaya_kopi"]}]
     result = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, rows)), "--learn", "2"])
     assert result.exit_code != 0 and "budaya_kopi" in result.output
+
+
+def test_it_trains_on_another_labelled_file_for_honest_splits(tmp_path):
+    training = tmp_path / "latih.jsonl"
+    training.write_text("\n".join(json.dumps(r) for r in LEARN * 3) + "\n", encoding="utf-8")
+    args = ["eval", str(_write(tmp_path, ROWS)), "--training", str(training), "--json"]
+    result = CliRunner().invoke(themes, args)
+    assert result.exit_code == 0, result.output
+    packaged = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, ROWS)), "--json"])
+    brier = [json.loads(r.output)["calibration"]["theme_brier"] for r in (result, packaged)]
+    assert brier[0] != brier[1]  # a coder fitted on 18 texts is not the packaged one
+
+
+def test_it_refuses_a_training_file_without_labels(tmp_path):
+    training = tmp_path / "latih.jsonl"
+    training.write_text(json.dumps({"text": "tanpa label"}) + "\n", encoding="utf-8")
+    args = ["eval", str(_write(tmp_path, ROWS)), "--training", str(training)]
+    result = CliRunner().invoke(themes, args)
+    assert result.exit_code != 0 and "tidak ada baris berlabel" in result.output

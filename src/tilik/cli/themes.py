@@ -37,10 +37,15 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _coder(corrections: Path | None) -> Any:
+def _coder(corrections: Path | None, training: Path | None = None) -> Any:
     from tilik.core.themes import Coder
 
     coder = Coder.default()
+    if training is not None:
+        rows = [r for r in _read_jsonl(training) if isinstance(r.get("themes"), list)]
+        if not rows:
+            raise click.ClickException(f"{training}: tidak ada baris berlabel 'themes'.")
+        coder = Coder(training=tuple(rows))
     if corrections is not None:
         coder = coder.with_corrections(_read_jsonl(corrections))
     return coder
@@ -109,6 +114,12 @@ def code_command(file: Path, out: Path | None, explain: bool, corrections: Path 
 )
 @click.option("--repeats", type=click.IntRange(min=1), default=5, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True, help="First random draw.")
+@click.option(
+    "--training",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Train on these labelled JSON lines instead of the packaged training texts "
+    "(for honest splits, e.g. texts by other authors only).",
+)
 def eval_command(
     file: Path,
     as_json: bool,
@@ -116,6 +127,7 @@ def eval_command(
     learn: int | None,
     repeats: int,
     seed: int,
+    training: Path | None,
 ) -> None:
     """Score the coder on FILE.jsonl labelled with 'themes' and 'sentiment'.
 
@@ -128,7 +140,7 @@ def eval_command(
     labelled = [r for r in rows if isinstance(r.get("themes"), list)]
     if not labelled:
         raise click.ClickException(f"{file}: tidak ada baris berlabel 'themes'.")
-    coder = _coder(corrections)
+    coder = _coder(corrections, training)
     unknown = sorted({t for r in labelled for t in r["themes"] if t not in coder.codebook})
     codings = coder.code_many([r["text"] for r in labelled], contexts=labelled)
     result = score(labelled, codings, coder.codebook)
