@@ -65,3 +65,13 @@ def test_it_scores_only_texts_that_were_not_corrections():
 def test_it_refuses_more_corrections_than_texts():
     with pytest.raises(ValueError, match="antara 1 dan 7"):
         learning_protocol(Coder.default(), LABELLED, 8)
+
+
+def test_it_pools_every_decision_in_the_micro_f1():
+    rows = [{"themes": ["jadwal"]}, {"themes": ["jadwal"]}, {"themes": ["anggaran"]}]
+    probabilities = {"jadwal": 0.9, "anggaran": 0.1}
+    codings = [coding(["jadwal"], probabilities)] * 3
+    result = score(rows, codings)
+    # jadwal: tp 2, fp 1; anggaran: fn 1 -> micro 4 / 6; macro (0.8 + 0) / 2
+    assert result["micro_f1"] == pytest.approx(4 / 6)
+    assert result["macro_f1"] == pytest.approx(0.4)

@@ -163,7 +163,10 @@ def eval_command(
     for code, s in result["per_theme"].items():
         p, r, f1, n = s["precision"], s["recall"], s["f1"], s["support"]
         click.echo(f"{code:<20} {p:>8.3f} {r:>8.3f} {f1:>6.3f} {n:>5}")
-    click.echo(f"macro-F1: {result['macro_f1']:.3f}  (n = {result['n']})")
+    click.echo(
+        f"macro-F1: {result['macro_f1']:.3f}  micro-F1: {result['micro_f1']:.3f}  "
+        f"(n = {result['n']})"
+    )
     if result["sentiment_accuracy"] is not None:
         click.echo(
             f"akurasi sentimen: {result['sentiment_accuracy']:.3f}  (n = {result['n_sentiment']})"

@@ -78,13 +78,16 @@ def score(
     """Compare codings with gold labels (``themes`` list, optional ``sentiment``).
 
     Returns ``{"n", "per_theme": {code: {precision, recall, f1, support}}, "macro_f1",
-    "sentiment_accuracy", "n_sentiment", "calibration"}`` (see :func:`calibration`). The
-    macro-F1 averages the codes that occur in the gold labels or in the predictions.
+    "micro_f1", "sentiment_accuracy", "n_sentiment", "calibration"}`` (see
+    :func:`calibration`). The macro-F1 averages the codes that occur in the gold labels or
+    in the predictions; the micro-F1 pools every (text, code) decision, steadier on a few
+    texts where a code with one or two instances swings the macro-F1.
     """
     book = codebook or default_codebook()
     codes = [c for c in book.names]
     extra = sorted({t for r in rows for t in r.get("themes", []) if t not in codes})
     per: dict[str, dict[str, float | int]] = {}
+    totals = [0, 0, 0]
     for code in codes + extra:
         tp = fp = fn = 0
         for row, coding in zip(rows, codings):
@@ -95,11 +98,14 @@ def score(
             fn += gold and not pred
         if tp + fp + fn == 0:
             continue
+        totals = [totals[0] + tp, totals[1] + fp, totals[2] + fn]
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         per[code] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
     macro = sum(float(s["f1"]) for s in per.values()) / len(per) if per else 0.0
+    tp, fp, fn = totals
+    micro = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
     with_sentiment = [(r, c) for r, c in zip(rows, codings) if r.get("sentiment")]
     accuracy = (
         sum(r["sentiment"] == c.sentiment for r, c in with_sentiment) / len(with_sentiment)
@@ -110,6 +116,7 @@ def score(
         "n": len(rows),
         "per_theme": per,
         "macro_f1": macro,
+        "micro_f1": micro,
         "sentiment_accuracy": accuracy,
         "n_sentiment": len(with_sentiment),
         "calibration": calibration(rows, codings, codes),
