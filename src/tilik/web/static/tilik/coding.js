@@ -66,6 +66,11 @@
     var item = f.closest(".ct-item");
     var body = new FormData(f);
     body.set("action", action);
+    // The server retrains the coder with this code before it answers: move on meanwhile.
+    item.classList.remove("is-error");
+    item.classList.add("is-saving");
+    var next = items.indexOf(item) + 1;
+    if (next < items.length && items[current] === item) select(next);
     return fetch(f.getAttribute("action"), {  // f.action is the "action" buttons
       method: "POST",
       body: body,
@@ -82,11 +87,11 @@
         function (box) { return box.parentNode.textContent.replace(/^\s*\S\s+/, "").trim(); });
       say((document.documentElement.lang === "en" ? "Saved: " : "Tersimpan: ") +
           (labels.join(", ") || "—") + (data.message ? " · " + data.message : ""));
-      var next = items.indexOf(item) + 1;
-      if (next < items.length) select(next);
     }).catch(function () {
       say(document.documentElement.lang === "en" ? "Not saved — try again." : "Belum tersimpan — coba lagi.");
       item.classList.add("is-error");
+    }).finally(function () {
+      item.classList.remove("is-saving");
     });
   }
 
