@@ -37,8 +37,9 @@ def test_it_shows_the_demo_evaluation_after_login(
         page.get_by_role("link", name=demo_evaluation.title).click()
         assert page.get_by_role("heading", name=demo_evaluation.title).is_visible()
         assert page.get_by_text("Instrumen dan jumlah respons").is_visible()
-        row = page.get_by_role("row").filter(has_text="survei_peserta")
-        count = demo_evaluation.instruments.get(form_id="survei_peserta").submissions.count()
+        survey = demo_evaluation.instruments.get(form_id="survei_peserta")
+        row = page.get_by_role("row").filter(has_text=survey.title)  # by its title, not its id
+        count = survey.submissions.count()
         assert str(count) in row.inner_text()
         page.screenshot(path=str(tmp_path / "detail-id.png"), full_page=True)
         with page.expect_navigation():

@@ -117,3 +117,35 @@ def test_it_announces_errors_next_to_their_fields(live_server, survey_link, chro
         assert page.locator("#f-nip").get_attribute("aria-invalid") == "true"
         assert "err-nip" in page.locator("#f-nip").get_attribute("aria-describedby")
         browser.close()
+
+
+@pytest.mark.browser
+def test_it_opens_again_offline_and_sends_later(live_server, survey_link, chromium_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tilik.web.collection.models import Submission
+
+    instrument, token = survey_link
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        context = browser.new_context(viewport=PHONE, locale="id-ID")
+        page = context.new_page()
+        page.goto(f"{live_server.url}/f/{token}/")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function(
+            """async (path) => {
+                 const cache = await caches.open('tilik-formulir');
+                 return !!(await cache.match(path)); }""",
+            arg=f"/f/{token}/",
+        )
+        context.set_offline(True)
+        page.reload(timeout=15_000)  # the browser's error page without the service worker
+        expect(page.get_by_role("button", name="Saya mengerti, mulai mengisi")).to_be_visible()
+        _fill(page, instrument)
+        page.get_by_role("button", name="Kirim").click()
+        expect(page.locator("#status")).to_contain_text("Belum terkirim")
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.locator("#selesai")).to_be_visible(timeout=15000)
+        assert Submission.objects.count() == 1
+        browser.close()

@@ -10,6 +10,7 @@ import pytest
 
 from tests.builders import kobo_csv, kobo_row, write_form
 from tilik.core.ingest import (
+    _TOO_WIDE,
     StoredRow,
     _canonical,
     json_text,
@@ -18,7 +19,6 @@ from tilik.core.ingest import (
     stored_row,
 )
 from tilik.core.xlsform import read_xlsform
-from tilik.core.xlsx import UnsafeSpreadsheet
 from tilik.core.xpath import compile_function, compile_memoized
 
 
@@ -76,9 +76,20 @@ def test_it_stores_what_read_export_gives(tmp_path):
 
 def test_it_hands_the_readers_error_to_the_caller(tmp_path):
     form, _ = read_xlsform(write_form(tmp_path / "survei_peserta.xlsx"))
+    data = kobo_csv([kobo_row(0)])
+    with pytest.raises(TypeError):  # a key that is no bytes: a bug, raised where it happened
+        read_export_parallel(
+            data, form, sink=lambda rows: None, hash_key="text", min_rows=0, method="fork"
+        )
+
+
+def test_it_stops_at_a_row_too_wide_with_its_reason(tmp_path):
+    form, _ = read_xlsform(write_form(tmp_path / "survei_peserta.xlsx"))
     data = kobo_csv([kobo_row(0)]) + (";".join(["x"] * 5001) + "\r\n").encode()
-    with pytest.raises(UnsafeSpreadsheet):
-        read_export_parallel(data, form, sink=lambda rows: None, min_rows=0, method="fork")
+    stored: list[StoredRow] = []
+    result = read_export_parallel(data, form, sink=stored.extend, min_rows=0, method="fork")
+    assert result.stopped and len(stored) == 1
+    assert [(p.message, p.row) for p in result.problems] == [(_TOO_WIDE, 3)]
 
 
 def test_it_stops_the_reader_when_storing_fails(tmp_path):

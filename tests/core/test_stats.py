@@ -178,7 +178,7 @@ def test_it_leaves_alpha_null_for_a_one_item_construct():
 
 
 def test_it_flags_alpha_below_070():
-    data = pl.DataFrame({"a": [1, 2, 3, 4, 5, 1], "b": [5, 1, 4, 2, 3, 3]})
+    data = pl.DataFrame({"a": [1, 2, 3, 4, 5, 1] * 2, "b": [5, 1, 4, 2, 3, 3] * 2})
     row = stats.summarize_likert(data, {"c": ["a", "b"]}).constructs.row(0, named=True)
     assert row["alpha_flagged"] is True
 

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 
 import openpyxl
 import pytest
 
 from tests.builders import NIPS, kobo_row, write_bundle
-from tilik.web.collection.models import QuarantinedRow, Submission
+from tilik.web.collection.models import ImportBatch, QuarantinedRow, Submission
 from tilik.web.evaluations.bundles import export_bundle, import_bundle, read_bundle_for_db
 from tilik.web.evaluations.models import Employee, Enrolment, Evaluation
 
@@ -32,6 +33,9 @@ def test_it_imports_a_bundle(tmp_path):
     evaluation = summary.evaluation
     assert evaluation.title == "Evaluasi Uji"
     assert Submission.objects.filter(instrument__evaluation=evaluation).count() == 3
+    assert set(Submission.objects.values_list("source", flat=True)) == {Submission.Source.BUNDLE}
+    batch = ImportBatch.objects.get(instrument__evaluation=evaluation)
+    assert batch.sha256 == hashlib.sha256((root / batch.file_name).read_bytes()).hexdigest()
     assert evaluation.interviews.count() == 1
     assert Enrolment.objects.filter(cohort__program__evaluation=evaluation).count() == 2
     assert Employee.objects.get(nip=NIPS[1]).gender == "P"

@@ -31,6 +31,15 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
+def _collect_static() -> None:
+    """Copy the static files, hashed and compressed, where the server serves them from."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.STATIC_FROM_SOURCE:
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def _say_problems(problems, lang: str, limit: int = 200) -> tuple[int, int]:
     from tilik.core.problems import render_all
 
@@ -106,6 +115,22 @@ def bundle_check(path: str, lang: str) -> None:
             errors=errors, warnings=warnings
         )
     )
+    held = sum(len(d.quarantined) for d in data.data.values())
+    if data.refusals:  # the verdict «tilik bundle import» gives on the same reading
+        click.echo(
+            translate(
+                "«tilik bundle import» akan menolak bundel ini: {n} kesalahan bukan soal baris "
+                "data.",
+                lang,
+            ).format(n=len(data.refusals))
+        )
+    elif held:
+        click.echo(
+            translate(
+                "«tilik bundle import» akan menyimpan baris yang sah dan mengarantina {n} baris.",
+                lang,
+            ).format(n=held)
+        )
     if errors:
         sys.exit(1)
 
@@ -135,7 +160,7 @@ def _import(path: str, username: str | None, lang: str):
     from django.contrib.auth import get_user_model
 
     from tilik.core.problems import BundleError
-    from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
+    from tilik.web.evaluations.bundles import BundleRefused, import_bundle, read_bundle_for_db
 
     user = None
     if username:
@@ -148,7 +173,17 @@ def _import(path: str, username: str | None, lang: str):
         data = read_bundle_for_db(path)
     except BundleError as exc:
         raise click.ClickException(exc.problem.render(lang)) from exc
-    summary = import_bundle(data, user=user)
+    try:
+        summary = import_bundle(data, user=user)
+    except BundleRefused as refused:
+        _say_problems(refused.problems, lang)
+        raise click.ClickException(
+            translate(
+                "Bundel ditolak: {n} kesalahan (sama dengan yang dilaporkan «tilik bundle "
+                "check»); tidak ada yang disimpan.",
+                lang,
+            ).format(n=len(refused.problems))
+        ) from refused
     for form_id in sorted(data.data):
         click.echo(
             translate(
@@ -268,6 +303,7 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     from django.conf import settings
 
     _migrate()
+    _collect_static()
     user, password = _ensure_demo_user()
     summary = _import(bundle_path, user.username, lang)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
@@ -341,6 +377,7 @@ def serve(port: int, host: str, tasks: int | None) -> None:
     """Serve the web app and its background worker (prepares the database first)."""
     _django()
     _migrate()
+    _collect_static()
     _serve(host, port, tasks=worker_count() if tasks is None else tasks, quiet=False)
 
 

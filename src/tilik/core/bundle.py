@@ -229,10 +229,21 @@ class Bundle:
     roster: list[Participant] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hash_key: bytes = field(default=b"", repr=False)
+    # the bytes of every instrument and data file read (by path in the bundle): an import
+    # stores these, never reads the folder a second time
+    sources: dict[str, bytes] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def refusals(self) -> list[Problem]:
+        """The errors that refuse the bundle as a whole: every error except the problems of
+        data rows, which an import quarantines. ``tilik bundle check`` reports them and
+        ``tilik bundle import`` refuses the bundle for them: one reader, one verdict."""
+        held = {id(p) for d in self.data.values() for q in d.quarantined for p in q.problems}
+        return [p for p in self.errors if id(p) not in held]
 
     def spec(self, form_id: str) -> InstrumentSpec:
         return self.meta.instruments.get(form_id) or InstrumentSpec(
@@ -276,9 +287,82 @@ def _as_number(value: Any) -> float | None:
     return float(text.replace(",", "."))
 
 
+_MAX_YAML_NODES = 20_000  # an evaluasi.yaml is a page of text; aliases may not blow it up
+
+
+def _inside(root: Path, file: Path, problems: list[Problem], label: str) -> bool:
+    """Whether ``file`` (maybe a symbolic link, or in a linked folder) stays inside the bundle
+    folder ``root``; a problem says so when it does not. Nothing outside is ever read."""
+    real = os.path.realpath(file)
+    base = os.path.realpath(root)
+    if os.path.commonpath([real, base]) == base:
+        return True
+    problems.append(
+        Problem(
+            gettext_noop(
+                "berkas ini menunjuk ke luar folder bundel (tautan simbolik atau jalur «..»); "
+                "tidak dibaca"
+            ),
+            file=label,
+            expected=gettext_noop("berkas di dalam folder bundel"),
+        )
+    )
+    return False
+
+
+def _load_yaml(text: str) -> Any:
+    """``yaml.safe_load``, refusing aliases that would expand the document beyond any
+    evaluasi.yaml (a "billion laughs") or refer to themselves: counted on the composed node
+    graph, which shares what aliases repeat, before anything is built."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    if node is None:
+        return None
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def size(current: yaml.Node) -> int:
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        if key in open_nodes:
+            raise _YamlRefused(
+                gettext_noop("evaluasi.yaml ditolak: sebuah alias YAML merujuk dirinya sendiri")
+            )
+        open_nodes.add(key)
+        total = 1
+        if isinstance(current, yaml.SequenceNode):
+            total += sum(size(child) for child in current.value)
+        elif isinstance(current, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in current.value)
+        open_nodes.discard(key)
+        sizes[key] = min(total, _MAX_YAML_NODES + 1)
+        return sizes[key]
+
+    if size(node) > _MAX_YAML_NODES:
+        raise _YamlRefused(
+            gettext_noop(
+                "evaluasi.yaml ditolak: alias YAML mengembangkannya menjadi lebih dari 20.000 "
+                "nilai (bom alias)"
+            )
+        )
+    return yaml.safe_load(text)
+
+
+class _YamlRefused(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
     label = "evaluasi.yaml"
     file = path / label
+    if (file.exists() or file.is_symlink()) and not _inside(path, file, problems, label):
+        return EvaluationMeta()
     if not file.exists():
         problems.append(
             Problem(
@@ -289,7 +373,19 @@ def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
         )
         return EvaluationMeta()
     try:
-        data = yaml.safe_load(decode_text(file.read_bytes())[0]) or {}
+        data = _load_yaml(decode_text(file.read_bytes())[0]) or {}
+    except _YamlRefused as exc:
+        problems.append(Problem(exc.message, file=label))
+        return EvaluationMeta()
+    except RecursionError:
+        problems.append(
+            Problem(
+                gettext_noop("YAML tidak sah: {detail}"),
+                file=label,
+                params={"detail": "nesting too deep"},
+            )
+        )
+        return EvaluationMeta()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(
@@ -397,7 +493,9 @@ def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
     return meta
 
 
-def _read_forms(path: Path, problems: list[Problem], check: bool) -> dict[str, Form]:
+def _read_forms(
+    path: Path, problems: list[Problem], check: bool, sources: dict[str, bytes]
+) -> dict[str, Form]:
     forms: dict[str, Form] = {}
     folder = path / "instrumen"
     if not folder.is_dir():
@@ -405,10 +503,13 @@ def _read_forms(path: Path, problems: list[Problem], check: bool) -> dict[str, F
         return forms
     for file in sorted(folder.glob("*.xlsx")):
         label = f"instrumen/{file.name}"
-        form, found = read_xlsform(file, file_name=label)
+        if not _inside(path, file, problems, label):
+            continue
+        data = sources[label] = file.read_bytes()
+        form, found = read_xlsform(data, file_name=label)
         problems.extend(found)
         if check:
-            problems.extend(pyxform_problems(file, file_name=label))
+            problems.extend(pyxform_problems(data, file_name=label))
         if form is not None:
             form.form_id = file.stem
             forms[file.stem] = form
@@ -422,6 +523,8 @@ def _read_data(path: Path, bundle: Bundle) -> None:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx"))
     for file in files:
         label = f"data/{file.name}"
+        if not _inside(path, file, bundle.problems, label):
+            continue
         form = bundle.forms.get(file.stem)
         if form is None:
             bundle.problems.append(
@@ -440,7 +543,8 @@ def _read_data(path: Path, bundle: Bundle) -> None:
                 )
             )
             continue
-        result = read_export(file, form, file_name=label, hash_key=bundle.hash_key)
+        data = bundle.sources[label] = file.read_bytes()
+        result = read_export(data, form, file_name=label, hash_key=bundle.hash_key)
         bundle.problems.extend(result.problems)
         for row in result.quarantined:
             bundle.problems.extend(row.problems)
@@ -474,7 +578,7 @@ def _read_interviews(path: Path, bundle: Bundle) -> None:
         return
     listed: set[str] = set()
     index = folder / "index.csv"
-    if index.exists():
+    if index.exists() and _inside(path, index, bundle.problems, "wawancara/index.csv"):
         for row_number, row in enumerate(_read_csv_dicts(index), start=2):
             name = (row.get("file") or "").strip()
             if not name:
@@ -489,7 +593,9 @@ def _read_interviews(path: Path, bundle: Bundle) -> None:
                 continue
             listed.add(name)
             file = folder / name
-            if not file.exists():
+            if not _inside(path, file, bundle.problems, f"wawancara/{name}"):
+                continue
+            if not file.is_file():
                 bundle.problems.append(
                     Problem(
                         gettext_noop("transkrip yang disebut tidak ada"),
@@ -531,6 +637,8 @@ def _read_interviews(path: Path, bundle: Bundle) -> None:
         if file.suffix.lower() in _TRANSCRIPT_SUFFIXES and file.name not in listed:
             if file.name.lower() == "readme.md":
                 continue
+            if not _inside(path, file, bundle.problems, f"wawancara/{file.name}"):
+                continue
             bundle.problems.append(
                 Problem(
                     gettext_noop(
@@ -545,9 +653,9 @@ def _read_interviews(path: Path, bundle: Bundle) -> None:
 
 def _read_roster(path: Path, bundle: Bundle) -> None:
     file = path / "peserta.csv"
-    if not file.exists():
-        return
     label = "peserta.csv"
+    if not file.exists() or not _inside(path, file, bundle.problems, label):
+        return
     seen: set[str] = set()
     for row_number, row in enumerate(_read_csv_dicts(file), start=2):
         nip = (row.get("nip") or "").strip()
@@ -636,7 +744,7 @@ def read_bundle(
         problems=problems,
         hash_key=hash_key if hash_key is not None else _key_from_env(),
     )
-    bundle.forms = _read_forms(root, problems, check_forms)
+    bundle.forms = _read_forms(root, problems, check_forms, bundle.sources)
     for form_id in meta.instruments:
         if form_id not in bundle.forms:
             problems.append(

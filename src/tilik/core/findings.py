@@ -45,6 +45,8 @@ from typing import Any, Literal, TypedDict
 
 from babel.numbers import format_decimal, format_percent
 
+from tilik.core import labels
+
 __all__ = [
     "CONSTRUCT_LABELS",
     "add_challenge_breakdown",
@@ -73,75 +75,11 @@ class Param(TypedDict):
     fmt: str
 
 
-LEVELS: dict[str, dict[str, str]] = {
-    "reaksi": {"id": "Reaksi (Level 1)", "en": "Reaction (Level 1)"},
-    "pembelajaran": {"id": "Pembelajaran (Level 2)", "en": "Learning (Level 2)"},
-    "perilaku": {"id": "Perilaku (Level 3)", "en": "Behaviour (Level 3)"},
-    "hasil": {"id": "Hasil (Level 4)", "en": "Results (Level 4)"},
-    "relevansi": {"id": "Relevansi", "en": "Relevance"},
-    "tantangan": {"id": "Tantangan", "en": "Challenges"},
-    "kualitas_layanan": {"id": "Kualitas Layanan", "en": "Service quality"},
-}
-
-SOURCE_LABELS: dict[str, dict[str, str]] = {
-    "survei": {"id": "survei", "en": "surveys"},
-    "tes": {"id": "tes", "en": "tests"},
-    "wawancara": {"id": "wawancara", "en": "interviews"},
-    "observasi": {"id": "observasi", "en": "observation"},
-    "skm": {"id": "SKM", "en": "SKM"},
-}
-
-CONSTRUCT_LABELS: dict[str, dict[str, str]] = {
-    "reaksi": {"id": "penyelenggaraan program secara umum", "en": "the program overall"},
-    "manfaat": {"id": "manfaat program", "en": "usefulness of the program"},
-    "perubahan_perilaku": {"id": "perubahan perilaku kerja", "en": "change in work behaviour"},
-    "perilaku_layanan": {"id": "perilaku pelayanan", "en": "service behaviour"},
-    "kepuasan": {"id": "kepuasan terhadap penyelenggaraan", "en": "satisfaction"},
-    "relevansi": {"id": "relevansi materi dengan tugas", "en": "relevance to daily tasks"},
-    "pengetahuan": {"id": "peningkatan pengetahuan", "en": "knowledge gained"},
-    "keterampilan": {"id": "peningkatan keterampilan", "en": "skills gained"},
-    "sikap": {"id": "sikap dan etika pelayanan", "en": "service attitude and ethic"},
-    "penerapan": {"id": "penerapan hasil pelatihan di tempat kerja", "en": "use on the job"},
-    "perilaku": {"id": "perubahan perilaku kerja", "en": "change in work behaviour"},
-    "dukungan": {"id": "dukungan organisasi", "en": "organisational support"},
-    "dukungan_atasan": {"id": "dukungan atasan", "en": "supervisor support"},
-    "kinerja": {"id": "kinerja pelayanan", "en": "service performance"},
-    "fasilitator": {"id": "kualitas fasilitator", "en": "quality of trainers"},
-    "materi": {"id": "kualitas materi", "en": "quality of materials"},
-    "waktu_layanan": {"id": "waktu layanan", "en": "service time"},
-}
-
-THEME_LABELS: dict[str, dict[str, str]] = {
-    "manfaat": {"id": "program bermanfaat", "en": "the program was useful"},
-    "pengetahuan": {"id": "pengetahuan bertambah", "en": "knowledge gained"},
-    "keterampilan": {"id": "keterampilan praktis bertambah", "en": "practical skills gained"},
-    "sikap": {"id": "sikap dan etika pelayanan", "en": "professional attitude and service ethic"},
-    "dampak_layanan": {"id": "dampak pada layanan publik", "en": "visible effect on service"},
-    "relevansi_rendah": {
-        "id": "materi kurang sesuai dengan tugas sehari-hari",
-        "en": "material does not match daily tasks",
-    },
-    "waktu_beban_kerja": {
-        "id": "keterbatasan waktu karena beban kerja atau kekurangan pegawai",
-        "en": "no time because of workload or staff shortage",
-    },
-    "jadwal": {
-        "id": "jadwal bertabrakan dengan tugas rutin",
-        "en": "schedule clashes with routine duties",
-    },
-    "anggaran": {"id": "keterbatasan anggaran", "en": "budget limits"},
-    "kualitas_materi": {"id": "kualitas modul dan materi", "en": "quality of materials"},
-    "fasilitator": {"id": "kualitas fasilitator", "en": "quality of trainers"},
-    "sarana_akses": {
-        "id": "sarana, akses internet dan jarak tempuh",
-        "en": "venue, internet access and travel distance",
-    },
-    "metode": {"id": "metode pelatihan", "en": "training method"},
-    "dukungan_atasan": {
-        "id": "kurangnya dukungan atasan dan organisasi",
-        "en": "lack of supervisor and organisational support",
-    },
-}
+# Display names live in one place (``tilik.core.labels``); kept here under their old names.
+LEVELS: Mapping[str, Mapping[str, str]] = labels.LEVELS
+SOURCE_LABELS: Mapping[str, Mapping[str, str]] = labels.SOURCES
+CONSTRUCT_LABELS: Mapping[str, Mapping[str, str]] = labels.CONSTRUCTS
+THEME_LABELS: Mapping[str, Mapping[str, str]] = labels.THEMES
 
 # A construct's Kirkpatrick level when the instrument does not say (XLSForm `level` wins).
 _DEFAULT_LEVEL = {
@@ -170,6 +108,8 @@ _THEME_AGREES = {
     "perilaku": "dampak_layanan",
     "kinerja": "dampak_layanan",
 }
+# Constructs measured so that less is better (minutes of service time).
+_LOWER_IS_BETTER = {"waktu_layanan"}
 _THEME_DISAGREES = {"relevansi": "relevansi_rendah", "penerapan": "dukungan_atasan"}
 
 _RESPONDENT = {
@@ -193,9 +133,33 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "prepost_gain": {
         "id": "Nilai rata-rata tes {test} naik dari {pre} sebelum pelatihan menjadi {post} "
-        "sesudahnya ({n} pasang; d_z = {dz}; p {p}).",
+        "sesudahnya ({n} pasang; ukuran efek dz = {dz}; p {p}).",
         "en": "The mean score of the {test} test rose from {pre} before training to {post} "
-        "after it ({n} pairs; d_z = {dz}; p {p}).",
+        "after it ({n} pairs; effect size dz = {dz}; p {p}).",
+    },
+    "prepost_loss": {
+        "id": "Nilai rata-rata tes {test} justru turun dari {pre} sebelum pelatihan menjadi "
+        "{post} sesudahnya ({n} pasang; ukuran efek dz = {dz}; p {p}).",
+        "en": "The mean score of the {test} test fell from {pre} before training to {post} "
+        "after it ({n} pairs; effect size dz = {dz}; p {p}).",
+    },
+    "prepost_gain_uniform": {
+        "id": "Nilai rata-rata tes {test} naik dari {pre} sebelum pelatihan menjadi {post} "
+        "sesudahnya, dan setiap peserta naik sama besar ({n} pasang; uji Wilcoxon p {p}).",
+        "en": "The mean score of the {test} test rose from {pre} before training to {post} "
+        "after it, every participant by the same amount ({n} pairs; Wilcoxon test p {p}).",
+    },
+    "prepost_identical": {
+        "id": "Nilai tes {test} tidak berubah: setiap peserta memperoleh skor yang sama "
+        "sebelum dan sesudah pelatihan (rata-rata {pre}; {n} pasang).",
+        "en": "Scores on the {test} test did not change: every participant scored the same "
+        "before and after training (mean {pre}; {n} pairs).",
+    },
+    "prepost_untested": {
+        "id": "Nilai rata-rata tes {test} adalah {pre} sebelum dan {post} sesudah pelatihan "
+        "({n} pasang); data belum cukup untuk menguji perubahannya.",
+        "en": "The mean score of the {test} test was {pre} before and {post} after training "
+        "({n} pairs); there are not enough data to test the change.",
     },
     "prepost_nochange": {
         "id": "Nilai rata-rata tes {test} tidak berubah secara bermakna: {pre} sebelum dan "
@@ -210,10 +174,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "who had and had not been trained ({a} versus {b}; p {p}).",
     },
     "observation_diff": {
-        "id": "Observasi layanan menunjukkan perbedaan {label} yang bermakna antara "
-        "petugas yang sudah dan belum mengikuti pelatihan ({a} berbanding {b}; p {p}).",
-        "en": "Field observation showed a significant difference in {label} between staff "
-        "who had and had not been trained ({a} versus {b}; p {p}).",
+        "id": "Observasi layanan menunjukkan {label} yang lebih baik secara bermakna pada "
+        "petugas yang sudah mengikuti pelatihan daripada yang belum ({a} berbanding {b}; p {p}).",
+        "en": "Field observation showed significantly better {label} among staff who had been "
+        "trained than among those who had not ({a} versus {b}; p {p}).",
+    },
+    "observation_diff_worse": {
+        "id": "Observasi layanan menunjukkan {label} yang justru lebih buruk secara bermakna "
+        "pada petugas yang sudah mengikuti pelatihan daripada yang belum ({a} berbanding {b}; "
+        "p {p}).",
+        "en": "Field observation showed significantly worse {label} among staff who had been "
+        "trained than among those who had not ({a} versus {b}; p {p}).",
     },
     "triangulation_skills_vs_observation": {
         "id": "Sumber data tidak sejalan: {share} peserta melaporkan peningkatan "
@@ -244,9 +215,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "challenge_top": {
         "id": "Tantangan yang paling banyak disebut adalah {theme}, yang dikemukakan oleh "
-        "{share} responden (IK 95% {lo}–{hi}).",
-        "en": "The most frequently cited challenge is {theme}, raised by {share} of "
-        "respondents (95% CI {lo}–{hi}).",
+        "{share} {who} (IK 95% {lo}–{hi}).",
+        "en": "The most frequently cited challenge is {theme}, raised by {share} {who} "
+        "(95% CI {lo}–{hi}).",
     },
     "jp_share": {
         "id": "Pada tahun {year}, {share|words} ASN ({share}; n = {n}) telah memenuhi "
@@ -256,17 +227,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 
-SKM_UNSUR: dict[str, dict[str, str]] = {
-    "u1": {"id": "persyaratan", "en": "requirements"},
-    "u2": {"id": "sistem, mekanisme dan prosedur", "en": "system, mechanism and procedure"},
-    "u3": {"id": "waktu penyelesaian", "en": "completion time"},
-    "u4": {"id": "biaya/tarif", "en": "cost/fee"},
-    "u5": {"id": "produk spesifikasi jenis pelayanan", "en": "service products"},
-    "u6": {"id": "kompetensi pelaksana", "en": "staff competence"},
-    "u7": {"id": "perilaku pelaksana", "en": "staff behaviour"},
-    "u8": {"id": "penanganan pengaduan, saran dan masukan", "en": "complaint handling"},
-    "u9": {"id": "sarana dan prasarana", "en": "facilities"},
-}
+SKM_UNSUR: Mapping[str, Mapping[str, str]] = labels.SKM_UNSUR
 
 
 # --------------------------------------------------------------------------- formatting
@@ -606,14 +567,17 @@ def _prepost_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
         if not isinstance(stats, Mapping) or stats.get("mean_post") is None:
             continue
         base = f"prepost/{escape_step(name)}"
-        p_value = stats.get("p")
+        # Every gain equal: no t-test (no spread), the signed-rank test decides.
+        uniform = (stats.get("not_computable") or {}).get("t") == "no_spread"
+        p_step = "wilcoxon_p" if uniform else "p"
+        p_value = stats.get(p_step)
         significant = p_value is not None and p_value < 0.05
         params = {
             "test": _text(name.replace("_", " ")),  # a test id, not translated
             "pre": _p(hasil, f"{base}/mean_pre", "num1"),
             "post": _p(hasil, f"{base}/mean_post", "num1"),
             "n": _p(hasil, f"{base}/n_pairs", "int"),
-            "p": _p(hasil, f"{base}/p", "p"),
+            "p": _p(hasil, f"{base}/{p_step}", "p"),
         }
         agree: list[str] = []
         if significant:
@@ -625,12 +589,22 @@ def _prepost_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
                     know = (constructs or {}).get(construct)
                     if isinstance(know, Mapping) and (know.get("top2box") or 0) >= 0.5:
                         agree.append("survei")
-        key = (
-            "prepost_gain"
-            if significant and stats["mean_post"] > stats["mean_pre"]
-            else ("prepost_nochange")
-        )
-        if key == "prepost_nochange":
+        key = "prepost_nochange"
+        if significant and stats["mean_post"] > stats["mean_pre"]:
+            key = "prepost_gain"
+        elif significant and stats["mean_post"] < stats["mean_pre"]:
+            key = "prepost_loss"
+            agree = []  # what agrees with a gain does not agree with a loss
+        if key == "prepost_gain" and uniform:
+            key = "prepost_gain_uniform"
+        elif (stats.get("not_computable") or {}).get("wilcoxon_p") == "no_difference":
+            key = "prepost_identical"
+            params.pop("p")
+            params.pop("post")
+        elif p_value is None:
+            key = "prepost_untested"
+            params.pop("p")
+        if key not in ("prepost_gain", "prepost_loss"):
             params.pop("dz", None)
         out.append(
             _finding(
@@ -663,11 +637,13 @@ def _observation(hasil: Mapping[str, Any]) -> tuple[str, dict[str, Param], bool]
                 names = sorted(group_cells, key=lambda k: k not in ("ya", "yes", "sudah", "1"))
                 sub = "cells/" if "cells" in by_block else ""
                 base = f"groups/{escape_step(form_id)}/{escape_step(name)}/by/{escape_step(dim)}"
-                fmt = (
-                    "num2"
-                    if max(abs(c.get("mean") or 0) for c in group_cells.values()) < 10
-                    else ("num1")
-                )
+                construct = ((hasil.get("constructs") or {}).get(form_id) or {}).get(name) or {}
+                if labels.is_binary_construct(construct):
+                    fmt = "pct"  # a yes/no checklist: the mean is the share of "ya"
+                elif max(abs(c.get("mean") or 0) for c in group_cells.values()) < 10:
+                    fmt = "num2"
+                else:
+                    fmt = "num1"
                 params = {
                     "a": _p(hasil, f"{base}/{sub}{escape_step(names[0])}/mean", fmt),
                     "b": _p(hasil, f"{base}/{sub}{escape_step(names[1])}/mean", fmt),
@@ -695,6 +671,10 @@ def _behaviour_and_result_findings(hasil: Mapping[str, Any]) -> list[dict[str, A
     if obs:
         name, params, significant = obs
         key = "observation_diff" if significant else "observation_nodiff"
+        trained, untrained = params["a"]["value"] or 0, params["b"]["value"] or 0
+        worse = trained > untrained if name in _LOWER_IS_BETTER else trained < untrained
+        if significant and worse:
+            key = "observation_diff_worse"
         labelled = {**params, "label": _label(CONSTRUCT_LABELS, name)}
         finding = _finding(
             f"hasil:observasi/{name}",
@@ -752,8 +732,10 @@ def _ikm_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     overall = ikm.get("_all")
     if not isinstance(overall, Mapping) or overall.get("ikm") is None:
         return []
+    # The regulation's 2-decimal value: the one the grade is read from (88.305 → 88,31 → A).
+    shown = "ikm_rounded" if overall.get("ikm_rounded") is not None else "ikm"
     params = {
-        "ikm": _p(hasil, "ikm/_all/ikm", "num2"),
+        "ikm": _p(hasil, f"ikm/_all/{shown}", "num2"),
         "mutu": _p(hasil, "ikm/_all/mutu", "text"),
         "kinerja": _p(hasil, "ikm/_all/kinerja", "kinerja"),
         "n": _p(hasil, "ikm/_all/n", "int"),
@@ -811,6 +793,11 @@ def _challenge_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
     params: dict[str, Param] = {
         "theme": _label(THEME_LABELS, top["code"]),
         "share": _p(hasil, "challenges/0/share", "pct"),
+        "who": {
+            "value": {lang: labels.challenge_base(top, lang) for lang in ("id", "en")},
+            "path": None,
+            "fmt": "i18n",
+        },
     }
     ci = top.get("share_ci")
     params["lo"] = _p(hasil, "challenges/0/share_ci/0", "pct") if ci else _text("–")

@@ -14,7 +14,16 @@ Decisions made here (documented once):
   participant and supervisor instruments; null for observation, SKM and other forms.
 * **Pre/post pairs**: a ``tes_awal`` and a ``tes_akhir`` with the same ``test`` name are
   paired (a lone pre and post with no test names are paired too); scores are percent
-  correct (0–100), so the normalised gain uses ``max = 100``.
+  correct (0–100), so the normalised gain uses ``max = 100``, and the statistics are
+  computed from the counts of correct items (``n_items`` of each test), so ties are exact.
+  A test item is scored by its ``correct`` key: one choice, or for a select_multiple
+  every right choice (all or nothing; :func:`tilik.core.stats.score_test`).
+* **Don't-know codes** ("tidak tahu", "tidak berlaku") that a form declares on a Likert
+  list (:meth:`tilik.core.xlsform.Form.missing_choices`) are missing values: they are not
+  scale points, they are counted per item in ``n_dont_know`` (and in ``n_missing``).
+* **Not computable**: every statistic that can be null says why in ``not_computable``
+  (field → code of :data:`tilik.core.stats.REASONS`) on items, constructs, group cells,
+  tests and pre/post results.
 * **Groups**: survey constructs by the ``instansi`` and ``sektor`` columns of the form
   (keys ``organisation``, ``sector``), by ``program`` and ``angkatan`` (``program``,
   ``cohort``; from the roster, joined on the respondent key, when the form lacks them),
@@ -50,6 +59,7 @@ from tilik.core.stats import (
     group_compare,
     pair_scores,
     prepost,
+    reasons_dict,
     score_test,
     summarize_likert,
     wilson_ci,
@@ -124,6 +134,7 @@ def _desc(row: Mapping[str, Any]) -> dict[str, Any]:
         "median": row.get("median"),
         "top2box": row.get("top2box"),
         "top2box_ci": _ci(row, "top2box"),
+        "not_computable": reasons_dict(row.get("not_computable")),
     }
 
 
@@ -133,11 +144,13 @@ def constructs_section(
     labels: Mapping[str, str] | None = None,
     scales: Mapping[str, tuple[int, int]] | None = None,
     levels: Mapping[str, str] | None = None,
+    dont_know: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The ``constructs[form_id]`` part of ``hasil.json`` from a :class:`LikertSummary`."""
     labels = labels or {}
     scales = scales or {}
     levels = levels or {}
+    dont_know = dont_know or {}
     items_by_construct: dict[str, dict[str, Any]] = {}
     for row in summary.items.iter_rows(named=True):
         lo = scales.get(row["item"], (1, len(row["dist"] or [])))[0]
@@ -145,6 +158,7 @@ def constructs_section(
             "label": labels.get(row["item"], ""),
             **_desc(row),
             "n_missing": row["n_missing"],
+            "n_dont_know": dont_know.get(row["item"], 0),
             "reverse": row["reverse"],
             "distribution": {str(lo + i): c for i, c in enumerate(row["dist"] or [])},
             "item_rest_r": row["item_rest_r"],
@@ -280,6 +294,7 @@ def _likert_spec(form: Any, columns: Sequence[str]) -> dict[str, Any]:
     constructs: dict[str, list[str]] = {}
     scales: dict[str, tuple[int, int]] = {}
     labels: dict[str, str] = {}
+    missing: dict[str, list[str]] = {}
     reverse: list[str] = []
     item_levels: dict[str, dict[str, int]] = {}
     checklist = {q.name for q in _checklist_items(form)}
@@ -292,6 +307,8 @@ def _likert_spec(form: Any, columns: Sequence[str]) -> dict[str, Any]:
             continue
         constructs.setdefault(q.construct, []).append(q.name)
         labels[q.name] = q.label
+        if q.name not in checklist and form.missing_choices(q):
+            missing[q.name] = form.missing_choices(q)
         if q.reverse:
             reverse.append(q.name)
         if q.level:
@@ -308,6 +325,36 @@ def _likert_spec(form: Any, columns: Sequence[str]) -> dict[str, Any]:
         "labels": labels,
         "reverse": reverse,
         "levels": levels,
+        "missing": missing,
+    }
+
+
+def _without_dont_know(
+    frame: pl.DataFrame, missing: Mapping[str, Sequence[str]]
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """Don't-know answers set to null (missing values), and how many each item had."""
+    if not missing:
+        return frame, {}
+    codes = {name: [str(c) for c in names] for name, names in missing.items()}
+    counted = frame.select(
+        pl.col(name).cast(pl.Utf8).str.strip_chars().is_in(names).sum().alias(name)
+        for name, names in codes.items()
+    ).row(0, named=True)
+    cleared = frame.with_columns(
+        pl.when(pl.col(name).cast(pl.Utf8).str.strip_chars().is_in(names))
+        .then(None)
+        .otherwise(pl.col(name))
+        .alias(name)
+        for name, names in codes.items()
+    )
+    return cleared, {name: int(v or 0) for name, v in counted.items()}
+
+
+def _dont_know_codes(form: Any, columns: Sequence[str]) -> dict[str, list[str]]:
+    return {
+        q.name: form.missing_choices(q)
+        for q in form.likert_items()
+        if q.name in columns and form.missing_choices(q)
     }
 
 
@@ -337,6 +384,8 @@ def _groups_for(
     min_cell: int,
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    if not by:  # no grouping column: nothing to compare (and no zero-height frame to stack)
+        return out
     data = frame.select(list(by)).hstack(scores)
     for cname in scores.columns:
         by_out: dict[str, Any] = {}
@@ -371,7 +420,9 @@ def _ikm_section(bundle: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, A
         spec = bundle.spec(form_id)
         if spec.kind != "skm" or form_id not in frames:
             continue
-        frame = frames[form_id]
+        frame, _ = _without_dont_know(
+            frames[form_id], _dont_know_codes(form, frames[form_id].columns)
+        )
         unsur = [q.name for q in form.likert_items("skm") if q.name in frame.columns]
         regime = regime_override or {9: "2017", 14: "2004"}.get(len(unsur), "")
         if regime not in REGIMES or REGIMES[regime]["n_unsur"] != len(unsur):
@@ -388,6 +439,7 @@ def _ikm_section(bundle: Any, frames: Mapping[str, pl.DataFrame]) -> dict[str, A
                     nrr={f"u{i + 1}": v for i, v in enumerate(row["nrr"])},
                     index=row["index"],
                     ikm=row["ikm"],
+                    ikm_rounded=row["ikm_rounded"],
                     mutu=row["mutu"],
                     kinerja=row["kinerja"],
                 )
@@ -418,13 +470,19 @@ def _prepost_section(bundle: Any, frames: Mapping[str, pl.DataFrame]) -> dict[st
             correct = {q.name: q.correct for q in form.questions if q.correct}
             scored.append(score_test(frames[form_id], correct))
         pairs, counts = pair_scores(scored[0], scored[1])
-        res = prepost(pairs.get_column("pre"), pairs.get_column("post"), max_score=100.0)
-        n_items = int(scored[1].height and scored[1].item(0, "n_items"))
+        n_pre, n_items = (int(s.height and s.item(0, "n_items")) for s in scored)
+        res = prepost(
+            pairs.get_column("pre"),
+            pairs.get_column("post"),
+            max_score=100.0,
+            n_items=(n_pre, n_items) if n_pre and n_items else None,
+        )
         name = test or f"{pre}__{post}"
         out[name] = {
             "pre_form": pre,
             "post_form": post,
             "n_items": n_items,
+            "n_items_pre": n_pre,
             "max_score": 100.0,
             **res,
             **{k: v for k, v in counts.items() if k != "n_pairs"},
@@ -489,12 +547,17 @@ def build_hasil(
         ls = _likert_spec(form, frame.columns)
         if not ls["constructs"]:
             continue
+        frame, dont_know = _without_dont_know(frame, ls["missing"])
         summary = summarize_likert(
             frame, ls["constructs"], scale=ls["scales"], reverse=ls["reverse"]
         )
         construct_levels[form_id] = ls["levels"]
         constructs[form_id] = constructs_section(
-            summary, labels=ls["labels"], scales=ls["scales"], levels=ls["levels"]
+            summary,
+            labels=ls["labels"],
+            scales=ls["scales"],
+            levels=ls["levels"],
+            dont_know=dont_know,
         )
         by = [c for c in _GROUP_COLUMNS if c in frame.columns]
         if spec.kind == "observasi" and spec.compare_by and spec.compare_by in frame.columns:

@@ -18,6 +18,7 @@ import csv
 import gc
 import hashlib
 import io
+import itertools
 import json
 import math
 import os
@@ -35,16 +36,24 @@ from datetime import date, datetime, timedelta
 from json.encoder import encode_basestring
 from operator import add, call, itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import orjson
 
+from tilik.core.columns import (
+    ChoiceReader,
+    ColumnMap,
+    choice_reader,
+    is_hxl_row,
+    is_literacy,
+    map_columns,
+)
 from tilik.core.exports import add_dimensions
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
 from tilik.core.procs import die_with_parent, safe_to_fork
-from tilik.core.repeats import Scope, flat_key, flatten, nest, parse_key
+from tilik.core.repeats import Scope, flat_key, flatten, nest
 from tilik.core.xlsform import Form, Question, RepeatGroup
 from tilik.core.xlsx import (
     MAX_COLUMNS,
@@ -96,30 +105,7 @@ KOBO_META_COLUMNS = (
     "_tags",
     "_index",
 )
-_ID_COLUMNS = (
-    "_uuid",
-    "meta/instanceID",
-    "instanceID",
-    "KEY",
-    "meta/instanceid",
-    "meta-instanceID",
-)
-_TIME_COLUMNS = ("_submission_time", "SubmissionDate", "submissiondate", "end", "today")
-_META_PREFIXES = ("_", "meta/", "__", "meta-", "SET-OF-")  # ODK Central: meta-…, SET-OF-…
-_ODK_META = {
-    "KEY",
-    "SubmissionDate",
-    "SubmitterID",
-    "SubmitterName",
-    "AttachmentsPresent",
-    "AttachmentsExpected",
-    "Status",
-    "ReviewState",
-    "DeviceID",
-    "Edits",
-    "FormVersion",
-    "instanceID",
-}
+_REPEAT_META_PREFIXES = ("_", "meta/", "__", "meta-", "set-of-")
 _TRUE_ONE_HOT = {"1", "true", "yes", "ya", "1.0", "x"}
 _FALSE_ONE_HOT = {"0", "false", "no", "tidak", "0.0", ""}
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y/%m/%d")
@@ -174,12 +160,23 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     duplicates: int = 0
     rows_read: int = 0
+    stopped: bool = False  # the file was refused, or reading it stopped part-way
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode a text file as UTF-8 (with or without BOM) or, failing that, Windows-1252."""
+    """Decode a text file: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text", with
+    its BOM, or without one when every other byte is zero) or, failing those, Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[2:].decode(codec, errors="replace"), codec
+    head = data[:4096]
+    if len(head) >= 4 and len(head) % 2 == 0:
+        if head[1::2].count(0) > len(head) * 0.4 and not head[0::2].count(0):
+            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
+        if head[0::2].count(0) > len(head) * 0.4 and not head[1::2].count(0):
+            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -329,20 +326,14 @@ def _xlsx_rows(data: bytes) -> tuple[list[str], Iterator[list[str]]]:
 def _other_sheets(source: str | Path | bytes) -> list[str]:
     """Names of the sheets after the first that hold any data (Kobo puts repeats there)."""
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
-    return [
-        sheet.title
-        for sheet in read_sheets(data)[1:]
-        if any("".join(row).strip() for row in sheet.rows())
-    ]
-
-
-@dataclass
-class _Column:
-    index: int
-    header: str
-    kind: str  # "question", "one_hot", "id", "time", "meta", "repeat_cell", "unknown"
-    question: Question | None = None
-    option: str = ""
+    found = []
+    for sheet in read_sheets(data)[1:]:
+        try:
+            if any("".join(row).strip() for row in sheet.rows()):
+                found.append(sheet.title)
+        except UnsafeSpreadsheet:  # not read anyway: named, whatever is wrong with it
+            found.append(sheet.title)
+    return found
 
 
 _MISS = object()
@@ -396,6 +387,19 @@ def _fast_converter(question: Question, form: Form) -> Any:
         return iso_date
     if kind == "text":
         return lambda text: None if not text or text.isspace() else text
+    if kind == "select_multiple" and not is_literacy(question):
+        names = frozenset(form.choice_names(question)) | ({"other"} if question.or_other else set())
+
+        def many(text: str) -> Any:
+            words = text.split()
+            if not words:
+                return None
+            for word in words:
+                if word not in names:
+                    return _MISS
+            return words
+
+        return None if _from_answers(question) else many
     return None
 
 
@@ -411,62 +415,6 @@ def _row_converter(question: Question, form: Form, fast: Any) -> Callable[[str],
         return _MISS if message else value
 
     return other
-
-
-def _map_columns(header: list[str], form: Form) -> list[_Column]:
-    """What each column of a main sheet holds. Questions inside repeats have no column there,
-    except as ``repeat[n]/question`` ("wide" exports, corrected quarantined rows)."""
-    top = [q for q in form.questions if not q.repeat]
-    by_path = {q.path.lower(): q for q in top}
-    by_name = {q.name.lower(): q for q in top}
-    by_label: dict[str, Question] = {}
-    for q in top:
-        for text in q.labels.values():
-            by_label.setdefault(text.strip().lower(), q)
-    repeat_names = {r.name for r in form.repeats}
-    columns = []
-    for index, raw in enumerate(header):
-        head = raw.strip()
-        low = head.lower()
-        if "[" in head and repeat_names:
-            parsed = parse_key(head)
-            if parsed is not None and all(step in repeat_names for step, _ in parsed[0]):
-                columns.append(_Column(index, head, "repeat_cell"))
-                continue
-        if head in _ID_COLUMNS or low in (
-            "_uuid",
-            "meta/instanceid",
-            "meta-instanceid",
-            "instanceid",
-            "key",
-        ):
-            columns.append(_Column(index, head, "id"))
-            continue
-        if head in _TIME_COLUMNS or low in ("_submission_time", "submissiondate"):
-            columns.append(_Column(index, head, "time"))
-            continue
-        question = by_path.get(low) or by_name.get(low) or by_label.get(low)
-        if question is None and "/" in low:
-            last = low.rsplit("/", 1)[1]
-            parent = low.rsplit("/", 1)[0]
-            parent_q = by_path.get(parent) or by_name.get(parent.rsplit("/", 1)[-1])
-            if parent_q is not None and parent_q.type == "select_multiple":
-                options = {n.lower(): n for n in form.choice_names(parent_q)}
-                if last in options:
-                    columns.append(_Column(index, head, "one_hot", parent_q, options[last]))
-                    continue
-            question = by_name.get(last)
-        if question is None and "." in head:  # Google Forms/ODK legacy "group.question"
-            question = by_name.get(low.rsplit(".", 1)[1])
-        if question is None and "-" in head:  # ODK Central: "group-question"
-            question = by_path.get(low.replace("-", "/")) or by_name.get(low.rsplit("-", 1)[1])
-        if question is not None:
-            columns.append(_Column(index, head, "question", question))
-        elif head.startswith(_META_PREFIXES) or head in _ODK_META or not head:
-            columns.append(_Column(index, head, "meta"))
-        else:
-            columns.append(_Column(index, head, "unknown"))
-    return columns
 
 
 def _parse_date(text: str) -> date | None:
@@ -540,21 +488,26 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
         # "nan", "inf" and 1e999 parse as floats but are no answer, and JSON cannot hold them.
         return None, gettext_noop("bukan bilangan"), gettext_noop("bilangan, misalnya 7,5")
     if kind == "select_one":
-        names = form.choice_names(question)
-        if value in names:
+        if _from_answers(question):  # choices are earlier answers: their text
             return value, None, ""
-        for choice in form.choices.get(question.list_name, []):
-            if value.lower() in (label.strip().lower() for label in choice.labels.values()):
-                return choice.name, None, ""
+        found = choice_reader(form, question).one(value)
+        if found is not None:
+            return found, None, ""
         if question.or_other:
             return value, None, ""
-        return None, gettext_noop("bukan salah satu pilihan"), ", ".join(names)
+        return (
+            None,
+            gettext_noop("bukan salah satu pilihan"),
+            ", ".join(form.choice_names(question)),
+        )
     if kind == "select_multiple":
-        names = form.choice_names(question)
-        picked = value.split()
-        unknown = [p for p in picked if p not in names]
-        if unknown and not question.or_other:
-            return None, gettext_noop("memuat pilihan yang tidak ada"), ", ".join(names)
+        picked, _ = _read_many(question, value, form)
+        if picked is None:
+            return (
+                None,
+                gettext_noop("memuat pilihan yang tidak ada"),
+                ", ".join(form.choice_names(question)),
+            )
         return picked, None, ""
     if kind == "date":
         parsed = _parse_date(value) or _excel_date(value)
@@ -575,6 +528,44 @@ def convert_value(question: Question, text: str, form: Form) -> tuple[Any, str |
             )
         return moment, None, ""
     return text, None, ""
+
+
+def _from_answers(question: Question) -> bool:
+    """A select whose choices are the answers to an earlier question (``select_one ${q}``)."""
+    return bool(getattr(question, "choices_from", "")) or question.list_name.startswith("${")
+
+
+def _read_many(question: Question, text: str, form: Form) -> tuple[list[str] | None, bool]:
+    """A select_multiple answer as a list of choice names, and whether it was read from
+    labels (``Spherical Radial Bilateral``: three choices; see :class:`ChoiceReader`).
+
+    None when it does not read as choices. A ``literacy`` test keeps ODK's whole value:
+    three parameters, seven reserved ``null`` and the words marked (formpack's
+    ``FormLiteracyTestField``); KoboToolbox's export gives the words only, and the reader adds
+    the parameters from their own columns.
+    """
+    if _from_answers(question):
+        return text.split(), False
+    reader = choice_reader(form, question)
+    words = text.split()
+    if is_literacy(question) and len(words) >= 10 and all(w == "null" for w in words[3:10]):
+        rest, by_label = _read_many_words(reader, question, words[10:])
+        return (None if rest is None else [*words[:10], *rest]), by_label
+    return _read_many_words(reader, question, words)
+
+
+def _read_many_words(
+    reader: ChoiceReader, question: Question, words: list[str]
+) -> tuple[list[str] | None, bool]:
+    names = reader.name_set
+    if all(w in names or (w == "other" and question.or_other) for w in words):
+        return words, False
+    found = reader.many(" ".join(words))
+    if found:
+        return found[0], True
+    if question.or_other:
+        return words, False
+    return None, False
 
 
 @dataclass
@@ -651,14 +642,14 @@ def check_rules(
     """
     failures: list[tuple[Question, str, str]] = []
     for question in rules.required_only:
-        value = answers.get(question.name)
+        value = answers.get(question.key)
         if (value is None or value == "" or value == []) and (
-            present is None or question.name in present
+            present is None or question.key in present
         ):
             failures.append((question, *REQUIRED_PROBLEM))
     for rule in rules.rules:
         question = rule.question
-        value = answers.get(question.name)
+        value = answers.get(question.key)
         empty = value is None or value == "" or value == []
         if rule.relevant is not None:
             try:
@@ -668,7 +659,7 @@ def check_rules(
             if not relevant:
                 continue
         if empty:
-            if question.required and (present is None or question.name in present):
+            if question.required and (present is None or question.key in present):
                 failures.append((question, *REQUIRED_PROBLEM))
             continue
         if rule.constraint is not None:
@@ -719,11 +710,11 @@ def _calculate_instance(repeat: RepeatGroup, scope: Scope, instance: dict[str, A
     for question in repeat.questions:
         if question.type == "calculate" and question.calculation:
             try:
-                instance[question.name] = compile_memoized(question.calculation)(
+                instance[question.key] = compile_memoized(question.calculation)(
                     scope, None, None, None
                 )
             except XPathError:
-                instance[question.name] = None
+                instance[question.key] = None
 
 
 def check_repeats(
@@ -767,27 +758,27 @@ def check_repeats(
         repeat: RepeatGroup, scope: Scope, instance: dict[str, Any], steps: tuple[Any, ...]
     ) -> None:
         bad: set[str] = set()
-        known = {q.name for q in repeat.questions} | {
+        known = {q.key for q in repeat.questions} | {
             r.name for r in form.child_repeats(repeat.name)
         }
         for question in repeat.questions:
             if question.type == "calculate":
                 continue
-            received = instance.get(question.name)
+            received = instance.get(question.key)
             text = _answer_text(received)
             typed, message, expected = convert_value(question, text, form)
             if received == [] and question.type == "select_multiple":
                 typed = []  # answered, nothing picked (1/0 columns all 0)
             if message:
-                bad.add(question.name)
+                bad.add(question.key)
                 issues.append(
                     RepeatIssue(
-                        flat_key(steps, question.name), question, message, expected, text, steps
+                        flat_key(steps, question.key), question, message, expected, text, steps
                     )
                 )
                 continue
-            instance[question.name] = typed
-            other = f"{question.name}_other"
+            instance[question.key] = typed
+            other = f"{question.key}_other"
             if question.or_other and (
                 typed == "other" or (isinstance(typed, list) and "other" in typed)
             ):
@@ -801,7 +792,7 @@ def check_repeats(
         level(repeat.name, scope, instance, steps)
         _calculate_instance(repeat, scope, instance)
         for question in repeat.questions:
-            name = question.name
+            name = question.key
             if question.type == "calculate" or name in bad:
                 continue
             if question.relevant and not _true_in(question.relevant, scope):
@@ -870,61 +861,32 @@ class _RepeatRow:
 
 def _sheet_repeat(title: str, header: list[str], form: Form) -> RepeatGroup | None:
     """The repeat a sheet holds: by its name (KoboToolbox names the sheet after the repeat,
-    cut to 31 characters), else by the questions its columns name."""
-    low = title.strip().lower()
-    for repeat in form.repeats:
-        name = repeat.name.lower()
-        if name[:31] == low or low.endswith("-" + name):  # Kobo's sheet, ODK's <form>-<repeat>
-            return repeat
+    cut to 31 characters, or to 28 and ``...``, with `` (1)`` added to tell two apart; ODK
+    Central names its CSV ``<form>-<repeat>``), else by the questions its columns name (by
+    name, path or label)."""
+    low = re.sub(r"\s*\(\d+\)$", "", title.strip()).lower()
+    cut = low.removesuffix("...") if low.endswith("...") else ""
+    named = [
+        repeat
+        for repeat in form.repeats
+        if repeat.name.lower()[:31] == low
+        or low.endswith("-" + repeat.name.lower())
+        or (cut and repeat.name.lower().startswith(cut))
+    ]
+    if len(named) == 1:
+        return named[0]
     best, hits = None, 0
-    for repeat in form.repeats:
-        names = {q.name.lower() for q in repeat.questions} | {
-            q.path.lower() for q in repeat.questions
-        }
-        found = sum(1 for h in header if h.strip().lower() in names)
+    for repeat in named or form.repeats:
+        mapped = map_columns(header, form, repeat.questions, skip=_REPEAT_META_SET)
+        found = sum(1 for c in mapped.columns if c.question is not None)
         if found > hits:
             best, hits = repeat, found
     return best
 
 
-def _repeat_columns(
-    header: list[str], repeat: RepeatGroup, form: Form
-) -> tuple[list[tuple[int, str, Question, str]], list[str]]:
-    """``(index, header, question, option)`` of each answer column of a repeat sheet (option
-    set for one 1/0 column of a select_multiple) and the headers that are unknown."""
-    by_key: dict[str, Question] = {}
-    for question in repeat.questions:
-        by_key.setdefault(question.path.lower(), question)
-        by_key.setdefault(question.name.lower(), question)
-        for text in question.labels.values():
-            by_key.setdefault(text.strip().lower(), question)
-    columns: list[tuple[int, str, Question, str]] = []
-    unknown: list[str] = []
-    for index, head in enumerate(header):
-        low = head.strip().lower()
-        if not low or low in _REPEAT_META or low.startswith((*_META_PREFIXES, "set-of-")):
-            continue
-        exact = by_key.get(low)
-        if exact is not None:
-            columns.append((index, head, exact, ""))
-            continue
-        parent, _, last = low.rpartition("/")
-        owner = by_key.get(parent) or by_key.get(parent.rpartition("/")[2])
-        if owner is not None and owner.type == "select_multiple":
-            options = {n.lower(): n for n in form.choice_names(owner)}
-            if last in options:
-                columns.append((index, head, owner, options[last]))
-                continue
-        # the last step of a path, whatever joins the groups: "/", "-" (ODK Central) or "."
-        by_last = by_key.get(last) or next(
-            (by_key[low.rsplit(sep, 1)[-1]] for sep in "-." if low.rsplit(sep, 1)[-1] in by_key),
-            None,
-        )
-        if by_last is not None:
-            columns.append((index, head, by_last, ""))
-        else:
-            unknown.append(head)
-    return columns, unknown
+_REPEAT_META_SET = frozenset(_REPEAT_META) | frozenset(
+    {"_parent_table_name", "_parent_index", "_submission__uuid"}
+)
 
 
 class _RepeatSheets:
@@ -1038,7 +1000,14 @@ class _RepeatSheets:
         label: str,
         result: ReadResult,
     ) -> Iterator[_RepeatRow]:
-        columns, unknown = _repeat_columns(header, repeat, form)
+        mapped = map_columns(header, form, repeat.questions, skip=_REPEAT_META_SET)
+        columns = [
+            (c.index, c.question, c.option if c.kind == "one_hot" else "")
+            for c in mapped.columns
+            if c.kind in ("question", "one_hot") and c.question is not None
+        ]
+        composer = _Composer(mapped.columns)
+        unknown = [c.header for c in mapped.columns if c.kind == "unknown"]
         if unknown:
             result.problems.append(
                 Problem(
@@ -1052,26 +1021,36 @@ class _RepeatSheets:
         position = {h: i for i, h in enumerate(header) if h}
         index_name = "_index" if "_index" in position else "KEY"
         parent_name = "_parent_index" if "_parent_index" in position else "PARENT_KEY"
+        first = True
         for number, texts in enumerate(rows, start=2):
             if not "".join(texts).strip():
                 continue
+            if first and is_hxl_row(texts):
+                first = False
+                continue
+            first = False
             texts += [""] * (len(header) - len(texts))
             raw = {h: t for h, t in zip(header, texts) if h}
             answers: dict[str, Any] = {}
             flags: dict[str, list[str]] = {}
-            for index, _head, question, option in columns:
+            for index, question, option in columns:
                 text = texts[index]
                 if option:
                     flag = text.strip().lower()
                     if flag in _TRUE_ONE_HOT:
-                        flags.setdefault(question.name, []).append(option)
+                        flags.setdefault(question.key, []).append(option)
                     elif flag:
-                        flags.setdefault(question.name, [])
-                elif text.strip() or question.name not in answers:
-                    answers[question.name] = text
-            for name, picked in flags.items():  # 1/0 columns stand in for the summary
-                if not str(answers.get(name) or "").strip():
+                        flags.setdefault(question.key, [])
+                elif text.strip() or question.key not in answers:
+                    answers[question.key] = text
+            for name, picked in flags.items():
+                # 1/0 columns stand in for an empty summary, and for one written as labels
+                summary = str(answers.get(name) or "").strip()
+                owner = form.by_key(name) if summary else None
+                if not summary or (owner is not None and _read_many(owner, summary, form)[1]):
                     answers[name] = picked
+            if composer:
+                composer.apply(texts, answers)
 
             def meta(name: str, texts: list[str] = texts) -> str:
                 return texts[position[name]].strip() if name in position else ""
@@ -1305,7 +1284,8 @@ def _read_export(
     try:
         header, rows, is_csv = _open_rows(source, file_name=label, zipped_out=found_zip)
     except UnsafeSpreadsheet as exc:
-        result.problems.append(Problem(exc.reason, file=label))
+        result.problems.append(exc.problem(label))
+        result.stopped = True
         return result
     except OSError as exc:
         result.problems.append(
@@ -1325,15 +1305,20 @@ def _read_export(
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = found_zip[0] if is_csv and found_zip else None
     ignored: list[str] = []  # sheets (or zipped CSVs) that a form without repeats leaves out
-    if zipped is not None and zipped[2]:
-        if form.repeats:
-            sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)
-        else:
-            ignored = list(zipped[2])
-    elif not is_csv and form.repeats:
-        sheets = _RepeatSheets.from_workbook(data, form, label, result)
-    elif not is_csv:
-        ignored = _other_sheets(source)
+    try:
+        if zipped is not None and zipped[2]:
+            if form.repeats:
+                sheets = _RepeatSheets.from_zip(zipped[2], form, label, result)
+            else:
+                ignored = list(zipped[2])
+        elif not is_csv and form.repeats:
+            sheets = _RepeatSheets.from_workbook(data, form, label, result)
+        elif not is_csv:
+            ignored = _other_sheets(source)
+    except (UnsafeSpreadsheet, csv.Error) as exc:
+        result.problems.append(_stopped(exc, label, None))
+        result.stopped = True
+        return result
     if ignored:
         result.problems.append(
             Problem(
@@ -1346,7 +1331,8 @@ def _read_export(
                 params={"sheets": ", ".join(ignored)},
             )
         )
-    columns = _map_columns(header, form)
+    mapping = map_columns(header, form, repeat_names=frozenset(r.name for r in form.repeats))
+    columns = mapping.columns
     plan = [
         (
             c.index,
@@ -1359,9 +1345,14 @@ def _read_export(
             _fast_converter(c.question, form) if c.question is not None else None,
         )
         for c in columns
-        if c.kind in ("id", "time", "question", "one_hot")
-        and (c.question is not None or c.kind in ("id", "time"))
+        if c.kind in ("id", "time", "version", "question", "one_hot")
+        and (c.question is not None or c.kind in ("id", "time", "version"))
+    ] + [  # an id column that is also a field of the form is its answer too
+        (c.index, "question", c.question, "", c.header, _fast_converter(c.question, form))
+        for c in columns
+        if c.kind == "id" and c.question is not None
     ]
+    composer = _Composer(columns)
     unknown = [c.header for c in columns if c.kind == "unknown"]
     if unknown:
         result.problems.append(
@@ -1372,11 +1363,11 @@ def _read_export(
                 severity="warning",
             )
         )
-    mapped = {c.question.name for c in columns if c.question is not None}
+    mapped = {c.question.key for c in columns if c.question is not None}
     missing = [
-        q.name
+        q.key
         for q in form.data_questions()
-        if q.required and q.name not in mapped and q.type not in ("calculate",)
+        if q.required and q.key not in mapped and q.type not in ("calculate",)
     ]
     if missing:
         result.problems.append(
@@ -1405,20 +1396,35 @@ def _read_export(
         store_json or emit_stored,
         emit_stored,
         attach,
+        mapping,
+        composer,
     )
     responses = result.responses
-    for offset, values in enumerate(rows):
-        if is_csv and len(values) > MAX_COLUMNS:
-            raise UnsafeSpreadsheet(_TOO_WIDE)
-        if not "".join(values).strip():  # a blank row: every value empty or white space
-            continue
-        result.rows_read += 1
-        if progress is not None and result.rows_read % 1000 == 0:
-            progress(result.rows_read)
-        read_row(values, offset + 2)  # rows are 1-based, after the header row
-        if sink is not None and len(responses) >= chunk_size:
-            sink(responses)
-            responses = result.responses = []
+    rows, placeholder = _placeholder_rows(rows, header, columns, form)
+    number = 1  # the row last read (the header is row 1)
+    try:
+        for values in rows:
+            number += 1
+            if is_csv and len(values) > MAX_COLUMNS:
+                raise UnsafeSpreadsheet(_TOO_WIDE, row=number)
+            if not "".join(values).strip():  # a blank row: every value empty or white space
+                continue
+            if result.rows_read == 0 and is_hxl_row(values):
+                result.problems.append(_hxl_note(label, number))
+                continue
+            result.rows_read += 1
+            if progress is not None and result.rows_read % 1000 == 0:
+                progress(result.rows_read)
+            if placeholder:
+                values = [("" if v == "n/a" else v) for v in values]
+            read_row(values, number)
+            if sink is not None and len(responses) >= chunk_size:
+                sink(responses)
+                responses = result.responses = []
+    except (UnsafeSpreadsheet, csv.Error) as exc:
+        result.problems.append(_stopped(exc, label, number + 1))
+        result.stopped = True
+    read_row.finish()
     if sheets is not None:
         result.quarantined.extend(sheets.orphans())
     if sink is not None and result.responses:
@@ -1473,15 +1479,28 @@ def _repeat_attacher(
 
 
 _Plan = list[tuple[int, str, Any, str, str, Any]]
-_Converted = tuple[dict[str, str], dict[str, Any], list[Problem], str, datetime | None]
+_Converted = tuple[
+    dict[str, str], dict[str, Any], list[Problem], str, datetime | None, str, list[Problem]
+]
 
 
 def _convert_row(
-    values: list[str], row_number: int, header: list[str], plan: _Plan, form: Form, label: str
+    values: list[str],
+    row_number: int,
+    header: list[str],
+    plan: _Plan,
+    form: Form,
+    label: str,
+    composer: _Composer,
+    lenient: Callable[[str], bool],
 ) -> _Converted:
-    """Raw row, typed answers, conversion problems, instance id and submission time of a row.
+    """Raw row, typed answers, conversion problems, instance id, submission time, form
+    version of a row, and the problems waived if the row proves to be of another version of
+    the form (see :func:`_row_reader`).
 
-    The general case, column by column: any row shape, repeated columns, every problem worded.
+    The general case, column by column: any row shape, repeated columns, answers written as
+    labels, every problem worded. ``lenient(version)`` says whether a row collected with that
+    version of the form may hold a choice the form no longer has: kept as received.
     """
     if len(values) < len(header):
         values = values + [""] * (len(header) - len(values))
@@ -1493,8 +1512,15 @@ def _convert_row(
     problems: list[Problem] = []
     instance_id = ""
     submitted_at = None
+    version = ""
+    for index, kind, _question, _option, _header, _fast in plan:
+        if kind == "version":
+            version = version or values[index].strip()
+    keep_unknown = lenient(version)
+    waived: list[Problem] = []
     one_hot: dict[str, list[str]] = {}
     one_hot_seen: set[str] = set()
+    labelled: set[str] = set()  # select_multiple answers read from labels
     for index, kind, question, option, column_header, fast in plan:
         text = values[index]
         if kind == "choice" or kind == "question":
@@ -1504,10 +1530,19 @@ def _convert_row(
                 value = fast(text)
             else:
                 value = _MISS
+            if value is _MISS and question.type == "select_multiple" and text.strip():
+                value, by_label = _read_many(question, text.strip(), form)
+                if value is None:
+                    value = _MISS
+                elif by_label:
+                    labelled.add(question.key)
             if value is _MISS:
                 value, message, expected = convert_value(question, text, form)
                 if message:
-                    problems.append(
+                    # a choice the form no longer has, in a row of another version of the
+                    # form, is kept as received (the problem counts if the file says so)
+                    kept = message in _CHOICE_PROBLEMS and keep_unknown
+                    (waived if kept else problems).append(
                         Problem(
                             message,
                             file=label,
@@ -1517,16 +1552,18 @@ def _convert_row(
                             expected=expected,
                         )
                     )
-                    continue
-            if value is not None or question.name not in answers:
-                answers[question.name] = value
+                    if not kept:
+                        continue
+                    value = _as_received(question, text)
+            if value is not None or question.key not in answers:
+                answers[question.key] = value
         elif kind == "id":
             instance_id = instance_id or text.strip().removeprefix("uuid:")
         elif kind == "time":
             submitted_at = submitted_at or _parse_datetime(text)
         elif kind == "one_hot":
             flag = text.strip().lower()
-            name = question.name
+            name = question.key
             if flag in _TRUE_ONE_HOT:
                 one_hot.setdefault(name, []).append(option)
                 one_hot_seen.add(name)
@@ -1543,20 +1580,192 @@ def _convert_row(
                 )
             elif flag != "":
                 one_hot_seen.add(name)
-    _merge_one_hot(answers, one_hot, one_hot_seen)
-    return raw, answers, problems, instance_id, submitted_at
+    _merge_one_hot(answers, one_hot, one_hot_seen, labelled)
+    if composer:
+        composer.apply(values, answers)
+    return raw, answers, problems, instance_id, submitted_at, version, waived
+
+
+_CHOICE_PROBLEMS = frozenset({"bukan salah satu pilihan", "memuat pilihan yang tidak ada"})
+
+
+def _as_received(question: Question, text: str) -> Any:
+    """A select answer kept as the row has it (a choice of another version of the form)."""
+    value = text.strip()
+    if question.type == "select_multiple":
+        return value.split()
+    return value
 
 
 def _merge_one_hot(
-    answers: dict[str, Any], one_hot: dict[str, list[str]], one_hot_seen: set[str]
+    answers: dict[str, Any],
+    one_hot: dict[str, list[str]],
+    one_hot_seen: set[str],
+    labelled: set[str] | frozenset[str] = frozenset(),
 ) -> None:
+    """The 1/0 columns stand in for an empty summary column, and decide between the readings
+    of a summary written as labels (options may share a label, or one label hold another's
+    words): the summary's order is kept where it agrees."""
     for name, options in one_hot.items():
-        if answers.get(name) is None:
+        current = answers.get(name)
+        if current is None or name in labelled and set(current) != set(options):
             answers[name] = options
     for name in one_hot_seen:
         answers.setdefault(name, [])
         if answers[name] is None:
             answers[name] = []
+
+
+class _Composer:
+    """Answers made of several columns: ODK Central's split geopoints, the parameters of a
+    literacy test, the ``_other`` text of an or_other select."""
+
+    def __init__(self, columns: list[Any]) -> None:
+        self.geo: dict[str, list[tuple[int, int]]] = {}
+        self.literacy: dict[str, list[tuple[int, int]]] = {}
+        self.other: list[tuple[int, str]] = []
+        for column in columns:
+            if column.kind == "geo_part":
+                self.geo.setdefault(column.question.key, []).append((column.index, column.part))
+            elif column.kind == "literacy":
+                self.literacy.setdefault(column.question.key, []).append(
+                    (column.index, column.part)
+                )
+            elif column.kind == "other":
+                self.other.append((column.index, f"{column.question.key}_other"))
+        self.questions = frozenset(self.geo) | frozenset(self.literacy)
+
+    def __bool__(self) -> bool:
+        return bool(self.geo or self.literacy or self.other)
+
+    def apply(self, values: list[str], answers: dict[str, Any]) -> None:
+        width = len(values)
+        for name, places in self.geo.items():
+            parts = ["", "", "", ""]
+            for index, part in places:
+                if index < width:
+                    parts[part] = values[index].strip()
+            while parts and not parts[-1]:
+                parts.pop()
+            answers[name] = " ".join(p or "0" for p in parts) if parts else None
+        for name, places in self.literacy.items():
+            words = answers.get(name)
+            if isinstance(words, str):
+                words = words.split()
+            words = list(words or [])
+            if len(words) >= 10 and all(w == "null" for w in words[3:10]):
+                continue  # the whole value already
+            given = ["", "", ""]
+            for index, part in places:
+                if index < width:
+                    given[part] = values[index].strip()
+            if any(given) or words:
+                answers[name] = [g or "null" for g in given] + ["null"] * 7 + words
+        for index, name in self.other:
+            text = values[index].strip() if index < width else ""
+            if text:
+                answers[name] = text
+
+
+def _placeholder_rows(
+    rows: Iterator[list[str]], header: list[str], columns: list[Any], form: Form
+) -> tuple[Iterator[list[str]], bool]:
+    """Whether the file writes ``n/a`` for "no answer", as KoBoCAT's CSV export does (pandas'
+    ``na_rep``), and the rows to read.
+
+    Recognised by the export's meta columns (KoBoCAT's: ``_uuid`` and ``_tags`` without
+    formpack's ``_id`` and ``_index``), or by ``n/a`` in the first rows where no answer can
+    be ``n/a``: numbers, dates, selects without such a choice, 1/0 columns, meta columns.
+    A text answer ``n/a`` in any other file stays an answer.
+    """
+    names = {h.strip() for h in header}
+    if {"_uuid", "_tags"} <= names and not names & {"_id", "_index"}:
+        return rows, True
+    typed = [
+        c.index
+        for c in columns
+        if c.kind in ("one_hot", "meta", "id", "time", "geo_part", "derived")
+        or c.kind == "question"
+        and c.question is not None
+        and _no_placeholder_answer(c.question, form)
+    ]
+    if not typed:
+        return rows, False
+    head: list[list[str]] = []
+    failed: list[Exception] = []
+    try:
+        for values in rows:
+            head.append(values)
+            if len(head) >= 200:
+                break
+    except (UnsafeSpreadsheet, csv.Error) as exc:  # raised again where the reader meets it
+        failed.append(exc)
+    found = any(
+        index < len(values) and values[index] == "n/a" for values in head for index in typed
+    )
+    return itertools.chain(head, _raising(failed), rows), found
+
+
+def _raising(failed: list[Exception]) -> Iterator[list[str]]:
+    for exc in failed:
+        raise exc
+    yield from ()
+
+
+def _no_placeholder_answer(question: Question, form: Form) -> bool:
+    if question.type in ("integer", "decimal", "date", "dateTime", "time", "geopoint"):
+        return True
+    if question.is_select and not question.or_other:
+        return choice_reader(form, question).one("n/a") is None
+    return False
+
+
+def _conflict(label: str, row: int, instance_id: str) -> Problem:
+    return Problem(
+        gettext_noop("ID kiriman ini sudah dipakai oleh baris lain dengan isi berbeda"),
+        file=label,
+        row=row,
+        column="_uuid",
+        value=instance_id,
+        expected=gettext_noop("ID unik per kiriman"),
+    )
+
+
+def _hxl_note(label: str, row: int) -> Problem:
+    return Problem(
+        gettext_noop("baris tagar HXL (#…) di bawah judul kolom dilewati; bukan kiriman"),
+        file=label,
+        row=row,
+        severity="warning",
+    )
+
+
+def _stopped(exc: Exception, label: str, row: int | None) -> Problem:
+    """The reason reading stopped part-way through a file (the rows before it are kept)."""
+    if isinstance(exc, UnsafeSpreadsheet):
+        problem = exc.problem(label)
+        if problem.row is None:
+            problem = Problem(
+                problem.message,
+                file=label,
+                row=row,
+                sheet=problem.sheet,
+                column=problem.column,
+                value=problem.value,
+                params=problem.params,
+            )
+        return problem
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return Problem(
+            gettext_noop("berkas ditolak: satu sel lebih dari 10 MB"), file=label, row=row
+        )
+    return Problem(
+        gettext_noop("baris ini bukan CSV yang sah: {detail}"),
+        file=label,
+        row=row,
+        params={"detail": text},
+    )
 
 
 def _rule_checker(
@@ -1565,15 +1774,15 @@ def _rule_checker(
     """:func:`check_rules` for one file (``present`` fixed), with the per-row work cut down:
     required-only answers are tested for emptiness in one pass over a list.
     """
-    required = [q for q in rules.required_only if q.name in present]
-    required_names = [q.name for q in required]
+    required = [q for q in rules.required_only if q.key in present]
+    required_names = [q.key for q in required]
     checks = [
         (
             rule.question,
-            rule.question.name,
+            rule.question.key,
             rule.relevant,
             rule.constraint,
-            rule.question.required and rule.question.name in present,
+            rule.question.required and rule.question.key in present,
             rule.question.constraint_messages.get("id") or rule.question.constraint,
         )
         for rule in rules.rules
@@ -1620,6 +1829,13 @@ def _picker(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     return lambda values: ()
 
 
+class _RowReader(Protocol):
+    def __call__(self, values: list[str], row_number: int) -> None: ...
+
+    def finish(self) -> None:
+        """Settle the rows held back (see :func:`_row_reader`)."""
+
+
 def _row_reader(
     header: list[str],
     plan: _Plan,
@@ -1633,24 +1849,44 @@ def _row_reader(
     emit_stored: bool = False,
     attach: Callable[[list[str], int, dict[str, Any], str], tuple[list[Problem], dict[str, str]]]
     | None = None,
-) -> Callable[[list[str], int], None]:
+    mapping: ColumnMap | None = None,
+    composer: _Composer | None = None,
+) -> _RowReader:
     """A function that reads one data row into ``result`` (a response or a quarantined row).
 
     Rows of the usual shape take a fast path: every question column converted by one call
     per column from C (:func:`map`), the answers built by one :func:`dict` call. A row the fast
-    path cannot take as it is (a conversion problem, a non-standard value, a short or long
-    row, repeated question columns) goes through :func:`_convert_row`, column by column;
-    both give the same result.
+    path cannot take as it is (a conversion problem, a non-standard value, answers written as
+    labels, a short or long row, repeated question columns) goes through
+    :func:`_convert_row`, column by column; both give the same result.
+
+    A row collected with another version of the form (its ``__version__`` or ``FormVersion``
+    is not the form's) may lack answers the form now requires, and hold choices it no longer
+    has: neither quarantines it (the answers are kept as received; a label of a choice the
+    form no longer has cannot be read back to its name, so label exports still quarantine
+    it). Such rows are counted in ``reader.versions``.
     """
+    composer = composer if composer is not None else _Composer([])
+    by_labels = mapping.by_labels if mapping is not None else False
+    form_version = form.version.strip()
+
+    def other_version(version: str) -> bool:
+        return bool(version and form_version and version != form_version)
+
+    def lenient(version: str) -> bool:
+        return other_version(version) and not by_labels
+
     width = len(header)
     questions = [p for p in plan if p[1] in ("choice", "question")]
-    names = [p[2].name for p in questions]
+    names = [p[2].key for p in questions]
     converters = [_row_converter(p[2], form, p[5]) for p in questions]
     take = _picker([p[0] for p in questions])
     id_columns = [p[0] for p in plan if p[1] == "id"]
     time_columns = [p[0] for p in plan if p[1] == "time"]
-    one_hot_columns = [(p[0], p[2].name, p[3]) for p in plan if p[1] == "one_hot"]
-    fast_shape = len(set(names)) == len(names)
+    version_columns = [p[0] for p in plan if p[1] == "version"]
+    one_hot_columns = [(p[0], p[2].key, p[3]) for p in plan if p[1] == "one_hot"]
+    column_question = {p[4]: p[2].key for p in plan if p[2] is not None}
+    fast_shape = len(set(names)) == len(names) and not composer.literacy
     raw_plain = all(header) and len(set(header)) == width
     raw_keys = [encode_basestring(h) + ": " for h in header]
     check = _rule_checker(rules, present)
@@ -1689,10 +1925,19 @@ def _row_reader(
             submitted_at = None
             for index in time_columns:
                 submitted_at = submitted_at or _parse_datetime(values[index])
+            version = ""
+            for index in version_columns:
+                version = version or values[index].strip()
+            if composer:
+                composer.apply(values, answers)
+            waived: list[Problem] = []
         else:
-            raw, answers, problems, instance_id, submitted_at = _convert_row(
-                values, row_number, header, plan, form, label
+            raw, answers, problems, instance_id, submitted_at, version, waived = _convert_row(
+                values, row_number, header, plan, form, label, composer, lenient
             )
+        if version:
+            versions.add(version)
+        older = other_version(version)
         repeat_raw: dict[str, str] = {}
         if attach is not None:
             repeat_problems, repeat_raw = attach(values, row_number, answers, instance_id)
@@ -1701,12 +1946,13 @@ def _row_reader(
         else:
             failures = check(answers)
         if failures:
-            bad = {p.column for p in problems}
+            bad = {column_question.get(p.column, p.column) for p in problems}
             for question, message, expected in failures:
-                if question.path in bad or question.name in bad:
+                if question.path in bad or question.key in bad:
                     continue  # already reported as a conversion problem
-                value = answers.get(question.name)
-                problems.append(
+                value = answers.get(question.key)
+                # the question may not have been asked, or not required, in that version
+                (waived if older and message == REQUIRED_PROBLEM[0] else problems).append(
                     Problem(
                         message,
                         file=label,
@@ -1731,28 +1977,40 @@ def _row_reader(
             if known == content:
                 result.duplicates += 1
                 return
-            problems.append(
-                Problem(
-                    gettext_noop("ID kiriman ini sudah dipakai oleh baris lain dengan isi berbeda"),
-                    file=label,
-                    row=row_number,
-                    column="_uuid",
-                    value=instance_id,
-                    expected=gettext_noop("ID unik per kiriman"),
-                )
-            )
-        if raw is None and (problems or not emit_stored or not raw_plain):
+            problems.append(_conflict(label, row_number, instance_id))
+        if raw is None and (problems or waived or not emit_stored or not raw_plain):
             raw = (
                 dict(zip(header, values))
                 if raw_plain
                 else {h: v for h, v in zip(header, values) if h}
             )
-        if problems:
+        if problems or waived:
             if repeat_raw:
                 raw = {**raw, **repeat_raw}  # type: ignore[dict-item]
-            quarantined.append(Quarantined(row_number, raw, problems, instance_id))  # type: ignore[arg-type]
+            held = Quarantined(row_number, raw, problems + waived, instance_id)  # type: ignore[arg-type]
+            if problems:
+                quarantined.append(held)
+                return
+            item = make(
+                answers, raw, values, instance_id, canonical, content, submitted_at, row_number
+            )
+            pending.append((version, held, instance_id, content, item))
             return
         seen[instance_id] = content
+        result.responses.append(
+            make(answers, raw, values, instance_id, canonical, content, submitted_at, row_number)
+        )
+
+    def make(
+        answers: dict[str, Any],
+        raw: dict[str, str] | None,
+        values: list[str],
+        instance_id: str,
+        canonical: str,
+        content: str,
+        submitted_at: datetime | None,
+        row_number: int,
+    ) -> Any:
         key = None
         if hash_key or emit_stored:  # a stored row has its key made even with an empty one
             for field_name in KEY_FIELDS:
@@ -1767,25 +2025,64 @@ def _row_reader(
             else:
                 raw_json = json_text(raw)
         if emit_stored:
-            result.responses.append(
-                (instance_id, canonical, raw_json, content, key, submitted_at, row_number)  # type: ignore[arg-type]
-            )
+            return (instance_id, canonical, raw_json, content, key, submitted_at, row_number)
+        return Response(
+            instance_id=instance_id,
+            answers=answers,
+            raw=raw,  # type: ignore[arg-type]
+            row=row_number,
+            submitted_at=submitted_at,
+            key=key,
+            content_hash=content,
+            answers_json=canonical,
+            raw_json=raw_json,
+        )
+
+    def finish() -> None:
+        """Rows held back as of another version of the form: stored when the file holds rows
+        of this form's version too (it mixes versions), quarantined otherwise (the version
+        column then names something else, as KoboToolbox's deployment ids may)."""
+        if not pending:
             return
-        result.responses.append(
-            Response(
-                instance_id=instance_id,
-                answers=answers,
-                raw=raw,  # type: ignore[arg-type]
-                row=row_number,
-                submitted_at=submitted_at,
-                key=key,
-                content_hash=content,
-                answers_json=canonical,
-                raw_json=raw_json,
+        held_back = list(pending)
+        pending.clear()
+        if form_version not in versions:
+            quarantined.extend(held for _version, held, _instance, _content, _item in held_back)
+            return
+        counted: dict[str, int] = {}
+        for version, held, instance_id, content, item in held_back:
+            known = seen.get(instance_id)
+            if known == content:
+                result.duplicates += 1
+                continue
+            if known is not None:
+                held.problems.append(_conflict(label, held.row, instance_id))
+                quarantined.append(held)
+                continue
+            seen[instance_id] = content
+            counted[version] = counted.get(version, 0) + 1
+            result.responses.append(item)
+        result.problems.append(
+            Problem(
+                gettext_noop(
+                    "{rows} baris dikumpulkan dengan versi formulir lain ({versions}; "
+                    "formulir ini versi {version}): jawaban wajib yang tidak ada dan "
+                    "pilihan yang kini tidak ada di formulir tidak membuatnya dikarantina"
+                ),
+                file=label,
+                severity="warning",
+                params={
+                    "rows": sum(counted.values()),
+                    "versions": ", ".join(sorted(counted)),
+                    "version": form_version,
+                },
             )
         )
 
-    return read
+    versions: set[str] = set()
+    pending: list[tuple[str, Quarantined, str, str, Any]] = []
+    read.finish = finish  # type: ignore[attr-defined]
+    return read  # type: ignore[return-value]
 
 
 # Reading in a second process ----------------------------------------------------------------
@@ -2024,7 +2321,7 @@ def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
-        value = response.answers.get(question.name)
+        value = response.answers.get(question.key)
         row.append(_export_value(value))
         if question.type == "select_multiple":
             for name in form.choice_names(question):
@@ -2151,7 +2448,7 @@ def write_kobo_xlsx(
                 counters[repeat.name] += 1
                 row: list[str] = []
                 for question in repeat.questions:
-                    value = instance.get(question.name)
+                    value = instance.get(question.key)
                     row.append(_export_value(value))
                     if question.type == "select_multiple":
                         for name in form.choice_names(question):

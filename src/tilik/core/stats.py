@@ -6,27 +6,51 @@ return frames or plain dictionaries, in the style of pingouin.
 
 Conventions used throughout
 ---------------------------
-* **Missing answers** are handled one way: *available case per item* (an item's statistics
-  use every respondent who answered it) and *listwise within a construct* for Cronbach's
-  alpha and the item analysis (only respondents who answered every item of the construct).
-  Both counts are reported (``n_missing`` per item, ``n_alpha`` / ``n_incomplete`` per
-  construct), so nothing is dropped silently.
-* **Likert answers outside the item's scale** count as missing (the bundle reader already
-  quarantines malformed rows; this is a last line of defence).
+* **Missing values** (one policy for every function): an answer is missing when it is null,
+  NaN or not a number, and — when the item's scale is known — when it lies outside the
+  scale or is not a whole number (2.5 on a 1–5 item; :func:`likert_values`). Don't-know
+  codes declared in the form ("999 = tidak tahu") are outside the scale, so missing too
+  (:meth:`tilik.core.xlsform.Form.missing_choices`). Descriptives are *available case
+  per item* (every respondent who answered the item); Cronbach's alpha and the item
+  analysis are *listwise within a construct* (only respondents who answered every item of
+  it). Both counts are reported (``n_missing`` per item, ``n_alpha`` / ``n_incomplete``
+  per construct), so nothing is dropped silently.
 * **Reverse-worded items** are recoded as ``min + max - x`` before anything else.
 * **Construct score** of a respondent = mean of the construct items they answered, given
   they answered at least half of them (``ceil(k / 2)``); otherwise no score.
 * **Small cells**: a group with fewer than ``min_cell`` (default 5) respondents keeps its
   ``n`` but every other statistic is withheld (``withheld = True``, values null) and the
   group is left out of the tests on that variable.
+* **Minimum n**: a t-based confidence interval (of a mean or of a mean difference), a
+  paired test and its effect sizes need at least :data:`MIN_N` (5) observations;
+  Cronbach's alpha, its CI and the item analysis need :data:`MIN_N_ALPHA` (10) complete
+  respondents. Below that the value is null, never a number the data cannot carry. The
+  Wilson interval of a share is given from one answer: it keeps its coverage at small n
+  and never has zero width (Brown, Cai & DasGupta 2001).
+* **Not computable**: a null statistic comes with its reason in ``not_computable``
+  (field → code, codes in :data:`REASONS`): too few observations, no spread (all answers
+  equal, all gains equal — a t statistic, a d_z or a mean CI would divide by zero), no
+  difference at all (nothing for the signed-rank test to rank), a one-item construct, a
+  pre-test already at the maximum.
+* **Exact arithmetic before floating point**: answers and test scores are whole numbers
+  (codes, counts of correct items); variances, "no spread" and ties are decided on those
+  integers exactly, so rounding can never make equal values unequal (a spread of 1e-15
+  read as real, a tie broken in the last binary digit). Data that are not whole numbers
+  are compared with a tolerance relative to their magnitude (:data:`REL_TOL`).
 * Confidence intervals are 95 % two-sided: t-based for means, Wilson score for
   proportions, Feldt (F-based, as pingouin) for alpha.
 
 The descriptive engine works on counts: each item's answers are coded ``1..L`` (0 =
 missing) in a small-integer matrix and every per-item statistic (n, mean, sd, median,
 distribution, top-2-box) is derived from value counts computed with :func:`numpy.bincount`,
-overall and per group. Alpha and the item analysis come from one covariance matrix per
-construct. This is the code path the product uses and the one the benchmark measures.
+overall and per group. Alpha and the item analysis come from one exact integer scatter
+matrix per construct. This is the code path the product uses and the one the benchmark
+measures.
+
+References
+----------
+Brown, L. D., Cai, T. T., & DasGupta, A. (2001). Interval estimation for a binomial
+proportion. *Statistical Science* 16(2), 101–133.
 """
 
 from __future__ import annotations
@@ -35,6 +59,7 @@ import gc
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -46,6 +71,10 @@ from statsmodels.stats.proportion import proportion_confint
 __all__ = [
     "ALPHA_THRESHOLD",
     "MIN_CELL",
+    "MIN_N",
+    "MIN_N_ALPHA",
+    "REASONS",
+    "REL_TOL",
     "LikertSummary",
     "construct_scores",
     "cronbach_alpha",
@@ -54,10 +83,12 @@ __all__ = [
     "group_compare",
     "item_analysis",
     "kruskal",
+    "likert_values",
     "mean_ci",
     "pair_scores",
     "pairwise_mannwhitney",
     "prepost",
+    "reasons_dict",
     "recode_reverse",
     "score_test",
     "summarize_likert",
@@ -68,8 +99,36 @@ __all__ = [
 ALPHA_THRESHOLD = 0.70
 #: Cells with fewer respondents are withheld from anything meant for a report.
 MIN_CELL = 5
+#: Fewest observations for a t-based CI of a mean or mean difference, a paired test (t,
+#: Wilcoxon) and its effect sizes (d_z, d_av, g_av): the project's small-cell rule.
+MIN_N = 5
+#: Fewest complete respondents for Cronbach's alpha, its Feldt CI and the item analysis.
+#: With fewer, the Feldt interval spans most of the range (n = 5, k = 4, alpha = 0.8:
+#: 0.18 to 0.98) and a coefficient printed alone would be over-read.
+MIN_N_ALPHA = 10
+#: In data that are not whole numbers, two values closer than ``REL_TOL`` times the data's
+#: magnitude are equal: for ties in rank tests and for "no spread". Whole numbers and
+#: counts are compared exactly.
+REL_TOL = 1e-9
+
+#: Why a statistic is null: the codes used in ``not_computable`` (field -> code).
+REASONS = {
+    "too_few": "fewer observations than the minimum (MIN_N; MIN_N_ALPHA for alpha)",
+    "no_spread": "no variation where the statistic needs it: all answers equal, every "
+    "gain equal, or items identical",
+    "no_difference": "every pre/post difference is zero: nothing for the signed-rank test to rank",
+    "one_item": "a construct of one item has no internal consistency",
+    "ceiling": "the pre-test score is already the maximum: no room for a normalised gain",
+}
 
 Scale = tuple[int, int]
+
+# Wilcoxon signed-rank p-values: exact null distribution up to this many non-zero
+# differences without ties; with ties, an exhaustive permutation distribution up to
+# _WILCOXON_PERMUTATION_MAX (2**13 sign patterns); beyond, the normal approximation with
+# the tie correction. These are SciPy's own "auto" limits, made explicit.
+_WILCOXON_EXACT_MAX = 50
+_WILCOXON_PERMUTATION_MAX = 13
 
 
 # --------------------------------------------------------------------------- helpers
@@ -105,18 +164,79 @@ def wilson_ci(count: Any, nobs: Any, confidence: float = 0.95) -> tuple[np.ndarr
     return lo, hi
 
 
-def mean_ci(mean: Any, sd: Any, n: Any, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def mean_ci(
+    mean: Any, sd: Any, n: Any, confidence: float = 0.95, *, min_n: int = MIN_N
+) -> tuple[np.ndarray, np.ndarray]:
     """t-based confidence interval of a mean: ``mean ± t(1-a/2, n-1) · sd / sqrt(n)``.
 
-    NaN where ``n < 2``.
+    NaN where ``n < min_n`` (:data:`MIN_N`) or where ``sd`` is 0 or missing: an interval
+    of zero width (all answers equal) says nothing about the uncertainty, so none is
+    given. Callers decide "sd is 0" exactly (counts) or with :data:`REL_TOL`.
     """
     mean_a = np.atleast_1d(np.asarray(mean, dtype=float))
     sd_a = np.atleast_1d(np.asarray(sd, dtype=float))
     n_a = np.atleast_1d(np.asarray(n, dtype=float))
+    usable = (n_a >= max(min_n, 2)) & (sd_a > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        t = sps.t.ppf(0.5 + confidence / 2, np.where(n_a >= 2, n_a - 1, np.nan))
+        t = sps.t.ppf(0.5 + confidence / 2, np.where(usable, n_a - 1, np.nan))
         half = t * sd_a / np.sqrt(n_a)
+    half = np.where(usable, half, np.nan)
     return mean_a - half, mean_a + half
+
+
+def _ci_reason(n: Any, no_spread: Any, min_n: int = MIN_N) -> np.ndarray:
+    """Reason code (or None) why a t CI is not given, elementwise."""
+    n_a = np.atleast_1d(np.asarray(n))
+    flat = np.broadcast_to(np.asarray(no_spread, dtype=bool), n_a.shape)
+    out = np.full(n_a.shape, None, dtype=object)
+    out[flat] = "no_spread"
+    out[n_a < min_n] = "too_few"
+    return out
+
+
+def _is_whole(x: np.ndarray) -> bool:
+    """True when every value is a whole number small enough to be exact in float64."""
+    if x.dtype.kind in "iub":
+        return True
+    return bool(np.all(np.isfinite(x)) and np.all(x == np.rint(x)) and np.all(np.abs(x) < 2**52))
+
+
+def _no_spread(x: np.ndarray) -> bool:
+    """All values equal: exactly for whole numbers, within :data:`REL_TOL` of the values'
+    magnitude otherwise. An empty vector has no spread."""
+    if x.size == 0:
+        return True
+    lo, hi = float(x.min()), float(x.max())
+    if lo == hi:
+        return True
+    if _is_whole(x):
+        return False
+    return hi - lo <= REL_TOL * max(abs(lo), abs(hi))
+
+
+def _snap_ties(values: np.ndarray, magnitude: float | None = None) -> np.ndarray:
+    """Values with their ties made exact, for rank-based tests.
+
+    Whole numbers are returned as they are. Otherwise, sorted values closer than
+    :data:`REL_TOL` × ``magnitude`` (default: the largest absolute value) to their
+    neighbour take the neighbour's value, and values that close to 0 become 0: 100·7/12
+    and 100·(8-1)/12 are one score, not two. Ranks are unchanged except for those ties.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.size == 0 or _is_whole(x):
+        return x
+    scale = float(np.max(np.abs(x))) if magnitude is None else float(magnitude)
+    tol = REL_TOL * scale
+    order = np.argsort(x, kind="stable")
+    s = x[order]
+    starts = np.empty(s.size, dtype=bool)
+    starts[0] = True
+    starts[1:] = np.diff(s) > tol
+    group = np.cumsum(starts) - 1
+    snapped = np.empty_like(x)
+    snapped[order] = s[starts][group]
+    snapped[np.abs(snapped) <= tol] = 0.0
+    return snapped
 
 
 def _scale_of(item: str, scale: Scale | Mapping[str, Scale]) -> Scale:
@@ -125,6 +245,25 @@ def _scale_of(item: str, scale: Scale | Mapping[str, Scale]) -> Scale:
             raise ValueError(f"no scale given for item {item!r}")
         return scale[item]
     return scale
+
+
+def likert_values(expr: pl.Expr, scale: Scale) -> pl.Expr:
+    """The answers of a Likert item as numbers, missing where the policy says so.
+
+    Null where the answer is null, NaN, not a number, outside ``scale`` or not a whole
+    number — the one rule for every statistic here and for the IKM
+    (:func:`tilik.core.ikm.compute_ikm`).
+    """
+    lo, hi = scale
+    value = expr.cast(pl.Float64, strict=False)
+    valid = (
+        value.is_not_null()
+        & value.is_finite()
+        & (value >= lo)
+        & (value <= hi)
+        & (value == value.floor())
+    )
+    return pl.when(valid).then(value).otherwise(None)
 
 
 def recode_reverse(
@@ -151,21 +290,32 @@ def recode_reverse(
     return data.with_columns(exprs) if exprs else data
 
 
+def _code_dtype(n_levels: int) -> tuple[Any, Any]:
+    """The smallest signed integer type holding codes ``0..n_levels`` (polars, numpy)."""
+    if n_levels <= np.iinfo(np.int8).max:
+        return pl.Int8, np.int8
+    if n_levels <= np.iinfo(np.int16).max:
+        return pl.Int16, np.int16
+    return pl.Int32, np.int32
+
+
 def _to_codes(
     data: pl.DataFrame,
     items: Sequence[str],
     scales: Sequence[Scale],
     reverse: set[str],
 ) -> np.ndarray:
-    """Items as an ``int8`` matrix of codes ``1..L`` (0 = missing or out of scale)."""
+    """Items as a small-integer matrix of codes ``1..L`` (0 = missing, per
+    :func:`likert_values`)."""
     exprs = []
+    width = max((hi - lo + 1 for lo, hi in scales), default=1)
+    pl_type, np_type = _code_dtype(width)
     for item, (lo, hi) in zip(items, scales):
-        col = pl.col(item).cast(pl.Float64, strict=False)
-        valid = col.is_not_null() & (col >= lo) & (col <= hi) & (col == col.floor())
-        code = (pl.lit(hi) - col + 1) if item in reverse else (col - lo + 1)
-        exprs.append(pl.when(valid).then(code).otherwise(0).cast(pl.Int8).alias(item))
+        value = likert_values(pl.col(item), (lo, hi))
+        code = (pl.lit(hi) - value + 1) if item in reverse else (value - lo + 1)
+        exprs.append(code.fill_null(0).cast(pl_type).alias(item))
     if not exprs:
-        return np.zeros((data.height, 0), dtype=np.int8)
+        return np.zeros((data.height, 0), dtype=np_type)
     return data.select(exprs).to_numpy(order="c")
 
 
@@ -188,7 +338,8 @@ def _fast_codes(
     if stats[0] is None or stats[0] < lo or stats[1] > min(hi for _, hi in scales):
         return _to_codes(data, items, scales, reverse)
     shift = 1 - lo
-    frame = data.select(pl.col(items).fill_null(lo - 1).add(shift).cast(pl.Int8))
+    pl_type, _ = _code_dtype(max(hi - lo + 1 for lo, hi in scales))
+    frame = data.select(pl.col(items).fill_null(lo - 1).add(shift).cast(pl_type))
     return frame.to_numpy(order="c")
 
 
@@ -201,18 +352,19 @@ def _stats_from_counts(counts: np.ndarray, low: np.ndarray, top: np.ndarray) -> 
     ``counts[..., v]`` is the number of answers with code ``v`` (``v = 1..L``; column 0,
     the missing answers, is ignored). ``low`` is the scale minimum (value = code + low - 1)
     and ``top`` the code from which an answer counts as top-2-box, broadcastable to
-    ``counts.shape[:-1]``.
+    ``counts.shape[:-1]``. "No spread" is exact: a single code was used.
     """
     c = counts[..., 1:].astype(np.float64)
     n_levels = c.shape[-1]
     codes = np.arange(1, n_levels + 1, dtype=np.float64)
     n = c.sum(axis=-1)
+    one_value = (c > 0).sum(axis=-1) <= 1
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_code = (c * codes).sum(axis=-1) / n
         # Centred second moment avoids cancellation for large n.
         ss = (c * (codes - mean_code[..., None]) ** 2).sum(axis=-1)
         sd = np.sqrt(ss / (n - 1))
-    sd = np.where(n >= 2, sd, np.nan)
+    sd = np.where(n >= 2, np.where(one_value, 0.0, sd), np.nan)
     cum = np.cumsum(c, axis=-1)
     # Median: the values at 1-based positions floor((n+1)/2) and ceil((n+1)/2).
     pos_lo = np.floor((n + 1) / 2)
@@ -232,26 +384,65 @@ def _stats_from_counts(counts: np.ndarray, low: np.ndarray, top: np.ndarray) -> 
         "n": n.astype(np.int64),
         "mean": np.where(n > 0, mean, np.nan),
         "sd": sd,
-        "mean_ci_low": np.where(n >= 2, ci_lo, np.nan),
-        "mean_ci_high": np.where(n >= 2, ci_hi, np.nan),
+        "mean_ci_low": ci_lo,
+        "mean_ci_high": ci_hi,
         "median": median_code + low - 1,
         "top2box": top2,
         "top2box_ci_low": t_lo,
         "top2box_ci_high": t_hi,
+        "_mean_ci_reason": _ci_reason(n, one_value),
+        "_top2box_ci_reason": _ci_reason(n, False, min_n=1),
     }
 
 
-def _alpha_from_cov(cov: np.ndarray) -> float:
-    k = cov.shape[0]
-    total = cov.sum()
-    if k < 2 or not np.isfinite(total) or total <= 0:
-        return math.nan
-    return float(k / (k - 1) * (1 - np.trace(cov) / total))
+def _not_computable(**reasons: Any) -> list[dict[str, str | None]]:
+    """Rows of the ``not_computable`` struct column from per-field reason arrays."""
+    names = list(reasons)
+    columns = [np.atleast_1d(np.asarray(reasons[k], dtype=object)).reshape(-1) for k in names]
+    return [dict(zip(names, row)) for row in zip(*columns)] if columns else []
+
+
+def reasons_dict(value: Mapping[str, Any] | None) -> dict[str, str]:
+    """A ``not_computable`` struct value as a plain dict without the computable fields."""
+    return {k: str(v) for k, v in (value or {}).items() if v}
+
+
+# --------------------------------------------------------------------- reliability
+
+
+@dataclass
+class _Reliability:
+    """Cronbach's alpha and the item analysis of complete rows (one implementation)."""
+
+    n: int
+    k: int
+    alpha: float = math.nan
+    ci: tuple[float, float] = (math.nan, math.nan)
+    item_rest_r: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    alpha_if_deleted: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    reasons: dict[str, str] = field(default_factory=dict)  # alpha, alpha_ci
+    item_reasons: list[dict[str, str | None]] = field(default_factory=list)
+
+
+def _scatter_exact(x: np.ndarray) -> list[list[int]]:
+    """``n · X'X − s s'`` (= n(n−1) × the sample covariance) of whole numbers, exactly.
+
+    The cross-products are taken in float64 when every partial sum stays below 2**53
+    (then BLAS is exact), else in Python integers; the centring is done in Python integers.
+    """
+    n, k = x.shape
+    s = [int(v) for v in x.sum(axis=0, dtype=np.int64)]
+    biggest = int(np.abs(x).max()) if x.size else 0
+    if n * biggest * biggest < 2**53:
+        xf = x.astype(np.float64)
+        cross = np.rint(xf.T @ xf).astype(np.int64).tolist()
+    else:
+        xo = x.astype(object)
+        cross = (xo.T @ xo).tolist()
+    return [[n * int(cross[i][j]) - s[i] * s[j] for j in range(k)] for i in range(k)]
 
 
 def _feldt_ci(alpha: float, n: int, k: int, confidence: float) -> tuple[float, float]:
-    if not np.isfinite(alpha) or n < 2 or k < 2:
-        return math.nan, math.nan
     df1 = n - 1
     df2 = df1 * (k - 1)
     a = 1 - confidence
@@ -260,37 +451,78 @@ def _feldt_ci(alpha: float, n: int, k: int, confidence: float) -> tuple[float, f
     return float(lower), float(upper)
 
 
-def _cov_complete(values: np.ndarray) -> np.ndarray:
-    """Sample covariance of complete rows of an integer matrix.
+def _reliability(x: np.ndarray, confidence: float = 0.95) -> _Reliability:
+    """Alpha, Feldt CI, item–rest r and alpha-if-deleted of the complete rows ``x``.
 
-    Uses sums and cross-products of the raw (small integer) values, which are exact in
-    float64, then centres: ``(X'X - n m m') / (n - 1)``.
+    Variances are decided exactly when the values are whole numbers (Likert codes): the
+    n(n−1)-scaled covariance matrix is computed in integers, so a constant item, a
+    constant total or a constant rest score is exactly zero, never ±1e-16 that would give
+    r = ±inf or alpha = −6e15. Other data are centred in float64 and "constant" means a
+    range within :data:`REL_TOL` of the values' magnitude.
     """
-    n = values.shape[0]
-    x = values.astype(np.float64)
-    s = x.sum(axis=0)
-    xtx = x.T @ x
-    mean = s / n
-    return (xtx - n * np.outer(mean, mean)) / (n - 1)
+    n, k = x.shape
+    rel = _Reliability(n=n, k=k, item_rest_r=np.full(k, np.nan))
+    rel.alpha_if_deleted = np.full(k, np.nan)
+    gate = "one_item" if k < 2 else "too_few" if n < MIN_N_ALPHA else None
+    if gate:
+        rel.reasons = {"alpha": gate, "alpha_ci": gate}
+        rel.item_reasons = [{"item_rest_r": gate, "alpha_if_deleted": gate} for _ in range(k)]
+        return rel
+    # Python ints on the exact path, floats otherwise; the formulas below serve both.
+    diag: Sequence[float]
+    row: Sequence[float]
+    rest: Sequence[float]
+    total: float
+    if _is_whole(x):
+        scatter = _scatter_exact(x.astype(np.int64))
+        diag = [scatter[j][j] for j in range(k)]
+        row = [sum(scatter[j]) for j in range(k)]
+        total = sum(row)
+        rest = [total - 2 * row[j] + diag[j] for j in range(k)]
+        flat_item = [d == 0 for d in diag]
+        flat_total = total == 0
+        flat_rest = [v == 0 for v in rest]
+    else:
+        xc = x - x.mean(axis=0)
+        cov = xc.T @ xc
+        diag = [float(v) for v in np.diag(cov)]
+        row = [float(v) for v in cov.sum(axis=1)]
+        total = float(cov.sum())
+        rest = [total - 2 * row[j] + diag[j] for j in range(k)]
+        sums = x.sum(axis=1)
+        magnitude = float(np.abs(x).sum(axis=1).max())
+        flat_item = [_no_spread(x[:, j]) for j in range(k)]
+        flat_total = _near_constant(sums, magnitude)
+        flat_rest = [_near_constant(sums - x[:, j], magnitude) for j in range(k)]
+    trace = sum(diag)
+    if flat_total:
+        rel.reasons = {"alpha": "no_spread", "alpha_ci": "no_spread"}
+    else:
+        rel.alpha = float(Fraction(k) / (k - 1) * (1 - Fraction(trace) / Fraction(total)))
+        if rel.alpha == 1.0:  # identical items: a Feldt interval of zero width
+            rel.reasons = {"alpha_ci": "no_spread"}
+        else:
+            rel.ci = _feldt_ci(rel.alpha, n, k, confidence)
+    for j in range(k):
+        why: dict[str, str | None] = {"item_rest_r": None, "alpha_if_deleted": None}
+        if flat_item[j] or flat_rest[j]:
+            why["item_rest_r"] = "no_spread"
+        else:
+            r = float(row[j] - diag[j]) / math.sqrt(float(diag[j]) * float(rest[j]))
+            rel.item_rest_r[j] = min(1.0, max(-1.0, r))
+        if k - 1 < 2:
+            why["alpha_if_deleted"] = "one_item"
+        elif flat_rest[j]:
+            why["alpha_if_deleted"] = "no_spread"
+        else:
+            ratio = Fraction(trace - diag[j]) / Fraction(rest[j])
+            rel.alpha_if_deleted[j] = float(Fraction(k - 1, k - 2) * (1 - ratio))
+        rel.item_reasons.append(why)
+    return rel
 
 
-def _item_rest(cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Item–rest correlations and alpha-if-item-deleted from a covariance matrix."""
-    k = cov.shape[0]
-    total = cov.sum()
-    row = cov.sum(axis=1)
-    diag = np.diag(cov)
-    trace = diag.sum()
-    cov_rest = row - diag
-    var_rest = total - 2 * row + diag
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = cov_rest / np.sqrt(diag * var_rest)
-        k1 = k - 1
-        total_wo = total - 2 * row + diag
-        alpha_wo = (k1 / (k1 - 1)) * (1 - (trace - diag) / total_wo) if k1 >= 2 else None
-    if alpha_wo is None:
-        alpha_wo = np.full(k, np.nan)
-    return r, alpha_wo
+def _near_constant(values: np.ndarray, magnitude: float) -> bool:
+    return bool(values.size == 0 or np.ptp(values) <= REL_TOL * magnitude)
 
 
 # ------------------------------------------------------------------ public: summary
@@ -306,11 +538,13 @@ class LikertSummary:
         One row per item: ``item, construct, reverse, n, n_missing, mean, sd,
         mean_ci_low, mean_ci_high, median, top2box, top2box_ci_low, top2box_ci_high,
         dist`` (counts of each scale value, low to high), ``item_rest_r,
-        alpha_if_deleted``.
+        alpha_if_deleted, not_computable`` (a struct: the reason code, or null, for
+        ``mean_ci``, ``top2box_ci``, ``item_rest_r`` and ``alpha_if_deleted``).
     constructs : polars.DataFrame
         One row per construct: descriptive statistics of the construct score (columns as
         for items; ``n_no_score`` respondents without a score) plus ``k, n_alpha,
-        n_incomplete, alpha, alpha_ci_low, alpha_ci_high, alpha_flagged``.
+        n_incomplete, alpha, alpha_ci_low, alpha_ci_high, alpha_flagged`` and
+        ``not_computable`` (``mean_ci``, ``top2box_ci``, ``alpha``, ``alpha_ci``).
     by : dict
         For each grouping column, ``{"items": frame, "constructs": frame}`` with a leading
         ``group`` column and a ``withheld`` flag (cells with ``n < min_cell``).
@@ -336,11 +570,20 @@ _STAT_COLS = [
     "top2box_ci_low",
     "top2box_ci_high",
 ]
+_ITEM_REASONS = ("mean_ci", "top2box_ci", "item_rest_r", "alpha_if_deleted")
+_CONSTRUCT_REASONS = ("mean_ci", "top2box_ci", "alpha", "alpha_ci")
+_DESCRIBE_REASONS = ("mean_ci", "top2box_ci")
+
+
+def _reason_series(rows: Sequence[Mapping[str, Any]], fields: Sequence[str]) -> pl.Series:
+    dtype = pl.Struct({f: pl.Utf8 for f in fields})
+    values = [{f: (row or {}).get(f) for f in fields} for row in rows]
+    return pl.Series("not_computable", values, dtype=dtype)
 
 
 def _withhold(frame: pl.DataFrame, min_cell: int) -> pl.DataFrame:
     hidden = [c for c in frame.columns if c in _STAT_COLS and c != "n"] + [
-        c for c in ("dist",) if c in frame.columns
+        c for c in ("dist", "not_computable") if c in frame.columns
     ]
     small = pl.col("n") < min_cell
     return frame.with_columns(
@@ -393,9 +636,15 @@ def summarize_likert(
       .. math:: \\alpha = \\frac{k}{k-1}\\Bigl(1 - \\frac{\\sum_i s_i^2}{s_T^2}\\Bigr)
 
       with the Feldt (1965) F-based CI as in pingouin: ``1 - (1-alpha) F_{a/2}(n-1,
-      (n-1)(k-1))`` to ``1 - (1-alpha) F_{1-a/2}(...)``. Item–rest correlation is the
-      Pearson correlation of an item with the sum of the other items; alpha if deleted is
-      alpha of the remaining ``k-1`` items. Both from the same covariance matrix.
+      (n-1)(k-1))`` to ``1 - (1-alpha) F_{1-a/2}(...)``, where ``n`` is ``n_alpha``, the
+      respondents left after listwise deletion (pingouin's own CI takes ``n`` before the
+      deletion). Item–rest correlation is the Pearson correlation of an item with the sum
+      of the other items; alpha if deleted is alpha of the remaining ``k-1`` items. All
+      three come from one exact integer covariance matrix (:func:`cronbach_alpha` and
+      :func:`item_analysis` run the same code) and need :data:`MIN_N_ALPHA` complete
+      respondents. A constant item has no item–rest r; a constant total (e.g. straight-
+      lining respondents with one reverse-worded item) has no alpha — each with its
+      reason in ``not_computable``.
 
     References
     ----------
@@ -425,7 +674,7 @@ def summarize_likert(
     # Top-2-box = the two highest points; on a two-point (yes/no) item, the top one.
     top_code = np.where(levels > 2, levels - 1, levels)
 
-    codes = _fast_codes(data, items, scales, rev)  # (n, k) int8
+    codes = _fast_codes(data, items, scales, rev)  # (n, k) small integers
     n_resp = codes.shape[0]
 
     # --- item counts overall: (k, L+1)
@@ -434,13 +683,14 @@ def summarize_likert(
         counts[j] = np.bincount(codes[:, j], minlength=n_levels + 1)[: n_levels + 1]
     item_stats = _stats_from_counts(counts, lows, top_code)
 
-    # --- constructs: scores, covariance, alpha, item-rest
+    # --- constructs: scores, alpha and the item analysis (one implementation)
     cnames = list(constructs)
     col_index = {item: j for j, item in enumerate(items)}
     score_cols: dict[str, np.ndarray] = {}
     c_rows: list[dict[str, Any]] = []
     item_rest = np.full(len(items), np.nan)
     alpha_del = np.full(len(items), np.nan)
+    item_why: list[dict[str, Any]] = [{} for _ in items]
     for cname in cnames:
         idx = [col_index[i] for i in constructs[cname]]
         block = codes[:, idx]
@@ -455,26 +705,22 @@ def summarize_likert(
         score_cols[cname] = score
         complete = n_answered == k
         n_alpha = int(complete.sum())
-        alpha = math.nan
-        if k >= 2 and n_alpha >= 2:
-            sub = block if n_alpha == n_resp else block[complete]
-            cov = _cov_complete(sub)
-            alpha = _alpha_from_cov(cov)
-            r, a_wo = _item_rest(cov)
-            item_rest[idx] = r
-            alpha_del[idx] = a_wo
-        a_lo, a_hi = _feldt_ci(alpha, n_alpha, k, confidence)
+        rel = _reliability(block if n_alpha == n_resp else block[complete], confidence)
+        item_rest[idx] = rel.item_rest_r
+        alpha_del[idx] = rel.alpha_if_deleted
+        for j, why in zip(idx, rel.item_reasons):
+            item_why[j] = why
         c_rows.append(
             {
                 "construct": cname,
                 "k": k,
                 "n_alpha": n_alpha,
                 "n_incomplete": n_resp - n_alpha,
-                "alpha": alpha,
-                "alpha_ci_low": a_lo,
-                "alpha_ci_high": a_hi,
-                "alpha_flagged": bool(np.isfinite(alpha) and alpha < alpha_threshold),
-                "_hi": hi,
+                "alpha": rel.alpha,
+                "alpha_ci_low": rel.ci[0],
+                "alpha_ci_high": rel.ci[1],
+                "alpha_flagged": bool(np.isfinite(rel.alpha) and rel.alpha < alpha_threshold),
+                "_why": rel.reasons,
             }
         )
     score_desc = [
@@ -485,24 +731,32 @@ def summarize_likert(
             [
                 {
                     "construct": row["construct"],
-                    **sd,
+                    **{k: v for k, v in sd.items() if k != "not_computable"},
                     "n_no_score": n_resp - sd["n"],
-                    **{k: v for k, v in row.items() if k not in ("construct", "_hi")},
+                    **{k: v for k, v in row.items() if k not in ("construct", "_why")},
                 }
                 for row, sd in zip(c_rows, score_desc)
             ],
             infer_schema_length=None,
+        ).with_columns(
+            _reason_series(
+                [{**sd["not_computable"], **row["_why"]} for row, sd in zip(c_rows, score_desc)],
+                _CONSTRUCT_REASONS,
+            )
         )
         if cnames
         else pl.DataFrame()
     )
 
+    item_reasons = _not_computable(
+        mean_ci=item_stats["_mean_ci_reason"], top2box_ci=item_stats["_top2box_ci_reason"]
+    )
     item_frame = pl.DataFrame(
         {
             "item": items,
             "construct": [item_construct[i] for i in items],
             "reverse": [i in rev for i in items],
-            **{k: v for k, v in item_stats.items()},
+            **{k: v for k, v in item_stats.items() if not k.startswith("_")},
             "n_missing": (n_resp - item_stats["n"]).astype(np.int64),
             "dist": [counts[j, 1 : levels[j] + 1].tolist() for j in range(len(items))],
             "item_rest_r": item_rest,
@@ -510,6 +764,11 @@ def summarize_likert(
         },
         schema_overrides={"dist": pl.List(pl.Int64)},
     ).fill_nan(None)
+    item_frame = item_frame.with_columns(
+        _reason_series(
+            [{**why, **item_why[j]} for j, why in enumerate(item_reasons)], _ITEM_REASONS
+        )
+    )
     construct_frame = construct_frame.fill_nan(None) if cnames else construct_frame
 
     scores = pl.DataFrame({c: score_cols[c] for c in cnames}).fill_nan(None)
@@ -530,7 +789,7 @@ def summarize_likert(
             {
                 "group": np.repeat(np.array(labels, dtype=object), len(items)).tolist(),
                 "item": items * g,
-                **{k: v.reshape(-1) for k, v in gstats.items()},
+                **{k: v.reshape(-1) for k, v in gstats.items() if not k.startswith("_")},
                 "dist": [
                     gcounts[a, j, 1 : levels[j] + 1].tolist()
                     for a in range(g)
@@ -539,14 +798,27 @@ def summarize_likert(
             },
             schema_overrides={"group": pl.Utf8, "dist": pl.List(pl.Int64)},
         ).fill_nan(None)
+        gi = gi.with_columns(
+            _reason_series(
+                _not_computable(
+                    mean_ci=gstats["_mean_ci_reason"], top2box_ci=gstats["_top2box_ci_reason"]
+                ),
+                _DESCRIBE_REASONS,
+            )
+        )
         gc_rows = []
         for cname in cnames:
             sc = scales[col_index[constructs[cname][0]]]
             for a, stats_row in enumerate(_group_describe(score_cols[cname], inverse, g, sc)):
                 gc_rows.append({"group": labels[a], "construct": cname, **stats_row})
-        gc = pl.DataFrame(gc_rows, infer_schema_length=None) if gc_rows else pl.DataFrame()
+        gc = pl.DataFrame(
+            [{k: v for k, v in r.items() if k != "not_computable"} for r in gc_rows],
+            infer_schema_length=None,
+        )
         if gc_rows:
-            gc = gc.fill_nan(None)
+            gc = gc.fill_nan(None).with_columns(
+                _reason_series([r["not_computable"] for r in gc_rows], _DESCRIBE_REASONS)
+            )
         by_frames[col] = {
             "items": _withhold(gi, min_cell),
             "constructs": _withhold(gc, min_cell) if gc_rows else gc,
@@ -573,14 +845,17 @@ def describe_values(
     """n, mean, sd, t CI, median and (given a scale) top-2-box share of a numeric vector.
 
     NaN/None are missing. Top-2-box here is the share of values ``>= max - 1`` (``>= max``
-    on a two-point scale), which for
-    construct scores means "agrees on average". Returns plain floats (NaN where undefined).
+    on a two-point scale), which for construct scores means "agrees on average". Returns
+    plain floats (NaN where undefined) and ``not_computable`` (``mean_ci``,
+    ``top2box_ci``: a reason code or None). Values equal within :data:`REL_TOL` have no
+    spread: ``sd`` is 0 and the mean CI is not given.
     """
     x = np.asarray(values.to_numpy() if isinstance(values, pl.Series) else values, dtype=np.float64)
     x = x[np.isfinite(x)]
     n = int(x.size)
+    flat = _no_spread(x)
     mean = float(x.mean()) if n else math.nan
-    sd = float(x.std(ddof=1)) if n >= 2 else math.nan
+    sd = (0.0 if flat else float(x.std(ddof=1))) if n >= 2 else math.nan
     lo, hi = mean_ci(mean, sd, n, confidence)
     out: dict[str, Any] = {
         "n": n,
@@ -592,6 +867,10 @@ def describe_values(
         "top2box": math.nan,
         "top2box_ci_low": math.nan,
         "top2box_ci_high": math.nan,
+        "not_computable": {
+            "mean_ci": _ci_reason(n, flat)[0],
+            "top2box_ci": "too_few" if scale is not None and not n else None,
+        },
     }
     if scale is not None and n:
         n_top = int((x >= _top_threshold(scale)).sum())
@@ -619,13 +898,22 @@ def _group_describe(
         ss = np.bincount(gi, weights=(x - mean[gi]) ** 2, minlength=g)
         sd = np.where(n >= 2, np.sqrt(ss / (n - 1)), np.nan)
     n_top = np.bincount(gi, weights=(x >= _top_threshold(scale)).astype(float), minlength=g)
-    lo, hi = mean_ci(mean, sd, n)
-    t_lo, t_hi = wilson_ci(n_top, n)
     # Sort by (group, value) in one float sort: groups are spaced wider than any score.
     span = float(x.max() - x.min()) + 1.0 if x.size else 1.0
     xs = np.sort(gi * span + (x - (x.min() if x.size else 0.0)))
     xs = xs - np.repeat(np.arange(g) * span, n.astype(np.int64)) + (x.min() if x.size else 0.0)
     starts = np.concatenate([[0], np.cumsum(n)[:-1]]).astype(np.int64)
+    ends = starts + n.astype(np.int64) - 1
+    # No spread within a group: its range is within REL_TOL of the scores' magnitude (the
+    # scores are means of whole numbers, so equal scores are equal floats anyway).
+    magnitude = float(np.abs(x).max()) if x.size else 0.0
+    has = n > 0
+    spread = np.where(has, xs[np.where(has, ends, 0)] - xs[np.where(has, starts, 0)], 0.0)
+    flat = spread <= REL_TOL * magnitude
+    sd = np.where(flat & (n >= 2), 0.0, sd)
+    lo, hi = mean_ci(mean, sd, n)
+    t_lo, t_hi = wilson_ci(n_top, n)
+    why = _ci_reason(n, flat)
     rows = []
     for a in range(g):
         na = int(n[a])
@@ -645,6 +933,7 @@ def _group_describe(
                 "top2box": float(n_top[a] / na) if na else math.nan,
                 "top2box_ci_low": float(t_lo[a]),
                 "top2box_ci_high": float(t_hi[a]),
+                "not_computable": {"mean_ci": why[a], "top2box_ci": None if na else "too_few"},
             }
         )
     return rows
@@ -661,8 +950,10 @@ def describe_items(
 
     Each item is treated as its own one-item construct, so no alpha is computed.
     """
-    return summarize_likert(data, {i: [i] for i in items}, scale=scale, reverse=reverse).items.drop(
-        "construct", "item_rest_r", "alpha_if_deleted"
+    frame = summarize_likert(data, {i: [i] for i in items}, scale=scale, reverse=reverse).items
+    reasons = pl.struct([pl.col("not_computable").struct.field(f) for f in _DESCRIBE_REASONS])
+    return frame.drop("construct", "item_rest_r", "alpha_if_deleted").with_columns(
+        reasons.alias("not_computable")
     )
 
 
@@ -678,35 +969,91 @@ def construct_scores(
     return summarize_likert(data, constructs, scale=scale, reverse=reverse).scores
 
 
+def _complete_rows(
+    data: pl.DataFrame, items: Sequence[str], scale: Scale | Mapping[str, Scale] | None
+) -> tuple[np.ndarray, int]:
+    """The listwise-complete rows of ``items`` (missing per :func:`likert_values` when a
+    scale is given, else null, NaN and non-numbers) and how many rows were left out."""
+    exprs = []
+    for item in items:
+        if scale is None:
+            value = pl.col(item).cast(pl.Float64, strict=False)
+            exprs.append(pl.when(value.is_finite()).then(value).otherwise(None).alias(item))
+        else:
+            exprs.append(likert_values(pl.col(item), _scale_of(item, scale)).alias(item))
+    frame = data.select(exprs) if exprs else pl.DataFrame()
+    complete = frame.drop_nulls()
+    return complete.to_numpy().reshape(complete.height, len(items)), frame.height - complete.height
+
+
 def cronbach_alpha(
-    data: pl.DataFrame, items: Sequence[str], *, confidence: float = 0.95
+    data: pl.DataFrame,
+    items: Sequence[str],
+    *,
+    scale: Scale | Mapping[str, Scale] | None = None,
+    confidence: float = 0.95,
 ) -> dict[str, Any]:
     """Cronbach's alpha with Feldt CI, listwise over ``items``.
 
-    Returns ``{"alpha", "ci": (lo, hi), "n", "k"}``. Matches
-    ``pingouin.cronbach_alpha(nan_policy="listwise")`` (which rounds its CI to 3 places).
+    Missing data (the module's one policy): null, NaN and non-numbers are missing, and
+    with ``scale`` also answers outside it or not whole numbers; a respondent missing any
+    of ``items`` is left out (listwise), and the Feldt CI uses the ``n`` that remains.
+    The same code as :func:`summarize_likert` and :func:`item_analysis`.
+
+    Returns ``{"alpha", "ci": (lo, hi), "n", "n_incomplete", "k", "not_computable"}``
+    (``not_computable``: ``alpha`` / ``alpha_ci`` → reason code, only those not given).
+    Matches ``pingouin.cronbach_alpha(nan_policy="listwise")`` (which rounds its CI to 3
+    places and takes n before the deletion) from :data:`MIN_N_ALPHA` complete rows on.
     """
-    frame = data.select(pl.col(list(items)).cast(pl.Float64)).fill_nan(None)
-    x = frame.drop_nulls().to_numpy()
-    n, k = x.shape
-    if n < 2 or k < 2:
-        return {"alpha": math.nan, "ci": (math.nan, math.nan), "n": n, "k": k}
-    cov = np.cov(x, rowvar=False, ddof=1)
-    alpha = _alpha_from_cov(cov)
-    return {"alpha": alpha, "ci": _feldt_ci(alpha, n, k, confidence), "n": n, "k": k}
+    x, n_incomplete = _complete_rows(data, items, scale)
+    rel = _reliability(x, confidence)
+    return {
+        "alpha": rel.alpha,
+        "ci": rel.ci,
+        "n": rel.n,
+        "n_incomplete": n_incomplete,
+        "k": rel.k,
+        "not_computable": dict(rel.reasons),
+    }
 
 
-def item_analysis(data: pl.DataFrame, items: Sequence[str]) -> pl.DataFrame:
-    """Item–rest correlation and alpha if item deleted (listwise over ``items``)."""
-    x = data.select(pl.col(list(items)).cast(pl.Float64)).drop_nulls().to_numpy()
-    if x.shape[0] < 2 or len(items) < 2:
-        nan = [math.nan] * len(items)
-        return pl.DataFrame({"item": list(items), "item_rest_r": nan, "alpha_if_deleted": nan})
-    r, a = _item_rest(np.cov(x, rowvar=False, ddof=1))
-    return pl.DataFrame({"item": list(items), "item_rest_r": r, "alpha_if_deleted": a})
+def item_analysis(
+    data: pl.DataFrame,
+    items: Sequence[str],
+    *,
+    scale: Scale | Mapping[str, Scale] | None = None,
+) -> pl.DataFrame:
+    """Item–rest correlation and alpha if item deleted, listwise over ``items``.
+
+    Same missing-data policy and code as :func:`cronbach_alpha`. Returns a frame ``item,
+    item_rest_r, alpha_if_deleted, not_computable`` (a struct of reason codes).
+    """
+    x, _ = _complete_rows(data, items, scale)
+    rel = _reliability(x)
+    return (
+        pl.DataFrame(
+            {
+                "item": list(items),
+                "item_rest_r": rel.item_rest_r,
+                "alpha_if_deleted": rel.alpha_if_deleted,
+            },
+            schema={"item": pl.Utf8, "item_rest_r": pl.Float64, "alpha_if_deleted": pl.Float64},
+        )
+        .fill_nan(None)
+        .with_columns(_reason_series(rel.item_reasons, ("item_rest_r", "alpha_if_deleted")))
+    )
 
 
 # -------------------------------------------------------------------------- tests
+
+
+def _choice_set(column: str, dtype: Any) -> pl.Expr:
+    """An answer as its sorted, space-joined set of choice names ("" when none)."""
+    if isinstance(dtype, pl.List):
+        tokens = pl.col(column).cast(pl.List(pl.Utf8)).list.join(" ").str.extract_all(r"\S+")
+    else:
+        tokens = pl.col(column).cast(pl.Utf8).str.extract_all(r"\S+")
+    return tokens.list.unique().list.sort().list.join(" ").fill_null("")
 
 
 def score_test(
@@ -716,11 +1063,20 @@ def score_test(
     key: str = "_key",
     order: str | None = "_submitted_at",
 ) -> pl.DataFrame:
-    """Score a knowledge test: percentage of items answered with the ``correct`` choice.
+    """Score a knowledge test: how many items each respondent answered right.
 
-    An unanswered item counts as wrong (a blank on a test earns no mark); ``n_blank``
-    says how many were blank. Returns ``key`` (and ``order``, when present), ``n_correct``,
-    ``n_blank``, ``n_items`` and ``score`` (0–100).
+    An item's key (``correct``) is one choice name or, for a ``select_multiple``, the
+    names of all the right choices separated by spaces. An answer is right when the set
+    of choices it names equals the key's set — all or nothing: a multiple-answer item
+    earns its mark with every right choice and no wrong one (a select_one answer is one
+    name, so this is plain equality). Answers are read as Kobo and ODK write them: a list
+    of names or names separated by spaces. An unanswered item (nothing chosen) counts as
+    wrong, since a blank on a test earns no mark; ``n_blank`` says how many were blank.
+
+    Returns ``key`` (and ``order``, when present), ``n_correct``, ``n_blank`` and
+    ``n_items`` — whole numbers, the exact score — and ``score`` = ``100 · n_correct /
+    n_items`` for display. Statistics on scores are computed from the counts (see
+    :func:`prepost`, ``n_items``), never from the rounded percentages.
     """
     items = [i for i in correct if i in data.columns]
     keep = [c for c in (key, order) if c and c in data.columns]
@@ -728,13 +1084,11 @@ def score_test(
         return data.select(keep).with_columns(
             n_correct=pl.lit(0), n_blank=pl.lit(0), n_items=pl.lit(0), score=pl.lit(None)
         )
-    hits = [
-        (pl.col(i).cast(pl.Utf8).str.strip_chars() == str(correct[i]))
-        .fill_null(False)
-        .cast(pl.Int32)
-        for i in items
-    ]
-    blanks = [pl.col(i).is_null().cast(pl.Int32) for i in items]
+    schema = data.schema
+    answers = {i: _choice_set(i, schema[i]) for i in items}
+    keys = {i: " ".join(sorted(set(str(correct[i]).split()))) for i in items}
+    hits = [(answers[i] == keys[i]).cast(pl.Int32) for i in items]
+    blanks = [(answers[i] == "").cast(pl.Int32) for i in items]
     return data.select(
         *keep,
         pl.sum_horizontal(hits).alias("n_correct"),
@@ -798,35 +1152,145 @@ def pair_scores(
     return both.sort(key), counts
 
 
+def _score_counts(
+    x: np.ndarray, y: np.ndarray, max_score: float, n_items: int | tuple[int, int] | None
+) -> tuple[np.ndarray, np.ndarray, Fraction] | None:
+    """Pre and post scores as whole numbers on one grid, and the grid's unit; or None.
+
+    With ``n_items`` (one count, or pre and post counts), a score is ``max_score ·
+    correct / n_items``: the counts are recovered (an error when a score is not such a
+    value) and put on the common grid of ``lcm(n_pre, n_post)`` parts of ``max_score``.
+    Without it, scores that are whole numbers are their own counts (unit 1).
+    """
+    if n_items is not None:
+        k_pre, k_post = (n_items, n_items) if isinstance(n_items, int | np.integer) else n_items
+        grid = math.lcm(int(k_pre), int(k_post))
+        out = []
+        for side, values, k in (("pre", x, int(k_pre)), ("post", y, int(k_post))):
+            raw = values * k / max_score
+            counts = np.rint(raw)
+            bad = np.abs(raw - counts) > 1e-6
+            if bad.any():
+                raise ValueError(
+                    f"{side}-test score {float(values[bad][0]):g} is not a whole number of "
+                    f"items of a {k}-item test scored 0–{max_score:g}"
+                )
+            out.append(counts.astype(np.int64) * (grid // k))
+        return out[0], out[1], Fraction(max_score) / grid
+    if _is_whole(x) and _is_whole(y):
+        return x.astype(np.int64), y.astype(np.int64), Fraction(1)
+    return None
+
+
+def _exact_moments(c: np.ndarray, unit: Fraction) -> tuple[Fraction, Fraction | None]:
+    """Mean and sample variance of ``unit · c`` (whole numbers ``c``) as exact fractions."""
+    n = int(c.size)
+    s = int(c.sum(dtype=np.int64))
+    s2 = int((c.astype(np.int64) ** 2).sum())
+    mean = Fraction(s, n) * unit
+    var = Fraction(n * s2 - s * s, n * (n - 1)) * unit * unit if n >= 2 else None
+    return mean, var
+
+
+def _signed_rank(d: np.ndarray) -> tuple[float, float, str]:
+    """Wilcoxon signed-rank test of non-zero differences: (W, p, method).
+
+    ``d`` must be exact (whole numbers, or ties made exact by :func:`_snap_ties`). W is
+    the smaller of the positive and negative rank sums (mid-ranks for ties), two-sided p
+    without continuity correction: from the exact null distribution when there are no
+    ties and at most 50 differences; from all 2**n sign patterns (an exact permutation
+    distribution, ties kept) when there are ties and at most 13 differences; otherwise
+    from the normal approximation with the tie correction of the variance. These are
+    :func:`scipy.stats.wilcoxon`'s own choices for the non-zero differences.
+    """
+    n = int(d.size)
+    ties = np.unique(np.abs(d)).size < n
+    if ties and n <= _WILCOXON_PERMUTATION_MAX:
+        return _signed_rank_permutation(d)
+    method = "exact" if not ties and n <= _WILCOXON_EXACT_MAX else "asymptotic"
+    res = sps.wilcoxon(d.astype(np.float64), zero_method="wilcox", correction=False, method=method)
+    return float(res.statistic), float(res.pvalue), "exact" if method == "exact" else "normal"
+
+
+def _signed_rank_permutation(d: np.ndarray) -> tuple[float, float, str]:
+    """The signed-rank test's p from all 2**n sign patterns, ties kept (mid-ranks).
+
+    The null distribution of the positive rank sum is counted by convolution over the
+    doubled mid-ranks (whole numbers) instead of enumerating the patterns, so it takes
+    microseconds where ``scipy.stats.wilcoxon(method=PermutationMethod())`` takes a
+    second at n = 13; p is the same: ``min(1, 2 · min(P(T ≤ t), P(T ≥ t)))``.
+    """
+    ranks = sps.rankdata(np.abs(d))
+    doubled = np.rint(2 * ranks).astype(np.int64)
+    observed = int(doubled[d > 0].sum())
+    counts = np.zeros(int(doubled.sum()) + 1, dtype=np.int64)
+    counts[0] = 1
+    for r in doubled:
+        shifted = counts.copy()
+        shifted[r:] += counts[: counts.size - r]
+        counts = shifted
+    total = 2 ** int(d.size)
+    tail = min(int(counts[: observed + 1].sum()), int(counts[observed:].sum()))
+    w = min(float(ranks[d > 0].sum()), float(ranks[d < 0].sum()))
+    return w, min(1.0, 2 * tail / total), "permutation"
+
+
 def prepost(
-    pre: Any, post: Any, *, max_score: float = 100.0, confidence: float = 0.95
+    pre: Any,
+    post: Any,
+    *,
+    max_score: float = 100.0,
+    n_items: int | tuple[int, int] | None = None,
+    confidence: float = 0.95,
 ) -> dict[str, Any]:
     """Paired pre/post comparison of scores (already paired, same order).
 
     Parameters
     ----------
     pre, post : array-like
-        Scores of the same respondents before and after.
+        Scores of the same respondents before and after, one pair per position; pairs
+        with a missing score on either side are left out.
     max_score : float
         Highest possible score, for the normalised gain.
+    n_items : int or (int, int), optional
+        Items of the test (or of the pre- and the post-test), when a score is
+        ``max_score · correct / n_items``: the statistics then use the whole-number counts
+        of correct items, so ties and "no spread" are exact. Without it, whole-number
+        scores are used exactly and other scores with the tolerance :data:`REL_TOL`.
 
     Returns
     -------
     dict
-        ``n_pairs, mean_pre, mean_post, sd_pre, sd_post, mean_diff, diff_ci, t, df, p,
-        wilcoxon_w, wilcoxon_p, d_z, d_av, g_av, normalized_gain,
-        mean_individual_gain, n_gain_undefined``.
+        ``n_pairs, mean_pre, mean_post, sd_pre, sd_post, mean_diff, sd_diff, diff_ci, t,
+        df, p, wilcoxon_w, wilcoxon_p, wilcoxon_n, wilcoxon_method, d_z, d_av, g_av,
+        normalized_gain, mean_individual_gain, n_gain_undefined, not_computable`` (field
+        → reason code for each statistic not given: :data:`REASONS`).
+
+    Raises
+    ------
+    ValueError
+        When ``pre`` and ``post`` differ in length, or a score does not fit ``n_items``.
 
     Notes
     -----
-    * Paired t-test: :func:`scipy.stats.ttest_rel`; Wilcoxon signed-rank:
-      :func:`scipy.stats.wilcoxon` (zero differences dropped, ``zero_method="wilcox"``;
-      null when every difference is zero).
+    * Minimum: tests, effect sizes and ``diff_ci`` need :data:`MIN_N` pairs.
+    * Paired t-test, two-sided: :math:`t = \\bar D / (s_D/\\sqrt n)`, ``df = n - 1``
+      (:func:`scipy.stats.ttest_rel`; from exact moments when the scores are counts,
+      tested equal to it). When every difference is
+      the same (every participant gained one item) the differences have no spread: t,
+      p, d_z and ``diff_ci`` are not given (``no_spread``) instead of t ≈ 1e16.
+    * Wilcoxon signed-rank, :func:`scipy.stats.wilcoxon` on the differences: zero
+      differences are dropped (Wilcoxon's method, ``zero_method="wilcox"``;
+      ``wilcoxon_n`` counts the rest), tied differences get mid-ranks, no continuity
+      correction; p is exact (no ties, n ≤ 50), from the exhaustive permutation
+      distribution (ties, n ≤ 13) or from the normal approximation with the tie-corrected
+      variance (otherwise) — ``wilcoxon_method`` says which. ``wilcoxon_w`` is the smaller
+      rank sum. Ranks come from exact counts, so percentages and counts give one p.
     * Cohen's :math:`d_z = \\bar D / s_D` (Lakens 2013, eq. 6).
     * :math:`d_{av} = (\\bar x_{post} - \\bar x_{pre}) / \\sqrt{(s^2_{pre} + s^2_{post})/2}`
       (Cumming 2012) and Hedges' :math:`g_{av} = d_{av}(1 - 3/(4 \\cdot 2n - 9))`, the
       small-sample correction as pingouin applies it (``compute_effsize(paired=True,
-      eftype="hedges")``).
+      eftype="hedges")``, which counts the 2n scores as if they were independent).
     * Normalised gain (Hake 1998), of class means:
       :math:`\\langle g\\rangle = (\\bar x_{post} - \\bar x_{pre}) / (max - \\bar x_{pre})`;
       and the mean of individual gains :math:`(post_i - pre_i)/(max - pre_i)` over the
@@ -837,13 +1301,21 @@ def prepost(
     Lakens, D. (2013). Calculating and reporting effect sizes to facilitate cumulative
     science. *Front. Psychol.* 4:863. Cumming, G. (2012). *Understanding the New
     Statistics*. Hake, R. R. (1998). Interactive-engagement versus traditional methods.
-    *Am. J. Phys.* 66, 64–74.
+    *Am. J. Phys.* 66, 64–74. Wilcoxon, F. (1945). Individual comparisons by ranking
+    methods. *Biometrics Bulletin* 1(6), 80–83.
     """
-    x = np.asarray(pre, dtype=np.float64)
-    y = np.asarray(post, dtype=np.float64)
+    x = np.asarray(pre.to_numpy() if isinstance(pre, pl.Series) else pre, dtype=np.float64)
+    y = np.asarray(post.to_numpy() if isinstance(post, pl.Series) else post, dtype=np.float64)
+    x, y = x.reshape(-1), y.reshape(-1)
+    if x.size != y.size:
+        raise ValueError(
+            f"pre and post must hold one score per respondent, in the same order: got "
+            f"{x.size} pre-test and {y.size} post-test scores"
+        )
     ok = np.isfinite(x) & np.isfinite(y)
     x, y = x[ok], y[ok]
     n = int(x.size)
+    why: dict[str, str] = {}
     out: dict[str, Any] = {
         "n_pairs": n,
         "mean_pre": math.nan,
@@ -851,46 +1323,108 @@ def prepost(
         "sd_pre": math.nan,
         "sd_post": math.nan,
         "mean_diff": math.nan,
+        "sd_diff": math.nan,
         "diff_ci": (math.nan, math.nan),
         "t": math.nan,
         "df": n - 1 if n >= 2 else None,
         "p": math.nan,
         "wilcoxon_w": math.nan,
         "wilcoxon_p": math.nan,
+        "wilcoxon_n": 0,
+        "wilcoxon_method": None,
         "d_z": math.nan,
         "d_av": math.nan,
         "g_av": math.nan,
         "normalized_gain": math.nan,
         "mean_individual_gain": math.nan,
         "n_gain_undefined": 0,
+        "not_computable": why,
     }
+    tested = ("diff_ci", "t", "p", "wilcoxon_p", "d_z", "d_av", "g_av")
     if n == 0:
+        why.update(dict.fromkeys((*tested, "normalized_gain", "mean_individual_gain"), "too_few"))
         return out
+    grid = _score_counts(x, y, max_score, n_items)
     d = y - x
-    out.update(mean_pre=float(x.mean()), mean_post=float(y.mean()), mean_diff=float(d.mean()))
-    if n >= 2:
-        sd_d = float(d.std(ddof=1))
-        out.update(sd_pre=float(x.std(ddof=1)), sd_post=float(y.std(ddof=1)))
-        lo, hi = mean_ci(d.mean(), sd_d, n, confidence)
-        out["diff_ci"] = (float(lo[0]), float(hi[0]))
-        if sd_d > 0:
-            res = sps.ttest_rel(y, x)
-            out.update(t=float(res.statistic), p=float(res.pvalue), d_z=float(d.mean() / sd_d))
-        pooled = math.sqrt((out["sd_pre"] ** 2 + out["sd_post"] ** 2) / 2)
-        if pooled > 0:
-            d_av = float(d.mean() / pooled)
-            out.update(d_av=d_av, g_av=d_av * (1 - 3 / (4 * (2 * n) - 9)))
-        if np.any(d != 0):
-            w = sps.wilcoxon(y, x, zero_method="wilcox")
-            out.update(wilcoxon_w=float(w.statistic), wilcoxon_p=float(w.pvalue))
-    if out["mean_pre"] < max_score:
-        out["normalized_gain"] = (out["mean_post"] - out["mean_pre"]) / (
-            max_score - out["mean_pre"]
+    if grid is not None:
+        # Scores are counts on a grid: every moment is an exact fraction, so equal gains
+        # have exactly no spread and the result does not depend on the pairs' order.
+        exact_d = grid[1] - grid[0]
+        (m_pre, v_pre), (m_post, v_post), (m_d, v_d) = (
+            _exact_moments(c, grid[2]) for c in (grid[0], grid[1], exact_d)
         )
-    room = x < max_score
+        out.update(mean_pre=float(m_pre), mean_post=float(m_post), mean_diff=float(m_d))
+        if n >= 2:
+            out.update(
+                sd_pre=math.sqrt(v_pre or 0),
+                sd_post=math.sqrt(v_post or 0),
+                sd_diff=math.sqrt(v_d or 0),
+            )
+        flat_pre, flat_post, flat_d = (v == 0 for v in (v_pre, v_post, v_d))
+    else:
+        magnitude = float(max(np.abs(x).max(), np.abs(y).max()))
+        # Ranks are of |d|: ties are made exact on the magnitudes, then signs put back.
+        exact_d = np.sign(d) * _snap_ties(np.abs(d), magnitude)
+        flat_pre, flat_post = _no_spread(x), _no_spread(y)
+        flat_d = _near_constant(d, magnitude)
+        out.update(mean_pre=float(x.mean()), mean_post=float(y.mean()), mean_diff=float(d.mean()))
+        if n >= 2:
+            out.update(
+                sd_pre=0.0 if flat_pre else float(x.std(ddof=1)),
+                sd_post=0.0 if flat_post else float(y.std(ddof=1)),
+                sd_diff=0.0 if flat_d else float(d.std(ddof=1)),
+            )
+    if n < MIN_N:
+        why.update(dict.fromkeys(tested, "too_few"))
+    else:
+        if flat_d:
+            why.update(dict.fromkeys(("diff_ci", "t", "p", "d_z"), "no_spread"))
+        else:
+            sd_d = out["sd_diff"]
+            lo, hi = mean_ci(out["mean_diff"], sd_d, n, confidence)
+            out["diff_ci"] = (float(lo[0]), float(hi[0]))
+            if grid is not None:
+                t = out["mean_diff"] / (sd_d / math.sqrt(n))
+                p_t = float(min(1.0, 2 * sps.t.sf(abs(t), n - 1)))
+            else:
+                res = sps.ttest_rel(y, x)
+                t, p_t = float(res.statistic), float(res.pvalue)
+            out.update(t=t, p=p_t, d_z=out["mean_diff"] / sd_d)
+        if flat_pre and flat_post:
+            why.update(d_av="no_spread", g_av="no_spread")
+        else:
+            pooled = math.sqrt((out["sd_pre"] ** 2 + out["sd_post"] ** 2) / 2)
+            d_av = out["mean_diff"] / pooled
+            out.update(d_av=d_av, g_av=d_av * (1 - 3 / (4 * (2 * n) - 9)))
+        nonzero = exact_d[exact_d != 0]
+        out["wilcoxon_n"] = int(nonzero.size)
+        if nonzero.size:
+            w, p, method = _signed_rank(nonzero)
+            out.update(wilcoxon_w=w, wilcoxon_p=p, wilcoxon_method=method)
+        else:
+            why["wilcoxon_p"] = "no_difference"
+    if grid is not None:
+        top = Fraction(max_score) / grid[2]  # the maximum in grid units
+        pre_c, post_c = grid[0], grid[1]
+        if m_pre < max_score:
+            out["normalized_gain"] = float((m_post - m_pre) / (Fraction(max_score) - m_pre))
+        room = pre_c < top
+        gains = (post_c[room] - pre_c[room]) / (float(top) - pre_c[room])
+    else:
+        if out["mean_pre"] < max_score:
+            out["normalized_gain"] = (out["mean_post"] - out["mean_pre"]) / (
+                max_score - out["mean_pre"]
+            )
+        room = x < max_score
+        gains = (y[room] - x[room]) / (max_score - x[room])
+    if not math.isfinite(out["normalized_gain"]):
+        why["normalized_gain"] = "ceiling"
     out["n_gain_undefined"] = int((~room).sum())
-    if room.any():
-        out["mean_individual_gain"] = float(((y[room] - x[room]) / (max_score - x[room])).mean())
+    if gains.size:
+        # fsum: the same mean whatever the order of the pairs.
+        out["mean_individual_gain"] = math.fsum(gains.tolist()) / gains.size
+    else:
+        why["mean_individual_gain"] = "ceiling"
     return out
 
 
@@ -904,10 +1438,13 @@ def kruskal(
 
     Groups with fewer than ``min_cell`` observations (and a null group label) are left
     out and listed in ``excluded``. :math:`\\varepsilon^2 = H / ((n^2 - 1)/(n + 1))
-    = H/(n-1)` (Tomczak & Tomczak 2014). H and p from :func:`scipy.stats.kruskal`.
+    = H/(n-1)` (Tomczak & Tomczak 2014). H (tie-corrected) and p (chi-squared
+    approximation) from :func:`scipy.stats.kruskal`; values equal within :data:`REL_TOL`
+    are ties.
 
-    Returns ``{"H", "df", "p", "epsilon2", "n", "n_groups", "excluded": [labels]}``;
-    statistics are NaN when fewer than two groups remain.
+    Returns ``{"H", "df", "p", "epsilon2", "n", "n_groups", "excluded": [labels],
+    "not_computable"}``; H, p and epsilon² are NaN (reason ``too_few``) when fewer than
+    two groups remain, and (``no_spread``) when every value is the same.
     """
     groups, excluded = _groups(data, dv, between, min_cell)
     n = int(sum(len(v) for v in groups.values()))
@@ -919,9 +1456,14 @@ def kruskal(
         "n": n,
         "n_groups": len(groups),
         "excluded": excluded,
+        "not_computable": {},
     }
     values = list(groups.values())
-    if len(values) >= 2 and len(np.unique(np.concatenate(values))) > 1:
+    if len(values) < 2:
+        out["not_computable"] = dict.fromkeys(("H", "p", "epsilon2"), "too_few")
+    elif _no_spread(np.concatenate(values)):
+        out["not_computable"] = dict.fromkeys(("H", "p", "epsilon2"), "no_spread")
+    else:
         h, p = sps.kruskal(*values)
         out.update(H=float(h), p=float(p), epsilon2=float(h / ((n**2 - 1) / (n + 1))))
     return out
@@ -930,9 +1472,11 @@ def kruskal(
 def _groups(
     data: pl.DataFrame, dv: str, between: str, min_cell: int
 ) -> tuple[dict[str, np.ndarray], list[str | None]]:
+    """The values of ``dv`` per group (ties made exact), and the groups left out."""
     frame = data.select(
         pl.col(between).cast(pl.Utf8).alias("g"), pl.col(dv).cast(pl.Float64).alias("y")
     ).filter(pl.col("y").is_not_null() & pl.col("y").is_not_nan())
+    frame = frame.with_columns(pl.Series("y", _snap_ties(frame.get_column("y").to_numpy())))
     groups: dict[str, np.ndarray] = {}
     excluded: list[str | None] = []
     for (label,), part in sorted(
@@ -955,10 +1499,16 @@ def pairwise_mannwhitney(
 ) -> pl.DataFrame:
     """Pairwise two-sided Mann–Whitney U tests with multiplicity correction.
 
-    U and p from :func:`scipy.stats.mannwhitneyu` (``method="auto"``); p adjusted with
-    :func:`statsmodels.stats.multitest.multipletests` (Holm 1979 by default). Effect size:
-    rank-biserial correlation :math:`r = 2U_A/(n_A n_B) - 1` (Kerby 2014), positive when
-    group A tends to be higher. Groups below ``min_cell`` are left out.
+    U and p from :func:`scipy.stats.mannwhitneyu` (``method="auto"``: the exact
+    distribution when a group has at most 8 values and there are no ties, else the normal
+    approximation with tie and continuity correction; values equal within
+    :data:`REL_TOL` are ties); p adjusted with
+    :func:`statsmodels.stats.multitest.multipletests` (Holm 1979 by default). U is
+    ``U_A``, the Mann–Whitney statistic of the first group of the pair. Effect size:
+    rank-biserial correlation :math:`r = 2U_A/(n_A n_B) - 1` (Kerby 2014), from −1 to 1:
+    the share of (A, B) pairs in which the A value is higher minus the share in which the
+    B value is higher, so **positive when group A tends to have the higher values** (A is
+    the first label of the pair, in sorted order). Groups below ``min_cell`` are left out.
 
     Returns a frame ``A, B, n_A, n_B, U, p_unc, p_adj, rbc``.
     """
@@ -1048,6 +1598,7 @@ def group_compare(
                 "top2box": d["top2box"],
                 "top2box_ci": [d["top2box_ci_low"], d["top2box_ci_high"]],
                 "withheld": False,
+                "not_computable": reasons_dict(d["not_computable"]),
             }
     test = kruskal(data, dv, between, min_cell=min_cell)
     run = pairwise_below is None or (math.isfinite(test["p"]) and test["p"] < pairwise_below)

@@ -7,8 +7,8 @@ from what pyxform (the converter KoboToolbox and ODK use) makes of the sheets
 aliases (``select one x``, ``select all that apply x``, ``gps``, ``begin loop over x``),
 upper-case headers, ``label:English``, ``bind::relevant``, ``or_other``, select from a file
 or from a previous repeat's answers. Tilik's extra columns (``construct``, ``level``,
-``reverse``, ``correct`` and ``theme`` on choices) travel in the same sheets; KoboToolbox and
-ODK ignore them.
+``reverse``, ``correct``, and ``theme`` and ``missing`` on choices) travel in the same sheets;
+KoboToolbox and ODK ignore them.
 
 Answers are keyed by :attr:`Question.key`: the question's name, or, when another question
 or repeat of the form has the same name (questions in different groups, or the copies a
@@ -16,6 +16,20 @@ or repeat of the form has the same name (questions in different groups, or the c
 
 ``.xlsx``, ``.xls`` and ``.ods`` workbooks are read; a form read from ``.xls`` or ``.ods``
 is written back as ``.xlsx``.
+
+Don't-know codes of a Likert list (:meth:`Form.missing_choices`) are choices that are answers
+but not points of the scale ("tidak tahu", "tidak berlaku"); the analysis counts them as
+missing values. A choice is one when
+
+1. its ``missing`` cell on the choices sheet says yes (``ya``, ``yes``, ``true``, ``1``) —
+   the explicit way, and the only one for a code that sits inside the scale; or
+2. its name is not a whole number while the list's other names are (``tt``, ``na``); or
+3. its name is a whole number outside the scale's run of consecutive numbers (``9``, ``99``,
+   ``999``, ``-1`` beside ``1``–``5``): the scale is the longest run of at least three
+   consecutive whole numbers among the names, when one run is longer than every other; or
+4. it is the lowest or highest number of the list and its label says only "tidak tahu",
+   "tidak berlaku", "tidak menjawab", "don't know", "not applicable" or "N/A" (``0 = Tidak
+   tahu`` beside ``1``–``5``). A middle point is never a don't-know code by its label.
 """
 
 from __future__ import annotations
@@ -66,6 +80,29 @@ _NON_DATA = {
     "csv-external",
 }
 _TRUE = {"yes", "true", "true()", "1", "ya", "y"}
+# Labels that make an end point of a numeric list a don't-know code (rule 4 above).
+_DONT_KNOW_LABELS = {
+    "tidak tahu",
+    "tidak tau",
+    "tdk tahu",
+    "tdk tau",
+    "tidak berlaku",
+    "tidak menjawab",
+    "tidak ada jawaban",
+    "tidak ada pendapat",
+    "tidak dapat dinilai",
+    "don't know",
+    "dont know",
+    "do not know",
+    "not applicable",
+    "no answer",
+    "no opinion",
+    "prefer not to say",
+    "refused",
+    "n/a",
+    "na",
+}
+_LABEL_PARTS = re.compile(r"\s*(?:[/,;]|\batau\b|\bor\b)\s*")
 LEVELS = ("reaksi", "pembelajaran", "perilaku", "hasil")
 
 # Filled by the phone, never asked: a web form fills what a server can (start, end, today).
@@ -123,6 +160,7 @@ class Choice:
     labels: dict[str, str] = field(default_factory=dict)
     theme: str = ""
     label: str = ""
+    missing: bool = False  # the ``missing`` column: a don't-know code, not a scale point
     columns: dict[str, str] = field(default_factory=dict)  # other columns (choice_filter)
 
 
@@ -240,23 +278,30 @@ class Form:
     def choice_names(self, question: Question) -> list[str]:
         return [c.name for c in self.choices.get(question.list_name, [])]
 
+    def missing_choices(self, question: Question) -> list[str]:
+        """Names of the don't-know codes of a numeric list (rules in the module docstring)."""
+        return _missing_choices(self.choices.get(question.list_name, []))
+
     def scale(self, question: Question) -> tuple[int, int]:
-        """(min, max) of a Likert item's numeric choices."""
-        values = [int(n) for n in self.choice_names(question) if _is_int(n)]
+        """(min, max) of a Likert item's numeric choices, don't-know codes left out."""
+        missing = set(self.missing_choices(question))
+        values = [int(n) for n in self.choice_names(question) if _is_int(n) and n not in missing]
         if not values:
             raise ValueError(f"{question.name} has no numeric choices")
         return min(values), max(values)
 
     def likert_items(self, construct: str | None = None) -> list[Question]:
-        """select_one items with a construct whose choices are all whole numbers."""
+        """select_one items with a construct whose choices, don't-know codes aside, are at
+        least two whole numbers."""
         items = []
         for question in self.data_questions():
             if question.type != "select_one" or not question.construct:
                 continue
             if construct is not None and question.construct != construct:
                 continue
-            names = self.choice_names(question)
-            if names and all(_is_int(n) for n in names):
+            missing = set(self.missing_choices(question))
+            names = [n for n in self.choice_names(question) if n not in missing]
+            if len(names) >= 2 and all(_is_int(n) for n in names):
                 items.append(question)
         return items
 
@@ -306,6 +351,37 @@ class Form:
 
 def _is_int(value: str) -> bool:
     return bool(re.fullmatch(r"-?\d+", value))
+
+
+def _says_dont_know(label: str) -> bool:
+    parts = [p for p in _LABEL_PARTS.split(label.strip().lower().rstrip(".")) if p]
+    return bool(parts) and all(p in _DONT_KNOW_LABELS for p in parts)
+
+
+def _missing_choices(choices: list[Choice]) -> list[str]:
+    numeric = [c for c in choices if _is_int(c.name)]
+    if not numeric:
+        return [c.name for c in choices if c.missing]
+    missing = {c.name for c in choices if c.missing or not _is_int(c.name)}
+    values = sorted({int(c.name) for c in numeric if c.name not in missing})
+    if values:
+        ends = {str(values[0]), str(values[-1])}
+        for choice in numeric:
+            labels = [choice.label, *choice.labels.values()]
+            if choice.name in ends and any(_says_dont_know(text) for text in labels if text):
+                missing.add(choice.name)
+    values = sorted({int(c.name) for c in numeric if c.name not in missing})
+    runs: list[list[int]] = []
+    for value in values:
+        if runs and value == runs[-1][-1] + 1:
+            runs[-1].append(value)
+        else:
+            runs.append([value])
+    runs.sort(key=len, reverse=True)
+    if runs and len(runs[0]) >= 3 and (len(runs) == 1 or len(runs[0]) > len(runs[1])):
+        scale = set(runs[0])
+        missing.update(c.name for c in numeric if int(c.name) not in scale)
+    return [c.name for c in choices if c.name in missing]
 
 
 def _split_type(raw: str) -> tuple[str, str, bool]:
@@ -588,6 +664,7 @@ class _Reader:
             labels=labels,
             label=_pick(labels, self.default) or name,
             theme=_extra(option, "theme"),
+            missing=_truthy(_extra(option, "missing")),
             columns=columns,
         )
 
@@ -804,6 +881,7 @@ def _build_from_rows(form: Form) -> None:
                 labels=labels,
                 label=_pick(labels, default_language) or row["name"],
                 theme=row.get("theme", ""),
+                missing=_truthy(row.get("missing", "")),
                 columns={k: v for k, v in row.items() if not k.startswith("label") and v},
             )
         )
@@ -1086,7 +1164,11 @@ def _tilik_column_problems(form: Form, label: str) -> list[Problem]:
             )
         if question.correct and question.is_select:
             names = form.choice_names(question)
-            if question.correct not in names:
+            # A select_multiple's key lists every right choice, separated by spaces.
+            keys = question.correct.split() if question.type == "select_multiple" else []
+            if (keys and not set(keys) <= set(names)) or (
+                not keys and question.correct not in names
+            ):
                 problems.append(
                     Problem(
                         gettext_noop("jawaban benar (correct) bukan salah satu pilihan"),

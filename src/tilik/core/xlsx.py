@@ -16,6 +16,7 @@ from typing import Any
 import openpyxl
 
 from tilik.core.i18n import gettext_noop
+from tilik.core.problems import Problem
 
 __all__ = [
     "MAX_COLUMNS",
@@ -34,11 +35,38 @@ MAX_COLUMNS = 5000
 
 
 class UnsafeSpreadsheet(ValueError):
-    """A file we refuse to open; ``reason`` is a translatable message."""
+    """A file we refuse to open; ``reason`` is a translatable message (with ``{…}`` fields
+    filled from ``params``), and where in the file, as far as the reader knows."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        row: int | None = None,
+        sheet: str = "",
+        column: str = "",
+        value: str | None = None,
+        **params: Any,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.row = row
+        self.sheet = sheet
+        self.column = column
+        self.value = value
+        self.params = params
+
+    def problem(self, file: str = "") -> Problem:
+        """The refusal as a :class:`~tilik.core.problems.Problem` of ``file``."""
+        return Problem(
+            self.reason,
+            file=file,
+            row=self.row,
+            sheet=self.sheet,
+            column=self.column,
+            value=self.value,
+            params=self.params,
+        )
 
 
 def check_zip(data: bytes, *, kind: str = "xlsx", large: bool = False) -> None:

@@ -16,6 +16,7 @@ wider than :data:`~tilik.core.xlsx.MAX_COLUMNS` is refused.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterator
@@ -73,30 +74,80 @@ _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 _CHUNK = 4 * 1024 * 1024
 _MAX_ROW_BYTES = 64 * 1024 * 1024  # 5000 columns of long text stay far below it
+MAX_ROWS = 1_048_576  # Excel's last row; a row numbered beyond it is no spreadsheet's
+_TOO_WIDE = gettext_noop("lembar kerja ditolak: lebih dari 5000 kolom berisi data")
+_BAD_CHARACTER = gettext_noop(
+    "berkas XLSX rusak: rujukan karakter «{entity}» bukan karakter yang sah dalam XML"
+)
+_LONE_SURROGATE = gettext_noop(
+    "berkas XLSX rusak: teks memuat separuh pasangan surrogate UTF-16 ({code}), bukan karakter"
+)
 
 
 def _unescape(raw: bytes) -> str:
-    """XML character data as text: entity references, then OOXML's ``_xHHHH_`` escapes."""
-    text = raw.decode("utf-8")
+    """XML character data as text: entity references, then OOXML's ``_xHHHH_`` escapes (a
+    surrogate pair written as two escapes becomes one character). Raises
+    :class:`UnsafeSpreadsheet` for what is no character: an invalid reference, half a pair."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise UnsafeSpreadsheet(
+            gettext_noop("berkas XLSX rusak: teks bukan UTF-8 yang sah"),
+            value=raw[max(exc.start - 20, 0) : exc.end + 20].decode("utf-8", "replace"),
+        ) from exc
     if "&" in text:
         text = _ENTITY.sub(_entity, text)
     if "_x" in text:
         text = _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text)
+        if _SURROGATE.search(text):
+            text = _pair_surrogates(text)
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _pair_surrogates(text: str) -> str:
+    try:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError as exc:
+        code = next(f"U+{ord(c):04X}" for c in text if 0xD800 <= ord(c) <= 0xDFFF)
+        raise UnsafeSpreadsheet(_LONE_SURROGATE, code=code) from exc
 
 
 def _entity(match: re.Match[str]) -> str:
     name = match.group(1)
-    if name.startswith("#x"):
-        return chr(int(name[2:], 16))
-    if name.startswith("#"):
-        return chr(int(name[1:]))
-    return _NAMED[name]
+    if not name.startswith("#"):
+        return _NAMED[name]
+    try:
+        code = int(name[2:], 16) if name.startswith("#x") else int(name[1:])
+        character = chr(code)
+    except (ValueError, OverflowError):
+        character = ""
+    if not character or not _xml_character(ord(character)):
+        raise UnsafeSpreadsheet(_BAD_CHARACTER, entity=f"&{name[:20]};")
+    return character
 
 
-def _refuse_dtd(data: bytes) -> None:
+def _xml_character(code: int) -> bool:
+    """XML 1.0's Char production."""
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _refuse_dtd(data: bytes, part: str = "") -> None:
     if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data[:4096]:
-        raise UnsafeSpreadsheet(gettext_noop("berkas XLSX tidak dapat dibaca"))
+        raise UnsafeSpreadsheet(
+            gettext_noop(
+                "berkas XLSX ditolak: bagian «{part}» memuat DTD atau entitas XML, yang tidak "
+                "dipakai lembar kerja biasa (bisa dipakai untuk serangan)"
+            ),
+            part=part,
+        )
 
 
 def _attributes(raw: bytes) -> dict[bytes, bytes]:
@@ -167,6 +218,10 @@ def read_sheets(data: bytes) -> list[Sheet]:
         return _Book(archive).sheets()
     except UnsafeSpreadsheet:
         raise
+    except StopIteration as exc:  # no officeDocument relationship: not a workbook
+        raise UnsafeSpreadsheet(
+            gettext_noop("berkas XLSX rusak: tidak ada buku kerja (workbook) di dalamnya")
+        ) from exc
     except Exception as exc:  # a broken package: any of zipfile's, XML's or ours
         raise UnsafeSpreadsheet(gettext_noop("berkas XLSX tidak dapat dibaca")) from exc
 
@@ -206,9 +261,22 @@ class _Book:
         ]
 
     def _xml(self, name: str) -> Any:
-        data = self.archive.read(name)
-        _refuse_dtd(data)
-        return ElementTree.fromstring(data)
+        data = self._part(name)
+        _refuse_dtd(data, name)
+        try:
+            return ElementTree.fromstring(data)
+        except ElementTree.ParseError as exc:
+            raise UnsafeSpreadsheet(
+                gettext_noop("berkas XLSX rusak: XML tidak sah di bagian «{part}»: {detail}"),
+                part=name,
+                detail=str(exc),
+            ) from exc
+
+    def _part(self, name: str) -> bytes:
+        try:
+            return self.archive.read(name)
+        except KeyError as exc:
+            raise _missing(name) from exc
 
     def sheets(self) -> list[Sheet]:
         return [Sheet(title, partial(self._rows, path)) for title, path in self.entries if path]
@@ -223,7 +291,7 @@ class _Book:
                         gettext_noop("berkas XLSX ditolak: isinya melebihi 200 MB")
                     )
                 data = self.archive.read(self.shared_path)
-                _refuse_dtd(data)
+                _refuse_dtd(data, self.shared_path)
                 for match in _SI.finditer(data):
                     body = match.group(1) or b""
                     if b"rPh" in body:
@@ -255,13 +323,27 @@ class _Book:
         return self._styles
 
     def _rows(self, path: str) -> Iterator[list[str]]:
+        """The rows, with every way a broken or hostile part can fail named as a refusal
+        (:class:`UnsafeSpreadsheet`) rather than an exception of the parser."""
+        try:
+            yield from self._read_rows(path)
+        except UnsafeSpreadsheet:
+            raise
+        except (KeyError, ValueError, IndexError, EOFError, OSError, zipfile.BadZipFile) as exc:
+            raise UnsafeSpreadsheet(
+                gettext_noop("berkas XLSX rusak: {detail}"), part=path, detail=str(exc)[:200]
+            ) from exc
+
+    def _read_rows(self, path: str) -> Iterator[list[str]]:
+        if path not in self.archive.namelist():
+            raise _missing(path)
         shared = self.shared()
         dates, durations = self.styles()
         epoch = self.epoch
         expected = 1
         with self.archive.open(path) as stream:
             head = stream.read(4096)
-            _refuse_dtd(head)
+            _refuse_dtd(head, path)
             buffer = head
             ended = False
             while not ended:
@@ -277,23 +359,33 @@ class _Book:
                         ends = [m.end() for m in _ROW_END.finditer(buffer)]
                         if not ends:
                             if len(buffer) > _MAX_ROW_BYTES:  # one row of absurd width
-                                raise UnsafeSpreadsheet(
-                                    gettext_noop("lembar kerja ditolak: lebih dari 5000 kolom")
-                                )
+                                raise UnsafeSpreadsheet(_TOO_WIDE, row=expected)
                             continue
                         cut = ends[-1]
                 part, buffer = buffer[:cut], buffer[cut:]
                 for match in _ROW.finditer(part):
                     found = _ROW_NUMBER.search(match.group(1))
                     number = int(found.group(1)) if found else expected
+                    if number > MAX_ROWS:
+                        raise UnsafeSpreadsheet(
+                            gettext_noop(
+                                "lembar kerja ditolak: nomor baris {number} melewati baris "
+                                "terakhir Excel (1.048.576)"
+                            ),
+                            number=number,
+                        )
                     while expected < number:  # rows the file leaves out: empty
                         yield []
                         expected += 1
                     expected = number + 1
                     body = match.group(2) or b""
-                    row = _fast_cells(body, shared, dates, durations, epoch)
-                    if row is None:
-                        row = self._cells(body, shared, dates, durations, epoch)
+                    try:
+                        row = _fast_cells(body, shared, dates, durations, epoch)
+                        if row is None:
+                            row = self._cells(body, shared, dates, durations, epoch)
+                    except UnsafeSpreadsheet as exc:
+                        exc.row = exc.row or number
+                        raise
                     yield row
 
     @staticmethod
@@ -309,11 +401,13 @@ class _Book:
             attributes = _attributes(cell.group(1))
             reference = attributes.get(b"r")
             column = _column(reference) if reference else len(values) + 1
+            content = cell.group(2) or b""
             if column > MAX_COLUMNS:
-                raise UnsafeSpreadsheet(gettext_noop("lembar kerja ditolak: lebih dari 5000 kolom"))
+                if not "".join(_V.findall(content) + _T.findall(content)).strip():
+                    continue  # an empty cell with a format, as Excel keeps up to XFD
+                raise UnsafeSpreadsheet(_TOO_WIDE, column=_letters(column).decode())
             while len(values) < column - 1:
                 values.append("")
-            content = cell.group(2) or b""
             kind = attributes.get(b"t", b"n")
             if kind == b"inlineStr":
                 if b"rPh" in content:
@@ -323,7 +417,7 @@ class _Book:
                 found = _V.search(content)
                 raw = found.group(1) if found else b""
                 if kind == b"s":
-                    text = shared[int(raw)] if raw.strip() else ""
+                    text = _shared(shared, raw) if raw.strip() else ""
                 elif kind in (b"str", b"e"):
                     text = _unescape(raw)
                 elif kind == b"b":
@@ -360,16 +454,16 @@ def _fast_cells(
     append = values.append
     for _letters, style, kind, raw, inline in matches:
         if kind == b"s":
-            append(shared[int(raw)] if raw else "")
+            append(_shared(shared, raw) if raw else "")
         elif not kind or kind == b"n":
             if style and dates and int(style) in dates:
                 append(_number(raw, style, dates, durations, epoch))
             elif not raw:
                 append("")
-            elif b"." in raw or b"E" in raw or b"e" in raw:
-                append(cell_text(float(raw)))
-            else:
+            elif raw.isdigit():
                 append(str(int(raw)))
+            else:
+                append(_number(raw, None, dates, durations, epoch))
         elif kind == b"inlineStr":
             if inline[:3] == b"<t>" and inline.count(b"<") == 2:  # one plain run: <t>…</t>
                 text = inline[3:-4]
@@ -393,15 +487,19 @@ def _placed_cells(
     for letters, style, kind, raw, inline in matches:
         column = _COLUMNS.get(letters)
         if column is None:
-            column = _COLUMNS.setdefault(letters, _column(letters))
+            column = _column(letters)
+            if column <= MAX_COLUMNS:
+                _COLUMNS[letters] = column
         if column > MAX_COLUMNS:
-            raise UnsafeSpreadsheet(gettext_noop("lembar kerja ditolak: lebih dari 5000 kolom"))
+            if not raw and not inline:
+                continue  # an empty cell with a format, as Excel keeps up to XFD
+            raise UnsafeSpreadsheet(_TOO_WIDE, column=letters.decode())
         gap = column - 1 - len(values)
         if gap < 0:
             return None  # cells out of order: the general path places them
         values.extend([""] * gap)
         if kind == b"s":
-            values.append(shared[int(raw)] if raw else "")
+            values.append(_shared(shared, raw) if raw else "")
         elif not kind or kind == b"n":
             values.append(_number(raw, style or None, dates, durations, epoch))
         elif kind == b"inlineStr":
@@ -409,6 +507,28 @@ def _placed_cells(
         else:
             values.append(_typed(kind, raw))
     return values
+
+
+def _shared(shared: list[str], raw: bytes) -> str:
+    """The shared string a cell points to, by its index."""
+    text = raw.strip()
+    if not text.isdigit() or int(text) >= len(shared):
+        raise UnsafeSpreadsheet(
+            gettext_noop(
+                "berkas XLSX rusak: sel merujuk teks bersama nomor «{index}», padahal berkas "
+                "hanya memuat {count} teks bersama"
+            ),
+            index=text[:20].decode("ascii", "replace"),
+            count=len(shared),
+        )
+    return shared[int(text)]
+
+
+def _missing(part: str) -> UnsafeSpreadsheet:
+    return UnsafeSpreadsheet(
+        gettext_noop("berkas XLSX rusak: bagian «{part}» yang dirujuknya tidak ada di berkas"),
+        part=part,
+    )
 
 
 def _inline(inline: bytes) -> str:
@@ -437,7 +557,12 @@ def _number(
     try:
         value: Any = float(text) if ("." in text or "e" in text or "E" in text) else int(text)
     except ValueError:
-        return text
+        value = None
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        raise UnsafeSpreadsheet(
+            gettext_noop("berkas XLSX rusak: sel angka berisi «{text}», bukan angka"),
+            text=text[:40],
+        )
     if style is not None and dates:
         index = int(style or 0)
         if index in dates:

@@ -22,13 +22,8 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
-from tilik.core.findings import (
-    CONSTRUCT_LABELS,
-    SKM_UNSUR,
-    THEME_LABELS,
-    cells,
-    format_value,
-)
+from tilik.core import labels
+from tilik.core.findings import cells, format_value
 
 __all__ = [
     "Chart",
@@ -129,8 +124,8 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
     return lines or [""]
 
 
-def _label_lines(labels: Sequence[str], size: float, max_width: float) -> list[list[str]]:
-    return [_wrap(label, max_width, size)[:2] for label in labels]
+def _label_lines(texts: Sequence[str], size: float, max_width: float) -> list[list[str]]:
+    return [_wrap(label, max_width, size)[:2] for label in texts]
 
 
 # --------------------------------------------------------------------------- backends
@@ -258,12 +253,6 @@ def _dashed(
 
 def _t(lang: str, id_text: str, en_text: str) -> str:
     return id_text if lang == "id" else en_text
-
-
-def _label(table: Mapping[str, Mapping[str, str]], code: str, lang: str) -> str:
-    entry = table.get(code)
-    text = entry.get(lang, code) if entry else code.replace("_", " ")
-    return text[:1].upper() + text[1:]
 
 
 def _hbars(
@@ -397,26 +386,6 @@ def _distribution(stats: Mapping[str, Any]) -> list[float] | None:
     return [v / total for v in values]
 
 
-_KIND_NAMES = {
-    "survei_peserta": ("survei peserta", "participant survey"),
-    "survei_atasan": ("survei atasan", "supervisor survey"),
-    "observasi": ("observasi layanan", "service observation"),
-    "skm": ("SKM", "community satisfaction survey"),
-}
-
-
-def _instrument_name(hasil: Mapping[str, Any], form_id: str, lang: str) -> str:
-    """An instrument named by its kind in ``lang`` (its form id when the kind says little)."""
-    info = (hasil.get("instruments") or {}).get(form_id) or {}
-    kinds = [
-        i.get("kind") for i in (hasil.get("instruments") or {}).values() if isinstance(i, Mapping)
-    ]
-    kind = info.get("kind") if isinstance(info, Mapping) else None
-    if kind in _KIND_NAMES and kinds.count(kind) == 1:
-        return _KIND_NAMES[kind][0 if lang == "id" else 1]
-    return form_id.replace("_", " ")
-
-
 def likert_chart(hasil: Mapping[str, Any], form_id: str, lang: str = "id") -> Chart | None:
     """Stacked 100% bars of the Likert answers per construct of one form."""
     constructs = (hasil.get("constructs") or {}).get(form_id) or {}
@@ -424,11 +393,15 @@ def likert_chart(hasil: Mapping[str, Any], form_id: str, lang: str = "id") -> Ch
     for name, stats in constructs.items():
         if not isinstance(stats, Mapping) or stats.get("top2box") is None:
             continue
+        if labels.is_binary_construct(stats):  # a yes/no checklist has no Likert spread
+            continue
         dist = _distribution(stats)
         if dist is None:
             top = float(stats["top2box"])
             dist = [0.0, 0.0, 1 - top, top, 0.0]
-        rows.append((_label(CONSTRUCT_LABELS, name, lang), dist, float(stats["top2box"])))
+        rows.append(
+            (labels.construct_name(name, lang, capital=True), dist, float(stats["top2box"]))
+        )
     if not rows:
         return None
     width, size = 640.0, 11.0
@@ -439,8 +412,8 @@ def likert_chart(hasil: Mapping[str, Any], form_id: str, lang: str = "id") -> Ch
     height = top + row_h * len(rows) + 30
     title = _t(
         lang,
-        f"Sebaran jawaban per konstruk — {_instrument_name(hasil, form_id, lang)}",
-        f"Answers per construct — {_instrument_name(hasil, form_id, lang)}",
+        f"Sebaran jawaban per konstruk — {labels.instrument_name(hasil, form_id, lang).lower()}",
+        f"Answers per construct — {labels.instrument_name(hasil, form_id, lang).lower()}",
     )
     chart = Chart(f"likert-{form_id}", title, "", width, height)
     chart.shapes.append(Text(0, 18, title, 13, bold=True))
@@ -503,7 +476,7 @@ def prepost_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None:
     for name, stats in prepost.items():
         if not isinstance(stats, Mapping) or stats.get("mean_post") is None:
             continue
-        label = name.replace("_", " ")
+        label = labels.capitalise(labels.humanise(name))
         top = max(top, float(stats.get("max_score") or 0))
         for when, word in (
             ("pre", _t(lang, "sebelum", "before")),
@@ -547,16 +520,57 @@ def prepost_chart(hasil: Mapping[str, Any], lang: str = "id") -> Chart | None:
 def challenges_chart(
     hasil: Mapping[str, Any], lang: str = "id", *, narrow: bool = False
 ) -> Chart | None:
-    """Challenges ranked by the share of respondents citing them, with 95% CIs
-    (``narrow``: laid out for a phone, see :func:`_hbars`)."""
+    """Challenges ranked by the share of people citing them, with 95% CIs
+    (``narrow``: laid out for a phone, see :func:`_hbars`).
+
+    Bars share one denominator: the survey respondents who answered the obstacle items when
+    the surveys had them (challenges that only open answers or interviews raised are left to
+    the challenges table), otherwise the people who wrote open answers or were interviewed.
+    """
+    challenges = [c for c in hasil.get("challenges") or [] if isinstance(c, Mapping)]
+    surveyed = [
+        (c, c["sources"]["survei"])
+        for c in challenges
+        if isinstance((c.get("sources") or {}).get("survei"), Mapping)
+        and c["sources"]["survei"].get("share") is not None
+    ]
+    if surveyed:
+        picked = sorted(surveyed, key=lambda cs: -float(cs[1]["share"]))
+        ns = {int(s["n"]) for _, s in picked if isinstance(s.get("n"), int | float)}
+        n_text = format_value(next(iter(ns)), "int", lang) if len(ns) == 1 else ""
+        title = _t(
+            lang,
+            "Hambatan yang dipilih responden survei",
+            "Obstacles chosen by survey respondents",
+        )
+        note = _t(
+            lang,
+            f"Persentase dari {n_text} responden survei. " if n_text else "",
+            f"Share of {n_text} survey respondents. " if n_text else "",
+        ) + _t(
+            lang, "Garis hitam: interval kepercayaan 95%.", "Black lines: 95% confidence interval."
+        )
+    else:
+        picked = [(c, c) for c in challenges]
+        title = _t(
+            lang,
+            "Tantangan menurut persentase orang yang menyebutkannya dalam jawaban terbuka "
+            "atau wawancara",
+            "Challenges by share of people raising them in open answers or interviews",
+        )
+        note = _t(
+            lang, "Garis hitam: interval kepercayaan 95%.", "Black lines: 95% confidence interval."
+        )
     rows = []
-    for item in hasil.get("challenges") or []:
-        ci = item.get("share_ci")
+    for item, stats in picked:
+        ci = stats.get("share_ci") or (item.get("share_ci") if stats is item else None)
+        if stats is not item and ci is None and stats.get("share") == item.get("share"):
+            ci = item.get("share_ci")
         rows.append(
             (
-                _label(THEME_LABELS, item["code"], lang),
-                float(item["share"]),
-                format_value(item["share"], "pct", lang),
+                labels.theme_name(str(item["code"]), lang, capital=True, hasil=hasil),
+                float(stats["share"]),
+                format_value(stats["share"], "pct", lang),
                 (float(ci[0]), float(ci[1])) if ci else None,
             )
         )
@@ -564,25 +578,18 @@ def challenges_chart(
         return None
     return _hbars(
         "tantangan",
-        _t(
-            lang,
-            "Tantangan menurut persentase responden yang menyebutkannya",
-            "Challenges by share of respondents citing them",
-        ),
+        title,
         rows,
         max(0.5, max(max(r[1], (r[3] or (0, 0))[1]) for r in rows) * 1.1),
         lang,
-        note=_t(
-            lang, "Garis hitam: interval kepercayaan 95%.", "Black lines: 95% confidence interval."
-        ),
+        note=note,
         narrow=narrow,
     )
 
 
 def group_name(hasil: Mapping[str, Any], dim: str, code: str, lang: str) -> str:
-    """The display name of a group code (``hasil["labels"]``), or the code itself."""
-    names = ((hasil.get("labels") or {}).get(dim) or {}).get(code) or {}
-    return str(names.get(lang) or names.get("id") or code)
+    """The display name of a group code (``hasil["labels"]``); see ``labels.group_name``."""
+    return labels.group_name(hasil, dim, code, lang)
 
 
 def relevance_chart(hasil: Mapping[str, Any], lang: str = "id", min_cell: int = 5) -> Chart | None:
@@ -626,7 +633,7 @@ def ikm_chart(hasil: Mapping[str, Any], lang: str = "id", unit: str = "_all") ->
         return None
     rows = [
         (
-            f"{code.upper()} {_label(SKM_UNSUR, code, lang)}",
+            f"{code.upper()} {labels.unsur_name(code, lang, capital=True)}",
             float(value),
             format_value(value, "num2", lang),
             None,

@@ -23,12 +23,10 @@ from typing import Any
 
 from babel.dates import format_date
 
+from tilik.core import labels
 from tilik.core.findings import (
     LEVELS,
-    SKM_UNSUR,
-    SOURCE_LABELS,
     TEMPLATES,
-    THEME_LABELS,
     Param,
     build_findings,
     cells,
@@ -37,7 +35,12 @@ from tilik.core.findings import (
     resolve_path,
 )
 from tilik.core.recommend import build_recommendations, render_text
-from tilik.report.charts import Chart, group_name, report_charts
+from tilik.core.stats import MIN_N, MIN_N_ALPHA
+from tilik.report.challenges import challenge_table
+from tilik.report.charts import Chart, report_charts
+from tilik.report.conclusion import overall_sentences
+from tilik.report.evidence import Number, evidence_lines
+from tilik.report.method import analysis_notes, collection_sentence, kirkpatrick_sentences
 
 __all__ = [
     "CONSTANT_NUMBERS",
@@ -81,15 +84,6 @@ CONSTANT_NUMBERS = [
 
 
 @dataclass
-class Number:
-    """A number printed in a sentence and the hasil field it comes from."""
-
-    path: str
-    fmt: str
-    text: str
-
-
-@dataclass
 class Sentence:
     text: str
     numbers: list[Number] = field(default_factory=list)
@@ -121,6 +115,7 @@ class Table:
     numeric: list[bool] = field(default_factory=list)
     note: str = ""
     number: int = 0
+    anchor: str = ""  # the id a link to this table uses (``tabel-tantangan``)
 
 
 @dataclass
@@ -129,11 +124,24 @@ class Figure:
     caption: str
     number: int = 0
 
+    @property
+    def anchor(self) -> str:
+        return f"gambar-{self.chart.id}"
+
 
 @dataclass
 class Quote:
     text: str
     attribution: str
+
+
+@dataclass
+class Evidence:
+    """One line of a recommendation's evidence, linked to the table or figure that shows it."""
+
+    sentence: Sentence
+    anchor: str
+    target: str = ""  # "Tabel 3" / "Gambar 6", filled in once tables and figures are numbered
 
 
 @dataclass
@@ -144,6 +152,7 @@ class RecommendationItem:
     owner: str
     indicator: str
     key: str
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 Block = Paragraph | Bullets | Table | Figure | Quote | RecommendationItem
@@ -183,6 +192,7 @@ class Report:
                         out.extend(item.sentences)
                 elif isinstance(block, RecommendationItem):
                     out.append(block.sentence)
+                    out.extend(e.sentence for e in block.evidence)
             for child in section.children:
                 walk(child)
 
@@ -297,30 +307,9 @@ def _finding_sentence(finding: Mapping[str, Any], lang: str) -> Sentence:
     return _plain(str(statement or ""))
 
 
-_STRENGTH_WORDS = {
-    "kuat": ("kuat", "strong"),
-    "sedang": ("sedang", "moderate"),
-    "lemah": ("lemah", "weak"),
-}
-ROLE_LABELS = {
-    "peserta": ("peserta", "participant"),
-    "atasan": ("atasan", "supervisor"),
-    "pejabat": ("pejabat", "official"),
-    "penyelenggara": ("penyelenggara", "organiser"),
-    "observer": ("pengamat", "observer"),
-    "warga": ("warga", "citizen"),
-}
-
-
-def _word(table: Mapping[str, tuple[str, str]], code: str, lang: str) -> str:
-    """``code``'s word in ``lang`` from a ``{code: (id, en)}`` table; the code if unknown."""
-    pair = table.get(code)
-    return pair[0 if lang == "id" else 1] if pair else code
-
-
 def _strength_badge(finding: Mapping[str, Any], lang: str) -> str:
-    strength = _word(_STRENGTH_WORDS, str(finding.get("strength")), lang)
-    sources = ", ".join(SOURCE_LABELS.get(s, {}).get(lang, s) for s in finding.get("sources") or [])
+    strength = labels.strength_name(str(finding.get("strength")), lang)
+    sources = ", ".join(labels.source_name(s, lang) for s in finding.get("sources") or [])
     label = _t(lang, "Kekuatan bukti", "Strength of evidence")
     via = _t(lang, "sumber", "sources")
     return f"{label}: {strength} · {via}: {sources}"
@@ -328,35 +317,6 @@ def _strength_badge(finding: Mapping[str, Any], lang: str) -> str:
 
 # --------------------------------------------------------------------------- labels
 
-KIND_LABELS = {
-    "survei_peserta": ("Survei peserta", "Participant survey"),
-    "survei_atasan": ("Survei atasan langsung", "Supervisor survey"),
-    "tes_awal": ("Tes awal (pre-test)", "Pre-test"),
-    "tes_akhir": ("Tes akhir (post-test)", "Post-test"),
-    "observasi": ("Observasi layanan", "Service observation"),
-    "skm": ("Survei Kepuasan Masyarakat (SKM)", "Community Satisfaction Survey (SKM)"),
-    "lainnya": ("Instrumen lain", "Other instrument"),
-}
-PRIORITY_LABELS = {
-    "tinggi": ("Tinggi", "High"),
-    "sedang": ("Sedang", "Medium"),
-    "rendah": ("Rendah", "Low"),
-}
-RULE_TITLES = {
-    "jadwal_fleksibel": ("Penjadwalan pelatihan yang fleksibel", "Flexible training schedules"),
-    "akp_sektor": ("Analisis kebutuhan pelatihan per sektor", "Training-needs analysis by sector"),
-    "relevansi_umum": ("Penyelarasan kurikulum", "Curriculum alignment"),
-    "efisiensi_anggaran": ("Efisiensi anggaran pelatihan", "Training budget efficiency"),
-    "transfer_kerja": (
-        "Penguatan penerapan di tempat kerja",
-        "Stronger transfer to the job",
-    ),
-    "revisi_instrumen": ("Revisi instrumen evaluasi", "Instrument revision"),
-    "tindak_lanjut_pengumpulan": ("Tindak lanjut pengumpulan data", "Data collection follow-up"),
-    "pelatihan_unsur_skm": ("Pelatihan layanan terarah", "Targeted service training"),
-    "target_jp": ("Pemenuhan 20 JP per ASN", "Meeting 20 JP per ASN"),
-    "manual": ("Rekomendasi tim evaluasi", "Evaluation team recommendation"),
-}
 # Which themes' quotes illustrate which results subsection.
 QUOTE_THEMES = {
     "reaksi": ["manfaat"],
@@ -367,15 +327,8 @@ QUOTE_THEMES = {
 }
 
 
-def _label(pair: tuple[str, str] | None, lang: str, fallback: str) -> str:
-    if not pair:
-        return fallback
-    return pair[0] if lang == "id" else pair[1]
-
-
-def _theme(code: str, lang: str) -> str:
-    text = THEME_LABELS.get(code, {}).get(lang, code.replace("_", " "))
-    return text[:1].upper() + text[1:]
+def _theme(code: str, lang: str, hasil: Mapping[str, Any] | None = None) -> str:
+    return labels.theme_name(code, lang, capital=True, hasil=hasil)
 
 
 # --------------------------------------------------------------------------- sections
@@ -548,47 +501,16 @@ def _objectives(hasil: Mapping[str, Any], lang: str) -> Section:
 
 def _method(hasil: Mapping[str, Any], lang: str) -> Section:
     section = Section("metode", _t(lang, "Metode Evaluasi", "Evaluation Method"))
-    section.blocks.append(
-        Paragraph(
-            [
-                _plain(
-                    _t(
-                        lang,
-                        "Evaluasi menggunakan model empat level Kirkpatrick: reaksi (Level 1), "
-                        "pembelajaran (Level 2), perilaku di tempat kerja (Level 3), dan hasil "
-                        "bagi "
-                        "organisasi dan pelayanan publik (Level 4), ditambah penilaian relevansi "
-                        "materi.",
-                        "The evaluation follows Kirkpatrick's four levels: reaction (Level 1), "
-                        "learning "
-                        "(Level 2), behaviour on the job (Level 3) and results for the "
-                        "organisation and "
-                        "public service (Level 4), plus an assessment of relevance.",
-                    )
-                ),
-                _plain(
-                    _t(
-                        lang,
-                        "Data dikumpulkan dengan metode campuran dan ditriangulasi antarsumber: "
-                        "survei, "
-                        "tes, wawancara, observasi layanan, dan survei kepuasan masyarakat.",
-                        "Data were collected with mixed methods and triangulated across sources: "
-                        "surveys, "
-                        "tests, interviews, service observation and the community satisfaction "
-                        "survey.",
-                    )
-                ),
-            ]
-        )
-    )
+    sentences = [*kirkpatrick_sentences(hasil, lang), collection_sentence(hasil, lang)]
+    section.blocks.append(Paragraph([_plain(text) for text in sentences]))
     rows = []
     for form_id, info in (hasil.get("instruments") or {}).items():
         kind = str(info.get("kind", "lainnya"))
         rr = info.get("response_rate")
         rows.append(
             [
-                _label(KIND_LABELS.get(kind), lang, kind),
-                form_id,
+                labels.kind_name(kind, lang),
+                str(info.get("title") or labels.instrument_name(hasil, form_id, lang)),
                 format_value(info.get("n_responses"), "int", lang),
                 format_value(info.get("n_quarantined", 0), "int", lang),
                 format_value(rr, "pct", lang) if rr is not None else "–",
@@ -607,8 +529,8 @@ def _method(hasil: Mapping[str, Any], lang: str) -> Section:
                             "Instruments, responses and response rates",
                         ),
                         [
-                            _t(lang, "Instrumen", "Instrument"),
-                            _t(lang, "Kode formulir", "Form id"),
+                            _t(lang, "Jenis instrumen", "Kind"),
+                            _t(lang, "Judul formulir", "Form title"),
                             _t(lang, "Tanggapan", "Responses"),
                             _t(lang, "Dikarantina", "Quarantined"),
                             _t(lang, "Tingkat respons", "Response rate"),
@@ -623,64 +545,21 @@ def _method(hasil: Mapping[str, Any], lang: str) -> Section:
                             "the "
                             "data quality appendix.",
                         ),
+                        anchor="tabel-instrumen",
                     )
                 ],
             )
         )
-    section.children.append(
-        Section(
-            "analisis",
-            _t(lang, "Teknik Analisis", "Analysis"),
-            [Bullets([Paragraph([Sentence(t, fixed=True)]) for t in _analysis_notes(lang)])],
+    notes = analysis_notes(hasil, lang)
+    if notes:
+        section.children.append(
+            Section(
+                "analisis",
+                _t(lang, "Teknik Analisis", "Analysis"),
+                [Bullets([Paragraph([Sentence(t, fixed=True)]) for t in notes])],
+            )
         )
-    )
     return section
-
-
-def _analysis_notes(lang: str) -> list[str]:
-    return [
-        _t(
-            lang,
-            "Butir skala Likert diringkas dengan rata-rata, median, sebaran jawaban, dan "
-            "persentase jawaban setuju/sangat setuju (top-2-box) beserta interval kepercayaan "
-            "95% Wilson.",
-            "Likert items are summarised by mean, median, distribution and the share agreeing "
-            "or strongly agreeing (top-2-box) with a 95% Wilson confidence interval.",
-        ),
-        _t(
-            lang,
-            "Reliabilitas setiap konstruk diukur dengan koefisien alfa Cronbach; nilai di "
-            "bawah 0,70 ditandai.",
-            "Reliability of each construct is Cronbach's alpha; values under 0.70 are flagged.",
-        ),
-        _t(
-            lang,
-            "Perubahan pengetahuan diuji dengan uji-t berpasangan dan uji peringkat bertanda "
-            "Wilcoxon, dengan ukuran efek d_z Cohen dan gain ternormalisasi.",
-            "Change in knowledge is tested with the paired t-test and the Wilcoxon "
-            "signed-rank test, with Cohen's d_z and the normalised gain.",
-        ),
-        _t(
-            lang,
-            "Perbandingan antarkelompok (sektor, instansi) menggunakan uji Kruskal–Wallis; "
-            "kelompok dengan kurang dari lima responden tidak ditampilkan (n < 5).",
-            "Groups (sector, agency) are compared with the Kruskal–Wallis test; groups with "
-            "fewer than five respondents are not shown (n < 5).",
-        ),
-        _t(
-            lang,
-            "Indeks Kepuasan Masyarakat dihitung menurut Peraturan Menteri PANRB Nomor 14 "
-            "Tahun 2017.",
-            "The community satisfaction index follows Ministerial Regulation No. 14 of 2017.",
-        ),
-        _t(
-            lang,
-            "Jawaban terbuka dan transkrip wawancara dikodekan ke dalam tema; kutipan "
-            "ditampilkan tanpa nama, NIP, atau nomor telepon.",
-            "Open answers and interview transcripts are coded into themes; quotes are shown "
-            "without names, NIPs or phone numbers.",
-        ),
-    ]
 
 
 def _quotes(
@@ -696,9 +575,9 @@ def _quotes(
             if quote.get("attribution") and lang == "id":
                 out.append(Quote(text, mask_personal(str(quote["attribution"]))))
                 continue
-            who = [_word(ROLE_LABELS, str(quote["role"]), lang)] if quote.get("role") else []
+            who = [labels.role_name(str(quote["role"]), lang)] if quote.get("role") else []
             if quote.get("sector"):
-                sector = group_name(hasil, "sector", str(quote["sector"]), lang)
+                sector = labels.group_name(hasil, "sector", str(quote["sector"]), lang)
                 who.append(_t(lang, f"sektor {sector}", f"{sector} sector"))
             out.append(Quote(text, ", ".join(who)))
     return out
@@ -782,16 +661,13 @@ def _challenges(
                 _plain(
                     _t(
                         lang,
-                        "Tantangan diurutkan menurut persentase responden yang menyebutkannya, "
-                        "dengan "
-                        "menggabungkan butir hambatan pada survei dan jawaban terbuka serta "
-                        "transkrip "
-                        "wawancara yang telah dikodekan.",
-                        "Challenges are ranked by the share of respondents citing them, combining "
-                        "the "
-                        "closed obstacle items of the surveys with coded open answers and "
-                        "interview "
-                        "transcripts.",
+                        "Tantangan diurutkan menurut persentase orang yang menyebutkannya, dari "
+                        "butir hambatan pada survei serta dari jawaban terbuka dan transkrip "
+                        "wawancara yang telah dikodekan; setiap persentase menyebut kelompok "
+                        "yang dihitungnya.",
+                        "Challenges are ranked by the share of people citing them, from the "
+                        "surveys' obstacle items and from coded open answers and interview "
+                        "transcripts; each share names the group it counts.",
                     )
                 )
             ]
@@ -809,24 +685,35 @@ def _challenges(
         base = f"challenges/{index}"
         params: dict[str, Param] = {
             "theme": {
-                "value": {"id": _theme(item["code"], "id"), "en": _theme(item["code"], "en")},
+                "value": {
+                    "id": _theme(item["code"], "id", hasil),
+                    "en": _theme(item["code"], "en", hasil),
+                },
                 "path": None,
                 "fmt": "i18n",
             },
             "share": _p(hasil, f"{base}/share", "pct"),
         }
+        params["who"] = {
+            "value": {
+                "id": labels.challenge_base(item, "id"),
+                "en": labels.challenge_base(item, "en"),
+            },
+            "path": None,
+            "fmt": "i18n",
+        }
         template = _t(
             lang,
-            "{theme}: {share} responden ({share|words}).",
-            "{theme}: {share} of respondents ({share|words}).",
+            "{theme}: {share} {who} ({share|words}).",
+            "{theme}: {share} {who} ({share|words}).",
         )
         if item.get("share_ci"):
             params["lo"] = _p(hasil, f"{base}/share_ci/0", "pct")
             params["hi"] = _p(hasil, f"{base}/share_ci/1", "pct")
             template = _t(
                 lang,
-                "{theme}: {share} responden ({share|words}; IK 95% {lo}–{hi}).",
-                "{theme}: {share} of respondents ({share|words}; 95% CI {lo}–{hi}).",
+                "{theme}: {share} {who} ({share|words}; IK 95% {lo}–{hi}).",
+                "{theme}: {share} {who} ({share|words}; 95% CI {lo}–{hi}).",
             )
         items.append(Paragraph([say(template, params, lang)]))
     section.blocks.append(
@@ -837,55 +724,20 @@ def _challenges(
     section.blocks.append(Bullets(items, ordered=True))
     if "tantangan" in charts:
         section.blocks.append(Figure(charts["tantangan"], charts["tantangan"].title))
-    rows = []
-    for item in challenges:
-        ci = item.get("share_ci")
-        sources = ", ".join(
-            f"{_source_name(name, lang)} {format_value(s.get('share'), 'pct', lang)}"
-            for name, s in (item.get("sources") or {}).items()
-            if isinstance(s, Mapping) and s.get("share") is not None
-        )
-        rows.append(
-            [
-                _theme(item["code"], lang),
-                format_value(item["share"], "pct", lang),
-                f"{format_value(ci[0], 'pct', lang)}–{format_value(ci[1], 'pct', lang)}"
-                if ci
-                else "–",
-                sources or "–",
-            ]
-        )
+    table = challenge_table(hasil, lang)
     section.blocks.append(
         Table(
-            _t(lang, "Peringkat tantangan", "Ranking of challenges"),
-            [
-                _t(lang, "Tantangan", "Challenge"),
-                _t(lang, "Persentase", "Share"),
-                _t(lang, "IK 95%", "95% CI"),
-                _t(lang, "Menurut sumber", "By source"),
-            ],
-            rows,
-            [False, True, True, False],
+            _t(lang, "Peringkat tantangan menurut sumber", "Ranking of challenges by source"),
+            table.header,
+            table.rows,
+            table.numeric,
+            table.note,
+            anchor="tabel-tantangan",
         )
     )
     section.blocks.extend(_challenge_breakdown(challenges, lang, min_cell, hasil=hasil))
     section.blocks.extend(_quotes(hasil, [c["code"] for c in challenges[:3]], lang, limit=1))
     return section
-
-
-_CHALLENGE_SOURCES = {
-    "survei": ("butir hambatan survei", "survey obstacle items"),
-    "teks_survey": ("jawaban terbuka", "open answers"),
-    "teks_interview": ("wawancara", "interviews"),
-    "teks_observation": ("catatan observasi", "observation notes"),
-}
-
-
-def _source_name(name: str, lang: str) -> str:
-    pair = _CHALLENGE_SOURCES.get(name)
-    if pair:
-        return pair[0] if lang == "id" else pair[1]
-    return name.replace("_", " ")
 
 
 def _challenge_breakdown(
@@ -909,8 +761,8 @@ def _challenge_breakdown(
         if not groups:
             continue
         rows = []
-        for name in sorted(groups, key=lambda g: group_name(hasil, dim, g, lang)):
-            shown_name = group_name(hasil, dim, name, lang)
+        for name in sorted(groups, key=lambda g: labels.group_name(hasil, dim, g, lang)):
+            shown_name = labels.group_name(hasil, dim, name, lang)
             row = [f"{shown_name} (n = {format_value(groups[name], 'int', lang)})"]
             for item in leading:
                 cell = cells(((item.get("by") or {}).get(dim)) or {}).get(name)
@@ -959,7 +811,16 @@ def _recommendation_sentence(rec: Mapping[str, Any], lang: str) -> Sentence:
     return _plain(str(text or ""))
 
 
-def _recommendations(recommendations: Sequence[Mapping[str, Any]], lang: str) -> Section:
+def _evidence(hasil: Mapping[str, Any], paths: Sequence[str], lang: str) -> list[Evidence]:
+    return [
+        Evidence(Sentence(line.text, line.numbers), line.anchor)
+        for line in evidence_lines(hasil, paths, lang)
+    ]
+
+
+def _recommendations(
+    hasil: Mapping[str, Any], recommendations: Sequence[Mapping[str, Any]], lang: str
+) -> Section:
     section = Section(
         "rekomendasi", _t(lang, "Rekomendasi untuk Perbaikan", "Recommendations for Improvement")
     )
@@ -986,14 +847,12 @@ def _recommendations(recommendations: Sequence[Mapping[str, Any]], lang: str) ->
                         lang,
                         "Rekomendasi berikut disusun dari aturan yang terdokumentasi dan "
                         "diurutkan menurut "
-                        "prioritas. Setiap rekomendasi menyebutkan penanggung jawab dan indikator "
-                        "tindak "
-                        "lanjut; rujukan buktinya tercantum pada lampiran.",
+                        "prioritas. Setiap rekomendasi menyebutkan penanggung jawab, indikator "
+                        "tindak lanjut, dan buktinya beserta tabel atau gambar yang memuatnya.",
                         "The recommendations below come from documented rules and are ordered by "
                         "priority. "
-                        "Each names an owner and a follow-up indicator; its evidence is listed in "
-                        "the "
-                        "appendix.",
+                        "Each names an owner, a follow-up indicator and its evidence, with the "
+                        "table or figure that shows it.",
                     )
                 )
             ]
@@ -1007,12 +866,8 @@ def _recommendations(recommendations: Sequence[Mapping[str, Any]], lang: str) ->
         section.blocks.append(
             RecommendationItem(
                 _recommendation_sentence(rec, lang),
-                _label(RULE_TITLES.get(str(rec.get("rule"))), lang, str(rec.get("rule", ""))),
-                _label(
-                    PRIORITY_LABELS.get(str(rec.get("priority"))),
-                    lang,
-                    str(rec.get("priority", "")),
-                ),
+                labels.rule_title(str(rec.get("rule") or rec.get("key") or ""), lang),
+                labels.priority_name(str(rec.get("priority", "")), lang),
                 str(owner.get(lang) or owner.get("id") or "–")
                 if isinstance(owner, Mapping)
                 else str(owner),
@@ -1020,6 +875,7 @@ def _recommendations(recommendations: Sequence[Mapping[str, Any]], lang: str) ->
                 if isinstance(indicator, Mapping)
                 else str(indicator),
                 str(rec.get("key", rec.get("rule", ""))),
+                _evidence(hasil, list(rec.get("evidence") or []), lang),
             )
         )
     return section
@@ -1032,7 +888,9 @@ def _conclusion(
     lang: str,
 ) -> Section:
     section = Section("kesimpulan", _t(lang, "Kesimpulan", "Conclusion"))
-    section.blocks.append(Paragraph([_overall(hasil, findings, lang)]))
+    section.blocks.append(
+        Paragraph([_plain(text) for text in overall_sentences(hasil, findings, lang)])
+    )
     items = []
     for level in ("reaksi", "pembelajaran", "perilaku", "hasil", "relevansi", "tantangan"):
         chosen = [f for f in findings if f.get("level") == level]
@@ -1049,7 +907,7 @@ def _conclusion(
     if high:
         titles = list(
             dict.fromkeys(
-                _label(RULE_TITLES.get(str(r.get("rule"))), lang, str(r.get("rule"))).lower()
+                labels.rule_title(str(r.get("rule") or r.get("key") or ""), lang).lower()
                 for r in high
             )
         )
@@ -1074,50 +932,147 @@ def _conclusion(
     return section
 
 
-def _overall(
-    hasil: Mapping[str, Any], findings: Sequence[Mapping[str, Any]], lang: str
-) -> Sentence:
-    """One synthesis sentence, in words only (the numbers are in the findings)."""
-    by_id = {str(f.get("id")): f for f in findings}
-    useful = any(
-        f.get("level") == "reaksi"
-        and (f.get("params") or {}).get("share", {}).get("value", 0) >= 0.7
-        for f in findings
-    )
-    learned = any(f.get("key") == "prepost_gain" for f in findings)
-    gap = "triangulasi:keterampilan/observasi" in by_id or "triangulasi:peserta/atasan" in by_id
-    good, weak = [], []
-    (good if useful else weak).append(
-        _t(lang, "dinilai bermanfaat oleh peserta", "was found useful by participants")
-    )
-    if any(f.get("level") == "pembelajaran" for f in findings):
-        (good if learned else weak).append(
-            _t(lang, "meningkatkan pengetahuan peserta", "raised participants' knowledge")
-        )
-    if gap:
-        weak.append(
-            _t(
-                lang,
-                "penerapannya di tempat kerja dan dampaknya pada layanan belum terlihat kuat",
-                "its use on the job and effect on service are not yet clearly visible",
-            )
-        )
-    subject = _t(lang, "Secara keseluruhan, program ", "Overall, the program ")
-    if good and weak:
-        text = subject + _join(good, lang) + _t(lang, ", tetapi ", ", but ") + _join(weak, lang)
-    else:
-        text = subject + _join(good or weak, lang)
-    return _plain(text + ".")
-
-
-def _join(parts: Sequence[str], lang: str) -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + _t(lang, " dan ", " and ") + parts[-1]
+def _finding_title(finding: Mapping[str, Any], lang: str) -> str:
+    """A finding named by its level and what it is about (``Reaksi (Level 1): manfaat …``)."""
+    level = str(finding.get("level", ""))
+    head = labels.level_name(level, lang)
+    about = ""
+    params = finding.get("params") or {}
+    label = params.get("label") or params.get("theme") or params.get("unsur")
+    if isinstance(label, Mapping):
+        value = label.get("value")
+        about = format_value(value, str(label.get("fmt")), lang) if value is not None else ""
+    elif params.get("test"):
+        about = _t(lang, "tes ", "test ") + str(params["test"].get("value"))
+    elif finding.get("key") == "jp_share":
+        about = _t(lang, "pemenuhan 20 JP", "20 JP target")
+    elif finding.get("key") == "ikm_overall":
+        about = "IKM"
+    return f"{head}: {about}" if about else head
 
 
 def _range(ci: Sequence[Any], fmt: str, lang: str) -> str:
     return f"{format_value(ci[0], fmt, lang)}–{format_value(ci[1], fmt, lang)}"
+
+
+# Words for the reason codes of ``not_computable`` (tilik.core.stats.REASONS), printed in
+# an appendix table where the number would be; Lampiran F explains them.
+_NOT_COMPUTABLE = {
+    "too_few": ("data belum cukup", "not enough data"),
+    "no_spread": ("tanpa variasi", "no variation"),
+    "no_difference": ("tanpa perubahan", "no change"),
+    "one_item": ("satu butir", "single item"),
+    "ceiling": ("skor awal maksimum", "pre-test at maximum"),
+}
+
+
+def _why(s: Mapping[str, Any], name: str, lang: str) -> str:
+    """The reason a statistic is not given, in words ("–" when none is recorded)."""
+    code = (s.get("not_computable") or {}).get(name)
+    return _t(lang, *_NOT_COMPUTABLE[code]) if code in _NOT_COMPUTABLE else "–"
+
+
+def _stat(s: Mapping[str, Any], name: str, fmt: str, lang: str) -> str:
+    value = s.get(name)
+    return _why(s, name, lang) if value is None else format_value(value, fmt, lang)
+
+
+def _stat_range(s: Mapping[str, Any], name: str, fmt: str, lang: str) -> str:
+    ci = s.get(name) or [None, None]
+    return _why(s, name, lang) if None in ci else _range(ci, fmt, lang)
+
+
+def _method_notes(lang: str) -> list[str]:
+    """Lampiran F: how the numbers were made, each setting stated once."""
+    return [
+        _t(
+            lang,
+            f"Jumlah data minimum: interval kepercayaan rata-rata, uji sebelum–sesudah dan "
+            f"ukuran efek dihitung bila ada sedikitnya {MIN_N} pengamatan, alfa Cronbach bila "
+            f"ada sedikitnya {MIN_N_ALPHA} responden yang menjawab semua butir konstruk; di "
+            f"bawah itu tabel menulis “data belum cukup”. Bila semua jawaban atau semua "
+            f"selisih sama, statistik yang dibagi dengan simpangan baku tidak dapat dihitung "
+            f"(“tanpa variasi”); bila semua selisih nol, uji Wilcoxon tidak dapat dihitung "
+            f"(“tanpa perubahan”).",
+            f"Minimum data: confidence intervals of means, pre/post tests and effect sizes "
+            f"need at least {MIN_N} observations, Cronbach's alpha at least {MIN_N_ALPHA} "
+            f"respondents who answered every item of the construct; below that the tables "
+            f"say “not enough data”. When all answers or all differences are equal, a "
+            f"statistic divided by the standard deviation cannot be computed (“no "
+            f"variation”); when every difference is zero, the Wilcoxon test cannot be "
+            f"computed (“no change”).",
+        ),
+        _t(
+            lang,
+            "Skor tes adalah persentase butir yang dijawab benar; butir kosong dihitung "
+            "salah, dan butir pilihan jamak benar hanya bila semua pilihan yang benar dan "
+            "tidak satu pun pilihan yang salah dipilih. Semua statistik tes dihitung dari "
+            "jumlah butir benar, sehingga skor yang sama tetap sama persis.",
+            "A test score is the percentage of items answered right; a blank item counts "
+            "as wrong, and a multiple-answer item is right only with every right choice and "
+            "no wrong one. Every test statistic is computed from the counts of right items, "
+            "so equal scores stay exactly equal.",
+        ),
+        _t(
+            lang,
+            "Uji peringkat bertanda Wilcoxon: selisih nol dibuang, selisih yang sama diberi "
+            "peringkat rata-rata, tanpa koreksi kontinuitas; nilai p eksak bila tidak ada "
+            "selisih kembar dan paling banyak 50 selisih, dari semua pola tanda (permutasi "
+            "lengkap) bila ada selisih kembar dan paling banyak 13 selisih, dan dari "
+            "pendekatan normal dengan koreksi untuk selisih kembar selain itu.",
+            "Wilcoxon signed-rank test: zero differences are dropped, tied differences get "
+            "mid-ranks, no continuity correction; p is exact when no differences are tied "
+            "and there are at most 50, from every sign pattern (a complete permutation "
+            "distribution) when some are tied and there are at most 13, and from the normal "
+            "approximation with the tie correction otherwise.",
+        ),
+        _t(
+            lang,
+            "Ukuran efek: d_z = rata-rata selisih dibagi simpangan baku selisih; g_av = d_av "
+            "dikalikan koreksi Hedges 1 − 3/(4·2n − 9), dengan d_av = selisih rata-rata "
+            "dibagi akar rata-rata varians tes awal dan tes akhir.",
+            "Effect sizes: d_z = mean difference divided by the standard deviation of the "
+            "differences; g_av = d_av times Hedges' correction 1 − 3/(4·2n − 9), where d_av "
+            "= mean difference divided by the root mean of the pre- and post-test "
+            "variances.",
+        ),
+        _t(
+            lang,
+            "Alfa Cronbach, korelasi butir–sisa, dan interval kepercayaan 95% Feldt dihitung "
+            "dari responden yang menjawab semua butir konstruk (penghapusan listwise); n "
+            "interval itu adalah jumlah responden lengkap tersebut, bukan seluruh responden.",
+            "Cronbach's alpha, the item–rest correlations and the 95% Feldt confidence "
+            "interval use the respondents who answered every item of the construct "
+            "(listwise deletion); the interval's n is the number of those complete "
+            "respondents, not of all respondents.",
+        ),
+        _t(
+            lang,
+            "Perbandingan berpasangan antarkelompok memakai uji Mann–Whitney dengan koreksi "
+            "Holm; korelasi rank-biserial r = 2U/(n_A·n_B) − 1 bernilai positif bila "
+            "kelompok pertama (A) cenderung lebih tinggi.",
+            "Pairwise group comparisons use the Mann–Whitney test with Holm's correction; "
+            "the rank-biserial correlation r = 2U/(n_A·n_B) − 1 is positive when the first "
+            "group (A) tends to be higher.",
+        ),
+        _t(
+            lang,
+            "Jawaban “tidak tahu” atau “tidak berlaku” yang dinyatakan pada formulir "
+            "bukan titik skala: jawaban itu dihitung sebagai data kosong dan jumlahnya "
+            "dicatat per butir.",
+            "“Don't know” or “not applicable” answers declared in the form are not scale "
+            "points: they count as missing, and their number is recorded per item.",
+        ),
+        _t(
+            lang,
+            "IKM dihitung dengan pecahan eksak, dibulatkan dua desimal dengan pembulatan "
+            "setengah ke atas sesuai Peraturan Menteri PANRB Nomor 14 Tahun 2017, lalu mutu "
+            "A–D dibaca dari nilai yang telah dibulatkan itu.",
+            "The IKM is computed in exact fractions, rounded to two decimals with halves "
+            "rounded up as Ministerial Regulation No. 14 of 2017 does, and the grade A–D is "
+            "read from that rounded value.",
+        ),
+    ]
 
 
 def _appendix(
@@ -1128,36 +1083,53 @@ def _appendix(
 ) -> Section:
     section = Section("lampiran", _t(lang, "Lampiran", "Appendix"))
     rows, rel_rows = [], []
+    binary = False
     for form_id, constructs in (hasil.get("constructs") or {}).items():
         for name, s in (constructs or {}).items():
             if not isinstance(s, Mapping):
                 continue
-            ci = s.get("top2box_ci") or [None, None]
-            mci = s.get("mean_ci") or [None, None]
-            rows.append(
-                [
-                    form_id,
-                    name,
-                    format_value(s.get("n"), "int", lang),
-                    format_value(s.get("mean"), "num2", lang),
-                    f"{format_value(mci[0], 'num2', lang)}–{format_value(mci[1], 'num2', lang)}",
-                    format_value(s.get("top2box"), "pct", lang),
-                    f"{format_value(ci[0], 'pct', lang)}–{format_value(ci[1], 'pct', lang)}",
-                ]
-            )
-            if s.get("alpha") is not None:
-                aci = s.get("alpha_ci") or [None, None]
-                flag = (
-                    _t(lang, "di bawah 0,70", "below 0.70")
-                    if s["alpha"] < 0.70
-                    else (_t(lang, "memadai", "adequate"))
+            instrument = labels.instrument_name(hasil, form_id, lang)
+            construct = labels.construct_name(name, lang, capital=True)
+            if labels.is_binary_construct(s):
+                # A yes/no checklist: its mean is the share of "ya"; no top-2-box.
+                binary = True
+                rows.append(
+                    [
+                        instrument,
+                        construct,
+                        format_value(s.get("n"), "int", lang),
+                        format_value(s.get("mean"), "pct", lang) + _t(lang, " “ya”", " “yes”"),
+                        _stat_range(s, "mean_ci", "pct", lang),
+                        "–",
+                        "–",
+                    ]
                 )
+            else:
+                rows.append(
+                    [
+                        instrument,
+                        construct,
+                        format_value(s.get("n"), "int", lang),
+                        format_value(s.get("mean"), "num2", lang),
+                        _stat_range(s, "mean_ci", "num2", lang),
+                        format_value(s.get("top2box"), "pct", lang),
+                        _stat_range(s, "top2box_ci", "pct", lang),
+                    ]
+                )
+            alpha_why = (s.get("not_computable") or {}).get("alpha")
+            if s.get("alpha") is not None or alpha_why in ("too_few", "no_spread"):
+                if s.get("alpha") is None:
+                    flag = _why(s, "alpha", lang)
+                elif s["alpha"] < 0.70:
+                    flag = _t(lang, "di bawah 0,70", "below 0.70")
+                else:
+                    flag = _t(lang, "memadai", "adequate")
                 rel_rows.append(
                     [
-                        form_id,
-                        name,
-                        format_value(s.get("alpha"), "num2", lang),
-                        _range(aci, "num2", lang),
+                        instrument,
+                        construct,
+                        _stat(s, "alpha", "num2", lang),
+                        _stat_range(s, "alpha_ci", "num2", lang),
                         str(len(s.get("items") or {})),
                         flag,
                     ]
@@ -1169,18 +1141,28 @@ def _appendix(
                 _t(lang, "Lampiran A. Statistik Konstruk", "Appendix A. Construct Statistics"),
                 [
                     Table(
-                        _t(lang, "Statistik konstruk skala Likert", "Likert construct statistics"),
+                        _t(lang, "Statistik konstruk", "Construct statistics"),
                         [
                             _t(lang, "Instrumen", "Instrument"),
                             _t(lang, "Konstruk", "Construct"),
                             "n",
                             _t(lang, "Rata-rata", "Mean"),
                             _t(lang, "IK 95%", "95% CI"),
-                            "Top-2-box",
+                            _t(lang, "Setuju/sangat setuju", "Agree/strongly agree"),
                             _t(lang, "IK 95%", "95% CI"),
                         ],
                         rows,
                         [False, False, True, True, True, True, True],
+                        _t(
+                            lang,
+                            "Daftar periksa ya/tidak tidak memakai skala setuju: rata-ratanya "
+                            "adalah persentase jawaban “ya”.",
+                            "Yes/no checklists have no agreement scale: their mean is the share "
+                            "of “yes” answers.",
+                        )
+                        if binary
+                        else "",
+                        anchor="tabel-konstruk",
                     )
                 ],
             )
@@ -1207,22 +1189,23 @@ def _appendix(
                         ],
                         rel_rows,
                         [False, False, True, True, True, False],
+                        anchor="tabel-reliabilitas",
                     )
                 ],
             )
         )
     pre_rows = [
         [
-            name.replace("_", " "),
+            labels.capitalise(labels.humanise(name)),
             format_value(s.get("n_pairs"), "int", lang),
             format_value(s.get("mean_pre"), "num1", lang),
             format_value(s.get("mean_post"), "num1", lang),
-            format_value(s.get("t"), "num2", lang),
-            format_value(s.get("p"), "p", lang),
-            format_value(s.get("wilcoxon_p"), "p", lang),
-            format_value(s.get("d_z"), "num2", lang),
-            format_value(s.get("g_av"), "num2", lang),
-            format_value(s.get("normalized_gain"), "num2", lang),
+            _stat(s, "t", "num2", lang),
+            _stat(s, "p", "p", lang),
+            _stat(s, "wilcoxon_p", "p", lang),
+            _stat(s, "d_z", "num2", lang),
+            _stat(s, "g_av", "num2", lang),
+            _stat(s, "normalized_gain", "num2", lang),
         ]
         for name, s in (hasil.get("prepost") or {}).items()
         if isinstance(s, Mapping)
@@ -1247,12 +1230,21 @@ def _appendix(
                             "t",
                             "p",
                             "p Wilcoxon",
-                            "d_z",
-                            "g_av",
+                            labels.statistic_symbol("d_z"),
+                            labels.statistic_symbol("g_av"),
                             "Gain",
                         ],
                         pre_rows,
                         [False] + [True] * 9,
+                        _t(
+                            lang,
+                            "dz dan gav: ukuran efek (d Cohen untuk data berpasangan dan g "
+                            "Hedges); gain: gain ternormalisasi. Penjelasannya ada pada bagian "
+                            "Teknik Analisis.",
+                            "dz and gav: effect sizes (Cohen's d for paired data and Hedges' g); "
+                            "gain: normalised gain. They are explained under Analysis.",
+                        ),
+                        anchor="tabel-prepost",
                     )
                 ],
             )
@@ -1267,13 +1259,19 @@ def _appendix(
             nrr = s.get("nrr") or {}
             ikm_rows.append(
                 [
-                    _t(lang, "Keseluruhan", "Overall") if unit == "_all" else unit,
+                    _t(lang, "Keseluruhan", "Overall")
+                    if unit == "_all"
+                    else labels.group_name(hasil, "unit", unit, lang),
                     format_value(s.get("n"), "int", lang),
                 ]
                 + [format_value(nrr.get(c), "num2", lang) for c in codes]
-                + [format_value(s.get("ikm"), "num2", lang), str(s.get("mutu", "–"))]
+                + [
+                    # the regulation's 2-decimal value, the one the grade is read from
+                    format_value(s.get("ikm_rounded", s.get("ikm")), "num2", lang),
+                    str(s.get("mutu", "–")),
+                ]
             )
-        legend = "; ".join(f"{c.upper()} {SKM_UNSUR[c][lang]}" for c in codes)
+        legend = "; ".join(f"{c.upper()} {labels.unsur_name(c, lang)}" for c in codes)
         section.children.append(
             Section(
                 "lampiran-ikm",
@@ -1299,13 +1297,14 @@ def _appendix(
                         ikm_rows,
                         [False] + [True] * 11 + [False],
                         legend,
+                        anchor="tabel-ikm",
                     )
                 ],
             )
         )
     dq_rows = [
         [
-            form_id,
+            labels.instrument_name(hasil, form_id, lang),
             format_value(info.get("n_responses"), "int", lang),
             format_value(info.get("n_quarantined", 0), "int", lang),
         ]
@@ -1375,6 +1374,7 @@ def _appendix(
             "Every number in this report's narrative comes from a field of the hasil.json "
             "file saved with it.",
         ),
+        *_method_notes(lang),
     ]
     section.children.append(
         Section(
@@ -1385,18 +1385,23 @@ def _appendix(
     )
     trace_rows = [
         [
-            str(f.get("id", "")),
-            _word(_STRENGTH_WORDS, str(f.get("strength", "")), lang),
-            "; ".join(f.get("evidence") or []),
+            _finding_title(f, lang),
+            labels.strength_name(str(f.get("strength", "")), lang),
+            "; ".join(
+                e.sentence.text.rstrip(".") for e in _evidence(hasil, f.get("evidence") or [], lang)
+            ),
         ]
         for f in findings
     ] + [
         [
-            str(r.get("key", "")),
-            _word(PRIORITY_LABELS, str(r.get("priority", "")), lang).lower(),
-            "; ".join(r.get("evidence") or []),
+            labels.rule_title(str(r.get("rule") or r.get("key") or ""), lang),
+            labels.priority_name(str(r.get("priority", "")), lang).lower(),
+            "; ".join(
+                e.sentence.text.rstrip(".") for e in _evidence(hasil, r.get("evidence") or [], lang)
+            ),
         ]
         for r in recommendations
+        if not r.get("stale")
     ]
     if trace_rows:
         section.children.append(
@@ -1407,16 +1412,25 @@ def _appendix(
                     Table(
                         _t(
                             lang,
-                            "Temuan dan rekomendasi beserta rujukan bukti pada hasil.json",
-                            "Findings and recommendations with their evidence in hasil.json",
+                            "Temuan dan rekomendasi beserta buktinya",
+                            "Findings and recommendations with their evidence",
                         ),
                         [
-                            _t(lang, "Kode", "Key"),
+                            _t(lang, "Temuan atau rekomendasi", "Finding or recommendation"),
                             _t(lang, "Kekuatan/prioritas", "Strength/priority"),
-                            _t(lang, "Rujukan bukti", "Evidence"),
+                            _t(lang, "Bukti", "Evidence"),
                         ],
                         trace_rows,
                         [False, False, False],
+                        _t(
+                            lang,
+                            "Setiap angka berasal dari satu kolom berkas hasil.json yang disimpan "
+                            "bersama laporan; versi HTML laporan mencatat rujukannya pada setiap "
+                            "kalimat.",
+                            "Every number comes from one field of the hasil.json file saved with "
+                            "the report; the HTML report records the reference on each sentence.",
+                        ),
+                        anchor="tabel-bukti",
                     )
                 ],
             )
@@ -1430,18 +1444,30 @@ def _appendix(
 _CHAPTER_BREAKS = {"pendahuluan", "hasil", "tantangan", "rekomendasi", "lampiran"}
 
 
-def _number(sections: Sequence[Section]) -> None:
-    """Number chapters (1, 1.1), tables and figures in reading order."""
+def _number(sections: Sequence[Section], lang: str = "id") -> None:
+    """Number chapters (1, 1.1), tables and figures in reading order, and name the table or
+    figure each piece of evidence links to ("Tabel 3")."""
     counters = {"table": 0, "figure": 0}
+    targets: dict[str, str] = {}
+    evidence: list[Evidence] = []
 
     def walk(section: Section) -> None:
+        if section.number:
+            targets.setdefault(section.id, _t(lang, "Bagian ", "Section ") + section.number)
+        else:
+            targets.setdefault(section.id, section.title)
         for block in section.blocks:
             if isinstance(block, Table):
                 counters["table"] += 1
                 block.number = counters["table"]
+                if block.anchor:
+                    targets[block.anchor] = _t(lang, "Tabel ", "Table ") + str(block.number)
             elif isinstance(block, Figure):
                 counters["figure"] += 1
                 block.number = counters["figure"]
+                targets[block.anchor] = _t(lang, "Gambar ", "Figure ") + str(block.number)
+            elif isinstance(block, RecommendationItem):
+                evidence.extend(block.evidence)
         for child in section.children:
             walk(child)
 
@@ -1454,6 +1480,10 @@ def _number(sections: Sequence[Section]) -> None:
             for index, child in enumerate(section.children, start=1):
                 child.number = f"{chapter}.{index}"
         walk(section)
+    for item in evidence:
+        item.target = targets.get(item.anchor, "")
+        if not item.target:
+            item.anchor = ""  # nothing in this report shows it: no dead link
 
 
 def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
@@ -1482,11 +1512,11 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
         _method(hasil, lang),
         _results(hasil, findings, charts, lang),
         _challenges(hasil, findings, charts, lang),
-        _recommendations(recommendations, lang),
+        _recommendations(hasil, recommendations, lang),
         _conclusion(hasil, findings, recommendations, lang),
         _appendix(hasil, findings, recommendations, lang),
     ]
-    _number(sections)
+    _number(sections, lang)
     return Report(
         lang=lang,
         title=str(

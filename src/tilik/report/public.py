@@ -12,6 +12,7 @@ from typing import Any
 
 from tilik.report.charts import challenges_chart, to_svg
 from tilik.report.html import environment
+from tilik.report.method import summary_sentence
 from tilik.report.narrative import (
     Bullets,
     Figure,
@@ -39,8 +40,6 @@ TEXT = {
         "period": "Periode",
         "privacy": "Ringkasan ini hanya memuat angka agregat; kutipan ditampilkan tanpa nama, "
         "NIP, atau nomor telepon.",
-        "method_text": "Evaluasi menggunakan model empat level Kirkpatrick dengan data dari "
-        "survei, tes, wawancara, observasi layanan, dan survei kepuasan masyarakat.",
     },
     "en": {
         "heading": "Evaluation of Civil-Servant Development Programs at {org}",
@@ -55,9 +54,6 @@ TEXT = {
         "period": "Period",
         "privacy": "This summary shows aggregated figures only; quotes are shown without names, "
         "NIPs or phone numbers.",
-        "method_text": "The evaluation follows Kirkpatrick's four levels, with data from "
-        "surveys, tests, interviews, service observation and the community satisfaction "
-        "survey.",
     },
 }
 
@@ -147,5 +143,6 @@ def public_summary(hasil: Mapping[str, Any], lang: str = "id", standalone: bool 
         chart_svg=to_svg(chart) if chart else "",
         recs=recs,
         conclusion=conclusion_text,
+        method_text=summary_sentence(hasil, report.lang),
         standalone=standalone,
     )

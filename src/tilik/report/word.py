@@ -203,6 +203,15 @@ def _recommendation(document, block: RecommendationItem, t: dict[str, str]) -> N
         para.add_run(f"{label}: ").bold = True
         para.add_run(value)
         para.paragraph_format.space_after = Pt(2)
+    if block.evidence:
+        para = document.add_paragraph()
+        para.add_run(f"{t['evidence']}:").bold = True
+        para.paragraph_format.space_after = Pt(2)
+        for item in block.evidence:
+            line = document.add_paragraph(item.sentence.text, style="List Bullet")
+            if item.target:
+                run = line.add_run(f" — {item.target}")
+                run.font.color.rgb = MUTED
 
 
 def _section(document, section: Section, depth: int, t: dict[str, str]) -> None:  # type: ignore[no-untyped-def]

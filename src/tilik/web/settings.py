@@ -81,6 +81,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages compressed too (static files are served above, already compressed). Django masks
+    # the CSRF token afresh in every response, which keeps compression from leaking it.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "tilik.web.middleware.indonesian_by_default",
     "django.middleware.locale.LocaleMiddleware",
@@ -177,15 +180,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"  # `tilik manage collectstatic` fills it for a proxy to serve
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = DATA_DIR / "media"
+# Served by WhiteNoise from STATIC_ROOT, which `tilik serve` / `tilik demo` fill at start
+# (collectstatic): names carry a content hash, so browsers keep them for a year, and each file
+# is stored compressed (gzip, and brotli) — phones on weak networks fetch a fraction.
+# Development (DEBUG) and the tests serve the source files as they are.
+STATIC_FROM_SOURCE = DEBUG or TESTING or envbool("TILIK_STATIC_FROM_SOURCE", "no")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG and envbool("TILIK_MANIFEST_STATIC", "no")
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if STATIC_FROM_SOURCE
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = STATIC_FROM_SOURCE
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("TILIK_MAX_UPLOAD", str(50 * 1024 * 1024))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -214,6 +222,11 @@ LOGGING = {
     "filters": {"tokens": {"()": "tilik.web.server.TokenFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["tokens"]}},
     "root": {"handlers": ["console"], "level": os.getenv("TILIK_LOG_LEVEL", "WARNING")},
+    # Font loading and CSS notes of the PDF writer are not for the person running Tilik.
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+    },
 }
 
 if TESTING:

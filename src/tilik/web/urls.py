@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -15,9 +16,16 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without a ``<link rel="icon">`` (reports)."""
+    return HttpResponsePermanentRedirect(static("tilik/favicon.svg"))
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="evaluations:list", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (downloaded reports).
+    path("favicon.ico", favicon),
     path("akun/", include("tilik.web.accounts.urls")),
     path("evaluasi/", include("tilik.web.evaluations.urls")),
     path("evaluasi/", include("tilik.web.collection.urls")),

@@ -117,7 +117,9 @@ def data_fingerprint(evaluation: Evaluation) -> str:
 
 def _build_texts(evaluation: Evaluation, fingerprint: str) -> Texts:
     with tempfile.TemporaryDirectory(prefix="tilik-coding-") as tmp:
-        bundle = read_bundle_for_db(export_bundle(evaluation, Path(tmp) / "bundle"))
+        bundle = read_bundle_for_db(
+            export_bundle(evaluation, Path(tmp) / "bundle"), check_forms=False
+        )
         items = bundle_texts(bundle)
         names = tuple(sorted({p.nama for p in bundle.roster if p.nama}))
     texts = tuple(Text(text_key(i.text, i.source), i) for i in items)

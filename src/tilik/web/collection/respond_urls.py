@@ -6,6 +6,7 @@ from tilik.web.collection import views
 
 app_name = "respond"
 urlpatterns = [
+    path("sw.js", views.respond_service_worker, name="service_worker"),
     path("<str:token>/", views.respond_form, name="form"),
     path("<str:token>/kirim/", views.respond_submit, name="submit"),
     path("<str:token>/qr.svg", views.respond_qr, name="qr"),

@@ -885,6 +885,15 @@ def observation_submit(request, pk: int, form_id: str):
     return _submit_json(request, instrument, None)
 
 
+@never_cache
+def respond_service_worker(request):
+    """The service worker that keeps opened forms usable offline (scope ``/f/``)."""
+    from django.conf import settings
+
+    script = (Path(settings.BASE_DIR) / "static" / "tilik" / "sw.js").read_bytes()
+    return HttpResponse(script, content_type="text/javascript; charset=utf-8")
+
+
 def respond_qr(request, token: str):
     link = _link_or_404(token)
     url = request.build_absolute_uri(reverse("respond:form", args=[token]))

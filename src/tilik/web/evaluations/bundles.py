@@ -19,6 +19,7 @@ from django.utils import timezone
 from tilik.core.bundle import Bundle, read_bundle, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
 from tilik.core.ingest import Response
+from tilik.core.problems import Problem
 from tilik.core.xlsform import write_xlsform
 from tilik.web.accounts.models import Organisation, OrganisationMember
 from tilik.web.collection.models import (
@@ -43,8 +44,19 @@ class ImportSummary:
     participants_added: int = 0
 
 
-def read_bundle_for_db(path: str | Path, *, check_forms: bool = False) -> Bundle:
-    """Read a bundle with the installation's pseudonym key, so keys match stored ones."""
+class BundleRefused(Exception):
+    """The bundle has errors that refuse it as a whole (:attr:`Bundle.refusals`): the same
+    ones ``tilik bundle check`` reports. Nothing was stored."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problems refuse the bundle")
+        self.problems = problems
+
+
+def read_bundle_for_db(path: str | Path, *, check_forms: bool = True) -> Bundle:
+    """Read a bundle with the installation's pseudonym key, so keys match stored ones, and
+    with the same checks as ``tilik bundle check`` (pyxform included): what check accepts,
+    import imports; what it refuses, import refuses."""
     return read_bundle(path, check_forms=check_forms, hash_key=hash_key())
 
 
@@ -65,7 +77,14 @@ def import_bundle(
     organisation: Organisation | None = None,
     source: str = Submission.Source.BUNDLE,
 ) -> ImportSummary:
-    """Store everything a bundle holds; rows with problems go to quarantine."""
+    """Store everything a bundle holds; rows with problems go to quarantine.
+
+    Raises :class:`BundleRefused` (storing nothing) when the bundle has errors other than
+    those of data rows. Files are taken from what :func:`read_bundle` read
+    (``bundle.sources``): the folder is not read a second time.
+    """
+    if bundle.refusals:
+        raise BundleRefused(bundle.refusals)
     meta = bundle.meta
     organisation = organisation or _organisation(meta.organisation or "Instansi")
     evaluation, created = Evaluation.objects.get_or_create(
@@ -121,8 +140,7 @@ def import_bundle(
                 },
             },
         )
-        path = bundle.path / "instrumen" / f"{form_id}.xlsx"
-        data = path.read_bytes() if path.exists() else write_xlsform(form)
+        data = bundle.sources.get(f"instrumen/{form_id}.xlsx") or write_xlsform(form)
         version, _ = FormVersion.objects.get_or_create(
             instrument=instrument,
             sha256=FormVersion.digest(data),
@@ -134,11 +152,11 @@ def import_bundle(
         dataset = bundle.data.get(form_id)
         if dataset is None:
             continue
-        file_path = bundle.path / dataset.file
+        read = bundle.sources.get(dataset.file)
         batch = ImportBatch.objects.create(
             instrument=instrument,
             file_name=dataset.file,
-            sha256=hashlib.sha256(file_path.read_bytes()).hexdigest() if file_path.exists() else "",
+            sha256=hashlib.sha256(read).hexdigest() if read is not None else "",
             created_by=user,
         )
         stored, already, conflicts = store_rows(instrument, dataset.responses, source, batch)

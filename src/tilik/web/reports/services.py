@@ -59,7 +59,9 @@ def _analyse(
     out = Path(settings.MEDIA_ROOT) / folder
     note("prepare")
     with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as tmp:
-        bundle = read_bundle_for_db(export_bundle(evaluation, Path(tmp) / "bundle"))
+        bundle = read_bundle_for_db(
+            export_bundle(evaluation, Path(tmp) / "bundle"), check_forms=False
+        )
         build_report(
             bundle,
             out,

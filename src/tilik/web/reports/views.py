@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from tilik.core import labels
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.report import render_public_summary
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Member
+from tilik.web.reports.display import evidence_views, results_display
 from tilik.web.reports.forms import FollowUpForm, RecommendationForm, RunForm
 from tilik.web.reports.models import AnalysisRun, FollowUp, Publication, RecommendationEdit
 from tilik.web.reports.services import (
@@ -70,12 +72,12 @@ def results(request, pk: int):
     }
     if run is not None:
         hasil = run.hasil
+        charts = sorted(p.name for p in (run.path / "grafik").glob("*.svg"))
         context.update(
             hasil=hasil,
-            charts=sorted(p.name for p in (run.path / "grafik").glob("*.svg")),
+            charts=charts,
             files=[name for name in DOWNLOADS if run.file(name)],
-            findings=hasil.get("findings", []),
-            challenges=hasil.get("challenges", [])[:10],
+            **results_display(hasil, _lang(), charts),
         )
     return render(request, "reports/results.html", context)
 
@@ -173,6 +175,11 @@ def _recommendation_rows(evaluation, run, lang: str) -> list[dict]:
             {
                 "rec": rec,
                 "key": rec["key"],
+                "title": labels.rule_title(str(rec.get("rule") or rec["key"]), lang),
+                "priority": labels.priority_name(str(rec.get("priority", "")), lang),
+                "evidence": evidence_views(run.hasil, rec.get("evidence") or [], lang)
+                if run
+                else [],
                 "text": text.get(lang) or text.get("id", ""),
                 "owner": owner.get(lang) or owner.get("id", "")
                 if isinstance(owner, dict)

@@ -5,6 +5,7 @@ from functools import cache
 from django import template
 from django.utils.translation import get_language
 
+from tilik.core import labels
 from tilik.core.findings import format_value
 from tilik.core.themes import default_codebook
 
@@ -45,7 +46,7 @@ def theme_label(code: str) -> str:
     try:
         return _codebook()[code].label(_lang())
     except (KeyError, AttributeError):
-        return code
+        return labels.theme_name(code, _lang(), capital=True)
 
 
 @register.filter

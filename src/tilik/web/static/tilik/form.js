@@ -904,42 +904,6 @@
   if (state.pending) { scheduleRetry(); }
 })();
 
-/* Import progress: poll the batch until it is done, then reload to show the result. */
-(function () {
-  "use strict";
-  var box = document.getElementById("import-progress");
-  if (!box || box.getAttribute("data-running") !== "yes") { return; }
-  var url = box.getAttribute("data-url");
-  function poll() {
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
-      .then(function (data) {
-        if (data.status !== "pending" && data.status !== "running") { window.location.reload(); return; }
-        var bar = box.querySelector("progress");
-        var count = box.querySelector("[data-progress]");
-        if (bar) { bar.max = Math.max(data.total || 1, data.progress || 0); bar.value = data.progress || 0; }
-        if (count) { count.textContent = data.progress; }
-        window.setTimeout(poll, 1000);
-      }).catch(function () { window.setTimeout(poll, 3000); });
-  }
-  window.setTimeout(poll, 500);
-})();
-
-/* Background work without a progress count (an XLSForm being checked): reload once it ends. */
-(function () {
-  "use strict";
-  var box = document.querySelector("[data-job-poll]");
-  if (!box || box.getAttribute("data-active") !== "yes" || !window.fetch) { return; }
-  var url = box.getAttribute("data-job-poll");
-  function poll() {
-    fetch(url, { credentials: "same-origin" }).then(function (r) { return r.json(); })
-      .then(function (data) {
-        if (data.status !== "pending" && data.status !== "running") { window.location.reload(); return; }
-        window.setTimeout(poll, 1000);
-      }).catch(function () { window.setTimeout(poll, 3000); });
-  }
-  window.setTimeout(poll, 700);
-})();
-
 /* A used one-time link: if this phone still holds an unacknowledged answer, send it once more;
  * the server recognises the instance id and confirms it was received. */
 (function () {
@@ -964,4 +928,24 @@
       box.hidden = false;
     });
   }).catch(function () { /* still offline: the answer stays on the phone */ });
+})();
+
+/* Offline: once a form has been opened, it opens again without a network. A service worker
+ * (scope /f/) answers the form's address and its files from the phone's cache when the
+ * network fails; the page puts itself and its files into that cache now, since the worker
+ * only starts watching from the next visit. Answers are kept and sent as above. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-service-worker]");
+  if (!box || !("serviceWorker" in navigator) || !window.caches) { return; }
+  navigator.serviceWorker.register(box.getAttribute("data-service-worker"), { scope: "/f/" })
+    .catch(function () { /* no worker (private mode, an old browser): online only */ });
+  var files = [window.location.pathname];
+  Array.prototype.forEach.call(
+    document.querySelectorAll("link[rel=stylesheet][href], script[src]"),
+    function (el) { files.push(el.getAttribute("href") || el.getAttribute("src")); }
+  );
+  window.caches.open(box.getAttribute("data-cache") || "tilik-formulir")
+    .then(function (cache) { return cache.addAll(files); })
+    .catch(function () { /* storage full or refused: online only */ });
 })();
