@@ -222,13 +222,15 @@ def bundle_export(evaluation: str, target: str, lang: str) -> None:
     click.echo(translate("Bundel ditulis ke {path}", lang).format(path=root))
 
 
-def write_report(path: str | Path, out: str | Path, lang: str = "id") -> dict[str, Path]:
+def write_report(
+    path: str | Path, out: str | Path, lang: str = "id", schedule: dict | None = None
+) -> dict[str, Path]:
     """Analyse a bundle and write ``hasil.json`` and the report files into ``out``."""
     from tilik.core.bundle import read_bundle
     from tilik.report.pipeline import build_report
 
     data = read_bundle(path)
-    return build_report(data, Path(out), lang=lang)
+    return build_report(data, Path(out), lang=lang, schedule=schedule)
 
 
 @cli.command("report")
@@ -240,13 +242,21 @@ def write_report(path: str | Path, out: str | Path, lang: str = "id") -> dict[st
     type=click.Path(file_okay=False),
     help="Folder to write hasil.json and the report into.",
 )
+@click.option(
+    "--schedule",
+    "schedule",
+    type=click.Path(exists=True),
+    default=None,
+    help="A flexible schedule to include: the --out folder of `tilik schedule` (ringkasan.json).",
+)
 @lang_option
-def report(path: str, out: str, lang: str) -> None:
+def report(path: str, out: str, schedule: str | None, lang: str) -> None:
     """Analyse bundle PATH and write hasil.json, laporan.html/.pdf/.docx and charts to --out."""
+    from tilik.cli.schedule import read_summary
     from tilik.core.problems import BundleError
 
     try:
-        written = write_report(path, out, lang)
+        written = write_report(path, out, lang, read_summary(schedule, lang) if schedule else None)
     except BundleError as exc:
         raise click.ClickException(exc.problem.render(lang)) from exc
     for name, file in written.items():
@@ -422,9 +432,11 @@ def manage(args: tuple[str, ...]) -> None:
 
 def _register_subcommands() -> None:
     from tilik.cli.collect import collect_commands
+    from tilik.cli.schedule import schedule
     from tilik.cli.themes import themes
 
     cli.add_command(themes)
+    cli.add_command(schedule)
     for command in collect_commands:
         cli.add_command(command)
 

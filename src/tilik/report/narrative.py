@@ -1028,12 +1028,12 @@ def _method_notes(lang: str) -> list[str]:
         ),
         _t(
             lang,
-            "Ukuran efek: d_z = rata-rata selisih dibagi simpangan baku selisih; g_av = d_av "
-            "dikalikan koreksi Hedges 1 − 3/(4·2n − 9), dengan d_av = selisih rata-rata "
+            "Ukuran efek: dz = rata-rata selisih dibagi simpangan baku selisih; g (av) = d (av) "
+            "dikalikan koreksi Hedges 1 − 3/(4·2n − 9), dengan d (av) = selisih rata-rata "
             "dibagi akar rata-rata varians tes awal dan tes akhir.",
-            "Effect sizes: d_z = mean difference divided by the standard deviation of the "
-            "differences; g_av = d_av times Hedges' correction 1 − 3/(4·2n − 9), where d_av "
-            "= mean difference divided by the root mean of the pre- and post-test "
+            "Effect sizes: dz = mean difference divided by the standard deviation of the "
+            "differences; g (av) = d (av) times Hedges' correction 1 − 3/(4·2n − 9), where "
+            "d (av) = mean difference divided by the root mean of the pre- and post-test "
             "variances.",
         ),
         _t(
@@ -1497,6 +1497,8 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
     lang
         ``"id"`` (default) or ``"en"``.
     """
+    from tilik.report.schedule import schedule_section  # imports this module: imported late
+
     lang = "en" if lang == "en" else "id"
     findings = hasil.get("findings")
     if not findings:
@@ -1513,6 +1515,7 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
         _results(hasil, findings, charts, lang),
         _challenges(hasil, findings, charts, lang),
         _recommendations(hasil, recommendations, lang),
+        *schedule_section(hasil, charts, lang),  # only when hasil has a "jadwal" section
         _conclusion(hasil, findings, recommendations, lang),
         _appendix(hasil, findings, recommendations, lang),
     ]

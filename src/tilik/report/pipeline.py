@@ -100,8 +100,14 @@ def build_report(
     corrections: Sequence[tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
+    schedule: Mapping[str, Any] | None = None,
 ) -> dict[str, Path]:
-    """Analyse ``bundle`` and write ``hasil.json``, the report files and charts into ``out``."""
+    """Analyse ``bundle`` and write ``hasil.json``, the report files and charts into ``out``.
+
+    ``schedule`` is the summary of a flexible schedule (``ringkasan.json`` of
+    ``tilik schedule``, ``tilik.jadwal/1``): kept as the ``jadwal`` section of ``hasil`` and
+    given its own chapter in the report.
+    """
     hasil = analyse(
         bundle,
         codebook=codebook,
@@ -109,6 +115,8 @@ def build_report(
         recommendation_edits=recommendation_edits,
         progress=progress,
     )
+    if schedule:
+        hasil["jadwal"] = clean_json(dict(schedule))
     (progress or _noop)("report")
     validate_hasil(hasil)
     written = {"hasil.json": write_hasil(hasil, out)}

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tilik.web.collection",
     "tilik.web.reports",
     "tilik.web.coding",
+    "tilik.web.planning",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,10 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Seconds a schedule may be solved inside a web request (tilik.web.planning.services); the CLI
+# (`tilik schedule`) has no such limit beyond the plan's own options.time_limit.
+TILIK_SCHEDULE_TIME_LIMIT = float(os.getenv("TILIK_SCHEDULE_TIME_LIMIT", "10"))
 
 TILIK_HASH_KEY = os.getenv("TILIK_HASH_KEY", "") or SECRET_KEY
 TILIK_OUTPUT = Path(

@@ -31,6 +31,7 @@ urlpatterns = [
     path("evaluasi/", include("tilik.web.collection.urls")),
     path("evaluasi/", include("tilik.web.reports.urls")),
     path("evaluasi/", include("tilik.web.coding.urls")),
+    path("evaluasi/", include("tilik.web.planning.urls")),
     path("publikasi/", include(reports_urls.public_urlpatterns)),
     path("f/", include("tilik.web.collection.respond_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

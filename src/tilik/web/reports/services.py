@@ -47,6 +47,15 @@ def coding_inputs(evaluation: Evaluation) -> dict:
     }
 
 
+def schedule_inputs(evaluation: Evaluation) -> dict:
+    """The evaluation's latest flexible schedule, for its report (from the planning app)."""
+    if not apps.is_installed("tilik.web.planning"):
+        return {}
+    from tilik.web.planning.services import latest_summary
+
+    return {"schedule": latest_summary(evaluation)}
+
+
 def new_folder(evaluation: Evaluation) -> str:
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
     return (Path("laporan") / str(evaluation.pk) / stamp).as_posix()
@@ -69,6 +78,7 @@ def _analyse(
             recommendation_edits=recommendation_edits(evaluation),
             progress=note,
             **coding_inputs(evaluation),
+            **schedule_inputs(evaluation),
         )
     return json.loads((out / "hasil.json").read_text(encoding="utf-8"))
 

@@ -1,0 +1,158 @@
+"""Plans and schedules of an evaluation held in the database.
+
+:func:`solve_run` is the one place the web app solves a plan. It runs inside the request for
+now, with the short time limit ``TILIK_SCHEDULE_TIME_LIMIT``; it takes only the run's id, so it
+can be enqueued unchanged as a background task (django-tasks) when the worker is in place —
+:func:`start_run` is the single call site to change.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.utils import timezone
+
+from tilik.core.problems import render_all
+from tilik.core.schedule import rigid_plan, solve, summary
+from tilik.core.schedule.plan import dump_plan
+from tilik.core.schedule.prefill import DraftPerson, draft_plan, next_monday
+from tilik.web.evaluations.models import Enrolment, Evaluation
+from tilik.web.planning.models import (
+    SchedulePlan,
+    ScheduleRun,
+    parse_plan_text,
+    schedule_json,
+)
+
+log = logging.getLogger(__name__)
+
+_PERSONAL = ("nip", "nama", "name", "telepon", "hp", "email")
+
+
+def _texts(evaluation: Evaluation) -> list[tuple[str, str]]:
+    """(organisation, open answer) from the evaluation's participant and supervisor surveys."""
+    out = []
+    for instrument in evaluation.instruments.filter(kind__in=["survei_peserta", "survei_atasan"]):
+        if instrument.current is None:
+            continue
+        form = instrument.form()
+        question = form.question("instansi")
+        labels = {
+            c.name: c.label or c.name
+            for c in (form.choices.get(question.list_name, []) if question else [])
+        }
+        names = [
+            q.name
+            for q in form.questions
+            if q.type == "text" and not q.name.lower().startswith(_PERSONAL)
+        ]
+        for answers in instrument.submissions.values_list("answers", flat=True):
+            code = str(answers.get("instansi") or "")
+            for name in names:
+                value = answers.get(name)
+                if code and isinstance(value, str) and value.strip():
+                    out.append((labels.get(code, code), value))
+    return out
+
+
+def draft_for(evaluation: Evaluation, today: date | None = None) -> str:
+    """A plan (YAML) drafted from the evaluation: its largest program's participants by code,
+    their organisations and positions, JP already earned, and busy periods from the surveys."""
+    enrolments = (
+        Enrolment.objects.filter(cohort__program__evaluation=evaluation)
+        .select_related("employee__organisation", "cohort__program")
+        .order_by("cohort__program__name", "employee__organisation__name", "employee__pk")
+    )
+    by_program: dict[str, list[Enrolment]] = {}
+    for enrolment in enrolments:
+        by_program.setdefault(enrolment.cohort.program.name, []).append(enrolment)
+    program_name, chosen = max(
+        by_program.items(), key=lambda item: len(item[1]), default=("Program", [])
+    )
+    program = chosen[0].cohort.program if chosen else None
+    seen: set[int] = set()
+    people = []
+    for enrolment in chosen:
+        employee = enrolment.employee
+        if employee.pk in seen:
+            continue
+        seen.add(employee.pk)
+        people.append(
+            DraftPerson(
+                code="P" + employee.pseudonym()[:8],
+                organisation=employee.organisation.name,
+                position=employee.position,
+                sector=employee.sector,
+            )
+        )
+    start = next_monday(today or timezone.localdate())
+    plan = draft_plan(
+        people,
+        program=program_name,
+        jp=int(program.jp) if program and program.jp else 16,
+        start=start,
+        texts=_texts(evaluation),
+        evaluation=evaluation.title,
+    )
+    plan["options"]["time_limit"] = settings.TILIK_SCHEDULE_TIME_LIMIT
+    return dump_plan(plan)
+
+
+def start_run(plan: SchedulePlan, user=None) -> ScheduleRun:
+    """Create a run of ``plan`` and solve it. The single call site of :func:`solve_run`: to move
+    solving to a background worker, enqueue ``solve_run(run.pk)`` here instead."""
+    run = ScheduleRun.objects.create(
+        plan=plan,
+        source=plan.source,
+        time_limit=settings.TILIK_SCHEDULE_TIME_LIMIT,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+    return solve_run(run.pk)
+
+
+def solve_run(run_id: int) -> ScheduleRun:
+    """Solve one run and store its schedule, comparison and reasons (see the module doc)."""
+    run = ScheduleRun.objects.select_related("plan").get(pk=run_id)
+    try:
+        plan, problems = parse_plan_text(run.source)
+        run.problems = [p.to_dict("id") | {"en": p.render("en")} for p in problems]
+        if plan is None:
+            run.status = ScheduleRun.Status.INVALID
+        else:
+            result = solve(plan, time_limit=run.time_limit, workers=1)
+            run.reasons = [r.to_dict("id") for r in result.reasons]
+            if result.schedule is None:
+                run.status = (
+                    ScheduleRun.Status.INFEASIBLE
+                    if result.status == "infeasible"
+                    else ScheduleRun.Status.NO_PLAN
+                )
+            else:
+                run.schedule = schedule_json(result.schedule)
+                run.summary = summary(plan, result.schedule, rigid_plan(plan), result.stats)
+                run.status = ScheduleRun.Status.DONE
+    except Exception:
+        # Logged by id only: a plan holds participant codes, never shown in a log line.
+        log.exception("schedule run %s failed", run_id)
+        run.status = ScheduleRun.Status.FAILED
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def problem_lines(text: str, lang: str) -> list[str]:
+    """The problems of a plan's YAML, rendered in ``lang`` (empty when it reads cleanly)."""
+    _plan, problems = parse_plan_text(text)
+    return render_all(problems, lang)
+
+
+def latest_summary(evaluation: Evaluation) -> dict | None:
+    """The comparison of the evaluation's latest finished schedule, for its report."""
+    run = (
+        ScheduleRun.objects.filter(plan__evaluation=evaluation, status=ScheduleRun.Status.DONE)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    return run.summary if run else None

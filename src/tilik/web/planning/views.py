@@ -1,0 +1,268 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tilik.core.exports import table_csv
+from tilik.core.schedule import calendar_ics, rigid_plan, schedule_rows
+from tilik.core.schedule.calendars import person_calendar, unit_calendar
+from tilik.core.schedule.outputs import SCHEDULE_COLUMNS, schedule_xlsx
+from tilik.report.charts import to_svg
+from tilik.report.schedule import schedule_chart, schedule_html
+from tilik.web.evaluations.access import evaluation_for
+from tilik.web.planning.forms import PlanForm, UploadForm
+from tilik.web.planning.models import SchedulePlan, ScheduleRun
+from tilik.web.planning.services import draft_for, start_run
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def _plan_of(evaluation, plan_id: int) -> SchedulePlan:
+    return get_object_or_404(SchedulePlan, pk=plan_id, evaluation=evaluation)
+
+
+def _run_of(evaluation, run_id: int) -> ScheduleRun:
+    return get_object_or_404(
+        ScheduleRun.objects.select_related("plan"), pk=run_id, plan__evaluation=evaluation
+    )
+
+
+def _solved(evaluation, run_id: int):
+    """The run, its plan and its schedule; 404 when the run has no schedule."""
+    run = _run_of(evaluation, run_id)
+    plan, schedule = run.plan_object(), run.schedule_object()
+    if plan is None or schedule is None:
+        raise Http404
+    return run, plan, schedule
+
+
+@login_required
+def plans(request, pk: int):
+    evaluation = evaluation_for(request, pk)
+    context = {
+        "evaluation": evaluation,
+        "plans": [(p, p.latest_run()) for p in evaluation.schedule_plans.all()],
+        "can_edit": evaluation.can_edit(request.user),
+        "upload": UploadForm(),
+    }
+    return render(request, "planning/plans.html", context)
+
+
+@login_required
+@require_POST
+def draft(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    plan = SchedulePlan.objects.create(
+        evaluation=evaluation,
+        title=_("Draf jadwal fleksibel"),
+        source=draft_for(evaluation),
+        created_by=request.user,
+    )
+    messages.success(
+        request,
+        _(
+            "Draf disusun dari data evaluasi. Periksa jumlah staf, minimum, modul, pelatih, "
+            "dan ruang sebelum menyusun jadwal."
+        ),
+    )
+    return redirect("planning:edit", pk=evaluation.pk, plan_id=plan.pk)
+
+
+@login_required
+@require_POST
+def upload(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        context = {
+            "evaluation": evaluation,
+            "plans": [(p, p.latest_run()) for p in evaluation.schedule_plans.all()],
+            "can_edit": True,
+            "upload": form,
+        }
+        return render(request, "planning/plans.html", context, status=400)
+    source = form.cleaned_data["file"]
+    title = form.files["file"].name.rsplit(".", 1)[0][:250] or _("Rencana jadwal")
+    plan = SchedulePlan.objects.create(
+        evaluation=evaluation, title=title, source=source, created_by=request.user
+    )
+    messages.success(request, _("Rencana diunggah."))
+    return redirect("planning:edit", pk=evaluation.pk, plan_id=plan.pk)
+
+
+@login_required
+def edit(request, pk: int, plan_id: int):
+    evaluation = evaluation_for(request, pk, edit=request.method == "POST")
+    plan = _plan_of(evaluation, plan_id)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Rencana disimpan."))
+            return redirect("planning:edit", pk=evaluation.pk, plan_id=plan.pk)
+        status = 400
+    else:
+        status = 200
+    context = {
+        "evaluation": evaluation,
+        "plan": plan,
+        "form": form,
+        "run": plan.latest_run(),
+        "can_edit": evaluation.can_edit(request.user),
+    }
+    return render(request, "planning/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def solve(request, pk: int, plan_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    plan = _plan_of(evaluation, plan_id)
+    run = start_run(plan, request.user)
+    if run.status == ScheduleRun.Status.DONE:
+        messages.success(request, _("Jadwal tersusun."))
+    else:
+        messages.warning(request, run.get_status_display())
+    return redirect("planning:run", pk=evaluation.pk, run_id=run.pk)
+
+
+def _reason_text(item: dict, lang: str) -> str:
+    return str(item.get(lang) or item.get("text") or item.get("id") or "")
+
+
+@login_required
+def run(request, pk: int, run_id: int):
+    evaluation = evaluation_for(request, pk)
+    current = _run_of(evaluation, run_id)
+    lang = _lang()
+    context = {
+        "evaluation": evaluation,
+        "run": current,
+        "reasons": [
+            {"text": _reason_text(r, lang), "error": r.get("severity") == "error"}
+            for r in current.reasons
+        ],
+        "problems": [_reason_text(p, lang) for p in current.problems],
+        "can_edit": evaluation.can_edit(request.user),
+    }
+    plan, schedule = current.plan_object(), current.schedule_object()
+    if plan is not None and schedule is not None:
+        summary = current.summary
+        chart = schedule_chart(summary, lang)
+        counts: dict[str, int] = {}
+        for a in schedule.attendance:
+            counts[a.participant] = counts.get(a.participant, 0) + 1
+        context.update(
+            summary=summary,
+            flexible=summary["flexible"],
+            rigid=summary["rigid"],
+            solver=summary.get("solver", {}),
+            svg=to_svg(chart) if chart else "",
+            units=[{"code": code, **info} for code, info in summary.get("by_unit", {}).items()],
+            participants=[
+                {
+                    "code": p.code,
+                    "unit": plan.units[p.unit].name,
+                    "front_line": p.front_line,
+                    "sessions": counts.get(p.code, 0),
+                }
+                for p in sorted(plan.participants, key=lambda p: (p.unit, p.code))
+            ],
+            trainers=[t.code for t in plan.trainers],
+        )
+    return render(request, "planning/run.html", context)
+
+
+@login_required
+def unit(request, pk: int, run_id: int, code: str):
+    evaluation = evaluation_for(request, pk)
+    current, plan, schedule = _solved(evaluation, run_id)
+    if code not in plan.units:
+        raise Http404
+    context = {
+        "evaluation": evaluation,
+        "run": current,
+        "unit": plan.units[code],
+        "weeks": unit_calendar(plan, schedule, code),
+        "members": sorted(p.code for p in plan.participants if p.unit == code),
+    }
+    return render(request, "planning/unit.html", context)
+
+
+def _person(plan, code: str):
+    person = next((p for p in plan.participants if p.code == code), None)
+    trainer = next((t for t in plan.trainers if t.code == code), None)
+    if person is None and trainer is None:
+        raise Http404
+    return person, trainer
+
+
+@login_required
+def person(request, pk: int, run_id: int, code: str):
+    evaluation = evaluation_for(request, pk)
+    current, plan, schedule = _solved(evaluation, run_id)
+    participant, trainer = _person(plan, code)
+    context = {
+        "evaluation": evaluation,
+        "run": current,
+        "code": code,
+        "participant": participant,
+        "unit": plan.units[participant.unit] if participant else None,
+        "trainer": trainer,
+        "entries": person_calendar(plan, schedule, code),
+    }
+    return render(request, "planning/person.html", context)
+
+
+@login_required
+def ics(request, pk: int, run_id: int, code: str):
+    evaluation = evaluation_for(request, pk)
+    _current, plan, schedule = _solved(evaluation, run_id)
+    participant, trainer = _person(plan, code)
+    lang = _lang()
+    if participant is not None:
+        sessions = schedule.by_participant().get(code, [])
+        who = participant.name if plan.options.names_in_calendar and participant.name else code
+    else:
+        sessions = [s for s in schedule.sessions if s.trainer == code]
+        who = trainer.name if plan.options.names_in_calendar else code
+    name = _("Jadwal pelatihan — %(who)s") % {"who": who}
+    response = HttpResponse(
+        calendar_ics(plan, sessions, name, code, lang), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{code}.ics"'
+    return response
+
+
+DOWNLOADS = {
+    "jadwal.csv": "text/csv; charset=utf-8",
+    "jadwal.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jadwal.html": "text/html; charset=utf-8",
+}
+
+
+@login_required
+def download(request, pk: int, run_id: int, name: str):
+    evaluation = evaluation_for(request, pk)
+    current, plan, schedule = _solved(evaluation, run_id)
+    if name not in DOWNLOADS:
+        raise Http404
+    lang = _lang()
+    if name == "jadwal.csv":
+        body = table_csv(SCHEDULE_COLUMNS, schedule_rows(plan, schedule))
+    elif name == "jadwal.html":
+        body = schedule_html(plan, schedule, current.summary, lang).encode("utf-8")
+    else:
+        body = schedule_xlsx(plan, schedule, rigid_plan(plan), current.summary, lang)
+    response = HttpResponse(body, content_type=DOWNLOADS[name])
+    response["Content-Disposition"] = f'attachment; filename="{evaluation.pk}-{current.pk}-{name}"'
+    if name.endswith(".html"):
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response

@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from icalendar import Calendar
+
+from tests.schedule_builders import small_plan
+from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Program
+from tilik.web.planning.models import SchedulePlan, ScheduleRun
+
+NIP = "198607152015011351"
+
+
+def _plan(cast, data=None) -> SchedulePlan:
+    return SchedulePlan.objects.create(
+        evaluation=cast.evaluation_a,
+        title="Uji",
+        source=yaml.safe_dump(data or small_plan(), allow_unicode=True, sort_keys=False),
+    )
+
+
+def _solved(client, cast, data=None) -> ScheduleRun:
+    plan = _plan(cast, data)
+    client.force_login(cast.alice)
+    response = client.post(reverse("planning:solve", args=[cast.evaluation_a.pk, plan.pk]))
+    assert response.status_code == 302
+    return plan.runs.get()
+
+
+def test_it_drafts_a_plan_from_the_evaluation_without_names_or_nips(client, cast):
+    program = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan Prima", jp=16)
+    cohort = Cohort.objects.create(program=program, name="1")
+    employee = Employee.objects.create(
+        organisation=cast.agency_a, nip=NIP, name="Simon Kase", position="Perawat Terampil"
+    )
+    Enrolment.objects.create(cohort=cohort, employee=employee)
+    client.force_login(cast.alice)
+    response = client.post(reverse("planning:draft", args=[cast.evaluation_a.pk]))
+    assert response.status_code == 302
+    source = cast.evaluation_a.schedule_plans.get().source
+    data = yaml.safe_load(source)
+    assert len(data["participants"]) == 1 and data["participants"][0]["front_line"] is True
+    assert NIP not in source and "Simon" not in source
+
+
+def test_it_solves_a_plan_and_shows_it_by_unit_and_person(client, cast):
+    run = _solved(client, cast)
+    assert run.status == ScheduleRun.Status.DONE
+    pk = cast.evaluation_a.pk
+    page = client.get(reverse("planning:run", args=[pk, run.pk]))
+    assert page.status_code == 200 and "Puskesmas Oesapa" in page.content.decode()
+    unit = client.get(reverse("planning:unit", args=[pk, run.pk, "pkm_oesapa"]))
+    assert unit.status_code == 200 and "P1" in unit.content.decode()
+    person = client.get(reverse("planning:person", args=[pk, run.pk, "P3"]))
+    assert person.status_code == 200 and "Etika pelayanan" in person.content.decode()
+
+
+def test_it_lets_each_participants_calendar_be_downloaded(client, cast):
+    run = _solved(client, cast)
+    response = client.get(reverse("planning:ics", args=[cast.evaluation_a.pk, run.pk, "P1"]))
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="P1.ics"'
+    calendar = Calendar.from_ical(response.content)
+    assert calendar.walk("VEVENT") and "Maria" not in response.content.decode()
+
+
+def test_it_downloads_the_schedule_as_csv_and_xlsx(client, cast):
+    run = _solved(client, cast)
+    for name in ("jadwal.csv", "jadwal.xlsx", "jadwal.html"):
+        response = client.get(
+            reverse("planning:download", args=[cast.evaluation_a.pk, run.pk, name])
+        )
+        assert response.status_code == 200, name
+    assert reverse("planning:download", args=[cast.evaluation_a.pk, run.pk, "x.py"])
+    missing = client.get(reverse("planning:download", args=[cast.evaluation_a.pk, run.pk, "x.py"]))
+    assert missing.status_code == 404
+
+
+def test_it_keeps_other_agencies_out_of_plans_and_calendars(client, cast):
+    run = _solved(client, cast)
+    pk = cast.evaluation_a.pk
+    for user in (cast.bob, cast.mallory):
+        client.force_login(user)
+        for url in (
+            reverse("planning:plans", args=[pk]),
+            reverse("planning:run", args=[pk, run.pk]),
+            reverse("planning:ics", args=[pk, run.pk, "P1"]),
+            reverse("planning:download", args=[pk, run.pk, "jadwal.csv"]),
+        ):
+            assert client.get(url).status_code == 404, (user, url)
+    # bob's own evaluation does not open alice's run either
+    client.force_login(cast.bob)
+    assert (
+        client.get(reverse("planning:run", args=[cast.evaluation_b.pk, run.pk])).status_code == 404
+    )
+
+
+def test_it_lets_a_leader_read_but_not_solve(client, cast):
+    run = _solved(client, cast)
+    client.force_login(cast.charlie)
+    assert (
+        client.get(reverse("planning:run", args=[cast.evaluation_a.pk, run.pk])).status_code == 200
+    )
+    response = client.post(reverse("planning:solve", args=[cast.evaluation_a.pk, run.plan.pk]))
+    assert response.status_code == 403
+    assert run.plan.runs.count() == 1
+
+
+def test_it_explains_an_infeasible_plan_in_english(client, cast):
+    data = small_plan()
+    data["units"][0]["busy"] = [
+        {"reason": "BIAS", "from": "2026-05-11", "to": "2026-05-22", "minimum": 5}
+    ]
+    run = _solved(client, cast, data)
+    assert run.status == ScheduleRun.Status.INFEASIBLE
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("planning:run", args=[cast.evaluation_a.pk, run.pk]))
+    text = page.content.decode()
+    assert "Puskesmas Oesapa: a minimum of 5 front-line staff must be on duty" in text
+    assert "No schedule meets every constraint" in text and "Traceback" not in text
+
+
+def test_it_rejects_an_uploaded_plan_naming_line_and_field(client, cast):
+    data = small_plan()
+    data["participants"][0]["unit"] = "tidak_ada"
+    upload = SimpleUploadedFile(
+        "jadwal.yaml", yaml.safe_dump(data, sort_keys=False).encode(), "application/x-yaml"
+    )
+    client.force_login(cast.alice)
+    response = client.post(
+        reverse("planning:upload", args=[cast.evaluation_a.pk]), {"file": upload}
+    )
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "participants[1].unit" in text and "tidak_ada" in text
+    assert not SchedulePlan.objects.exists()
+
+
+@pytest.mark.postgres
+def test_it_stores_a_solved_schedule_on_postgresql(client, cast):
+    from django.db import connection
+
+    assert connection.vendor == "postgresql"
+    run = _solved(client, cast)
+    stored = ScheduleRun.objects.get(pk=run.pk)
+    assert stored.schedule_object().attendance and stored.summary["schema"] == "tilik.jadwal/1"
