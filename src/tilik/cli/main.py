@@ -337,11 +337,13 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
         click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
     else:
         click.echo(translate("Analisis tidak selesai: {why}", lang).format(why=run.message(lang)))
-    click.echo(
-        translate("Alamat: {url}", lang).format(
-            url=f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+    url = f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+    if no_serve:
+        click.echo(
+            translate("Aplikasi web: jalankan «tilik serve», lalu buka {url}", lang).format(url=url)
         )
-    )
+    else:
+        click.echo(translate("Alamat: {url}", lang).format(url=url))
     click.echo(
         translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
             user=user.username, password=password

@@ -2319,21 +2319,38 @@ def kobo_header(form: Form) -> list[str]:
     for question in form.data_questions():
         if question.type == "calculate" and not question.name:
             continue
-        header.append(question.path)
-        if question.type == "select_multiple":
-            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+        header.extend(_question_header(form, question))
     return header + list(KOBO_META_COLUMNS)
+
+
+def _question_header(form: Form, question: Question) -> list[str]:
+    """A question's columns as KoboToolbox writes them: the answer, a 1/0 column per option
+    of a select_multiple, and the ``…_other`` text of an ``or_other`` select."""
+    header = [question.path]
+    if question.type == "select_multiple":
+        header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+    if question.or_other:
+        header.append(f"{question.path}_other")
+    return header
+
+
+def _question_cells(form: Form, question: Question, answers: Mapping[str, Any]) -> list[str]:
+    """The cells under :func:`_question_header`, from a submission's or instance's answers."""
+    value = answers.get(question.key)
+    cells = [_export_value(value)]
+    if question.type == "select_multiple":
+        for name in form.choice_names(question):
+            cells.append("" if value is None else ("1" if name in value else "0"))
+    if question.or_other:
+        cells.append(_export_value(answers.get(f"{question.key}_other")))
+    return cells
 
 
 def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
-        value = response.answers.get(question.key)
-        row.append(_export_value(value))
-        if question.type == "select_multiple":
-            for name in form.choice_names(question):
-                row.append("" if value is None else ("1" if name in value else "0"))
+        row.extend(_question_cells(form, question, response.answers))
     row.extend(_kobo_meta(form, response, index)[name] for name in KOBO_META_COLUMNS)
     return row
 
@@ -2390,9 +2407,7 @@ _SUBMISSION_COPIES = tuple(name for name in KOBO_META_COLUMNS if name != "_index
 def _repeat_header(form: Form, repeat: RepeatGroup) -> list[str]:
     header: list[str] = []
     for question in repeat.questions:
-        header.append(question.path)
-        if question.type == "select_multiple":
-            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+        header.extend(_question_header(form, question))
     if form.child_repeats(repeat.name):
         header.append("_index")
     header += ["_parent_table_name", "_parent_index"]
@@ -2463,11 +2478,7 @@ def write_kobo_xlsx(
                 counters[repeat.name] += 1
                 row: list[str] = []
                 for question in repeat.questions:
-                    value = instance.get(question.key)
-                    row.append(_export_value(value))
-                    if question.type == "select_multiple":
-                        for name in form.choice_names(question):
-                            row.append("" if value is None else ("1" if name in value else "0"))
+                    row.extend(_question_cells(form, question, instance))
                 if form.child_repeats(repeat.name):
                     row.append(str(counters[repeat.name]))
                 row += [parent_table, str(parent_index)]

@@ -796,19 +796,24 @@ _FREE_TEXT = frozenset({"text", "calculate", "barcode"})
 
 def _shown_columns(
     questions: Iterable[Question], form: Form, personal: bool
-) -> list[tuple[Question, str, str]]:
-    """``(question, how, header)`` for the columns of an export: without ``personal`` (leaders,
-    viewers) NIPs and other identifiers become their keyed pseudonyms and names are left out."""
-    shown: list[tuple[Question, str, str]] = []
+) -> list[tuple[str, str, str]]:
+    """``(answer key, how, header)`` for the columns of an export: without ``personal``
+    (leaders, viewers) NIPs and other identifiers become their keyed pseudonyms and names are
+    left out. An ``or_other`` select is followed by its ``…_other`` text, as KoboToolbox
+    writes it."""
+    shown: list[tuple[str, str, str]] = []
     for q in questions:
         if is_personal_field(q.name) and not personal:
             if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
                 continue
-            shown.append((q, "pseudonym", f"{q.path}_pseudonim"))
+            shown.append((q.key, "pseudonym", f"{q.path}_pseudonim"))
         elif q.type in _FREE_TEXT and not personal:
-            shown.append((q, "masked", q.path))  # names, NIPs, phones inside open answers
+            shown.append((q.key, "masked", q.path))  # names, NIPs, phones inside open answers
         else:
-            shown.append((q, "value", q.path))
+            shown.append((q.key, "value", q.path))
+        if q.or_other:  # the "other" text is free text too
+            how = "value" if personal else "masked"
+            shown.append((f"{q.key}_other", how, f"{q.path}_other"))
     return shown
 
 
@@ -858,9 +863,10 @@ def export_table(
     wide: list[tuple[str, Question, str]] = []
     if form.repeats:
         for flat, question in _wide_keys(instrument, form):
-            for _, how, _head in _shown_columns([question], form, personal):
-                wide.append((flat, question, how))
-                header.append(f"{flat}_pseudonim" if how == "pseudonym" else flat)
+            for answer, how, _head in _shown_columns([question], form, personal):
+                column = flat + answer[len(question.key) :]  # the question's or its _other
+                wide.append((column, question, how))
+                header.append(f"{column}_pseudonim" if how == "pseudonym" else column)
     header += ["_uuid", "_submission_time", "_source"]
 
     def rows() -> Iterable[list[Any]]:
@@ -868,7 +874,7 @@ def export_table(
             "instance_id", "answers", "submitted_at", "source"
         )
         for s in submissions.iterator(chunk_size=2000):
-            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            row = [_cell_value(s.answers.get(answer), how, key) for answer, how, _ in shown]
             if wide:
                 flat = flatten(form, s.answers)
                 row += [_cell_value(flat.get(name), how, key) for name, _, how in wide]
@@ -907,8 +913,8 @@ def export_sheets(
                     continue
                 counters[repeat.name] += 1
                 row = [
-                    _cell_value(instance.get(q.name), how, key)
-                    for q, how, _ in repeat_columns[repeat.name]
+                    _cell_value(instance.get(answer), how, key)
+                    for answer, how, _ in repeat_columns[repeat.name]
                 ]
                 row += [counters[repeat.name], table, index, uuid_]
                 repeat_rows[repeat.name].append(row)
@@ -921,7 +927,7 @@ def export_sheets(
             "instance_id", "answers", "submitted_at", "source"
         )
         for index, s in enumerate(submissions.iterator(chunk_size=2000), start=1):
-            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            row = [_cell_value(s.answers.get(answer), how, key) for answer, how, _ in shown]
             moment = timezone.localtime(s.submitted_at).isoformat() if s.submitted_at else ""
             yield [*row, s.instance_id, moment, s.source, index]
             if form.repeats:
