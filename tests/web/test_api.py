@@ -72,10 +72,19 @@ def test_the_openapi_document_validates_and_names_every_endpoint(client, cast):
     assert document["components"]["securitySchemes"]["TokenAuth"]["scheme"] == "bearer"
 
 
-# alice: evaluator of A (everything, raw); charlie: leader of A (everything, pseudonymised);
-# bob: evaluator of B (nothing of A); mallory: belongs to nothing (nothing at all).
+# alice: evaluator of A (everything, raw); charlie: leader of A and victor: viewer of A
+# (everything, pseudonymised); diana: administrator of agency A, no member of evaluation A
+# (nothing of it); bob: evaluator of B (nothing of A); mallory: belongs to nothing.
 @pytest.mark.parametrize(
-    "who, status", [("alice", 200), ("charlie", 200), ("bob", 404), ("mallory", 404)]
+    "who, status",
+    [
+        ("alice", 200),
+        ("charlie", 200),
+        ("victor", 200),
+        ("diana", 404),
+        ("bob", 404),
+        ("mallory", 404),
+    ],
 )
 def test_every_endpoint_as_each_of_the_cast(client, cast, data, who, status):
     user = getattr(cast, who)
@@ -147,15 +156,20 @@ def test_a_token_reads_only_its_organisations_and_nothing_once_revoked(client, c
     assert client.get("/api/v1/evaluasi").status_code == 401
 
 
-def test_it_records_every_access_without_the_token(client, cast, data, caplog):
+def test_it_records_every_access_in_the_audit_trail_without_the_token(client, cast, data, caplog):
+    from tilik.web.audit.models import AuditEvent
+
     token = _token(cast.alice, cast.agency_a)
     with caplog.at_level(logging.INFO, logger="tilik.api.access"):
         for path in ["/api/v1/evaluasi", *_paths(cast)]:
             _get(client, path, token)
+    events = list(AuditEvent.objects.filter(action="api_read").order_by("pk"))
+    assert len(events) == 6 and {e.actor for e in events} == {cast.alice}
+    assert [e.evaluation for e in events] == [None] + [cast.evaluation_a] * 5
+    assert events[-1].target == "respons:survei_peserta"
+    assert all(token not in str(e.detail) and e.detail["token"] == token[:10] for e in events)
     lines = [r.getMessage() for r in caplog.records if r.name == "tilik.api.access"]
-    assert len(lines) == 6
-    assert all(f"user={cast.alice.pk}" in line and token not in line for line in lines)
-    assert any("what=respons:survei_peserta" in line for line in lines)
+    assert len(lines) == 6 and all(token not in line for line in lines)
 
 
 def test_tokens_are_made_shown_once_stored_hashed_and_revoked(client, cast):

@@ -29,6 +29,7 @@ from tilik.web.api.audit import record_api_access
 from tilik.web.api.models import TOKEN_PREFIX, ApiToken, digest
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Evaluation, Member
+from tilik.web.evaluations.privacy import sees_personal
 from tilik.web.portfolio.access import subtree
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -270,7 +271,7 @@ def recommendations(request: HttpRequest, evaluation_id: int) -> Any:
     if run is None:
         return 404, {"detail": _("Evaluasi ini belum dianalisis.")}
     lang = _lang()
-    evaluator = evaluation.can_edit(request.user)
+    evaluator = sees_personal(evaluation, request.user)
     states = {f.key: f for f in evaluation.follow_ups.all()}
     today = timezone.localdate()
     out = []
@@ -386,7 +387,7 @@ def responses(
 
     evaluation = _evaluation(request, evaluation_id, f"respons:{form_id}")
     instrument = _instrument(evaluation, form_id)
-    personal = evaluation.can_edit(request.user)
+    personal = sees_personal(evaluation, request.user)
     form = instrument.form()
     key = hash_key()
     submissions = instrument.submissions.order_by("submitted_at", "id")

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_POST
 
 from tilik.web.api.forms import TokenForm
 from tilik.web.api.models import ApiToken
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
 
 
 @never_cache
@@ -16,8 +18,15 @@ def tokens(request):
     form = TokenForm(request.POST or None, user=request.user)
     secret = None
     if request.method == "POST" and form.is_valid():
-        _token, secret = ApiToken.issue(
+        token, secret = ApiToken.issue(
             request.user, form.cleaned_data["name"], form.cleaned_data["organisations"]
+        )
+        record(
+            request,
+            Action.API_TOKEN_CREATED,
+            target=f"token:{token.pk}",
+            prefix=token.prefix,
+            organisations=[o.pk for o in form.cleaned_data["organisations"]],
         )
         form = TokenForm(user=request.user)
     context = {
@@ -33,5 +42,6 @@ def tokens(request):
 def revoke(request, pk: int):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     token.revoke()
+    record(request, Action.API_TOKEN_REVOKED, target=f"token:{token.pk}", prefix=token.prefix)
     messages.success(request, _("Token «%(name)s» dicabut.") % {"name": token.name})
     return redirect("api_tokens:list")

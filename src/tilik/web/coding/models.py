@@ -72,7 +72,7 @@ class ManualCode(models.Model):
     def as_correction(self) -> Correction:
         from tilik.core.themes import Correction
 
-        return Correction(self.text, tuple(self.themes), self.sentiment or None)
+        return Correction(self.text, tuple(self.themes), self.sentiment or None, self.source)
 
 
 class CodeChange(models.Model):

@@ -101,7 +101,7 @@ def import_bundle(
     evaluation.settings = {
         k: v
         for k, v in json_safe(meta.raw).items()
-        if k not in ("title", "organisation", "period", "objectives", "programs")
+        if k not in ("title", "organisation", "period", "objectives", "programs", "formula_escape")
     }
     evaluation.previous = _previous_in_db(bundle, evaluation) or evaluation.previous
     evaluation.save()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0001_initial'),
+        ('evaluations', '0002_personal_data_retention'),
     ]
 
     operations = [
