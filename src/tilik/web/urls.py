@@ -5,8 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-from tilik.web.api.api import api
 from tilik.web.accounts import urls as accounts_urls
+from tilik.web.api.api import api
 from tilik.web.reports import urls as reports_urls
 
 admin.site.site_header = _("Administrasi Tilik")
