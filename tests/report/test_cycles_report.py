@@ -73,7 +73,7 @@ def test_it_says_what_became_of_the_previous_recommendations(compared):
     text = " ".join(s.text for s in _sentences(_chapter(build_report(compared, "id"))))
     assert "Rekomendasi 2024: penjadwalan pelatihan yang fleksibel — selesai" in text
     assert re.search(r"turun dari 61,0% menjadi 46,0% \(selisih −15,0 poin persen; IK 95%", text)
-    assert "(tenggat 31 Maret 2025)" in text
+    assert "(tenggat 31 Maret 2025 terlampaui)" in text
 
 
 def test_it_names_what_cannot_be_compared(compared):

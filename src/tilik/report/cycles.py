@@ -9,6 +9,7 @@ cycles (``siklus``) to ``charts``. Every number in a sentence is traced to its f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from tilik.core import labels
@@ -445,9 +446,7 @@ def _with_ci(diff: Any, ci: Sequence[Any] | None, fmt: str, bound: str, lang: st
         return "–"
     text = _fmt(diff, fmt, lang)
     if ci and ci[0] is not None and ci[1] is not None:
-        text += (
-            f" ({_fmt(ci[0], bound, lang)} {_t(lang, 'sampai', 'to')} {_fmt(ci[1], bound, lang)})"
-        )
+        text += f" ({_fmt(ci[0], bound, lang)} {_t(lang, 's.d.', 'to')} {_fmt(ci[1], bound, lang)})"
     return text
 
 
@@ -474,6 +473,11 @@ def _table_section(
     )
 
 
+def _arrow(then: Mapping[str, Any], now: Mapping[str, Any], key: str, fmt: str, lang: str) -> str:
+    """``3,70 → 3,92``: one figure of both cycles."""
+    return f"{_fmt(then.get(key), fmt, lang)} → {_fmt(now.get(key), fmt, lang)}"
+
+
 def _constructs_table(hasil: Mapping[str, Any], lang: str) -> Any:
     comparison = hasil["comparison"]
     rows = []
@@ -482,27 +486,26 @@ def _constructs_table(hasil: Mapping[str, Any], lang: str) -> Any:
         for name, entry in constructs.items():
             then, now = entry["previous"], entry["current"]
             stats = ((hasil.get("constructs") or {}).get(form_id) or {}).get(name) or {}
-            if labels.is_binary_construct(stats):  # a yes/no checklist: a share of "ya"
-                mean_fmt, diff_fmt, bound_fmt = "pct", "pp", "ppn"
-                top = ["–", "–", "–"]
-            else:
-                mean_fmt, diff_fmt, bound_fmt = "num2", "snum2", "snum2"
-                top = [
-                    _fmt(then.get("top2box"), "pct", lang),
-                    _fmt(now.get("top2box"), "pct", lang),
+            binary = labels.is_binary_construct(stats)  # a yes/no checklist: a share of "ya"
+            mean_fmt, diff_fmt = ("pct", "ppn") if binary else ("num2", "snum2")
+            top = (
+                ["–", "–"]
+                if binary
+                else [
+                    _arrow(then, now, "top2box", "pct", lang),
                     _with_ci(
-                        entry.get("top2box_diff"), entry.get("top2box_diff_ci"), "pp", "ppn", lang
+                        entry.get("top2box_diff"), entry.get("top2box_diff_ci"), "ppn", "ppn", lang
                     ),
                 ]
-            mean_diff = _with_ci(
-                entry.get("mean_diff"), entry.get("mean_diff_ci"), diff_fmt, bound_fmt, lang
             )
             rows.append(
                 [
                     f"{instrument}: {labels.construct_name(name, lang)}",
-                    _with_n(then, "mean", mean_fmt, lang),
-                    _with_n(now, "mean", mean_fmt, lang),
-                    mean_diff,
+                    f"{_fmt(then.get('n'), 'int', lang)} / {_fmt(now.get('n'), 'int', lang)}",
+                    _arrow(then, now, "mean", mean_fmt, lang),
+                    _with_ci(
+                        entry.get("mean_diff"), entry.get("mean_diff_ci"), diff_fmt, diff_fmt, lang
+                    ),
                     *top,
                 ]
             )
@@ -515,20 +518,21 @@ def _constructs_table(hasil: Mapping[str, Any], lang: str) -> Any:
         _t(lang, f"Konstruk survei, {then} dan {now}", f"Survey constructs, {then} and {now}"),
         [
             _t(lang, "Instrumen: konstruk", "Instrument: construct"),
-            _t(lang, f"Rata-rata {then}", f"Mean {then}"),
-            _t(lang, f"Rata-rata {now}", f"Mean {now}"),
+            f"n {then} / {now}",
+            _t(lang, f"Rata-rata {then} → {now}", f"Mean {then} → {now}"),
             _t(lang, "Selisih (IK 95%)", "Difference (95% CI)"),
-            f"Top-2-box {then}",
-            f"Top-2-box {now}",
-            _t(lang, "Selisih (IK 95%)", "Difference (95% CI)"),
+            f"Top-2-box {then} → {now}",
+            _t(lang, "Selisih, poin persen (IK 95%)", "Difference, points (95% CI)"),
         ],
         rows,
         _t(
             lang,
             "Selisih rata-rata dengan interval Welch; selisih top-2-box dalam poin persen "
-            "dengan interval Newcombe.",
+            "dengan interval Newcombe. Untuk daftar periksa ya/tidak, rata-rata adalah "
+            "persentase jawaban “ya” dan selisihnya dalam poin persen.",
             "Differences of means with Welch intervals; differences of top-2-box shares in "
-            "percentage points with Newcombe intervals.",
+            "percentage points with Newcombe intervals. For yes/no checklists the mean is the "
+            "share of “yes” answers and its difference is in percentage points.",
         ),
     )
 
@@ -646,7 +650,7 @@ def _challenges_table(hasil: Mapping[str, Any], lang: str) -> Any:
                 labels.challenge_source_name(str(entry.get("source")), lang),
                 _with_n(then, "share", "pct", lang),
                 _with_n(now, "share", "pct", lang),
-                _with_ci(entry.get("diff"), entry.get("diff_ci"), "pp", "ppn", lang),
+                _with_ci(entry.get("diff"), entry.get("diff_ci"), "ppn", "ppn", lang),
             ]
         )
     if not rows:
@@ -661,7 +665,7 @@ def _challenges_table(hasil: Mapping[str, Any], lang: str) -> Any:
             _t(lang, "Sumber", "Source"),
             str(then),
             str(now),
-            _t(lang, "Selisih (IK 95%)", "Difference (95% CI)"),
+            _t(lang, "Selisih, poin persen (IK 95%)", "Difference, points (95% CI)"),
         ],
         rows,
         _t(
@@ -685,7 +689,7 @@ def _jp_part(hasil: Mapping[str, Any], lang: str) -> Any:
             _t(lang, "Seluruh peserta", "All participants"),
             _with_n(jp["previous"], "share_meeting_20", "pct", lang, "n_asn"),
             _with_n(jp["current"], "share_meeting_20", "pct", lang, "n_asn"),
-            _with_ci(jp.get("share_diff"), jp.get("share_diff_ci"), "pp", "ppn", lang),
+            _with_ci(jp.get("share_diff"), jp.get("share_diff_ci"), "ppn", "ppn", lang),
             _with_ci(jp.get("mean_diff"), jp.get("mean_diff_ci"), "snum1", "snum1", lang),
         ]
     ]
@@ -695,7 +699,7 @@ def _jp_part(hasil: Mapping[str, Any], lang: str) -> Any:
                 name,
                 _with_n(entry["previous"], "share_meeting_20", "pct", lang, "n_asn"),
                 _with_n(entry["current"], "share_meeting_20", "pct", lang, "n_asn"),
-                _with_ci(entry.get("share_diff"), entry.get("share_diff_ci"), "pp", "ppn", lang),
+                _with_ci(entry.get("share_diff"), entry.get("share_diff_ci"), "ppn", "ppn", lang),
                 _with_ci(entry.get("mean_diff"), entry.get("mean_diff_ci"), "snum1", "snum1", lang),
             ]
         )
@@ -712,7 +716,7 @@ def _jp_part(hasil: Mapping[str, Any], lang: str) -> Any:
             _t(lang, "Instansi", "Agency"),
             str(then),
             str(now),
-            _t(lang, "Selisih (IK 95%)", "Difference (95% CI)"),
+            _t(lang, "Selisih, poin persen (IK 95%)", "Difference, points (95% CI)"),
             _t(lang, "Selisih rata-rata JP (IK 95%)", "Difference in mean JP (95% CI)"),
         ],
         rows,
@@ -773,7 +777,10 @@ def _follow_up_section(hasil: Mapping[str, Any], lang: str) -> Any:
         )
         if rec.get("due") and rec.get("status") not in ("selesai", "tidak"):
             params["due"] = _p(rec.get("due"), f"{base}/due", "date")
-            template += _t(lang, " (tenggat {due})", " (due {due})")
+            if str(rec["due"]) < date.today().isoformat():  # as of the report's date
+                template += _t(lang, " (tenggat {due} terlampaui)", " (due {due}, overdue)")
+            else:
+                template += _t(lang, " (tenggat {due})", " (due {due})")
         for j, indicator in enumerate(rec.get("indicators") or []):
             part, part_params = _indicator_change(f"{base}/indicators/{j}", indicator, hasil, lang)
             for key, param in part_params.items():

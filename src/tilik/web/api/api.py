@@ -30,7 +30,6 @@ from tilik.web.api.models import TOKEN_PREFIX, ApiToken, digest
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Evaluation, Member
 from tilik.web.evaluations.privacy import sees_personal
-from tilik.web.portfolio.access import subtree
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_PAGE = 500
@@ -95,7 +94,7 @@ def _scope(request: HttpRequest) -> set[int]:
     )
     reached: set[int] = set()
     for organisation in token.organisations.filter(pk__in=current):
-        reached.update(o.pk for o in subtree(organisation))
+        reached.update(o.pk for o in organisation.tree())
     return reached
 
 

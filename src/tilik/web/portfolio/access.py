@@ -16,13 +16,9 @@ def led_organisations(user) -> list[Organisation]:
     if not user.is_authenticated:
         return []
     found: dict[int, Organisation] = {}
-    frontier = list(
-        Organisation.objects.filter(members__user=user, members__role__in=LEAD_ROLES).distinct()
-    )
-    while frontier:
-        fresh = [o for o in frontier if o.pk not in found]
-        found.update((o.pk, o) for o in fresh)
-        frontier = list(Organisation.objects.filter(parent__in=fresh)) if fresh else []
+    led = Organisation.objects.filter(members__user=user, members__role__in=LEAD_ROLES)
+    for organisation in led.distinct():
+        found.update((o.pk, o) for o in organisation.tree())
     return sorted(found.values(), key=lambda o: o.name)
 
 
@@ -32,16 +28,3 @@ def organisation_for(request, pk: int) -> Organisation:
         if organisation.pk == pk:
             return organisation
     raise Http404
-
-
-def subtree(organisation: Organisation) -> list[Organisation]:
-    """``organisation`` and every organisation under it."""
-    found = {organisation.pk: organisation}
-    frontier = [organisation]
-    while frontier:
-        children = [
-            o for o in Organisation.objects.filter(parent__in=frontier) if o.pk not in found
-        ]
-        found.update((o.pk, o) for o in children)
-        frontier = children
-    return list(found.values())

@@ -5,7 +5,7 @@ from django.utils.text import slugify
 from django.utils.translation import get_language
 
 from tilik.core.exports import tables_xlsx
-from tilik.web.portfolio.access import led_organisations, organisation_for, subtree
+from tilik.web.portfolio.access import led_organisations, organisation_for
 from tilik.web.portfolio.services import build_portfolio, xlsx_sheets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +19,7 @@ def _portfolio(request, org: int):
     organisation = organisation_for(request, org)
     return build_portfolio(
         organisation,
-        subtree(organisation),
+        organisation.tree(),
         year=request.GET.get("tahun", ""),
         program=request.GET.get("program", ""),
         unit=request.GET.get("unit", ""),
