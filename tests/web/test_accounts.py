@@ -3,12 +3,14 @@ end, two-step sign-in, invitations and the organisation administrator's pages.""
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client, override_settings
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tilik.web.accounts.middleware import LAST_SEEN
@@ -196,7 +198,8 @@ def test_two_step_sign_in(client, cast):
     assert client.post("/akun/2fa/pasang/", {"token": "000000"}).status_code == 200
     device.refresh_from_db()
     device.throttle_reset()  # django-otp slows down the next try after a wrong code
-    assert client.post("/akun/2fa/pasang/", {"token": _code(device)}).status_code == 302
+    shown = client.post("/akun/2fa/pasang/", {"token": _code(device)})
+    assert shown.status_code == 200 and "Kode cadangan" in shown.content.decode()
     fresh = Client()
     assert _login(fresh, "alice", "pw-alice").status_code == 302
     blocked = fresh.get("/evaluasi/")
@@ -233,3 +236,57 @@ def test_the_sqlite_database_is_readable_by_its_owner_only(tmp_path):
     )
     for name in ("tilik.sqlite3", "secret_key"):
         assert oct((tmp_path / name).stat().st_mode & 0o777) == "0o600", name
+
+
+def _enable_second_step(client, user) -> tuple[TOTPDevice, list[str]]:
+    client.force_login(user)
+    client.get("/akun/2fa/pasang/")
+    device = TOTPDevice.objects.get(user=user)
+    page = client.post("/akun/2fa/pasang/", {"token": _code(device)}).content.decode()
+    codes = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", page)
+    return device, codes
+
+
+def test_a_backup_code_signs_in_once(client, cast):
+    _device, codes = _enable_second_step(client, cast.alice)
+    assert len(codes) == 10
+    fresh = Client()
+    _login(fresh, "alice", "pw-alice")
+    assert fresh.post("/akun/2fa/verifikasi/", {"token": codes[0]}).status_code == 302
+    assert fresh.get("/evaluasi/").status_code == 200
+    again = Client()
+    _login(again, "alice", "pw-alice")
+    assert again.post("/akun/2fa/verifikasi/", {"token": codes[0]}).status_code == 200  # used
+    assert again.get("/evaluasi/").status_code == 302
+    assert AuditEvent.objects.filter(action=Action.OTP_BACKUP_USED).count() == 1
+
+
+def test_new_backup_codes_replace_the_old_ones(client, cast):
+    _device, old = _enable_second_step(client, cast.alice)
+    page = client.post("/akun/2fa/kode-cadangan/").content.decode()
+    new = re.findall(r"<code>([a-z2-7]{4}-[a-z2-7]{4})</code>", page)
+    assert len(new) == 10 and not set(new) & set(old)
+    fresh = Client()
+    _login(fresh, "alice", "pw-alice")
+    assert fresh.post("/akun/2fa/verifikasi/", {"token": old[1]}).status_code == 200
+    for device in StaticDevice.objects.filter(user=cast.alice):
+        device.throttle_reset()  # django-otp slows down the next try after a wrong code
+    assert fresh.post("/akun/2fa/verifikasi/", {"token": new[1]}).status_code == 302
+
+
+def test_an_administrator_resets_a_lost_second_step(client, cast):
+    _enable_second_step(Client(), cast.alice)
+    client.force_login(cast.diana)
+    page = client.get(f"/akun/instansi/{cast.agency_a.pk}/").content.decode()
+    url = f"/akun/instansi/{cast.agency_a.pk}/pengguna/{cast.alice.pk}/2fa-ulang/"
+    assert url in page
+    assert client.post(url).status_code == 302
+    assert not TOTPDevice.objects.filter(user=cast.alice).exists()
+    assert AuditEvent.objects.filter(
+        action=Action.OTP_RESET, target=f"user:{cast.alice.pk}"
+    ).exists()
+    fresh = Client()
+    _login(fresh, "alice", "pw-alice")
+    assert fresh.get("/evaluasi/").status_code == 200  # no second step until she sets one up
+    client.force_login(cast.bob)  # another agency's evaluator
+    assert client.post(url).status_code in (403, 404)

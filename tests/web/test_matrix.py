@@ -100,6 +100,7 @@ RULES = {
     "accounts:otp_setup": (lambda w: {}, [Request("get", "signed_in")]),
     "accounts:otp_verify": (lambda w: {}, [Request("get", "signed_in")]),
     "accounts:otp_disable": (lambda w: {}, [Request("post", "signed_in")]),
+    "accounts:otp_codes": (lambda w: {}, [Request("post", "signed_in")]),
     "accounts:organisations": (lambda w: {}, [Request("get", "signed_in")]),
     "evaluations:list": (lambda w: {}, [Request("get", "signed_in")]),
     "collection:new_evaluation": (lambda w: {}, [Request("get", "creator")]),
@@ -120,6 +121,10 @@ RULES = {
         [Request("post", "org_admin")],
     ),
     "accounts:issue_reset": (
+        lambda w: {"org_id": w.agency.pk, "user_id": w.cast.charlie.pk},
+        [Request("post", "org_admin")],
+    ),
+    "accounts:reset_second_step": (
         lambda w: {"org_id": w.agency.pk, "user_id": w.cast.charlie.pk},
         [Request("post", "org_admin")],
     ),

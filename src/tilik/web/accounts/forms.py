@@ -10,17 +10,34 @@ from tilik.web.accounts.models import Organisation, OrganisationMember
 class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Kode 6 angka dari aplikasi autentikator"),
-        max_length=8,
+        max_length=12,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
 
     def clean_token(self) -> str:
-        token = self.cleaned_data["token"].replace(" ", "")
-        if not token.isdigit() or len(token) != 6:
-            raise forms.ValidationError(_("Kode terdiri atas 6 angka."))
-        return token
+        token = self.cleaned_data["token"].replace(" ", "").replace("-", "").lower()
+        if token.isdigit() and len(token) == 6:
+            return token
+        if self.backup and len(token) == 8 and token.isalnum():
+            return token  # a backup code (letters a–z and digits 2–7)
+        raise forms.ValidationError(_("Kode terdiri atas 6 angka."))
+
+    backup = False
+
+
+class SignInTokenForm(TokenForm):
+    """The second step of signing in: a code from the app, or a one-time backup code."""
+
+    backup = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["token"].label = _(
+            "Kode 6 angka dari aplikasi autentikator, atau kode cadangan"
+        )
+        self.fields["token"].max_length = 10
 
 
 class InviteForm(forms.Form):

@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tilik.web.accounts import throttle
@@ -34,6 +35,7 @@ from tilik.web.accounts.forms import (
     AcceptInviteForm,
     InviteForm,
     MemberForm,
+    SignInTokenForm,
     TokenForm,
     UnitForm,
 )
@@ -114,11 +116,13 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
 @login_required
 def account(request):
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
+    backup = StaticToken.objects.filter(device__user=request.user).count()
     return render(
         request,
         "accounts/account.html",
         {
             "devices": devices,
+            "backup_left": backup,
             "otp_required": required_for(request.user),
             "administered": _administered(request.user),
             "idle_minutes": settings.TILIK_SESSION_IDLE_MINUTES,
@@ -162,7 +166,7 @@ def otp_setup(request):
             otp_login(request, device)
             record(request, Action.OTP_ENABLED)
             messages.success(request, _("Verifikasi dua langkah aktif."))
-            return redirect(_next(request, reverse("accounts:account")))
+            return _show_backup_codes(request, _new_backup_codes(request.user))
         form.add_error("token", _("Kode tidak cocok. Periksa jam ponsel dan coba lagi."))
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
@@ -184,12 +188,27 @@ def otp_verify(request):
     """The second step of signing in."""
     if not user_has_device(request.user):
         return redirect(_next(request, reverse("evaluations:list")))
-    form = TokenForm(request.POST or None)
+    form = SignInTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         wait = throttle.wait_seconds(request, f"otp:{request.user.get_username()}")
+        token = form.cleaned_data["token"]
         for device in TOTPDevice.objects.filter(user=request.user, confirmed=True):
-            if not wait and device.verify_token(form.cleaned_data["token"]):
+            if not wait and device.verify_token(token):
                 otp_login(request, device)
+                return redirect(_next(request, reverse("evaluations:list")))
+        for backup in StaticDevice.objects.filter(user=request.user, confirmed=True):
+            if not wait and backup.verify_token(token):  # used once, then gone
+                otp_login(request, backup)
+                left = backup.token_set.count()
+                record(request, Action.OTP_BACKUP_USED, left=left)
+                messages.warning(
+                    request,
+                    _(
+                        "Anda masuk dengan kode cadangan; sisa %(n)s kode. Buat kode baru di "
+                        "halaman Akun saya bila hampir habis."
+                    )
+                    % {"n": left},
+                )
                 return redirect(_next(request, reverse("evaluations:list")))
         record(request, Action.LOGIN_FAILED, second_step=True)
         form.add_error("token", _("Kode tidak cocok."))
@@ -206,11 +225,49 @@ def otp_disable(request):
     devices = TOTPDevice.objects.filter(user=request.user, confirmed=True)
     if form.is_valid() and any(d.verify_token(form.cleaned_data["token"]) for d in devices):
         devices.delete()
+        StaticDevice.objects.filter(user=request.user).delete()
         record(request, Action.OTP_DISABLED)
         messages.success(request, _("Verifikasi dua langkah dimatikan."))
     else:
         messages.error(request, _("Kode tidak cocok; verifikasi dua langkah tetap aktif."))
     return redirect("accounts:account")
+
+
+BACKUP_CODES = 10
+
+
+def _new_backup_codes(user) -> list[str]:
+    """Ten one-time codes for signing in without the phone; older ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=str(_("Kode cadangan")), confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def _show_backup_codes(request, codes: list[str]):
+    """The codes are shown once: only their hashes' owner, django-otp, keeps them after this."""
+    response = render(
+        request,
+        "accounts/otp_codes.html",
+        {"codes": [f"{c[:4]}-{c[4:]}" for c in codes], "next": _next(request, "")},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def otp_codes(request):
+    """New backup codes, for a user signed in with their second step."""
+    if not TOTPDevice.objects.filter(user=request.user, confirmed=True).exists():
+        return redirect("accounts:otp_setup")
+    if not request.user.is_verified():
+        return redirect(
+            f"{reverse('accounts:otp_verify')}?{urlencode({'next': reverse('accounts:account')})}"
+        )
+    record(request, Action.OTP_CODES_RENEWED)
+    return _show_backup_codes(request, _new_backup_codes(request.user))
 
 
 # Invitations ----------------------------------------------------------------------------
@@ -305,6 +362,11 @@ def organisation(request, org_id: int):
             "organisation": org,
             "units": units[1:],
             "people": _people(org),
+            "with_second_step": set(
+                TOTPDevice.objects.filter(user__in=_people(org).values("user")).values_list(
+                    "user_id", flat=True
+                )
+            ),
             "invitations": invitations,
             "invite_form": InviteForm(organisation=org),
             "member_form": MemberForm(organisation=org),
@@ -435,6 +497,26 @@ def issue_reset(request, org_id: int, user_id: int):
         request, url, _("Tautan atur ulang kata sandi untuk %(user)s") % {"user": person}
     )
     record(request, Action.RESET_ISSUED, organisation=org, target=f"user:{person.pk}")
+    return redirect("accounts:organisation", org.pk)
+
+
+@login_required
+@require_POST
+def reset_second_step(request, org_id: int, user_id: int):
+    """Remove a user's authenticator and backup codes (a lost phone): they set it up again at
+    their next sign-in when their organisation requires it."""
+    org = organisation_for(request, org_id)
+    person = _member(org, user_id)
+    if person == request.user or person.is_superuser:
+        raise PermissionDenied
+    TOTPDevice.objects.filter(user=person).delete()
+    StaticDevice.objects.filter(user=person).delete()
+    record(request, Action.OTP_RESET, organisation=org, target=f"user:{person.pk}")
+    messages.success(
+        request,
+        _("Verifikasi dua langkah %(user)s diatur ulang; ia memasangnya lagi saat masuk.")
+        % {"user": person},
+    )
     return redirect("accounts:organisation", org.pk)
 
 

@@ -28,6 +28,9 @@ class Action(models.TextChoices):
     RESET_USED = "reset_used", _("Kata sandi diatur ulang lewat tautan")
     OTP_ENABLED = "otp_enabled", _("Verifikasi dua langkah diaktifkan")
     OTP_DISABLED = "otp_disabled", _("Verifikasi dua langkah dimatikan")
+    OTP_BACKUP_USED = "otp_backup_used", _("Masuk dengan kode cadangan")
+    OTP_CODES_RENEWED = "otp_codes_renewed", _("Kode cadangan dibuat baru")
+    OTP_RESET = "otp_reset", _("Verifikasi dua langkah pengguna diatur ulang oleh admin")
     # team
     USER_INVITED = "user_invited", _("Pengguna diundang")
     INVITE_ACCEPTED = "invite_accepted", _("Undangan diterima")
