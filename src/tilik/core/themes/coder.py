@@ -79,6 +79,8 @@ CORRECTION_WEIGHT = 2.0
 #: much as the packaged threshold of that code (shrinkage of the re-tuned thresholds).
 ADAPT_FOLDS = 5
 THRESHOLD_PRIOR = 10.0
+#: The fold classifiers only rank the corrections: a looser tolerance, same figures.
+ADAPT_TOL = 1e-2
 #: A text no code passes gets its most probable code when, among the corrections that
 #: would be left without a code, that code was right at least this often (Beta(1, 2)
 #: prior: with no such correction the packaged fallback stays).
@@ -657,7 +659,11 @@ class Coder:
         return model
 
     def _theme_classifiers(
-        self, x: sparse.csr_matrix, labels: Sequence[tuple[str, ...]], weights: np.ndarray
+        self,
+        x: sparse.csr_matrix,
+        labels: Sequence[tuple[str, ...]],
+        weights: np.ndarray,
+        tol: float = 1e-4,
     ) -> list[LogisticRegression | None]:
         """One logistic regression per code (None for a code all or none of the texts have)."""
         out: list[LogisticRegression | None] = []
@@ -667,7 +673,12 @@ class Coder:
                 out.append(None)
                 continue
             clf = LogisticRegression(
-                C=THEME_C, class_weight=CLASS_WEIGHT, solver="liblinear", dual=True, random_state=0
+                C=THEME_C,
+                class_weight=CLASS_WEIGHT,
+                solver="liblinear",
+                dual=True,
+                random_state=0,
+                tol=tol,
             )
             clf.fit(x, y, sample_weight=weights)
             out.append(clf)
@@ -689,7 +700,7 @@ class Coder:
         for such corrections (:data:`FALLBACK_HIT_RATE`).
         """
         n = len(self.corrections)
-        if n < 2:
+        if n < 2 or ADAPT_FOLDS < 2:
             return None
         base = self._base_calibration
         names = self.codebook.names
@@ -701,7 +712,7 @@ class Coder:
             keep = np.ones(len(labels), dtype=bool)
             keep[start + held] = False
             kept = [labels[i] for i in np.flatnonzero(keep)]
-            fitted = self._theme_classifiers(x[keep], kept, weights[keep])
+            fitted = self._theme_classifiers(x[keep], kept, weights[keep], ADAPT_TOL)
             for k, clf in enumerate(fitted):
                 scores[held, k] = clf.decision_function(x[start + held]) if clf else -np.inf
         gold = np.array([[c in corr.themes for c in names] for corr in self.corrections])
