@@ -22,7 +22,11 @@ are decided independently, so co-occurring themes (``jadwal`` and ``waktu_beban_
 come out together (at most :data:`MAX_THEMES`).
 
 A correction retrains the classifiers, so texts that share its words and cues change
-too; a manual code always wins for its own text.
+too; a manual code always wins for its own text. The corrections also re-tune the
+decisions for their evaluation (:meth:`Coder._adapt`): scored out of sample, they show
+how this evaluation's way of writing scores each code, and each code's threshold moves
+towards the one that fits them best (by as much as the corrections with that code can
+say), as does the rule for texts no code passes.
 
 Typical use::
 
@@ -396,6 +400,10 @@ class _CueCache:
                 entry = self._tables[id(codebook)] = (codebook, {})
             return entry[1]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
     def find(self, codebook: Codebook, norms: Sequence[Normalized]) -> list[_Cues]:
         table = self._table(codebook)
         out: list[_Cues] = []
@@ -551,8 +559,8 @@ class Coder:
         The codes to use (default: the 14 codes of DESIGN.md).
     corrections
         Manual codings by the evaluator; they are training data (weighted
-        :data:`CORRECTION_WEIGHT`, so similar texts change too) and, for the same text,
-        override the automatic result.
+        :data:`CORRECTION_WEIGHT`, so similar texts change too), re-tune the thresholds
+        for this evaluation and, for the same text, override the automatic result.
     use_model
         False gives a rule-only coder (codebook cues alone; a baseline for benchmarks).
     training
@@ -711,7 +719,7 @@ class Coder:
             held = np.flatnonzero(folds == f)
             keep = np.ones(len(labels), dtype=bool)
             keep[start + held] = False
-            kept = [labels[i] for i in np.flatnonzero(keep)]
+            kept = [labels[int(i)] for i in np.flatnonzero(keep)]
             fitted = self._theme_classifiers(x[keep], kept, weights[keep], ADAPT_TOL)
             for k, clf in enumerate(fitted):
                 scores[held, k] = clf.decision_function(x[start + held]) if clf else -np.inf
