@@ -184,6 +184,18 @@ def _import(path: str, username: str | None, lang: str):
                 lang,
             ).format(n=len(refused.problems))
         ) from refused
+    from tilik.web.audit.models import Action
+    from tilik.web.audit.services import record
+
+    record(
+        None,
+        Action.BUNDLE_IMPORTED,
+        evaluation=summary.evaluation,
+        user=user,
+        stored=sum(summary.stored.values()),
+        quarantined=sum(summary.quarantined.values()),
+        cli=True,
+    )
     for form_id in sorted(data.data):
         click.echo(
             translate(
@@ -325,11 +337,13 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
         click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
     else:
         click.echo(translate("Analisis tidak selesai: {why}", lang).format(why=run.message(lang)))
-    click.echo(
-        translate("Alamat: {url}", lang).format(
-            url=f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+    url = f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+    if no_serve:
+        click.echo(
+            translate("Aplikasi web: jalankan «tilik serve», lalu buka {url}", lang).format(url=url)
         )
-    )
+    else:
+        click.echo(translate("Alamat: {url}", lang).format(url=url))
     click.echo(
         translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
             user=user.username, password=password
@@ -418,6 +432,29 @@ def worker(batch: bool, interval: float) -> None:
     runner = TilikWorker(batch=batch, interval=interval)
     runner.configure_signals()
     runner.run()
+
+
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be purged; change nothing.")
+@lang_option
+def purge(dry_run: bool, lang: str) -> None:
+    """Remove personal data whose retention period has ended (names, NIPs, contacts, open
+    answers as written); aggregates, reports and the audit trail stay.
+
+    `tilik worker` runs this once a day by itself; the command is for scripts and checks.
+    """
+    _django()
+    from tilik.web.evaluations.personal import purge_due
+
+    done = purge_due(dry_run=dry_run)
+    for evaluation, counts in done:
+        line = translate("«{title}»: {n} respons, {m} peserta", lang).format(
+            title=evaluation.title,
+            n=counts.get("submissions", 0),
+            m=counts.get("enrolments", 0),
+        )
+        click.echo(("  (dry-run) " if dry_run else "  ") + line)
+    click.echo(translate("Data pribadi dihapus dari {n} evaluasi.", lang).format(n=len(done)))
 
 
 @cli.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -28,6 +28,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from tilik.core.exports import ESCAPE, escape_text, unescape_cell
 from tilik.core.i18n import gettext_noop
 from tilik.core.ingest import (
     Quarantined,
@@ -57,6 +58,8 @@ __all__ = [
     "write_bundle",
 ]
 
+# evaluasi.yaml key saying the CSV files were escaped for spreadsheets (value: the prefix)
+FORMULA_ESCAPE_KEY = "formula_escape"
 ROSTER_COLUMNS = (
     "nip",
     "nama",
@@ -561,7 +564,13 @@ def _read_data(path: Path, bundle: Bundle) -> None:
             )
             continue
         data = bundle.sources[label] = file.read_bytes()
-        result = read_export(data, form, file_name=label, hash_key=bundle.hash_key)
+        result = read_export(
+            data,
+            form,
+            file_name=label,
+            hash_key=bundle.hash_key,
+            formula_escaped=_escaped(bundle),
+        )
         bundle.problems.extend(result.problems)
         for row in result.quarantined:
             bundle.problems.extend(row.problems)
@@ -582,11 +591,22 @@ def read_transcript(file: Path) -> str:
     return decode_text(file.read_bytes())[0].replace("\r\n", "\n")
 
 
-def _read_csv_dicts(file: Path) -> list[dict[str, str]]:
+def _escaped(bundle: Bundle) -> bool:
+    """Whether the bundle's CSV files were made safe for spreadsheets by Tilik (a ``'`` before
+    values that look like formulas, see :mod:`tilik.core.exports`): then it comes off again."""
+    return bundle.meta.raw.get(FORMULA_ESCAPE_KEY) == ESCAPE
+
+
+def _read_csv_dicts(file: Path, escaped: bool = False) -> list[dict[str, str]]:
     text, _ = decode_text(file.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if escaped:
+        rows = [
+            {k: unescape_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows
+        ]
+    return rows
 
 
 def _read_interviews(path: Path, bundle: Bundle) -> None:
@@ -596,7 +616,7 @@ def _read_interviews(path: Path, bundle: Bundle) -> None:
     listed: set[str] = set()
     index = folder / "index.csv"
     if index.exists() and _inside(path, index, bundle.problems, "wawancara/index.csv"):
-        for row_number, row in enumerate(_read_csv_dicts(index), start=2):
+        for row_number, row in enumerate(_read_csv_dicts(index, _escaped(bundle)), start=2):
             name = (row.get("file") or "").strip()
             if not name:
                 bundle.problems.append(
@@ -674,7 +694,7 @@ def _read_roster(path: Path, bundle: Bundle) -> None:
     if not file.exists() or not _inside(path, file, bundle.problems, label):
         return
     seen: set[str] = set()
-    for row_number, row in enumerate(_read_csv_dicts(file), start=2):
+    for row_number, row in enumerate(_read_csv_dicts(file, _escaped(bundle)), start=2):
         nip = (row.get("nip") or "").strip()
         problem = nip_problem(nip) if nip else gettext_noop("NIP kosong")
         if problem:
@@ -802,10 +822,16 @@ def write_bundle(
     interviews: list[Interview],
     roster: list[dict[str, str]] | None = None,
 ) -> Path:
-    """Write a bundle folder in canonical form (data as KoboToolbox writes it)."""
+    """Write a bundle folder in canonical form (data as KoboToolbox writes it).
+
+    Its CSV files are safe to open in a spreadsheet: values that would run as formulas get a
+    leading ``'``, and evaluasi.yaml says so (``formula_escape``), so that reading the
+    bundle back removes exactly that ``'`` again.
+    """
     root = Path(target)
     (root / "instrumen").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
+    meta = {**meta, FORMULA_ESCAPE_KEY: ESCAPE}
     (root / "evaluasi.yaml").write_text(
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False),
         encoding="utf-8",
@@ -816,7 +842,8 @@ def write_bundle(
             if form.repeats:  # a CSV has no room for repeats: KoboToolbox's XLSX layout
                 write_kobo_xlsx(form, responses[form_id], root / "data" / f"{form_id}.xlsx")
             else:
-                write_kobo_csv(form, responses[form_id], root / "data" / f"{form_id}.csv")
+                path = root / "data" / f"{form_id}.csv"
+                write_kobo_csv(form, responses[form_id], path, escape=True)
     if interviews:
         folder = root / "wawancara"
         folder.mkdir(exist_ok=True)
@@ -828,15 +855,9 @@ def write_bundle(
             if Path(name).suffix.lower() == ".docx":
                 name = Path(name).with_suffix(".txt").name
             (folder / name).write_text(interview.text, encoding="utf-8")
-            writer.writerow(
-                [
-                    name,
-                    interview.role,
-                    interview.instansi,
-                    interview.sector,
-                    interview.date.isoformat() if interview.date else "",
-                ]
-            )
+            row = [name, interview.role, interview.instansi, interview.sector]
+            row.append(interview.date.isoformat() if interview.date else "")
+            writer.writerow([escape_text(str(v)) for v in row])
         (folder / "index.csv").write_text(buffer.getvalue(), encoding="utf-8")
     if roster:
         roster_buffer = io.StringIO(newline="")
@@ -847,6 +868,8 @@ def write_bundle(
             extrasaction="ignore",
         )
         roster_writer.writeheader()
-        roster_writer.writerows(roster)
+        roster_writer.writerows(
+            {k: escape_text(str(v)) if v is not None else "" for k, v in r.items()} for r in roster
+        )
         (root / "peserta.csv").write_text(roster_buffer.getvalue(), encoding="utf-8")
     return root

@@ -48,7 +48,7 @@ from tilik.core.columns import (
     is_literacy,
     map_columns,
 )
-from tilik.core.exports import add_dimensions
+from tilik.core.exports import ESCAPE_MARKER, add_dimensions, escape_text, unescape_cell
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
@@ -1244,13 +1244,17 @@ def read_export(
     sink: Callable[[list[Response]], None] | None = None,
     chunk_size: int = 5000,
     store_json: bool = False,
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """Read an export of ``form`` and check every row against it.
 
     With ``sink``, good rows are handed over in lists of ``chunk_size`` as they are read
     (and not kept in the result), so a large file is stored without holding it all in memory.
     With ``store_json``, every response also carries its answers and raw row as the JSON text
-    the database stores (``answers_json``, ``raw_json``).
+    the database stores (``answers_json``, ``raw_json``). With ``formula_escaped`` (a bundle
+    that says so), or when the file has an ``_tilik_escape`` column (Tilik's CSV export),
+    the ``'`` that made values safe for a spreadsheet is removed again
+    (:func:`tilik.core.exports.unescape_cell`).
     """
     return _read_export(
         source,
@@ -1261,6 +1265,7 @@ def read_export(
         sink=sink,
         chunk_size=chunk_size,
         store_json=store_json,
+        formula_escaped=formula_escaped,
     )
 
 
@@ -1275,6 +1280,7 @@ def _read_export(
     chunk_size: int = 5000,
     store_json: bool = False,
     emit_stored: bool = False,
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """:func:`read_export`; with ``emit_stored`` the good rows are plain tuples in the
     order of :class:`StoredRow` fields (cheaper to make, and to send to another process)."""
@@ -1301,6 +1307,8 @@ def _read_export(
             Problem(gettext_noop("berkas kosong: tidak ada baris judul"), file=label)
         )
         return result
+    if is_csv and (formula_escaped or ESCAPE_MARKER in header):
+        rows = ([unescape_cell(v) for v in values] for values in rows)
     sheets: _RepeatSheets | None = None
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = found_zip[0] if is_csv and found_zip else None
@@ -2364,13 +2372,19 @@ def _kobo_meta(form: Form, response: Response, index: int) -> dict[str, str]:
 
 
 def write_kobo_csv(
-    form: Form, responses: Iterable[Response], target: str | Path | None = None
+    form: Form,
+    responses: Iterable[Response],
+    target: str | Path | None = None,
+    *,
+    escape: bool = False,
 ) -> bytes:
     """Write responses the way KoboToolbox exports them today; returns the bytes.
 
     ``;`` delimiter, every field quoted, CRLF, UTF-8 without BOM, one 1/0 column per option
     (empty when the question was not answered). Like KoboToolbox's CSV, it has no room for
-    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats.
+    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats. With
+    ``escape``, values a spreadsheet would run as formulas get a leading ``'``
+    (:func:`tilik.core.exports.escape_text`; read back with ``formula_escaped``).
     """
     if form.repeats:
         raise ValueError(f"{form.form_id} has repeats: a CSV cannot hold them (write_kobo_xlsx)")
@@ -2378,7 +2392,8 @@ def write_kobo_csv(
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(kobo_header(form))
     for index, response in enumerate(responses, start=1):
-        writer.writerow(_kobo_row(form, response, index))
+        row = _kobo_row(form, response, index)
+        writer.writerow([escape_text(v) for v in row] if escape else row)
     data = buffer.getvalue().encode("utf-8")
     if target is not None:
         Path(target).write_bytes(data)

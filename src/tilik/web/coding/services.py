@@ -369,7 +369,7 @@ def segments(
     source = clean_text(coding.text)  # span offsets are into the cleaned text
     for span in coding.spans:
         if span.start > cursor:
-            out.append(Segment(source[cursor : span.start]))
+            out.append(Segment(mask_personal(source[cursor : span.start], names)))
         out.append(mark(span.text, (t.code for t in span.themes)))
         cursor = span.end
     if cursor < len(source):

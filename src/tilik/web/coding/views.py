@@ -11,7 +11,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilik.core.themes.quotes import attribution
+from tilik.core.themes.quotes import attribution, mask_personal
 from tilik.web.coding import services
 from tilik.web.coding.forms import (
     AddCodeForm,
@@ -48,6 +48,12 @@ def review(request, pk: int):
         query=(f.get("q") or "").strip(),
         order=f.get("urut") or "",
     )
+    needle = (f.get("q") or "").strip().casefold()
+    if needle and not evaluation.can_edit(request.user):
+        # Leaders and viewers search what they see: a name they cannot read finds nothing.
+        rows = [
+            r for r in rows if needle in mask_personal(r.text.item.text, state.names).casefold()
+        ]
     page = Paginator(rows, f.get("per") or 25).get_page(request.GET.get("halaman"))
     by_code = {t.code: t for t in state.themes}
     lang = _lang()

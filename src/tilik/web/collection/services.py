@@ -42,6 +42,7 @@ from tilik.core.ingest import (
 )
 from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
+from tilik.core.personal import mask_text
 from tilik.core.problems import Problem
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import (
@@ -728,6 +729,14 @@ def submit(
                         used=True
                     )
                     if not claimed:
+                        # Used by this very instance, perhaps a moment ago and still
+                        # being stored when the phone resent it: "already received".
+                        mine = Submission.objects.filter(
+                            instrument=instrument, instance_id=instance_id
+                        ).first()
+                        if mine is not None:
+                            same = mine.content_hash == digest
+                            return Outcome("already" if same else "conflict", mine)
                         return Outcome("used")
                 respondent = ""
                 for name in KEY_FIELDS:
@@ -781,6 +790,8 @@ def rate_limited(link: RespondentLink, ip: str) -> bool:
 # Exports --------------------------------------------------------------------------------
 
 _NAME_FIELDS = ("nama",)
+# Questions whose answers are free text, where respondents write names, NIPs and numbers.
+_FREE_TEXT = frozenset({"text", "calculate", "barcode"})
 
 
 def _shown_columns(
@@ -796,16 +807,21 @@ def _shown_columns(
             if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
                 continue
             shown.append((q.key, "pseudonym", f"{q.path}_pseudonim"))
+        elif q.type in _FREE_TEXT and not personal:
+            shown.append((q.key, "masked", q.path))  # names, NIPs, phones inside open answers
         else:
             shown.append((q.key, "value", q.path))
-        if q.or_other:
-            shown.append((f"{q.key}_other", "value", f"{q.path}_other"))
+        if q.or_other:  # the "other" text is free text too
+            how = "value" if personal else "masked"
+            shown.append((f"{q.key}_other", how, f"{q.path}_other"))
     return shown
 
 
 def _cell_value(value: Any, how: str, key: bytes) -> Any:
     if how == "pseudonym":
         return pseudonymise(str(value), key) if value not in (None, "") else ""
+    if how == "masked" and isinstance(value, str):
+        return mask_text(value)
     return value
 
 
@@ -850,7 +866,7 @@ def export_table(
             for answer, how, _head in _shown_columns([question], form, personal):
                 column = flat + answer[len(question.key) :]  # the question's or its _other
                 wide.append((column, question, how))
-                header.append(column if how == "value" else f"{column}_pseudonim")
+                header.append(f"{column}_pseudonim" if how == "pseudonym" else column)
     header += ["_uuid", "_submission_time", "_source"]
 
     def rows() -> Iterable[list[Any]]:
@@ -929,4 +945,4 @@ def export_bytes(instrument: Instrument, fmt: str, *, personal: bool) -> bytes:
     if fmt == "xlsx":
         return tables_xlsx(export_sheets(instrument, personal=personal))
     header, rows = export_table(instrument, personal=personal)
-    return table_csv(header, rows)
+    return table_csv(header, rows, marked=True)  # imported again, the escaping comes off

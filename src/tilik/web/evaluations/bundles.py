@@ -97,7 +97,7 @@ def import_bundle(
     evaluation.settings = {
         k: v
         for k, v in json_safe(meta.raw).items()
-        if k not in ("title", "organisation", "period", "objectives", "programs")
+        if k not in ("title", "organisation", "period", "objectives", "programs", "formula_escape")
     }
     evaluation.save()
     if user is not None:
