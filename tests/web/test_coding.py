@@ -101,6 +101,19 @@ def test_it_saves_a_manual_code(client, cast, texts):
     manual = ManualCode.objects.get(evaluation=texts)
     assert manual.themes == ["jadwal", "waktu_beban_kerja"] and manual.sentiment == "negatif"
     assert manual.updated_by == cast.alice and manual.text == SCHEDULE
+    assert manual.source == "interview" and manual.role == "peserta"
+
+
+def test_it_retrains_the_report_with_the_screens_corrections(client, cast, texts):
+    from tilik.core.themes import Correction
+    from tilik.web.reports.services import coding_inputs
+
+    client.force_login(cast.alice)
+    save = {"key": key_of(SCHEDULE), "themes": ["jadwal"], "sentiment": "negatif"}
+    client.post(url(texts, "simpan/"), save)
+    expected = Correction(SCHEDULE, ("jadwal",), "negatif", "interview", "peserta")
+    assert coding_inputs(texts)["corrections"] == [expected]
+    assert services.coder_for(texts).coder.corrections == (expected,)
 
 
 def test_it_saves_by_fetch_and_answers_json(client, cast, texts):

@@ -28,7 +28,7 @@ from tilik.core.findings import add_challenge_breakdown, build_findings
 from tilik.core.hasil import build_hasil, clean_json, load_schema
 from tilik.core.previous import MAX_CYCLES, resolve_previous
 from tilik.core.recommend import apply_edits, build_recommendations
-from tilik.core.themes import Codebook, Coder
+from tilik.core.themes import Codebook, Coder, Correction
 from tilik.core.themes.results import bundle_texts, code_items, text_challenges, themes_section
 from tilik.report import FORMATS, render
 
@@ -56,7 +56,7 @@ def analyse(
     bundle: Bundle,
     *,
     codebook: Codebook | None = None,
-    corrections: Sequence[tuple[str, Sequence[str]]] = (),
+    corrections: Sequence[Correction | tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
     previous: Sequence[Cycle] | None = None,
@@ -64,8 +64,9 @@ def analyse(
     """Every section of ``hasil.json`` for ``bundle``.
 
     ``codebook`` is the evaluation's own codebook (codes added, renamed or merged);
-    ``corrections`` are (text, themes) pairs an evaluator confirmed, in that codebook's codes:
-    they retrain the coder for this evaluation and win over its automatic codes.
+    ``corrections`` are the codings an evaluator confirmed (:class:`Correction`, with
+    sentiment, source and role, or (text, themes) pairs), in that codebook's codes: they
+    retrain the coder for this evaluation and win over its automatic codes.
     ``previous`` are the earlier cycles, nearest first; without it they are read from the
     bundle's ``previous:`` link (``[]``: compare with nothing).
     """
@@ -165,7 +166,7 @@ def build_report(
     lang: str = "id",
     formats: Iterable[str] = FORMATS,
     codebook: Codebook | None = None,
-    corrections: Sequence[tuple[str, Sequence[str]]] = (),
+    corrections: Sequence[Correction | tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
     schedule: Mapping[str, Any] | None = None,

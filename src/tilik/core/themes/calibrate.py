@@ -20,12 +20,11 @@ from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 
 from .codebook import Codebook, default_codebook
-from .coder import Calibration, Coder, load_seed
+from .coder import Calibration, Coder, best_threshold, load_seed
 
 __all__ = ["FOLDS", "fit_calibration", "folds_of", "out_of_fold_scores", "training_digest"]
 
 FOLDS = 5
-_GRID = np.round(np.arange(0.10, 0.801, 0.025), 3)
 
 
 def training_digest(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -65,20 +64,6 @@ def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return float(clf.coef_[0][0]), float(clf.intercept_[0])
 
 
-def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    best, best_f1 = 0.5, -1.0
-    for t in _GRID:
-        pred = p >= t
-        tp = float(np.sum(pred & (y == 1)))
-        fp = float(np.sum(pred & (y == 0)))
-        fn = float(np.sum(~pred & (y == 1)))
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-        # ties go to the threshold nearest 0.5 (the less extreme decision)
-        if f1 > best_f1 + 1e-9 or (abs(f1 - best_f1) <= 1e-9 and abs(t - 0.5) < abs(best - 0.5)):
-            best, best_f1 = float(t), f1
-    return best
-
-
 def fit_calibration(
     rows: Sequence[Mapping[str, Any]] | None = None,
     codebook: Codebook | None = None,
@@ -97,7 +82,7 @@ def fit_calibration(
         codes[code] = {
             "a": round(a, 6),
             "b": round(b, 6),
-            "threshold": _best_threshold(probs[:, k], y),
+            "threshold": best_threshold(probs[:, k], y),
         }
     return {
         "about": "Platt scaling and thresholds per code, from "

@@ -22,7 +22,11 @@ are decided independently, so co-occurring themes (``jadwal`` and ``waktu_beban_
 come out together (at most :data:`MAX_THEMES`).
 
 A correction retrains the classifiers, so texts that share its words and cues change
-too; a manual code always wins for its own text.
+too; a manual code always wins for its own text. The corrections also re-tune the
+decisions for their evaluation (:meth:`Coder._adapt`): scored out of sample, they show
+how this evaluation's way of writing scores each code, and each code's threshold moves
+towards the one that fits them best (by as much as the corrections with that code can
+say), as does the rule for texts no code passes.
 
 Typical use::
 
@@ -65,6 +69,7 @@ __all__ = [
     "Span",
     "ThemeScore",
     "as_context",
+    "best_threshold",
     "load_seed",
 ]
 
@@ -73,6 +78,17 @@ SOURCES = ("survey", "interview", "observation")
 ROLES = ("peserta", "atasan", "pejabat", "penyelenggara", "observer", "warga")
 #: How much one correction counts against one packaged training text.
 CORRECTION_WEIGHT = 2.0
+#: Adapting the decisions to the evaluation (see :func:`_adapt`): folds of the
+#: out-of-sample scores of the corrections, and how many corrections with a code weigh as
+#: much as the packaged threshold of that code (shrinkage of the re-tuned thresholds).
+ADAPT_FOLDS = 5
+THRESHOLD_PRIOR = 10.0
+#: The fold classifiers only rank the corrections: a looser tolerance, same figures.
+ADAPT_TOL = 1e-2
+#: A text no code passes gets its most probable code when, among the corrections that
+#: would be left without a code, that code was right at least this often (Beta(1, 2)
+#: prior: with no such correction the packaged fallback stays).
+FALLBACK_HIT_RATE = 0.4
 #: Scales of the feature blocks (the TF-IDF blocks have unit length). Chosen, with the
 #: regularisation and n-gram range below, by cross-validation on the training texts,
 #: including across their two sets of authors (seed.jsonl vs. seed_voices.jsonl).
@@ -281,6 +297,28 @@ class Calibration:
         )
 
 
+#: Thresholds tried when tuning a code's decision (here and in ``calibrate.py``).
+THRESHOLD_GRID = np.round(np.arange(0.10, 0.801, 0.025), 3)
+
+
+def best_threshold(p: np.ndarray, y: np.ndarray, prefer: float = 0.5) -> float:
+    """The threshold of :data:`THRESHOLD_GRID` giving the best F1 of ``p >= t`` against
+    ``y``; ties go to the threshold nearest ``prefer`` (the less extreme decision)."""
+    best, best_f1 = prefer, -1.0
+    truth = np.asarray(y).astype(bool)
+    for t in THRESHOLD_GRID:
+        pred = np.asarray(p) >= t
+        tp = float(np.sum(pred & truth))
+        fp = float(np.sum(pred & ~truth))
+        fn = float(np.sum(~pred & truth))
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best_f1 + 1e-9 or (
+            abs(f1 - best_f1) <= 1e-9 and abs(t - prefer) < abs(best - prefer)
+        ):
+            best, best_f1 = float(t), f1
+    return best
+
+
 @cache
 def _packaged_calibration() -> Calibration:
     return Calibration.load()
@@ -337,6 +375,50 @@ def _find_cues(codebook: Codebook, norm: Normalized) -> _Cues:
         best.append(top)
         phrases.append(phrase)
     return _Cues(tuple(hits), tuple(best), tuple(phrases))
+
+
+class _CueCache:
+    """The cues of texts already searched, per codebook.
+
+    A retrain after each correction searches only the new texts, not the ~1,700 training
+    texts again, and the coding screen's recoding of the same texts searches none. At
+    most ``books`` codebooks and ``size`` texts per codebook are kept (a full table is
+    emptied and filled again)."""
+
+    def __init__(self, size: int = 50_000, books: int = 4) -> None:
+        self._size = size
+        self._books = books
+        self._tables: dict[int, tuple[Codebook, dict[str, _Cues]]] = {}
+        self._lock = threading.Lock()
+
+    def _table(self, codebook: Codebook) -> dict[str, _Cues]:
+        with self._lock:
+            entry = self._tables.get(id(codebook))
+            if entry is None or entry[0] is not codebook:
+                if len(self._tables) >= self._books:
+                    self._tables.pop(next(iter(self._tables)))
+                entry = self._tables[id(codebook)] = (codebook, {})
+            return entry[1]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._tables.clear()
+
+    def find(self, codebook: Codebook, norms: Sequence[Normalized]) -> list[_Cues]:
+        table = self._table(codebook)
+        out: list[_Cues] = []
+        for norm in norms:
+            found = table.get(norm.surface)
+            if found is None:
+                found = _find_cues(codebook, norm)
+                if len(table) >= self._size:
+                    table.clear()
+                table[norm.surface] = found
+            out.append(found)
+        return out
+
+
+_CUE_CACHE = _CueCache()
 
 
 class _CueSpace:
@@ -410,6 +492,8 @@ class _Model:
     themes: list[LogisticRegression | None]
     sentiment: list[tuple[str, LogisticRegression]]
     feature_names: np.ndarray
+    #: Thresholds and fallback re-tuned on the evaluator's corrections (None: packaged).
+    adapted: Calibration | None = None
 
     def text_matrix(self, norms: Sequence[Normalized]) -> sparse.csr_matrix:
         return sparse.hstack(
@@ -475,8 +559,8 @@ class Coder:
         The codes to use (default: the 14 codes of DESIGN.md).
     corrections
         Manual codings by the evaluator; they are training data (weighted
-        :data:`CORRECTION_WEIGHT`, so similar texts change too) and, for the same text,
-        override the automatic result.
+        :data:`CORRECTION_WEIGHT`, so similar texts change too), re-tune the thresholds
+        for this evaluation and, for the same text, override the automatic result.
     use_model
         False gives a rule-only coder (codebook cues alone; a baseline for benchmarks).
     training
@@ -504,8 +588,16 @@ class Coder:
         return _DEFAULT["coder"]
 
     @property
-    def calibrated(self) -> Calibration:
+    def _base_calibration(self) -> Calibration:
         return self.calibration if self.calibration is not None else _packaged_calibration()
+
+    @property
+    def calibrated(self) -> Calibration:
+        """The calibration in use: the packaged one (or the one given), with thresholds
+        re-tuned on the evaluator's corrections (:meth:`_adapt`) once there are some."""
+        if self.corrections and self.use_model and self.model.adapted is not None:
+            return self.model.adapted
+        return self._base_calibration
 
     # ----------------------------------------------------------------- training
     def _examples(self) -> list[_Example]:
@@ -551,19 +643,13 @@ class Coder:
             ],
             format="csr",
         )
-        found = [_find_cues(self.codebook, n) for n in norms]
+        found = _CUE_CACHE.find(self.codebook, norms)
         x = model.matrix(norms, found, contexts, text_x)
         weights = np.array([e.weight for e in examples])
-        for code in self.codebook.names:
-            y = np.array([code in e.themes for e in examples], dtype=int)
-            if y.sum() == 0 or y.sum() == len(y):
-                model.themes.append(None)
-                continue
-            clf = LogisticRegression(
-                C=THEME_C, class_weight=CLASS_WEIGHT, solver="liblinear", dual=True, random_state=0
-            )
-            clf.fit(x, y, sample_weight=weights)
-            model.themes.append(clf)
+        labels = [e.themes for e in examples]
+        model.themes.extend(self._theme_classifiers(x, labels, weights))
+        if self.corrections:
+            model.adapted = self._adapt(x, labels, weights)
         labelled = [i for i, e in enumerate(examples) if e.sentiment in SENTIMENTS]
         xs = model.with_cues(x, norms)[labelled]
         ys = np.array([examples[i].sentiment for i in labelled])
@@ -579,6 +665,82 @@ class Coder:
             [words.get_feature_names_out(), chars.get_feature_names_out(), space.names]
         )
         return model
+
+    def _theme_classifiers(
+        self,
+        x: sparse.csr_matrix,
+        labels: Sequence[tuple[str, ...]],
+        weights: np.ndarray,
+        tol: float = 1e-4,
+    ) -> list[LogisticRegression | None]:
+        """One logistic regression per code (None for a code all or none of the texts have)."""
+        out: list[LogisticRegression | None] = []
+        for code in self.codebook.names:
+            y = np.array([code in themes for themes in labels], dtype=int)
+            if y.sum() == 0 or y.sum() == len(y):
+                out.append(None)
+                continue
+            clf = LogisticRegression(
+                C=THEME_C,
+                class_weight=CLASS_WEIGHT,
+                solver="liblinear",
+                dual=True,
+                random_state=0,
+                tol=tol,
+            )
+            clf.fit(x, y, sample_weight=weights)
+            out.append(clf)
+        return out
+
+    def _adapt(
+        self, x: sparse.csr_matrix, labels: Sequence[tuple[str, ...]], weights: np.ndarray
+    ) -> Calibration | None:
+        """Decisions re-tuned to the evaluation: how the evaluator's texts score.
+
+        The corrections (the last rows of ``x``) are scored out of sample — in
+        :data:`ADAPT_FOLDS` folds, each by classifiers retrained without that fold's
+        corrections — so their probabilities are what a new text of this evaluation would
+        get. Then, per code, the threshold that gives the best F1 on them is taken,
+        shrunk towards the packaged threshold by the number of corrections having the
+        code (``n / (n + THRESHOLD_PRIOR)``): a style that systematically scores a code
+        lower or higher moves that code's threshold, a few corrections move it little.
+        And a text no code passes gets its most probable code when that was mostly right
+        for such corrections (:data:`FALLBACK_HIT_RATE`).
+        """
+        n = len(self.corrections)
+        if n < 2 or ADAPT_FOLDS < 2:
+            return None
+        base = self._base_calibration
+        names = self.codebook.names
+        start = len(labels) - n
+        folds = np.random.default_rng(0).permutation(n) % min(ADAPT_FOLDS, n)
+        scores = np.zeros((n, len(names)))
+        for f in range(min(ADAPT_FOLDS, n)):
+            held = np.flatnonzero(folds == f)
+            keep = np.ones(len(labels), dtype=bool)
+            keep[start + held] = False
+            kept = [labels[int(i)] for i in np.flatnonzero(keep)]
+            fitted = self._theme_classifiers(x[keep], kept, weights[keep], ADAPT_TOL)
+            for k, clf in enumerate(fitted):
+                scores[held, k] = clf.decision_function(x[start + held]) if clf else -np.inf
+        gold = np.array([[c in corr.themes for c in names] for corr in self.corrections])
+        probs = np.column_stack([base.probability(c, scores[:, k]) for k, c in enumerate(names)])
+        thresholds = dict(base.thresholds)
+        for k, code in enumerate(names):
+            positives = int(gold[:, k].sum())
+            if positives:
+                prior = base.threshold(code)
+                best = best_threshold(probs[:, k], gold[:, k], prefer=prior)
+                share = positives / (positives + THRESHOLD_PRIOR)
+                thresholds[code] = round((1 - share) * prior + share * best, 4)
+        limits = np.array([thresholds.get(c, base.default_threshold) for c in names])
+        empty = ~(probs >= limits).any(axis=1)
+        top_right = gold[np.arange(n), probs.argmax(axis=1)]
+        hits = int(top_right[empty].sum())
+        fallback = base.fallback
+        if (hits + 1) / (int(empty.sum()) + 3) >= FALLBACK_HIT_RATE:
+            fallback = 0.0
+        return Calibration(base.platt, thresholds, base.default_threshold, fallback)
 
     @property
     def model(self) -> _Model:
@@ -650,13 +812,13 @@ class Coder:
         ctx = (
             [as_context(c) for c in contexts] if contexts is not None else [Context()] * len(texts)
         )
-        found = [_find_cues(self.codebook, n) for n in norms]
+        found = _CUE_CACHE.find(self.codebook, norms)
         return self.model.theme_scores(self.model.matrix(norms, found, ctx))
 
     def _scored(
         self, norms: Sequence[Normalized], contexts: Sequence[Context]
     ) -> tuple[np.ndarray, list[_Cues], sparse.csr_matrix | None]:
-        found = [_find_cues(self.codebook, n) for n in norms]
+        found = _CUE_CACHE.find(self.codebook, norms)
         names = self.codebook.names
         if not self.use_model or not norms:
             probs = np.array([c.best for c in found], dtype=float).reshape(len(norms), len(names))

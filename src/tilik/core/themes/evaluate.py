@@ -4,13 +4,16 @@ calibration (how far the coder's stated confidence is from how often it is right
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping, Sequence
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from .codebook import Codebook, default_codebook
 from .coder import Coder, Coding
 
-__all__ = ["calibration", "learning_protocol", "score"]
+__all__ = ["calibration", "is_kupang", "learning_protocol", "score", "style_split"]
 
 #: Number of equal-width confidence bins of the expected calibration error.
 ECE_BINS = 10
@@ -177,3 +180,51 @@ def learning_protocol(
         "sentiment_after": mean("sentiment_after"),
         "draws": draws,
     }
+
+
+#: Words only Kupang Malay uses; one of them, or three words of the normalisation
+#: table's Kupang register, marks a text as written in Kupang Malay.
+KUPANG_MARKERS = frozenset(
+    {"beta", "katong", "ketong", "kotong", "sonde", "bosong", "basong", "botong", "pung", "son"}
+)
+#: Sectors whose texts :func:`style_split` holds out (two sectors with their own words).
+HELD_OUT_SECTORS = ("pertanian", "rumah_sakit")
+
+
+@cache
+def _kupang_words() -> frozenset[str]:
+    table = resources.files("tilik.core.themes").joinpath("data", "normalisasi.tsv")
+    words = set()
+    for line in table.read_text("utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[2].strip() == "kupang":
+            words.add(parts[0].strip())
+    return frozenset(words)
+
+
+def is_kupang(text: str) -> bool:
+    """Whether ``text`` is written in Kupang Malay (see :data:`KUPANG_MARKERS`)."""
+    tokens = set(re.findall(r"[a-z']+", text.lower()))
+    return bool(tokens & KUPANG_MARKERS) or len(tokens & _kupang_words()) >= 3
+
+
+def style_split(
+    rows: Sequence[Mapping[str, Any]],
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """Labelled texts split into a base and a "new evaluation" written differently.
+
+    Held out: every observer's note, every text in Kupang Malay and every text of the
+    sectors :data:`HELD_OUT_SECTORS`. Trained on the base and corrected with some of
+    the held-out texts, a coder shows how well it learns a style it was not trained on
+    without touching the dev corpus (``benchmarks/bench_learning.py``).
+    """
+    base: list[Mapping[str, Any]] = []
+    held: list[Mapping[str, Any]] = []
+    for row in rows:
+        new = (
+            row.get("source") == "observation"
+            or row.get("sector") in HELD_OUT_SECTORS
+            or is_kupang(str(row["text"]))
+        )
+        (held if new else base).append(row)
+    return base, held

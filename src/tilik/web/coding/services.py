@@ -28,7 +28,13 @@ from django.db.models.functions import Length
 from tilik.core.themes import Codebook, Coder, Coding, clean_text
 from tilik.core.themes.quotes import mask_personal
 from tilik.core.themes.results import TextItem, bundle_texts
-from tilik.web.coding.models import CodeChange, ManualCode, codebook_for, text_key
+from tilik.web.coding.models import (
+    CodeChange,
+    ManualCode,
+    codebook_for,
+    manual_corrections,
+    text_key,
+)
 from tilik.web.collection.models import FormVersion, Interview, Submission
 from tilik.web.evaluations.bundles import export_bundle, read_bundle_for_db
 from tilik.web.evaluations.models import Enrolment, Evaluation
@@ -156,7 +162,7 @@ def coder_for(evaluation: Evaluation) -> CoderState:
     fingerprint = _digest(
         evaluation.pk,
         changes,
-        [(m.key, m.text, m.themes, m.sentiment) for m in manual.values()],
+        [(m.key, m.text, m.themes, m.sentiment, m.source, m.role) for m in manual.values()],
     )
 
     def make() -> tuple[Codebook, Coder]:
@@ -164,9 +170,9 @@ def coder_for(evaluation: Evaluation) -> CoderState:
         coder = Coder.default()
         if changes:
             coder = coder.with_codebook(codebook)
-        known = [m for m in manual.values() if all(t in codebook for t in m.themes)]
+        known = manual_corrections(evaluation, codebook)
         if known:
-            coder = coder.with_corrections([m.as_correction() for m in known])
+            coder = coder.with_corrections(known)
         return codebook, coder
 
     codebook, coder = _coders.get(fingerprint, make)
@@ -394,6 +400,7 @@ def save_code(
         key=text.key,
         defaults={
             "source": text.item.source,
+            "role": text.item.role,
             "origin": text.item.origin[:255],
             "text": text.item.text,
             "themes": list(dict.fromkeys(themes)),

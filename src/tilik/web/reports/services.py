@@ -40,12 +40,10 @@ def coding_inputs(evaluation: Evaluation) -> dict:
     """The evaluation's codebook and manual theme codes (from the coding app, when installed)."""
     if not apps.is_installed("tilik.web.coding"):
         return {}
-    from tilik.web.coding.models import codebook_for, corrections_for
+    from tilik.web.coding.models import codebook_for, manual_corrections
 
-    return {
-        "codebook": codebook_for(evaluation),
-        "corrections": corrections_for(evaluation, native=True),
-    }
+    codebook = codebook_for(evaluation)
+    return {"codebook": codebook, "corrections": manual_corrections(evaluation, codebook)}
 
 
 def schedule_inputs(evaluation: Evaluation) -> dict:
