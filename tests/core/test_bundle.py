@@ -173,3 +173,22 @@ def test_it_reads_an_xls_form_in_a_bundle(tmp_path):
     # other is named
     assert bundle.forms["survei_peserta"].question("nip") is None
     assert any(p.file == "instrumen/survei_peserta.xlsx" for p in bundle.problems)
+
+
+def test_it_keeps_follow_up_notes_safe_and_whole_through_a_bundle(tmp_path):
+    from tilik.core.bundle import write_bundle as write
+
+    source = read_bundle(write_bundle(tmp_path / "a"))
+    notes = {
+        "jadwal_fleksibel": {
+            "status": "proses",
+            "due": None,
+            "assignee": "'BKPSDM",
+            "note": "=1+1",
+        },
+        "lain": {"status": "selesai", "due": "2025-06-30", "assignee": "", "note": "@SUM(A1)"},
+    }
+    root = write(tmp_path / "b", source.meta.raw, source.forms, {}, [], follow_ups=notes)
+    text = (root / "tindak_lanjut.csv").read_text(encoding="utf-8")
+    assert "'=1+1" in text and "'@SUM(A1)" in text and ",=" not in text
+    assert read_bundle(root).follow_ups == notes

@@ -831,7 +831,9 @@ def read_bundle(
     if (follow_ups.exists() or follow_ups.is_symlink()) and _inside(
         root, follow_ups, problems, FOLLOW_UP_FILE
     ):
-        bundle.follow_ups = read_follow_ups(follow_ups.read_bytes(), problems)
+        bundle.follow_ups = read_follow_ups(
+            follow_ups.read_bytes(), problems, escaped=_escaped(bundle)
+        )
     return bundle
 
 

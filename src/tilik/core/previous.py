@@ -126,9 +126,13 @@ def resolve_previous(
 
 
 def read_follow_ups(
-    data: bytes, problems: list[Problem], text: str | None = None
+    data: bytes, problems: list[Problem], text: str | None = None, *, escaped: bool = False
 ) -> dict[str, dict[str, Any]]:
-    """The rows of ``tindak_lanjut.csv``, by recommendation key; problems named by row."""
+    """The rows of ``tindak_lanjut.csv``, by recommendation key; problems named by row.
+
+    ``escaped``: the bundle says its CSV files carry Tilik's formula escape (a ``'`` before
+    values a spreadsheet would run), which comes off here exactly."""
+    from tilik.core.exports import unescape_cell
     from tilik.core.ingest import decode_text
 
     body = text if text is not None else decode_text(data)[0]
@@ -150,6 +154,8 @@ def read_follow_ups(
     out: dict[str, dict[str, Any]] = {}
     for row_number, raw in enumerate(reader, start=2):
         row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if escaped:
+            row = {k: unescape_cell(v) for k, v in row.items()}
         key = row.get("key", "")
         if not key:
             problems.append(
@@ -214,7 +220,11 @@ def read_follow_ups(
 
 
 def follow_up_rows(follow_ups: dict[str, dict[str, Any]]) -> bytes:
-    """``tindak_lanjut.csv`` for the given follow-ups (keys in order), UTF-8, ``\\n`` lines."""
+    """``tindak_lanjut.csv`` for the given follow-ups (keys in order), UTF-8, ``\\n`` lines;
+    free text made safe for spreadsheets (:func:`tilik.core.exports.escape_text`), as the
+    bundle's other CSV files are."""
+    from tilik.core.exports import escape_text
+
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(FOLLOW_UP_COLUMNS)
@@ -224,8 +234,8 @@ def follow_up_rows(follow_ups: dict[str, dict[str, Any]]) -> bytes:
                 key,
                 state.get("status") or "belum",
                 state.get("due") or "",
-                state.get("assignee") or "",
-                state.get("note") or "",
+                escape_text(str(state.get("assignee") or "")),
+                escape_text(str(state.get("note") or "")),
             ]
         )
     return buffer.getvalue().encode("utf-8")
