@@ -132,6 +132,13 @@ def test_it_opens_again_offline_and_sends_later(live_server, survey_link, chromi
         page = context.new_page()
         page.goto(f"{live_server.url}/f/{token}/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        # the worker active and watching this page (a respondent coming back later finds it so)
+        page.wait_for_function(
+            """async () => {
+                 const r = await navigator.serviceWorker.getRegistration('/f/');
+                 return !!(r && r.active && r.active.state === 'activated'
+                           && navigator.serviceWorker.controller); }"""
+        )
         page.wait_for_function(
             """async (path) => {
                  const cache = await caches.open('tilik-formulir');
