@@ -53,8 +53,13 @@ def test_it_creates_an_evaluation_with_standard_instruments(client, cast):
         "posttest": "tes_akhir",
     }
     posttest = evaluation.instruments.get(form_id="posttest")
-    assert posttest.options == {"test": "tes_pengetahuan"}
+    assert posttest.options == {"test": "tes_pengetahuan", "standard": "tes_pengetahuan"}
     assert posttest.form().settings["form_id"] == "posttest"
+    # the program and agency choices are this evaluation's, not the shipped examples
+    form = evaluation.instruments.get(form_id="survei_peserta").form()
+    programs = [c.label for c in form.choices["program"]]
+    assert programs == ["Coaching", "Pelatihan Prima", "Lainnya"]
+    assert [c.label for c in form.choices["opd"]] == ["BKPSDM Kota A", "Lainnya"]
 
 
 def test_it_offers_only_the_users_organisations(client, cast):
@@ -205,7 +210,8 @@ def test_it_keeps_a_still_broken_row_in_quarantine(client, cast, survey):
     row = QuarantinedRow.objects.get()
     client.force_login(cast.alice)
     r = client.post(_url(cast, f"karantina/{row.pk}/"), {"v:umur": "y"})
-    assert r.status_code == 200
+    assert r.status_code == 400  # shown again, with the rule it still breaks
+    assert "bukan bilangan bulat" in r.content.decode()
     row.refresh_from_db()
     assert row.status == "open" and row.raw["umur"] == "y"
 

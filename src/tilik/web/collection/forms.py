@@ -15,7 +15,7 @@ MAX_DATA_BYTES = 200 * 1024 * 1024
 MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024
 
 
-def _check_upload(upload, suffixes: tuple[str, ...], limit: int):
+def check_upload(upload, suffixes: tuple[str, ...], limit: int):
     name = Path(upload.name or "").name
     if not name.lower().endswith(suffixes):
         raise forms.ValidationError(
@@ -74,7 +74,7 @@ class XLSFormUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return _check_upload(self.cleaned_data["file"], (".xlsx", ".xls", ".ods"), MAX_FORM_BYTES)
+        return check_upload(self.cleaned_data["file"], (".xlsx", ".xls", ".ods"), MAX_FORM_BYTES)
 
 
 class DataUploadForm(forms.Form):
@@ -87,7 +87,7 @@ class DataUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return _check_upload(
+        return check_upload(
             self.cleaned_data["file"], (".csv", ".xlsx", ".txt", ".zip"), MAX_DATA_BYTES
         )
 
@@ -165,7 +165,7 @@ class InterviewForm(forms.Form):
     )
 
     def clean_file(self):
-        return _check_upload(
+        return check_upload(
             self.cleaned_data["file"], (".txt", ".md", ".docx"), MAX_TRANSCRIPT_BYTES
         )
 

@@ -29,7 +29,7 @@ from tilik.core.exports import table_csv
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
-from tilik.web.collection import services, webform
+from tilik.web.collection import fixing, services, webform
 from tilik.web.collection.forms import (
     DataUploadForm,
     InterviewForm,
@@ -342,41 +342,37 @@ def batch_cancel(request, pk: int, batch_id: int):
 def quarantine_edit(request, pk: int, row_id: int):
     evaluation = evaluation_for(request, pk, edit=request.method == "POST")
     row = get_object_or_404(
-        QuarantinedRow.objects.select_related("instrument"),
+        QuarantinedRow.objects.select_related("instrument__current"),
         pk=row_id,
         instrument__evaluation=evaluation,
     )
     lang = _lang()
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and row.status == QuarantinedRow.Status.OPEN:
         if "discard" in request.POST:
             row.status = QuarantinedRow.Status.DISCARDED
             row.save(update_fields=["status"])
             messages.info(request, _("Baris dibuang."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
-        raw = {
-            column: request.POST.get(f"v:{column}", value)[:10000]
-            for column, value in row.raw.items()
-        }
-        stored, _problems = services.recheck(row, raw)
+        stored, _problems = services.recheck(row, fixing.corrected(row.raw, request.POST))
         if stored:
             messages.success(request, _("Baris sudah benar dan kini tersimpan."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
         messages.error(request, _("Baris masih bermasalah."))
-    bad_columns = {p.get("key") or p.get("column") for p in row.problems}
-    cells = [
-        {"column": c, "value": v, "bad": c in bad_columns, "index": i}
-        for i, (c, v) in enumerate(row.raw.items())
-    ]
+        status = 400
+    shown = fixing.cells(row.raw, row.problems, row.instrument.form(), lang)
     return render(
         request,
         "collection/quarantine_edit.html",
         {
             "evaluation": evaluation,
             "row": row,
-            "cells": cells,
+            "bad_cells": [c for c in shown if c.bad],
+            "other_cells": [c for c in shown if not c.bad],
             "messages_list": [p.get(lang) or p.get("id") for p in row.problems],
-            "can_edit": evaluation.can_edit(request.user),
+            "can_edit": evaluation.can_edit(request.user) and row.status == "open",
         },
+        status=status,
     )
 
 
