@@ -29,6 +29,24 @@ def check_upload(upload, suffixes: tuple[str, ...], limit: int):
     return upload
 
 
+STANDARD_LABELS = {
+    "survei_peserta": _("Survei peserta"),
+    "survei_atasan": _("Survei atasan"),
+    "tes_pengetahuan": _("Tes pengetahuan (pre-test dan post-test)"),
+    "observasi": _("Lembar observasi pelayanan"),
+    "skm": _("Survei Kepuasan Masyarakat (SKM)"),
+}
+
+
+def standard_choices(exclude: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The standard instruments as choices, those named in ``exclude`` left out."""
+    return [
+        (form_id, STANDARD_LABELS.get(form_id, form_id))
+        for form_id in standard_instruments()
+        if form_id not in exclude
+    ]
+
+
 class NewEvaluationForm(forms.Form):
     title = forms.CharField(label=_("Judul evaluasi"), max_length=250)
     period = forms.CharField(label=_("Periode"), max_length=20, help_text=_("misalnya 2025"))
@@ -47,24 +65,31 @@ class NewEvaluationForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            members__user=user
-        ).distinct()
-        labels = {
-            "survei_peserta": _("Survei peserta"),
-            "survei_atasan": _("Survei atasan"),
-            "tes_pengetahuan": _("Tes pengetahuan (pre-test dan post-test)"),
-            "observasi": _("Lembar observasi pelayanan"),
-            "skm": _("Survei Kepuasan Masyarakat (SKM)"),
-        }
-        self.fields["instruments"].choices = [
-            (form_id, labels.get(form_id, form_id)) for form_id in standard_instruments()
-        ]
+        organisations = Organisation.objects.filter(members__user=user).distinct()
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:  # the only one the user works for
+            self.fields["organisation"].initial = organisations[0].pk
+        self.fields["instruments"].choices = standard_choices()
         self.fields["instruments"].initial = [c for c, _ in self.fields["instruments"].choices]
 
     def program_names(self) -> list[str]:
         lines = self.cleaned_data.get("programs", "").splitlines()
         return list(dict.fromkeys(line.strip()[:250] for line in lines if line.strip()))
+
+
+class StandardInstrumentsForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label=_("Instrumen standar"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Pilihan program, instansi, dan sektor di formulirnya diambil dari program dan "
+            "instansi evaluasi ini."
+        ),
+    )
+
+    def __init__(self, *args, present: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instruments"].choices = standard_choices(present)
 
 
 class XLSFormUploadForm(forms.Form):

@@ -29,7 +29,7 @@ from tilik.core.exports import table_csv
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
-from tilik.web.collection import fixing, services, webform
+from tilik.web.collection import fixing, services, standard, webform
 from tilik.web.collection.forms import (
     DataUploadForm,
     InterviewForm,
@@ -37,6 +37,7 @@ from tilik.web.collection.forms import (
     NewEvaluationForm,
     PrivacyNoticeForm,
     SettingsForm,
+    StandardInstrumentsForm,
     XLSFormUploadForm,
 )
 from tilik.web.collection.models import (
@@ -133,11 +134,36 @@ def instrument_detail(request, pk: int, form_id: str):
     return render(request, "collection/instrument.html", context)
 
 
+def _standard_present(evaluation: Evaluation) -> set[str]:
+    """The standard instruments the evaluation has already (each of its copies)."""
+    form_ids = set(evaluation.instruments.values_list("form_id", flat=True))
+    return {
+        standard_id
+        for standard_id, copies in standard.COPIES.items()
+        if all(form_id in form_ids for form_id, _kind in copies)
+    }
+
+
 @login_required
 def instrument_add(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    standard_form = StandardInstrumentsForm(present=_standard_present(evaluation))
+    status = 200
+    if request.method == "POST" and "instruments" in request.POST:
+        standard_form = StandardInstrumentsForm(request.POST, present=_standard_present(evaluation))
+        form = XLSFormUploadForm()
+        if standard_form.is_valid():
+            added = services.add_standard_instruments(
+                evaluation, standard_form.cleaned_data["instruments"]
+            )
+            messages.success(
+                request,
+                _("Ditambahkan: %(names)s.") % {"names": ", ".join(str(i) for i in added)},
+            )
+            return redirect("evaluations:detail", evaluation.pk)
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = services.start_form_upload(
             evaluation,
@@ -147,9 +173,10 @@ def instrument_add(request, pk: int):
             user=request.user,
         )
         return redirect("collection:form_upload", evaluation.pk, job.pk)
-    return render(
-        request, "collection/instrument_add.html", {"evaluation": evaluation, "form": form}
-    )
+    elif request.method == "POST":
+        status = 400
+    context = {"evaluation": evaluation, "form": form, "standard_form": standard_form}
+    return render(request, "collection/instrument_add.html", context, status=status)
 
 
 def _form_upload(request, pk: int, upload_id: int, *, edit: bool = False) -> FormUpload:
