@@ -70,13 +70,12 @@ def _widget(cell: Cell, question: Question, form: Form, lang: str) -> None:
 
 def cells(raw: dict[str, Any], problems: list[dict[str, Any]], form: Form, lang: str) -> list[Cell]:
     """The row's cells in column order, bad ones marked with their rules (in ``lang``)."""
-    rules: dict[str, list[str]] = {}
+    rules: dict[str, list[tuple[str, str]]] = {}  # key → (rule, what is wrong alone)
     for problem in problems:
         key = problem.get("key") or problem.get("column") or ""
-        rule = problem.get("rule") or {}
-        rules.setdefault(key, []).append(
-            rule.get(lang) or rule.get("id") or problem.get(lang) or problem.get("id", "")
-        )
+        rule, what = problem.get("rule") or {}, problem.get("what") or {}
+        full = rule.get(lang) or rule.get("id") or problem.get(lang) or problem.get("id", "")
+        rules.setdefault(key, []).append((full, what.get(lang) or what.get("id") or full))
     header = list(raw)
     mapped = (
         {c.index: c for c in map_columns(header, form).columns} if ORPHAN_SHEET not in raw else {}
@@ -87,13 +86,16 @@ def cells(raw: dict[str, Any], problems: list[dict[str, Any]], form: Form, lang:
         cell = Cell(index, column, value)
         found = mapped.get(index)
         question = found.question if found is not None else None
-        cell.rules = rules.get(column, []) + (
+        broken = rules.get(column, []) + (
             rules.get(question.key, []) if question is not None and question.key != column else []
         )
+        cell.rules = [full for full, _what in broken]
         if question is not None and found is not None and found.kind == "question":
             cell.label = _label(question.labels, lang, question.name)
             cell.hint = _label(question.hints, lang, "") if question.hints else ""
             _widget(cell, question, form, lang)
+            if cell.choices:  # the choices are on the page: the rule need not list them
+                cell.rules = [what for _full, what in broken]
         shown.append(cell)
     return shown
 

@@ -509,6 +509,7 @@ def problem_records(problems: Iterable[Problem]) -> list[dict[str, Any]]:
             "column": p.column,
             "value": p.value,
             "rule": {"id": p.brief("id"), "en": p.brief("en")},
+            "what": {lang: p.brief(lang, expected=False) for lang in ("id", "en")},
             **({"key": p.params["key"]} if p.params.get("key") else {}),
         }
         for p in problems

@@ -737,6 +737,8 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
         errors: dict[str, str] = {}
         shown: dict = {}  # the nested answers the page shows again
         focus = ""
+        typed: dict | None = None  # the answers as checked, once something was sent
+        current = _page_number(request.POST.get("_page"))
         instance_id = services.clean_instance_id(request.POST.get("_instance_id"))
         if request.method == "POST":
             data = _posted_answers(request.POST)
@@ -744,11 +746,17 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             shown, focus = webform.page_answers(form, data, add=add, remove=remove)
             if not (add or remove):  # adding or removing an instance stores nothing
                 started = _started(request.POST.get("_started"))
-                answers, errors = webform.validate_answers(form, data, lang, started=started)
-                if not errors and instance_id:
-                    result = _store(request, instrument, link, instance_id, answers, evaluator)
+                typed, errors = webform.validate_answers(form, data, lang, started=started)
+                moved = _move(form, request.POST, current, typed, errors, lang)
+                if moved is not None:  # a page of a long form: nothing stored yet
+                    current, errors, focus = moved
+                elif not errors and instance_id:
+                    result = _store(request, instrument, link, instance_id, typed, evaluator)
                     if result is not None:
                         return result
+                elif errors:  # show the first page with an error
+                    pages = webform.key_pages(form)
+                    current = min(webform.page_of_key(pages, key) for key in errors)
         notice = PrivacyNotice.objects.filter(
             evaluation=instrument.evaluation
         ).first() or PrivacyNotice.default_for(instrument.evaluation)
@@ -775,8 +783,46 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             "evaluator": evaluator,
             "storage_key": f"tilik:{token[:12] if token else 'obs-' + instrument.form_id}",
             "title": form.title or instrument.title,
+            "paging": (paged := webform.paging(form, current, typed, lang)),
+            "page_title": next(
+                (i.label for i in items if i.kind == "page" and i.position == paged.current), ""
+            ),
         }
         return render(request, "respond/form.html", context, status=400 if errors else 200)
+
+
+def _page_number(value) -> int:
+    try:
+        return max(0, int(str(value or "0")))
+    except ValueError:
+        return 0
+
+
+def _move(form, post, current: int, typed: dict, errors: dict[str, str], lang: str):
+    """A move between the pages of a long form without JavaScript: (page, errors, focus), or
+    None when the page was sent to be stored.
+
+    "Berikutnya" checks the page one leaves (its errors keep one there); "Sebelumnya" checks
+    nothing; a link of the error summary goes to the page of the question it names, errors
+    still shown. Answers of every page travel with each request (the other pages are in the
+    page, hidden), so nothing is lost between pages.
+    """
+    nav, goto = post.get("_nav", ""), post.get("_goto", "")
+    if not (nav or goto):
+        return None
+    paged = webform.paging(form, current, typed, lang)
+    if goto:
+        page, _, key = goto.partition(":")
+        return min(_page_number(page), paged.count - 1), errors, key[:300]
+    if nav == "prev":
+        preceding = paged.preceding()
+        return (current if preceding is None else preceding), {}, ""
+    pages = webform.key_pages(form)
+    here = {key: text for key, text in errors.items() if webform.page_of_key(pages, key) == current}
+    if here:
+        return current, here, ""
+    following = paged.following()
+    return (current if following is None else following), {}, ""
 
 
 def _posted_answers(post) -> dict[str, list[str]]:

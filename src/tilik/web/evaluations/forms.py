@@ -88,17 +88,6 @@ class CohortForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolled = self.instance.enrolments.count() if self.instance.pk else 0
-        if "DELETE" in self.fields:
-            self.fields["DELETE"].label = (
-                ngettext(
-                    "Hapus angkatan ini (%(n)d peserta ikut dihapus dari program)",
-                    "Hapus angkatan ini (%(n)d peserta ikut dihapus dari program)",
-                    self.enrolled,
-                )
-                % {"n": self.enrolled}
-                if self.enrolled
-                else _("Hapus angkatan ini")
-            )
 
     def clean(self):
         data = super().clean()
@@ -109,6 +98,25 @@ class CohortForm(forms.ModelForm):
 
 
 class BaseCohortFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        if "DELETE" not in form.fields:
+            return
+        if not form.instance.pk:  # a new angkatan is simply left empty
+            del form.fields["DELETE"]
+            return
+        enrolled = getattr(form, "enrolled", 0)
+        form.fields["DELETE"].label = (
+            ngettext(
+                "Hapus angkatan ini (%(n)d peserta ikut dihapus dari program)",
+                "Hapus angkatan ini (%(n)d peserta ikut dihapus dari program)",
+                enrolled,
+            )
+            % {"n": enrolled}
+            if enrolled
+            else _("Hapus angkatan ini")
+        )
+
     def clean(self) -> None:
         super().clean()
         names: set[str] = set()
