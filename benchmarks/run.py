@@ -18,6 +18,7 @@ QUICK = {
     "bench_repeats.py": ["--submissions", "2000"],
     "bench_xlsx.py": ["--rows", "20000"],
     "bench_schedule.py": ["--sizes", "200", "--time-limit", "20", "--first", "5"],
+    "bench_phone.py": ["--runs", "2"],
 }
 
 

@@ -263,6 +263,37 @@ def _error_states(page, base, demo, size, shots):
     done("login")
 
 
+def _without_javascript(browser, base, demo, viewport, size, shots):
+    """The respondent form as the server pages it when the phone runs no script of ours: the
+    first page, its errors, and errors of other pages sent back by the server."""
+    import re
+
+    # The page's script is not served (axe itself still runs through the DevTools protocol).
+    context = browser.new_context(viewport=viewport, locale="id-ID")
+    context.route("**/*.js", lambda route: route.abort())
+    page = context.new_page()
+    url = f"{base}/f/{demo['token']}/"
+
+    def done(where):
+        assert_accessible(page, f"{where} @ {size} without JavaScript")
+        if shots:
+            page.screenshot(path=str(Path(shots) / f"nojs_{where}_{size}.png"), full_page=True)
+
+    page.goto(url)
+    done("respond")
+    page.get_by_role("button", name="Berikutnya").click()
+    done("respond_page_errors")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content()).group(1)
+    last = page.request.post(
+        url, form={"csrfmiddlewaretoken": token, "_page": "5", "persetujuan": "ya"}
+    ).text()
+    assert 'name="_goto"' in last  # errors on other pages: buttons that carry the answers
+    page.route(url, lambda route: route.fulfill(body=last, content_type="text/html"))
+    page.goto(url)
+    done("respond_errors_elsewhere")
+    context.close()
+
+
 @pytest.mark.browser
 def test_every_page_passes_axe_on_a_phone_and_a_desktop(live_server, demo, chromium_path):
     from playwright.sync_api import sync_playwright
@@ -282,6 +313,7 @@ def test_every_page_passes_axe_on_a_phone_and_a_desktop(live_server, demo, chrom
                 _check(page, live_server.url + url, f"{name} @ {size}", shots)
             _error_states(page, live_server.url, demo, size, shots)
             context.close()
+            _without_javascript(browser, live_server.url, demo, viewport, size, shots)
         browser.close()
 
 
