@@ -82,3 +82,14 @@ def visible_radio_groups(section) -> list[str]:
     return section.locator("input[type=radio]").evaluate_all(
         "els => [...new Set(els.filter(e => e.offsetParent).map(e => e.name))]"
     )
+
+
+def open_logged_in(playwright, chromium_path: str, url: str, username: str, password: str):
+    """A desktop-sized Chromium page at ``url``, past the login form; returns (browser, page)."""
+    browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    page.goto(url)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.keyboard.press("Enter")
+    return browser, page

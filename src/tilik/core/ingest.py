@@ -48,7 +48,7 @@ from tilik.core.columns import (
     is_literacy,
     map_columns,
 )
-from tilik.core.exports import add_dimensions
+from tilik.core.exports import ESCAPE_MARKER, add_dimensions, escape_text, unescape_cell
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
@@ -1244,13 +1244,17 @@ def read_export(
     sink: Callable[[list[Response]], None] | None = None,
     chunk_size: int = 5000,
     store_json: bool = False,
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """Read an export of ``form`` and check every row against it.
 
     With ``sink``, good rows are handed over in lists of ``chunk_size`` as they are read
     (and not kept in the result), so a large file is stored without holding it all in memory.
     With ``store_json``, every response also carries its answers and raw row as the JSON text
-    the database stores (``answers_json``, ``raw_json``).
+    the database stores (``answers_json``, ``raw_json``). With ``formula_escaped`` (a bundle
+    that says so), or when the file has an ``_tilik_escape`` column (Tilik's CSV export),
+    the ``'`` that made values safe for a spreadsheet is removed again
+    (:func:`tilik.core.exports.unescape_cell`).
     """
     return _read_export(
         source,
@@ -1261,6 +1265,7 @@ def read_export(
         sink=sink,
         chunk_size=chunk_size,
         store_json=store_json,
+        formula_escaped=formula_escaped,
     )
 
 
@@ -1275,6 +1280,7 @@ def _read_export(
     chunk_size: int = 5000,
     store_json: bool = False,
     emit_stored: bool = False,
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """:func:`read_export`; with ``emit_stored`` the good rows are plain tuples in the
     order of :class:`StoredRow` fields (cheaper to make, and to send to another process)."""
@@ -1301,6 +1307,8 @@ def _read_export(
             Problem(gettext_noop("berkas kosong: tidak ada baris judul"), file=label)
         )
         return result
+    if is_csv and (formula_escaped or ESCAPE_MARKER in header):
+        rows = ([unescape_cell(v) for v in values] for values in rows)
     sheets: _RepeatSheets | None = None
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = found_zip[0] if is_csv and found_zip else None
@@ -2311,21 +2319,38 @@ def kobo_header(form: Form) -> list[str]:
     for question in form.data_questions():
         if question.type == "calculate" and not question.name:
             continue
-        header.append(question.path)
-        if question.type == "select_multiple":
-            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+        header.extend(_question_header(form, question))
     return header + list(KOBO_META_COLUMNS)
+
+
+def _question_header(form: Form, question: Question) -> list[str]:
+    """A question's columns as KoboToolbox writes them: the answer, a 1/0 column per option
+    of a select_multiple, and the ``…_other`` text of an ``or_other`` select."""
+    header = [question.path]
+    if question.type == "select_multiple":
+        header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+    if question.or_other:
+        header.append(f"{question.path}_other")
+    return header
+
+
+def _question_cells(form: Form, question: Question, answers: Mapping[str, Any]) -> list[str]:
+    """The cells under :func:`_question_header`, from a submission's or instance's answers."""
+    value = answers.get(question.key)
+    cells = [_export_value(value)]
+    if question.type == "select_multiple":
+        for name in form.choice_names(question):
+            cells.append("" if value is None else ("1" if name in value else "0"))
+    if question.or_other:
+        cells.append(_export_value(answers.get(f"{question.key}_other")))
+    return cells
 
 
 def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
-        value = response.answers.get(question.key)
-        row.append(_export_value(value))
-        if question.type == "select_multiple":
-            for name in form.choice_names(question):
-                row.append("" if value is None else ("1" if name in value else "0"))
+        row.extend(_question_cells(form, question, response.answers))
     row.extend(_kobo_meta(form, response, index)[name] for name in KOBO_META_COLUMNS)
     return row
 
@@ -2347,13 +2372,19 @@ def _kobo_meta(form: Form, response: Response, index: int) -> dict[str, str]:
 
 
 def write_kobo_csv(
-    form: Form, responses: Iterable[Response], target: str | Path | None = None
+    form: Form,
+    responses: Iterable[Response],
+    target: str | Path | None = None,
+    *,
+    escape: bool = False,
 ) -> bytes:
     """Write responses the way KoboToolbox exports them today; returns the bytes.
 
     ``;`` delimiter, every field quoted, CRLF, UTF-8 without BOM, one 1/0 column per option
     (empty when the question was not answered). Like KoboToolbox's CSV, it has no room for
-    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats.
+    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats. With
+    ``escape``, values a spreadsheet would run as formulas get a leading ``'``
+    (:func:`tilik.core.exports.escape_text`; read back with ``formula_escaped``).
     """
     if form.repeats:
         raise ValueError(f"{form.form_id} has repeats: a CSV cannot hold them (write_kobo_xlsx)")
@@ -2361,7 +2392,8 @@ def write_kobo_csv(
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(kobo_header(form))
     for index, response in enumerate(responses, start=1):
-        writer.writerow(_kobo_row(form, response, index))
+        row = _kobo_row(form, response, index)
+        writer.writerow([escape_text(v) for v in row] if escape else row)
     data = buffer.getvalue().encode("utf-8")
     if target is not None:
         Path(target).write_bytes(data)
@@ -2375,9 +2407,7 @@ _SUBMISSION_COPIES = tuple(name for name in KOBO_META_COLUMNS if name != "_index
 def _repeat_header(form: Form, repeat: RepeatGroup) -> list[str]:
     header: list[str] = []
     for question in repeat.questions:
-        header.append(question.path)
-        if question.type == "select_multiple":
-            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+        header.extend(_question_header(form, question))
     if form.child_repeats(repeat.name):
         header.append("_index")
     header += ["_parent_table_name", "_parent_index"]
@@ -2448,11 +2478,7 @@ def write_kobo_xlsx(
                 counters[repeat.name] += 1
                 row: list[str] = []
                 for question in repeat.questions:
-                    value = instance.get(question.key)
-                    row.append(_export_value(value))
-                    if question.type == "select_multiple":
-                        for name in form.choice_names(question):
-                            row.append("" if value is None else ("1" if name in value else "0"))
+                    row.extend(_question_cells(form, question, instance))
                 if form.child_repeats(repeat.name):
                     row.append(str(counters[repeat.name]))
                 row += [parent_table, str(parent_index)]

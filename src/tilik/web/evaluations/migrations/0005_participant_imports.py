@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluations', '0002_program_code_and_grade'),
+        ('evaluations', '0004_program_code_and_grade'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,7 +18,7 @@ def fill_codes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("evaluations", "0001_initial"),
+        ("evaluations", "0003_evaluation_previous_cycle"),
     ]
 
     operations = [
