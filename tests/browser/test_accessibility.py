@@ -34,6 +34,7 @@ NOT_PAGES = {
     "evaluations:participant_template": "CSV template",
     "respond:qr": "QR code image",
     "respond:service_worker": "script",
+    "favicon": "redirect to the icon",
     # JSON polled by pages
     "collection:batch_progress": "JSON",
     "collection:form_upload_status": "JSON",
@@ -61,9 +62,24 @@ NOT_PAGES = {
     "planning:solve": "POST",
     "planning:run_cancel": "POST",
     "evaluations:participant_batch_cancel": "POST",
+    "audit:evaluation_csv": "CSV",
+    "accounts:org_audit_csv": "CSV",
+    "portfolio:xlsx": "XLSX",
+    "api_tokens:revoke": "POST",
+    "accounts:otp_disable": "POST",
+    "accounts:otp_codes": "POST",
+    "accounts:invite_new": "POST",
+    "accounts:invite_withdraw": "POST",
+    "accounts:unit_add": "POST",
+    "accounts:org_settings": "POST",
+    "accounts:set_active": "POST",
+    "accounts:place": "POST",
+    "accounts:issue_reset": "POST",
+    "accounts:reset_second_step": "POST",
 }
-# Django's own administration is not part of the product's pages (users never need it).
-SKIPPED_NAMESPACES = ("admin",)
+# Django's own administration is not part of the product's pages (users never need it); the
+# read-only API answers JSON.
+SKIPPED_NAMESPACES = ("admin", "api")
 
 
 def url_names() -> dict[str, object]:
@@ -104,9 +120,14 @@ def demo(live_server, settings):
     from tilik.web.reports.models import Publication
     from tilik.web.reports.services import run_analysis
 
+    from tilik.web.accounts.models import Invitation, OrganisationMember
+
     settings.TILIK_SCHEDULE_TIME_LIMIT = 5
     user = get_user_model().objects.create_user("evaluator", password=PASSWORD)
     evaluation = import_bundle(read_bundle_for_db(DEMO), user=user).evaluation
+    # also the organisation's administrator: its pages and portfolio are walked too
+    OrganisationMember.objects.filter(user=user).update(role=OrganisationMember.Role.ADMIN)
+    _, invite_token = Invitation.make(evaluation.organisation, "evaluator", user)
     program = evaluation.programs.order_by("name").first()
     survey = evaluation.instruments.get(form_id="survei_peserta")
     # an import with a row held in quarantine
@@ -152,6 +173,7 @@ def demo(live_server, settings):
         "publication": publication,
         "interview": evaluation.interviews.first(),
         "recommendation": (analysis.hasil.get("recommendations") or [{}])[0].get("key", "x"),
+        "invite_token": invite_token,
     }
 
 
@@ -160,6 +182,7 @@ def sample_urls(demo) -> dict[str, str]:
     from django.urls import reverse
 
     pk = demo["evaluation"].pk
+    org = demo["evaluation"].organisation_id
     run, plan = demo["run"], demo["plan"]
     schedule = run.plan_object()
     unit = next(iter(schedule.units))
@@ -185,6 +208,19 @@ def sample_urls(demo) -> dict[str, str]:
         "planning:run": [pk, run.pk],
         "planning:unit": [pk, run.pk, unit],
         "planning:person": [pk, run.pk, schedule.participants[0].code],
+        "home": [],
+        "accounts:account": [],
+        "accounts:password_change": [],
+        "accounts:otp_setup": [],
+        "accounts:otp_verify": [],
+        "accounts:organisations": [],
+        "accounts:organisation": [org],
+        "accounts:org_audit": [org],
+        "accounts:invite": [demo["invite_token"]],
+        "accounts:reset": ["MQ", "tidak-sah"],
+        "portfolio:index": [],
+        "portfolio:detail": [org],
+        "api_tokens:list": [],
     }
     urls = {}
     for name in url_names():
