@@ -110,6 +110,7 @@ def demo(live_server, settings):
 
     from tests.builders import kobo_csv, kobo_row
     from tilik.report import render_public_summary
+    from tilik.web.accounts.models import Invitation, OrganisationMember
     from tilik.web.collection import services
     from tilik.web.collection.models import FormUpload, RespondentLink
     from tilik.web.evaluations import participants
@@ -119,8 +120,6 @@ def demo(live_server, settings):
     from tilik.web.planning.services import start_run
     from tilik.web.reports.models import Publication
     from tilik.web.reports.services import run_analysis
-
-    from tilik.web.accounts.models import Invitation, OrganisationMember
 
     settings.TILIK_SCHEDULE_TIME_LIMIT = 5
     user = get_user_model().objects.create_user("evaluator", password=PASSWORD)
