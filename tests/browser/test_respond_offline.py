@@ -151,6 +151,9 @@ def test_it_opens_again_offline_and_sends_later(live_server, survey_link, chromi
                  return !!(await cache.match(path)); }""",
             arg=f"/f/{token}/",
         )
+        # a second visit online is answered through the worker, which keeps that copy too
+        page.reload()
+        page.wait_for_function("!!navigator.serviceWorker.controller")
         context.set_offline(True)
         page.reload(timeout=15_000)  # the browser's error page without the service worker
         expect(page.get_by_role("button", name="Saya mengerti, mulai mengisi")).to_be_visible()
