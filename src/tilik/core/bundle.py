@@ -28,12 +28,12 @@ from typing import Any
 import polars as pl
 import yaml
 
+from tilik.core.columnar import frame_from_responses, read_table
 from tilik.core.i18n import gettext_noop
 from tilik.core.ingest import (
     Quarantined,
     Response,
     decode_text,
-    is_personal_field,
     read_export,
     write_kobo_csv,
     write_kobo_xlsx,
@@ -132,65 +132,46 @@ class EvaluationMeta:
 
 @dataclass
 class Dataset:
-    """Responses to one instrument, read from ``data/<form_id>.csv|.xlsx``."""
+    """Responses to one instrument, read from ``data/<form_id>.csv|.xlsx``.
+
+    The analysis reads :meth:`frame` (typed columns, read by columns:
+    :func:`tilik.core.columnar.read_table`); :attr:`responses` (one dictionary per row, the
+    row reader's) are made when first asked for.
+    """
 
     form_id: str
     file: str
     form: Form
-    responses: list[Response] = field(default_factory=list)
+    _responses: list[Response] | None = None
     quarantined: list[Quarantined] = field(default_factory=list)
     duplicates: int = 0
+    _frame: pl.DataFrame | None = field(default=None, repr=False)
+    _source: bytes | None = field(default=None, repr=False)
+    _key: bytes = field(default=b"", repr=False)
+
+    @property
+    def responses(self) -> list[Response]:
+        """The stored rows as the row reader reads them (read again from the file the first
+        time, when the frame was read by columns)."""
+        if self._responses is None:
+            self._responses = []
+            if self._source is not None:
+                read = read_export(self._source, self.form, file_name=self.file, hash_key=self._key)
+                self._responses = read.responses
+        return self._responses
+
+    @property
+    def n_responses(self) -> int:
+        """How many rows are stored."""
+        return self._frame.height if self._frame is not None else len(self.responses)
 
     def frame(self) -> pl.DataFrame:
-        """One row per stored response; personal fields (NIP, names) are replaced by keyed hashes
-        or left out, so nothing identifying reaches the analysis."""
-        columns: dict[str, list[Any]] = {
-            "_instance_id": [r.instance_id for r in self.responses],
-            "_key": [r.key for r in self.responses],
-            "_submitted_at": [r.submitted_at for r in self.responses],
-        }
-        schema: dict[str, Any] = {
-            "_instance_id": pl.Utf8,
-            "_key": pl.Utf8,
-            "_submitted_at": pl.Datetime("us"),
-        }
-        for question in self.form.data_questions():
-            name = question.name
-            if name in columns:
-                continue
-            values = [r.answers.get(name) for r in self.responses]
-            if is_personal_field(name):
-                if name.startswith("nip"):
-                    columns[name] = [_hash_if(v, self._key) for v in values]
-                    schema[name] = pl.Utf8
-                continue
-            columns[name] = values
-            schema[name] = _polars_type(question.type)
-        for name in list(columns):
-            if schema[name] == pl.Datetime("us"):
-                columns[name] = [
-                    v.replace(tzinfo=None) if v is not None and v.tzinfo else v
-                    for v in columns[name]
-                ]
-        return pl.DataFrame(columns, schema=schema, strict=False)
-
-    _key: bytes = b""
-
-
-def _hash_if(value: Any, key: bytes) -> str | None:
-    return pseudonymise(str(value), key) if value else None
-
-
-def _polars_type(kind: str) -> Any:
-    return {
-        "integer": pl.Int64,
-        "decimal": pl.Float64,
-        "select_multiple": pl.List(pl.Utf8),
-        "date": pl.Date,
-        "dateTime": pl.Datetime("us"),
-        "start": pl.Datetime("us"),
-        "end": pl.Datetime("us"),
-    }.get(kind, pl.Utf8)
+        """One row per stored response, the columns of
+        :func:`tilik.core.columnar.frame_columns`: personal fields (NIP, names) are replaced
+        by keyed hashes or left out, so nothing identifying reaches the analysis."""
+        if self._frame is None:
+            self._frame = frame_from_responses(self.responses, self.form, self._key)
+        return self._frame
 
 
 @dataclass
@@ -544,15 +525,22 @@ def _read_data(path: Path, bundle: Bundle) -> None:
             )
             continue
         data = bundle.sources[label] = file.read_bytes()
-        result = read_export(data, form, file_name=label, hash_key=bundle.hash_key)
+        table = read_table(data, form, file_name=label, hash_key=bundle.hash_key)
+        result = table.result
         bundle.problems.extend(result.problems)
         for row in result.quarantined:
             bundle.problems.extend(row.problems)
-        dataset = Dataset(
-            file.stem, label, form, result.responses, result.quarantined, result.duplicates
+        bundle.data[file.stem] = Dataset(
+            file.stem,
+            label,
+            form,
+            table.responses,
+            result.quarantined,
+            result.duplicates,
+            _frame=table.frame,
+            _source=data,
+            _key=bundle.hash_key,
         )
-        dataset._key = bundle.hash_key
-        bundle.data[file.stem] = dataset
 
 
 def read_transcript(file: Path) -> str:

@@ -530,7 +530,7 @@ def build_hasil(
             "kind": spec.kind,
             "kind_inferred": bool(spec.inferred),
             "title": form.title,
-            "n_responses": len(ds.responses) if ds else 0,
+            "n_responses": ds.n_responses if ds else 0,
             "n_quarantined": len(ds.quarantined) if ds else 0,
             "n_duplicates": int(getattr(ds, "duplicates", 0) or 0) if ds else 0,
             "response_rate": _response_rate(spec.kind, frame, enrolled)

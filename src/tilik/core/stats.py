@@ -76,6 +76,7 @@ __all__ = [
     "REASONS",
     "REL_TOL",
     "LikertSummary",
+    "as_numbers",
     "construct_scores",
     "cronbach_alpha",
     "describe_items",
@@ -247,6 +248,29 @@ def _scale_of(item: str, scale: Scale | Mapping[str, Scale]) -> Scale:
     return scale
 
 
+def _numbers(series: pl.Series) -> pl.Series:
+    if series.dtype == pl.Categorical or isinstance(series.dtype, pl.Enum):
+        # each distinct text read once, by the same cast as a text column's
+        distinct = series.drop_nulls().unique()
+        codes = distinct.to_physical().cast(pl.Int64).to_numpy()
+        parsed = distinct.cast(pl.Utf8).cast(pl.Float64, strict=False)
+        table = np.full(int(codes.max(initial=0)) + 2, np.nan)
+        valid = np.zeros(len(table), dtype=bool)
+        table[codes] = parsed.fill_null(np.nan).to_numpy()
+        valid[codes] = parsed.is_not_null().to_numpy()
+        physical = series.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+        found = pl.Series(series.name, table[physical])
+        return found.set(pl.Series(~valid[physical]), None)
+    return series.cast(pl.Float64, strict=False)
+
+
+def as_numbers(expr: pl.Expr) -> pl.Expr:
+    """Answers as numbers (Float64), null where one is not a number: the cast of a text
+    column (``strict=False``), applied to a categorical column's texts (select_one answers
+    are categorical in the frame, :func:`tilik.core.columnar.frame_dtype`)."""
+    return expr.map_batches(_numbers, return_dtype=pl.Float64)
+
+
 def likert_values(expr: pl.Expr, scale: Scale) -> pl.Expr:
     """The answers of a Likert item as numbers, missing where the policy says so.
 
@@ -255,7 +279,7 @@ def likert_values(expr: pl.Expr, scale: Scale) -> pl.Expr:
     (:func:`tilik.core.ikm.compute_ikm`).
     """
     lo, hi = scale
-    value = expr.cast(pl.Float64, strict=False)
+    value = as_numbers(expr)
     valid = (
         value.is_not_null()
         & value.is_finite()
@@ -977,7 +1001,7 @@ def _complete_rows(
     exprs = []
     for item in items:
         if scale is None:
-            value = pl.col(item).cast(pl.Float64, strict=False)
+            value = as_numbers(pl.col(item))
             exprs.append(pl.when(value.is_finite()).then(value).otherwise(None).alias(item))
         else:
             exprs.append(likert_values(pl.col(item), _scale_of(item, scale)).alias(item))
