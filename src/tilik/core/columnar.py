@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,6 +77,7 @@ __all__ = [
 FRAME_META = ("_instance_id", "_key", "_submitted_at")
 _FIELD_LIMIT = 10 * 1024 * 1024  # the csv module's field size limit the row reader sets
 _WEIRD = r"[\x1c-\x1f]"  # white space for Python's str.strip(), not for polars' strip_chars()
+_PYTHON_TEXT = r"[^\s\x1c-\x1f]"  # a character Python's str.strip() keeps
 _INTEGER = r"^[0-9]{1,18}$"
 _DECIMAL = r"^-?[0-9]{1,15}(\.[0-9]{1,15})?$"
 _DATE = r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
@@ -261,7 +263,7 @@ def _csv_body(data: bytes, label: str, form: Form) -> bytes | None:
         body = decode_text(data)[0].encode("utf-8")
     else:
         body = data
-    if not body.strip() or body.count(b"\r") != body.count(b"\r\n"):
+    if not re.search(rb"\S", body) or body.count(b"\r") != body.count(b"\r\n"):
         return None
     return body
 
@@ -273,6 +275,7 @@ def _read(body: bytes, delimiter: str, **options: Any) -> pl.DataFrame:
         separator=delimiter,
         quote_char='"',
         truncate_ragged_lines=False,
+        raise_if_empty=False,  # checked before; polars would copy the bytes to check it
         **options,
     )
 
@@ -284,12 +287,24 @@ def _parse(body: bytes) -> tuple[str, list[str]] | None:
     first = body[: end if end >= 0 else len(body)].decode("utf-8", errors="replace")
     delimiter = _sniff_delimiter(first)
     try:
-        head = _read(body, delimiter, n_rows=1, infer_schema=False)
+        head = _read(_first_record(body), delimiter, n_rows=1, infer_schema=False)
     except pl.exceptions.PolarsError:
         return None
     if head.height == 0 or head.width > MAX_COLUMNS:
         return None
     return delimiter, [(v or "").strip() for v in head.row(0)]
+
+
+def _first_record(body: bytes) -> bytes:
+    """The bytes up to the end of the first record (a line end outside quotes), so that
+    reading the header does not read the file; the whole body when that is not found soon."""
+    quoted = False
+    for match in re.finditer(rb'["\n]', body[: 1 << 20]):
+        if match.group() == b'"':
+            quoted = not quoted
+        elif not quoted:
+            return body[: match.end()]
+    return body
 
 
 def _columnar_shape(setup: _Setup) -> bool:
@@ -340,8 +355,10 @@ def _parse_rows(
         frame = _read(body, delimiter, schema=schema)
     except pl.exceptions.PolarsError:
         return None
-    if frame.height != _records(body):
-        return None
+    if frame.height != body.count(b"\n") + (0 if body.endswith(b"\n") else 1):
+        # some record spans lines (a quoted line break): count records as Python does
+        if frame.height != _records(body):
+            return None
     frame = frame.slice(1)
     for name, dtype in frame.schema.items():
         column = frame.get_column(name)
@@ -409,47 +426,50 @@ def _csv_records(body: bytes, delimiter: str, wanted: set[int]) -> dict[int, lis
 # --------------------------------------------------------------------------- the checker
 
 
-def _physical(series: pl.Series) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """A categorical's codes (-1 for null), and its distinct present codes with their texts."""
-    codes = series.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
-    distinct = series.drop_nulls().unique()
-    present = distinct.to_physical().cast(pl.Int64).to_numpy()
-    return codes, present, distinct.cast(pl.Utf8).to_list()
-
-
-def _gather(codes: np.ndarray, present: np.ndarray, values: list[Any], dtype: Any) -> pl.Series:
-    """Per row, the value of its code (``values[i]`` belongs to code ``present[i]``); null
-    for the code -1 (a null cell)."""
-    size = int(max(present.max() if len(present) else 0, codes.max(initial=0))) + 2
-    index = np.full(size, len(values), dtype=np.int64)
-    index[present] = np.arange(len(present))
-    table = pl.Series([*values, None], dtype=dtype, strict=False)
-    return table.gather(pl.Series(index[codes], dtype=pl.Int64))
-
-
 class _Texts:
-    """One text column of the export (Utf8 or categorical; null is the empty text), with
-    ``n/a`` read as empty when the file writes it for "no answer" (the row reader's rule)."""
+    """One text column of the export (Utf8 or categorical; null is the empty text). Its
+    *effective* texts read ``n/a`` as empty when the file writes it for "no answer" (the row
+    reader's rule); raw texts decide which rows are blank.
+
+    A categorical column is handled through its dictionary: each row's code into the list of
+    its distinct texts (the last entry is the empty text, for null cells), so a function of
+    the text is computed once per distinct text and spread by indexing.
+    """
 
     def __init__(self, index: int, series: pl.Series, placeholder: bool) -> None:
         self.index = index
         self.series = series
         self.placeholder = placeholder
         self.categorical = series.dtype == pl.Categorical
-        self._codes: tuple[np.ndarray, np.ndarray, list[str]] | None = None
+        self._codes: tuple[np.ndarray, list[str]] | None = None
         self._utf8: pl.Series | None = None
 
-    def codes(self) -> tuple[np.ndarray, np.ndarray, list[str]]:
-        """Codes per row, the present codes and their texts (a categorical column)."""
+    def release(self) -> None:
+        """Forget the codes (a million rows of a column are 4 MB)."""
+        self._codes = None
+
+    def effective(self, raw: str) -> str:
+        return "" if self.placeholder and raw == "n/a" else raw
+
+    def dictionary(self) -> tuple[np.ndarray, list[str]]:
+        """Each row's code (int32) and the raw texts of the codes (a categorical column)."""
         if self._codes is None:
-            codes, present, texts = _physical(self.series)
-            if self.placeholder:
-                texts = ["" if t == "n/a" else t for t in texts]
-            self._codes = (codes, present, texts)
+            distinct = self.series.drop_nulls().unique()
+            physical = distinct.to_physical().cast(pl.Int64).to_numpy()
+            lookup = np.full(int(physical.max(initial=0)) + 2, len(distinct), dtype=np.int32)
+            lookup[physical] = np.arange(len(distinct), dtype=np.int32)
+            rows = self.series.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+            self._codes = (lookup[rows], [*distinct.cast(pl.Utf8).to_list(), ""])
         return self._codes
 
+    def lookup(self, function: Callable[[str], Any], dtype: Any, *, raw: bool = False) -> Any:
+        """``function`` of each row's text as a numpy array (a categorical column)."""
+        codes, texts = self.dictionary()
+        convert = (lambda t: function(t)) if raw else (lambda t: function(self.effective(t)))
+        return np.array([convert(t) for t in texts], dtype=dtype)[codes]
+
     def utf8(self) -> pl.Series:
-        """The texts as a Utf8 column ("" for null)."""
+        """The effective texts as a Utf8 column ("" for null)."""
         if self._utf8 is None:
             series = self.series.cast(pl.Utf8).fill_null("")
             if self.placeholder:
@@ -458,14 +478,13 @@ class _Texts:
         return self._utf8
 
     def apply(self, function: Callable[[str], Any], dtype: Any) -> pl.Series:
-        """``function`` of each row's text, computed once per distinct text."""
+        """``function`` of each row's effective text (a polars column of ``dtype``),
+        computed once per distinct text."""
         if self.categorical:
-            codes, present, texts = self.codes()
-            values = [function(t) for t in texts]
-            out = _gather(codes, present, values, dtype)
-            if (codes < 0).any():  # null cells: the empty text
-                out = _where(pl.Series(codes < 0), pl.lit(function(""), dtype=dtype), out)
-            return out
+            codes, texts = self.dictionary()
+            values = [function(self.effective(t)) for t in texts]
+            table = pl.Series(values, dtype=dtype, strict=False)
+            return table.gather(pl.Series(codes, dtype=pl.UInt32))
         return _distinct(self.utf8(), None, function, dtype)
 
 
@@ -577,7 +596,8 @@ class ColumnChecker:
             i: _Texts(i, text.get_column(f"c{i}"), self._placeholder)
             for i in range(len(self.header))
         }
-        weird, blank = _weird_and_blank(text)
+        converted = {i for i, kind, *_ in self.setup.plan if kind in ("question", "id", "time")}
+        weird, blank = _weird_and_blank(texts, n, converted)
         special = [int(p) for p in np.flatnonzero(weird)]
         special_rows = dict(zip(special, exact(special), strict=True))
         for position, values in special_rows.items():
@@ -593,6 +613,8 @@ class ColumnChecker:
             candidate[first] = False
         self.result.rows_read += int(candidate.sum())
         answers, unclean = self._answers(texts, n)
+        for column in texts.values():
+            column.release()
         unclean |= weird
         unclean |= self._rule_failures(answers, texts, candidate & ~unclean)
         ids = self._ids(texts, n, special_rows)
@@ -623,9 +645,14 @@ class ColumnChecker:
         reference = frame_from_responses(responses, self.form, self.hash_key).with_columns(
             pl.Series("_order", order, dtype=pl.Int64)
         )
-        frame = pl.concat([*self._parts, reference], how="vertical")
-        self._parts = []
-        return frame.sort("_order").drop("_order")
+        parts, self._parts = self._parts, []
+        if not parts:
+            return reference.drop("_order")
+        # the chunks come in row order; the row reader's rows are merged in by row number
+        frame = parts[0] if len(parts) == 1 else pl.concat(parts, how="vertical", rechunk=False)
+        if reference.height:
+            frame = frame.merge_sorted(reference, key="_order")
+        return frame.drop("_order")
 
     # ------------------------------------------------------------------- by columns
 
@@ -641,6 +668,7 @@ class ColumnChecker:
                 one_hot.setdefault(question.key, []).append((index, option))
             elif kind in ("choice", "question"):
                 answer, problem, by_label = _convert(texts[index], kind, question, fast, self.form)
+                texts[index].release()
                 singles[question.key] = answer
                 bad |= problem
                 labelled[question.key] = by_label
@@ -696,8 +724,10 @@ class ColumnChecker:
         columns = [index for index, kind, *_ in self.setup.plan if kind == "id"]
         ids = pl.Series("_instance_id", [""] * n, dtype=pl.Utf8)
         for index in columns:
-            cleaned = texts[index].utf8().str.strip_chars().str.strip_prefix("uuid:")
-            ids = _where(ids == "", cleaned, ids)
+            cleaned = texts[index].utf8()
+            if cleaned.str.contains(r"^\s|\s$|^uuid:").any():
+                cleaned = cleaned.str.strip_chars().str.strip_prefix("uuid:")
+            ids = cleaned if index == columns[0] else _where(ids == "", cleaned, ids)
         if special_rows:
             fixed = ids.to_list()
             for position, values in special_rows.items():
@@ -787,7 +817,7 @@ class ColumnChecker:
                 )
         columns["_order"] = pl.Series(np.arange(first_number, first_number + n, dtype=np.int64))
         frame = pl.DataFrame([s.alias(name) for name, s in columns.items()])
-        return frame.filter(pl.Series(clean))
+        return frame if clean.all() else frame.filter(pl.Series(clean))
 
     def _keys(
         self, answers: dict[str, _Answer], texts: dict[int, _Texts], clean: np.ndarray
@@ -851,23 +881,28 @@ def _rule_verdict(
     return fails
 
 
-def _weird_and_blank(text: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Rows holding white space Python and polars tell apart (``\x1c``–``\x1f``: such rows
-    are read by the row reader), and rows every cell of which is empty or white space."""
-    n = text.height
+def _weird_and_blank(
+    texts: dict[int, _Texts], n: int, converted: set[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows every cell of which is empty or white space, and rows where a text column that is
+    converted (``converted``) holds ``\\x1c``–``\\x1f``: white space to Python's
+    ``str.strip()`` but not to polars' ``strip_chars()``; the row reader reads those rows.
+
+    Blank is decided as Python decides it: a cell is blank unless it holds a character that
+    is neither Unicode white space nor ``\\x1c``–``\\x1f``. Categorical columns are
+    converted by Python, once per distinct text, so they need no such care.
+    """
     weird = np.zeros(n, dtype=bool)
     blank = np.ones(n, dtype=bool)
-    for name, dtype in text.schema.items():
-        column = text.get_column(name)
-        if dtype == pl.Categorical:
-            codes, present, categories = _physical(column)
-            empty = _gather(codes, present, [not t.strip() for t in categories], pl.Boolean)
-            blank &= empty.fill_null(True).to_numpy()
-            odd = [any("\x1c" <= ch <= "\x1f" for ch in t) for t in categories]
-            weird |= _gather(codes, present, odd, pl.Boolean).fill_null(False).to_numpy()
-        else:
-            filled = column.fill_null("")
-            blank &= (filled.str.strip_chars() == "").to_numpy()
+    for index, column in texts.items():
+        if column.categorical:
+            if blank.any():
+                blank &= column.lookup(lambda t: not t.strip(), bool, raw=True)
+            continue
+        filled = column.series.fill_null("")
+        if blank.any():
+            blank &= ~filled.str.contains(_PYTHON_TEXT).to_numpy()
+        if index in converted:
             weird |= filled.str.contains(_WEIRD).to_numpy()
     return weird, blank
 
@@ -898,9 +933,20 @@ def _convert(
 
     n = len(texts.series)
     if texts.categorical:
-        typed = texts.apply(lambda t: _naive(convert(t)[0]), dtype)
-        problem = texts.apply(lambda t: convert(t)[1], pl.Boolean).fill_null(False).to_numpy()
-        by_label = texts.apply(lambda t: convert(t)[2], pl.Boolean).fill_null(False).to_numpy()
+        problem = texts.lookup(lambda t: convert(t)[1], bool)
+        by_label = texts.lookup(lambda t: convert(t)[2], bool)
+        _codes, raw = texts.dictionary()
+        if dtype == pl.Categorical and all(
+            convert(t)[0] == (t if t.strip() else None) for t in map(texts.effective, raw)
+        ):  # every text its own answer (a choice name, or none when blank): no copy
+            empty = texts.lookup(lambda t: not t.strip(), bool)
+            typed = (
+                _where(pl.Series(empty), pl.lit(None), texts.series)
+                if empty.any()
+                else texts.series
+            )
+        else:
+            typed = texts.apply(lambda t: _naive(convert(t)[0]), dtype)
     else:
         typed, problem = _convert_utf8(texts, question, dtype, convert)
         by_label = np.zeros(n, dtype=bool)
@@ -994,10 +1040,10 @@ def _compose(
     marked: list[pl.Series] = []
     seen = np.zeros(n, dtype=bool)
     for index, _option in options:
-        flags = texts[index].apply(_one_hot_flag, pl.Int8)
-        problem |= (flags == -1).to_numpy()
-        marked.append(flags == 2)
-        seen |= (flags >= 1).to_numpy()
+        flags = texts[index].lookup(_one_hot_flag, np.int8)
+        problem |= flags == -1
+        marked.append(pl.Series(flags == 2))
+        seen |= flags >= 1
     chosen = pl.select(
         pl.concat_list(
             [pl.when(m).then(pl.lit(o)) for m, (_i, o) in zip(marked, options, strict=True)]

@@ -1537,24 +1537,7 @@ def pairwise_mannwhitney(
     Returns a frame ``A, B, n_A, n_B, U, p_unc, p_adj, rbc``.
     """
     groups, _ = _groups(data, dv, between, min_cell)
-    labels = list(groups)
-    rows = []
-    for i in range(len(labels)):
-        for j in range(i + 1, len(labels)):
-            a, b = groups[labels[i]], groups[labels[j]]
-            res = sps.mannwhitneyu(a, b, alternative="two-sided")
-            u = float(res.statistic)
-            rows.append(
-                {
-                    "A": labels[i],
-                    "B": labels[j],
-                    "n_A": len(a),
-                    "n_B": len(b),
-                    "U": u,
-                    "p_unc": float(res.pvalue),
-                    "rbc": 2 * u / (len(a) * len(b)) - 1,
-                }
-            )
+    rows = _pairwise_u(groups)
     schema = {
         "A": pl.Utf8,
         "B": pl.Utf8,
@@ -1569,6 +1552,88 @@ def pairwise_mannwhitney(
     return frame.with_columns(pl.Series("p_adj", p_adj, dtype=pl.Float64)).select(
         "A", "B", "n_A", "n_B", "U", "p_unc", "p_adj", "rbc"
     )
+
+
+#: Largest groups × distinct values for which the pairwise tests use one count matrix.
+_DENSE_CELLS = 20_000_000
+
+
+def _pairwise_u(groups: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
+    """Two-sided Mann–Whitney U of every pair of groups, in one pass over the data.
+
+    The values are ranked once, as counts: ``C[g, v]``, how many values of group ``g``
+    equal the ``v``-th distinct value. For a pair (A, B), ``U_A`` is the number of (a, b)
+    pairs with a > b plus half those with a = b — ``C[A] · below[B] + C[A] · C[B] / 2``,
+    whole and half numbers, exact — and the tie counts of the pair are ``C[A] + C[B]``.
+    The p-value is then SciPy's (:func:`scipy.stats.mannwhitneyu`, ``method="auto"``): the
+    normal approximation with tie and continuity correction, computed by the same
+    formula; where SciPy would use the exact distribution (a group of at most 8 values and
+    no ties in the pair) SciPy itself is called. With many distinct values (continuous
+    data and many groups) each pair is counted by merging its two sorted groups instead.
+    """
+    labels = list(groups)
+    if len(labels) < 2:
+        return []
+    values = [np.asarray(groups[label], dtype=np.float64) for label in labels]
+    sizes = np.array([v.size for v in values], dtype=np.int64)
+    distinct, codes = np.unique(np.concatenate(values), return_inverse=True)
+    n_groups, n_values = len(labels), distinct.size
+    dense = n_groups * n_values <= _DENSE_CELLS
+    if dense:
+        owner = np.repeat(np.arange(n_groups), sizes)
+        counts = np.bincount(owner * n_values + codes, minlength=n_groups * n_values)
+        counts = counts.reshape(n_groups, n_values)
+        below = np.cumsum(counts, axis=1) - counts
+        greater = counts @ below.T  # greater[i, j]: pairs (a in i, b in j) with a > b
+        equal = counts @ counts.T
+    else:
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        ordered = [np.sort(codes[bounds[g] : bounds[g + 1]]) for g in range(n_groups)]
+    rows = []
+    for i in range(n_groups):
+        for j in range(i + 1, n_groups):
+            n1, n2 = int(sizes[i]), int(sizes[j])
+            if dense:
+                u1 = float(greater[i, j]) + float(equal[i, j]) / 2
+                tied = counts[i] + counts[j]
+                tied = tied[tied > 0]
+            else:
+                a, b = ordered[i], ordered[j]
+                lower = np.searchsorted(b, a, side="left")
+                upper = np.searchsorted(b, a, side="right")
+                u1 = float(lower.sum()) + float((upper - lower).sum()) / 2
+                tied = np.unique(np.concatenate([a, b]), return_counts=True)[1]
+            ties = bool((tied > 1).any())
+            if n1 > 8 and n2 > 8 or ties:
+                p = _mwu_asymptotic_p(u1, n1, n2, tied.astype(np.float64))
+            else:  # SciPy's exact distribution
+                p = float(sps.mannwhitneyu(values[i], values[j], alternative="two-sided").pvalue)
+            rows.append(
+                {
+                    "A": labels[i],
+                    "B": labels[j],
+                    "n_A": n1,
+                    "n_B": n2,
+                    "U": u1,
+                    "p_unc": p,
+                    "rbc": 2 * u1 / (n1 * n2) - 1,
+                }
+            )
+    return rows
+
+
+def _mwu_asymptotic_p(u1: float, n1: int, n2: int, tied: np.ndarray) -> float:
+    """SciPy's two-sided p of the normal approximation with tie and continuity correction
+    (``scipy.stats._mannwhitneyu._get_mwu_z``), in the same order of operations."""
+    from scipy import special
+
+    u = max(u1, n1 * n2 - u1)
+    n = n1 + n2
+    tie_term = float(np.sum(tied**3 - tied))
+    s = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.float64(u - n1 * n2 / 2 - 0.5) / np.float64(s)
+    return float(np.clip(special.ndtr(-z) * 2, 0.0, 1.0))
 
 
 def _adjust_p(pvals: np.ndarray, method: str) -> np.ndarray:
