@@ -355,10 +355,10 @@ def _parse_rows(
         frame = _read(body, delimiter, schema=schema)
     except pl.exceptions.PolarsError:
         return None
-    if frame.height != body.count(b"\n") + (0 if body.endswith(b"\n") else 1):
-        # some record spans lines (a quoted line break): count records as Python does
-        if frame.height != _records(body):
-            return None
+    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+    # when some record spans lines (a quoted line break), count records as Python does
+    if frame.height != lines and frame.height != _records(body):
+        return None
     frame = frame.slice(1)
     for name, dtype in frame.schema.items():
         column = frame.get_column(name)

@@ -931,11 +931,15 @@ def challenge_breakdown(bundle: Any, min_cell: int = 5) -> dict[str, dict[str, A
             ).filter(pl.col("_chosen").is_not_null())
             # a group name that is empty or white space counts nowhere
             valid = {c: _named(answered.get_column(c)) for c in group_columns}
-            first = {c: valid[c].arg_true().min() for c in group_columns}
+            first: dict[str, int] = {}
+            for c in group_columns:
+                named = valid[c].arg_true()
+                if named.len():
+                    first[c] = int(named[0])
             # dimensions in the order rows first name them (as counting row by row would)
-            for column in sorted((c for c in group_columns if first[c] is not None), key=first.get):
+            for column in sorted(first, key=lambda c: first[c]):
                 dim = _BREAKDOWN_COLUMNS[column]
-                hits = [
+                chose = [
                     pl.col("_chosen").list.eval(pl.element().is_in(sorted(names))).list.any()
                     for names in themes.values()
                 ]
@@ -944,7 +948,7 @@ def challenge_breakdown(bundle: Any, min_cell: int = 5) -> dict[str, dict[str, A
                     .group_by(pl.col(column).alias("_group"))
                     .agg(
                         pl.len().alias("_n"),
-                        *[h.sum().alias(code) for h, code in zip(hits, themes)],
+                        *[h.sum().alias(code) for h, code in zip(chose, themes, strict=True)],
                     )
                 )
                 for row in tallies.iter_rows(named=True):
