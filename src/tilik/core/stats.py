@@ -228,6 +228,17 @@ def _snap_ties(values: np.ndarray, magnitude: float | None = None) -> np.ndarray
         return x
     scale = float(np.max(np.abs(x))) if magnitude is None else float(magnitude)
     tol = REL_TOL * scale
+    # Construct scores take few distinct values, none within tol of another: then nothing
+    # moves (a large sample is looked at through its distinct values, not sorted whole).
+    distinct = np.sort(pl.Series(x).unique().to_numpy())
+    if (
+        distinct.size < x.size // 2
+        and np.isfinite(distinct).all()
+        and not np.any(np.diff(distinct) <= tol)
+        and not np.any((np.abs(distinct) <= tol) & (distinct != 0))
+        and not np.any(np.signbit(x[x == 0]))
+    ):
+        return x
     order = np.argsort(x, kind="stable")
     s = x[order]
     starts = np.empty(s.size, dtype=bool)
@@ -331,16 +342,31 @@ def _to_codes(
 ) -> np.ndarray:
     """Items as a small-integer matrix of codes ``1..L`` (0 = missing, per
     :func:`likert_values`)."""
-    exprs = []
     width = max((hi - lo + 1 for lo, hi in scales), default=1)
     pl_type, np_type = _code_dtype(width)
-    for item, (lo, hi) in zip(items, scales):
-        value = likert_values(pl.col(item), (lo, hi))
-        code = (pl.lit(hi) - value + 1) if item in reverse else (value - lo + 1)
-        exprs.append(code.fill_null(0).cast(pl_type).alias(item))
-    if not exprs:
-        return np.zeros((data.height, 0), dtype=np_type)
-    return data.select(exprs).to_numpy(order="c")
+
+    def code(column: pl.Expr, item: str, lo: int, hi: int) -> pl.Expr:
+        value = likert_values(column, (lo, hi))
+        found = (pl.lit(hi) - value + 1) if item in reverse else (value - lo + 1)
+        return found.fill_null(0).cast(pl_type).alias(item)
+
+    out = np.zeros((data.height, len(items)), dtype=np_type)
+    schema = data.schema
+    plain = [j for j, item in enumerate(items) if schema[item] != pl.Categorical]
+    if plain:
+        exprs = [code(pl.col(items[j]), items[j], *scales[j]) for j in plain]
+        out[:, plain] = data.select(exprs).to_numpy()
+    for j, item in enumerate(items):
+        if schema[item] == pl.Categorical:
+            # each distinct answer coded once (the same expression), spread by its code
+            column = data.get_column(item)
+            distinct = column.drop_nulls().unique()
+            physical = distinct.to_physical().cast(pl.Int64).to_numpy()
+            coded = pl.select(code(pl.lit(distinct.cast(pl.Utf8)), item, *scales[j])).to_series()
+            lookup = np.zeros(int(physical.max(initial=0)) + 2, dtype=np_type)
+            lookup[physical] = coded.to_numpy()
+            out[:, j] = lookup[column.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()]
+    return out
 
 
 def _fast_codes(
@@ -1470,7 +1496,11 @@ def kruskal(
     "not_computable"}``; H, p and epsilon² are NaN (reason ``too_few``) when fewer than
     two groups remain, and (``no_spread``) when every value is the same.
     """
-    groups, excluded = _groups(data, dv, between, min_cell)
+    return _kruskal(*_groups(data, dv, between, min_cell))
+
+
+def _kruskal(groups: Mapping[str, np.ndarray], excluded: list[str | None]) -> dict[str, Any]:
+    """:func:`kruskal` of values already grouped by :func:`_groups`."""
     n = int(sum(len(v) for v in groups.values()))
     out: dict[str, Any] = {
         "H": math.nan,
@@ -1536,8 +1566,10 @@ def pairwise_mannwhitney(
 
     Returns a frame ``A, B, n_A, n_B, U, p_unc, p_adj, rbc``.
     """
-    groups, _ = _groups(data, dv, between, min_cell)
-    rows = _pairwise_u(groups)
+    return _pairwise_frame(_pairwise_u(_groups(data, dv, between, min_cell)[0]), padjust)
+
+
+def _pairwise_frame(rows: list[dict[str, Any]], padjust: str) -> pl.DataFrame:
     schema = {
         "A": pl.Utf8,
         "B": pl.Utf8,
@@ -1689,9 +1721,10 @@ def group_compare(
                 "withheld": False,
                 "not_computable": reasons_dict(d["not_computable"]),
             }
-    test = kruskal(data, dv, between, min_cell=min_cell)
+    groups, excluded = _groups(data, dv, between, min_cell)  # ranked once for both tests
+    test = _kruskal(groups, excluded)
     run = pairwise_below is None or (math.isfinite(test["p"]) and test["p"] < pairwise_below)
-    pw = pairwise_mannwhitney(data, dv, between, min_cell=min_cell).to_dicts() if run else []
+    pw = _pairwise_frame(_pairwise_u(groups), "holm").to_dicts() if run else []
     return {
         "cells": cells,
         "test": test,
