@@ -1518,9 +1518,54 @@ def _kruskal(groups: Mapping[str, np.ndarray], excluded: list[str | None]) -> di
     elif _no_spread(np.concatenate(values)):
         out["not_computable"] = dict.fromkeys(("H", "p", "epsilon2"), "no_spread")
     else:
-        h, p = sps.kruskal(*values)
+        ranks = _Ranks.of(groups)
+        h, p = ranks.kruskal() if ranks.counts is not None else sps.kruskal(*values)
         out.update(H=float(h), p=float(p), epsilon2=float(h / ((n**2 - 1) / (n + 1))))
     return out
+
+
+@dataclass
+class _Ranks:
+    """Grouped values ranked once: every value's code among the distinct values, and (when
+    not too many) ``counts[g, v]``, how many values of group ``g`` equal the ``v``-th."""
+
+    values: list[np.ndarray]
+    sizes: np.ndarray
+    codes: np.ndarray
+    counts: np.ndarray | None
+
+    @classmethod
+    def of(cls, groups: Mapping[str, np.ndarray]) -> _Ranks:
+        values = [np.asarray(v, dtype=np.float64) for v in groups.values()]
+        sizes = np.array([v.size for v in values], dtype=np.int64)
+        distinct, codes = np.unique(np.concatenate(values), return_inverse=True)
+        counts = None
+        if len(values) * distinct.size <= _DENSE_CELLS:
+            owner = np.repeat(np.arange(len(values)), sizes)
+            cells = np.bincount(
+                owner * distinct.size + codes, minlength=len(values) * distinct.size
+            )
+            counts = cells.reshape(len(values), distinct.size)
+        return cls(values, sizes, codes, counts)
+
+    def kruskal(self) -> tuple[float, float]:
+        """:func:`scipy.stats.kruskal` from the counts, in SciPy's order of operations:
+        every average rank is a whole or half number, so the rank sums are exact."""
+        from scipy import special
+
+        assert self.counts is not None
+        totaln = int(self.sizes.sum())
+        tied = self.counts.sum(axis=0)
+        below = np.cumsum(tied) - tied
+        twice = self.counts @ (2 * below + tied + 1)  # twice each group's rank sum
+        t = tied[tied > 0].astype(np.float64)
+        ties = 1 - np.sum(t**3 - t) / (totaln**3 - totaln)
+        ssbn = sum(
+            (np.float64(twice[g]) / 2) ** 2 / int(self.sizes[g]) for g in range(len(self.sizes))
+        )
+        h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
+        h /= ties
+        return float(h), float(special.chdtrc(np.float64(len(self.sizes) - 1), h))
 
 
 def _groups(
@@ -1606,15 +1651,10 @@ def _pairwise_u(groups: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
     labels = list(groups)
     if len(labels) < 2:
         return []
-    values = [np.asarray(groups[label], dtype=np.float64) for label in labels]
-    sizes = np.array([v.size for v in values], dtype=np.int64)
-    distinct, codes = np.unique(np.concatenate(values), return_inverse=True)
-    n_groups, n_values = len(labels), distinct.size
-    dense = n_groups * n_values <= _DENSE_CELLS
-    if dense:
-        owner = np.repeat(np.arange(n_groups), sizes)
-        counts = np.bincount(owner * n_values + codes, minlength=n_groups * n_values)
-        counts = counts.reshape(n_groups, n_values)
+    ranks = _Ranks.of(groups)
+    values, sizes, codes, counts = ranks.values, ranks.sizes, ranks.codes, ranks.counts
+    n_groups = len(labels)
+    if counts is not None:
         below = np.cumsum(counts, axis=1) - counts
         greater = counts @ below.T  # greater[i, j]: pairs (a in i, b in j) with a > b
         equal = counts @ counts.T
@@ -1625,7 +1665,7 @@ def _pairwise_u(groups: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
     for i in range(n_groups):
         for j in range(i + 1, n_groups):
             n1, n2 = int(sizes[i]), int(sizes[j])
-            if dense:
+            if counts is not None:
                 u1 = float(greater[i, j]) + float(equal[i, j]) / 2
                 tied = counts[i] + counts[j]
                 tied = tied[tied > 0]

@@ -24,13 +24,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is first fitted (start-up stays light)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 from .codebook import Codebook, default_codebook
 from .normalize import Normalized, normalize
@@ -268,6 +270,9 @@ class Coder:
         return out
 
     def _fit(self) -> _Model:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         examples = self._examples()
         norms = [normalize(clean_text(e.text)) for e in examples]
         words = TfidfVectorizer(analyzer=_identity, sublinear_tf=True, min_df=1)
