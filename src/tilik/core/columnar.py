@@ -263,7 +263,7 @@ def _csv_body(data: bytes, label: str, form: Form) -> bytes | None:
         body = decode_text(data)[0].encode("utf-8")
     else:
         body = data
-    if not re.search(rb"\S", body) or body.count(b"\r") != body.count(b"\r\n"):
+    if not re.search(rb"\S", body) or re.search(rb"\r(?!\n)", body):
         return None
     return body
 
@@ -450,6 +450,10 @@ class _Texts:
 
     def effective(self, raw: str) -> str:
         return "" if self.placeholder and raw == "n/a" else raw
+
+    def distinct(self) -> list[str]:
+        """The distinct raw texts of a categorical column (nulls left out)."""
+        return self.series.drop_nulls().unique().cast(pl.Utf8).to_list()
 
     def dictionary(self) -> tuple[np.ndarray, list[str]]:
         """Each row's code (int32) and the raw texts of the codes (a categorical column)."""
@@ -933,18 +937,22 @@ def _convert(
 
     n = len(texts.series)
     if texts.categorical:
-        problem = texts.lookup(lambda t: convert(t)[1], bool)
-        by_label = texts.lookup(lambda t: convert(t)[2], bool)
-        _codes, raw = texts.dictionary()
+        raw = texts.distinct()
+        results = [convert(texts.effective(t)) for t in raw]
+        problem = np.zeros(n, dtype=bool)
+        if any(r[1] for r in results):
+            problem = texts.lookup(lambda t: convert(t)[1], bool)
+        by_label = np.zeros(n, dtype=bool)
+        if any(r[2] for r in results):
+            by_label = texts.lookup(lambda t: convert(t)[2], bool)
         if dtype == pl.Categorical and all(
-            convert(t)[0] == (t if t.strip() else None) for t in map(texts.effective, raw)
+            r[0] == (e if e.strip() else None)
+            for r, e in zip(results, map(texts.effective, raw), strict=True)
         ):  # every text its own answer (a choice name, or none when blank): no copy
-            empty = texts.lookup(lambda t: not t.strip(), bool)
-            typed = (
-                _where(pl.Series(empty), pl.lit(None), texts.series)
-                if empty.any()
-                else texts.series
-            )
+            blanks = [t for t in raw if not texts.effective(t).strip()]
+            typed = texts.series
+            if blanks:
+                typed = _where(typed.is_in(blanks), pl.lit(None), typed)
         else:
             typed = texts.apply(lambda t: _naive(convert(t)[0]), dtype)
     else:

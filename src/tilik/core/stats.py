@@ -482,7 +482,7 @@ def _scatter_exact(x: np.ndarray) -> list[list[int]]:
     """
     n, k = x.shape
     s = [int(v) for v in x.sum(axis=0, dtype=np.int64)]
-    biggest = int(np.abs(x).max()) if x.size else 0
+    biggest = max(int(x.max()), -int(x.min())) if x.size else 0
     if n * biggest * biggest < 2**53:
         xf = x.astype(np.float64)
         cross = np.rint(xf.T @ xf).astype(np.int64).tolist()
@@ -524,7 +524,8 @@ def _reliability(x: np.ndarray, confidence: float = 0.95) -> _Reliability:
     rest: Sequence[float]
     total: float
     if _is_whole(x):
-        scatter = _scatter_exact(x.astype(np.int64))
+        # small codes (int8) go to float64 directly; other values through int64
+        scatter = _scatter_exact(x if x.dtype.kind in "iu" else x.astype(np.int64))
         diag = [scatter[j][j] for j in range(k)]
         row = [sum(scatter[j]) for j in range(k)]
         total = sum(row)
@@ -1499,7 +1500,9 @@ def kruskal(
     return _kruskal(*_groups(data, dv, between, min_cell))
 
 
-def _kruskal(groups: Mapping[str, np.ndarray], excluded: list[str | None]) -> dict[str, Any]:
+def _kruskal(
+    groups: Mapping[str, np.ndarray], excluded: list[str | None], ranks: _Ranks | None = None
+) -> dict[str, Any]:
     """:func:`kruskal` of values already grouped by :func:`_groups`."""
     n = int(sum(len(v) for v in groups.values()))
     out: dict[str, Any] = {
@@ -1518,7 +1521,7 @@ def _kruskal(groups: Mapping[str, np.ndarray], excluded: list[str | None]) -> di
     elif _no_spread(np.concatenate(values)):
         out["not_computable"] = dict.fromkeys(("H", "p", "epsilon2"), "no_spread")
     else:
-        ranks = _Ranks.of(groups)
+        ranks = ranks or _Ranks.of(groups)
         h, p = ranks.kruskal() if ranks.counts is not None else sps.kruskal(*values)
         out.update(H=float(h), p=float(p), epsilon2=float(h / ((n**2 - 1) / (n + 1))))
     return out
@@ -1538,7 +1541,10 @@ class _Ranks:
     def of(cls, groups: Mapping[str, np.ndarray]) -> _Ranks:
         values = [np.asarray(v, dtype=np.float64) for v in groups.values()]
         sizes = np.array([v.size for v in values], dtype=np.int64)
-        distinct, codes = np.unique(np.concatenate(values), return_inverse=True)
+        pooled = np.concatenate(values)
+        # distinct values by hashing, then each value's place among them: no full sort
+        distinct = np.sort(pl.Series(pooled).unique().to_numpy())
+        codes = np.searchsorted(distinct, pooled)
         counts = None
         if len(values) * distinct.size <= _DENSE_CELLS:
             owner = np.repeat(np.arange(len(values)), sizes)
@@ -1635,7 +1641,9 @@ def _pairwise_frame(rows: list[dict[str, Any]], padjust: str) -> pl.DataFrame:
 _DENSE_CELLS = 20_000_000
 
 
-def _pairwise_u(groups: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
+def _pairwise_u(
+    groups: Mapping[str, np.ndarray], ranks: _Ranks | None = None
+) -> list[dict[str, Any]]:
     """Two-sided Mann–Whitney U of every pair of groups, in one pass over the data.
 
     The values are ranked once, as counts: ``C[g, v]``, how many values of group ``g``
@@ -1651,7 +1659,7 @@ def _pairwise_u(groups: Mapping[str, np.ndarray]) -> list[dict[str, Any]]:
     labels = list(groups)
     if len(labels) < 2:
         return []
-    ranks = _Ranks.of(groups)
+    ranks = ranks or _Ranks.of(groups)
     values, sizes, codes, counts = ranks.values, ranks.sizes, ranks.codes, ranks.counts
     n_groups = len(labels)
     if counts is not None:
@@ -1761,10 +1769,11 @@ def group_compare(
                 "withheld": False,
                 "not_computable": reasons_dict(d["not_computable"]),
             }
-    groups, excluded = _groups(data, dv, between, min_cell)  # ranked once for both tests
-    test = _kruskal(groups, excluded)
+    groups, excluded = _groups(data, dv, between, min_cell)
+    ranks = _Ranks.of(groups) if len(groups) >= 2 else None  # ranked once for both tests
+    test = _kruskal(groups, excluded, ranks)
     run = pairwise_below is None or (math.isfinite(test["p"]) and test["p"] < pairwise_below)
-    pw = _pairwise_frame(_pairwise_u(groups), "holm").to_dicts() if run else []
+    pw = _pairwise_frame(_pairwise_u(groups, ranks), "holm").to_dicts() if run else []
     return {
         "cells": cells,
         "test": test,
