@@ -234,8 +234,7 @@ def main() -> None:
             if rows >= 1_000_000:
                 ok = t["seconds"] <= GOAL_RATIO * p["seconds"] and t["peak_mb"] < GOAL_MB
                 print(
-                    f"goal (≤ {GOAL_RATIO} × peer, < {GOAL_MB} MB): "
-                    + ("met" if ok else "NOT met")
+                    f"goal (≤ {GOAL_RATIO} × peer, < {GOAL_MB} MB): " + ("met" if ok else "NOT met")
                 )
 
 

@@ -32,6 +32,7 @@ from tilik.core.columnar import frame_from_responses, read_table
 from tilik.core.i18n import gettext_noop
 from tilik.core.ingest import (
     Quarantined,
+    ReadResult,
     Response,
     decode_text,
     read_export,
@@ -148,6 +149,12 @@ class Dataset:
     _frame: pl.DataFrame | None = field(default=None, repr=False)
     _source: bytes | None = field(default=None, repr=False)
     _key: bytes = field(default=b"", repr=False)
+    _problems_at: int | None = field(default=None, repr=False)  # where its problems go, unread
+
+    @property
+    def read(self) -> bool:
+        """Whether its rows were read with the bundle (see ``read_bundle(read_data=...)``)."""
+        return self._problems_at is None
 
     @property
     def responses(self) -> list[Response]:
@@ -225,6 +232,21 @@ class Bundle:
         ``tilik bundle import`` refuses the bundle for them: one reader, one verdict."""
         held = {id(p) for d in self.data.values() for q in d.quarantined for p in q.problems}
         return [p for p in self.errors if id(p) not in held]
+
+    def add_read(self, dataset: Dataset, result: ReadResult) -> None:
+        """Record what reading an unread dataset's rows gave (its quarantined rows and
+        duplicates, and the problems, where :func:`read_bundle` would have put them)."""
+        at = dataset._problems_at
+        if at is None:
+            raise ValueError(f"{dataset.file} was read with the bundle")
+        found = list(result.problems) + [p for row in result.quarantined for p in row.problems]
+        self.problems[at:at] = found
+        later = list(self.data.values())
+        for other in later[later.index(dataset) + 1 :]:
+            if other._problems_at is not None:
+                other._problems_at += len(found)
+        dataset._problems_at = None
+        dataset.quarantined, dataset.duplicates = result.quarantined, result.duplicates
 
     def spec(self, form_id: str) -> InstrumentSpec:
         return self.meta.instruments.get(form_id) or InstrumentSpec(
@@ -497,7 +519,7 @@ def _read_forms(
     return forms
 
 
-def _read_data(path: Path, bundle: Bundle) -> None:
+def _read_data(path: Path, bundle: Bundle, read: bool = True) -> None:
     folder = path / "data"
     if not folder.is_dir():
         return
@@ -525,22 +547,19 @@ def _read_data(path: Path, bundle: Bundle) -> None:
             )
             continue
         data = bundle.sources[label] = file.read_bytes()
+        dataset = bundle.data[file.stem] = Dataset(
+            file.stem, label, form, _source=data, _key=bundle.hash_key
+        )
+        if not read:  # the caller reads it (an import streams the rows to the database)
+            dataset._problems_at = len(bundle.problems)
+            continue
         table = read_table(data, form, file_name=label, hash_key=bundle.hash_key)
         result = table.result
         bundle.problems.extend(result.problems)
         for row in result.quarantined:
             bundle.problems.extend(row.problems)
-        bundle.data[file.stem] = Dataset(
-            file.stem,
-            label,
-            form,
-            table.responses,
-            result.quarantined,
-            result.duplicates,
-            _frame=table.frame,
-            _source=data,
-            _key=bundle.hash_key,
-        )
+        dataset._responses, dataset._frame = table.responses, table.frame
+        dataset.quarantined, dataset.duplicates = result.quarantined, result.duplicates
 
 
 def read_transcript(file: Path) -> str:
@@ -713,13 +732,20 @@ def _key_from_env() -> bytes:
 
 
 def read_bundle(
-    path: str | Path, *, check_forms: bool = False, hash_key: bytes | None = None
+    path: str | Path,
+    *,
+    check_forms: bool = False,
+    hash_key: bytes | None = None,
+    read_data: bool = True,
 ) -> Bundle:
     """Read a bundle folder.
 
     ``check_forms`` also runs every XLSForm through pyxform (slower; ``tilik bundle check`` does).
     ``hash_key`` keys the pseudonyms of NIPs; by default ``TILIK_HASH_KEY`` or a fresh random key,
-    so pseudonyms are stable within one read and useless outside it.
+    so pseudonyms are stable within one read and useless outside it. With ``read_data`` False
+    the data files are read as bytes only (``sources``); the caller reads their rows and
+    reports what it found with :meth:`Bundle.add_read` (an import streams them to the
+    database, :func:`tilik.web.evaluations.bundles.import_bundle`).
     """
     root = Path(path)
     if not root.is_dir():
@@ -759,7 +785,7 @@ def read_bundle(
                         params={"kind": kind},
                     )
                 )
-    _read_data(root, bundle)
+    _read_data(root, bundle, read_data)
     _read_interviews(root, bundle)
     _read_roster(root, bundle)
     return bundle

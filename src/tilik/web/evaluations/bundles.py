@@ -16,9 +16,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tilik.core.bundle import Bundle, read_bundle, write_bundle
+from tilik.core.bundle import Bundle, Dataset, read_bundle, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
-from tilik.core.ingest import Response
+from tilik.core.ingest import Quarantined, Response, StoredRow, read_export_parallel, stored_row
 from tilik.core.problems import Problem
 from tilik.core.xlsform import write_xlsform
 from tilik.web.accounts.models import Organisation, OrganisationMember
@@ -29,7 +29,13 @@ from tilik.web.collection.models import (
     Interview,
     Submission,
 )
-from tilik.web.collection.services import hash_key, json_safe, store_quarantined, store_rows
+from tilik.web.collection.services import (
+    hash_key,
+    json_safe,
+    parallel_min_rows,
+    store_prepared,
+    store_quarantined,
+)
 from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Evaluation, Member, Program
 
 
@@ -53,11 +59,16 @@ class BundleRefused(Exception):
         self.problems = problems
 
 
-def read_bundle_for_db(path: str | Path, *, check_forms: bool = True) -> Bundle:
+def read_bundle_for_db(
+    path: str | Path, *, check_forms: bool = True, read_data: bool = False
+) -> Bundle:
     """Read a bundle with the installation's pseudonym key, so keys match stored ones, and
     with the same checks as ``tilik bundle check`` (pyxform included): what check accepts,
-    import imports; what it refuses, import refuses."""
-    return read_bundle(path, check_forms=check_forms, hash_key=hash_key())
+    import imports; what it refuses, import refuses.
+
+    The data files' rows are read by :func:`import_bundle`, which stores them as they are
+    read (``read_data`` reads them here, as ``tilik bundle check`` does)."""
+    return read_bundle(path, check_forms=check_forms, hash_key=hash_key(), read_data=read_data)
 
 
 def _organisation(
@@ -81,7 +92,11 @@ def import_bundle(
 
     Raises :class:`BundleRefused` (storing nothing) when the bundle has errors other than
     those of data rows. Files are taken from what :func:`read_bundle` read
-    (``bundle.sources``): the folder is not read a second time.
+    (``bundle.sources``): the folder is not read a second time. Data files whose rows were
+    not read with the bundle (:func:`read_bundle_for_db`) are read and checked in a second
+    process while this one stores the rows, chunk by chunk
+    (:func:`tilik.core.ingest.read_export_parallel`): memory stays bounded, two cores work.
+    A file refused part-way refuses the bundle: the transaction stores nothing.
     """
     if bundle.refusals:
         raise BundleRefused(bundle.refusals)
@@ -159,14 +174,20 @@ def import_bundle(
             sha256=hashlib.sha256(read).hexdigest() if read is not None else "",
             created_by=user,
         )
-        stored, already, conflicts = store_rows(instrument, dataset.responses, source, batch)
+        sent, stored, already, conflicts = _store_dataset(
+            bundle, dataset, instrument, source, batch
+        )
+        if bundle.refusals:  # found while reading (a file refused part-way): nothing is kept
+            continue
         held = store_quarantined(instrument, dataset.quarantined + conflicts, dataset.file, batch)
-        batch.rows_read = len(dataset.responses) + len(dataset.quarantined) + dataset.duplicates
+        batch.rows_read = sent + len(dataset.quarantined) + dataset.duplicates
         batch.stored, batch.already_stored, batch.quarantined = stored, already, held
         batch.save()
         summary.stored[form_id] = stored
         summary.already_stored[form_id] = already
         summary.quarantined[form_id] = held
+    if bundle.refusals:
+        raise BundleRefused(bundle.refusals)
     for interview in bundle.interviews:
         _, added = Interview.objects.update_or_create(
             evaluation=evaluation,
@@ -182,6 +203,40 @@ def import_bundle(
         summary.interviews_added += int(added)
     summary.participants_added = _import_roster(bundle, evaluation, organisation)
     return summary
+
+
+def _store_dataset(
+    bundle: Bundle, dataset: Dataset, instrument: Instrument, source: str, batch: ImportBatch
+) -> tuple[int, int, int, list[Quarantined]]:
+    """Store a dataset's rows: ``(rows sent to the database, stored, already stored,
+    conflicts to quarantine)``. Rows not read yet are streamed from a second process; once
+    the bundle is refused, the rest is read (for its problems) but not stored."""
+    counts = [0, 0, 0]
+    conflicts: list[Quarantined] = []
+
+    def sink(rows: list[StoredRow]) -> None:
+        counts[0] += len(rows)
+        if bundle.refusals:
+            return
+        stored, already, clashes = store_prepared(instrument, rows, source, batch)
+        counts[1] += stored
+        counts[2] += already
+        conflicts.extend(clashes)
+
+    if dataset.read:
+        key = hash_key()
+        sink([stored_row(response, key) for response in dataset.responses])
+    else:
+        result = read_export_parallel(
+            bundle.sources[dataset.file],
+            dataset.form,
+            sink=sink,
+            file_name=dataset.file,
+            hash_key=hash_key(),
+            min_rows=parallel_min_rows(),
+        )
+        bundle.add_read(dataset, result)
+    return counts[0], counts[1], counts[2], conflicts
 
 
 def _import_roster(bundle: Bundle, evaluation: Evaluation, organisation: Organisation) -> int:
