@@ -220,6 +220,7 @@ class Bundle:
     # the bytes of every instrument and data file read (by path in the bundle): an import
     # stores these, never reads the folder a second time
     sources: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _data_end: int = field(default=0, repr=False)  # where the data files' problems end
 
     @property
     def errors(self) -> list[Problem]:
@@ -232,6 +233,15 @@ class Bundle:
         ``tilik bundle import`` refuses the bundle for them: one reader, one verdict."""
         held = {id(p) for d in self.data.values() for q in d.quarantined for p in q.problems}
         return [p for p in self.errors if id(p) not in held]
+
+    def add_data(self, dataset: Dataset, result: ReadResult) -> None:
+        """Add a dataset read elsewhere (an evaluation's stored submissions) with what
+        reading it gave, its problems after those of the datasets read so far."""
+        self.data[dataset.form_id] = dataset
+        found = list(result.problems) + [p for row in result.quarantined for p in row.problems]
+        self.problems[self._data_end : self._data_end] = found
+        self._data_end += len(found)
+        dataset.quarantined, dataset.duplicates = result.quarantined, result.duplicates
 
     def add_read(self, dataset: Dataset, result: ReadResult) -> None:
         """Record what reading an unread dataset's rows gave (its quarantined rows and
@@ -786,6 +796,7 @@ def read_bundle(
                     )
                 )
     _read_data(root, bundle, read_data)
+    bundle._data_end = len(problems)
     _read_interviews(root, bundle)
     _read_roster(root, bundle)
     return bundle

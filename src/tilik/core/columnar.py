@@ -30,7 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,10 +66,12 @@ __all__ = [
     "FRAME_META",
     "ColumnChecker",
     "FrameColumn",
+    "StoredChunk",
     "Table",
     "frame_columns",
     "frame_dtype",
     "frame_from_responses",
+    "read_stored",
     "read_table",
 ]
 
@@ -582,11 +584,13 @@ class ColumnChecker:
         first_number: int,
         exact: Callable[[Sequence[int]], list[list[str]]],
         submitted: pl.Series | None = None,
+        suspect: np.ndarray | None = None,
     ) -> None:
         """Check one chunk whose first row has the row number ``first_number``.
 
         ``exact(positions)`` gives rows of the chunk as the row reader receives them;
-        ``submitted`` may give the submission times already typed (the database).
+        ``submitted`` may give the submission times already typed (the database);
+        ``suspect`` marks rows to send to the row reader whatever their columns say.
         """
         n = text.height
         if n == 0:
@@ -620,11 +624,14 @@ class ColumnChecker:
         for column in texts.values():
             column.release()
         unclean |= weird
+        if suspect is not None:
+            unclean |= suspect
         unclean |= self._rule_failures(answers, texts, candidate & ~unclean)
         ids = self._ids(texts, n, special_rows)
-        unclean |= (ids == "").to_numpy() | ids.str.starts_with("hash:").to_numpy()
+        unclean |= (ids == "").to_numpy()
         if not self.unique_ids:
-            unclean |= _repeated(ids, candidate)
+            # an id like those made for rows without one (hash:…) may meet such a row's
+            unclean |= ids.str.starts_with("hash:").to_numpy() | _repeated(ids, candidate)
         unclean &= candidate
         clean = candidate & ~unclean
         self._versions |= self._clean_versions(texts, clean)
@@ -1076,3 +1083,141 @@ def _compose(
         return current
 
     return _Answer(key, columns, typed, empty.to_numpy(), value_of), problem
+
+
+# --------------------------------------------------------------------- stored answers
+
+
+@dataclass
+class StoredChunk:
+    """Stored submissions of one form, in the order an export writes them: their keys in the
+    store (to fetch a whole row when needed), instance ids, submission times (local
+    wall-clock time) and answers as the JSON text stored."""
+
+    keys: Sequence[Any]
+    instance_ids: Sequence[str]
+    submitted: pl.Series
+    answers: Sequence[str]
+
+
+class NotByColumns(Exception):
+    """The stored answers need the row reader (see :func:`read_stored`)."""
+
+
+# JSON tokens whose text an export would write differently from polars' reading of them:
+# booleans (True), numbers in exponent form or -0 (1e-07, 0), nested objects (repeats).
+_ODD_JSON = r"[:\[,]\s*(?:true|false|\{|-?[0-9]+(?:\.[0-9]+)?[eE]|-0(?:\.0*)?\s*[,}\]])"
+
+
+def read_stored(
+    chunks: Iterable[StoredChunk],
+    form: Form,
+    *,
+    file_name: str,
+    hash_key: bytes,
+    rows: Callable[[Sequence[tuple[Any, int]]], list[list[str]]],
+    versions: Callable[[], set[str]],
+) -> Table:
+    """The frame of stored submissions, as reading their export would give it.
+
+    The web app's analysis used to write an evaluation's submissions as KoboToolbox CSVs and
+    read them back (:func:`tilik.core.ingest.write_kobo_csv`, :func:`read_table`): every
+    answer checked again against the form's current version. Here the stored answers are
+    decoded by columns (polars) into the texts that export would write, and checked by the
+    same :class:`ColumnChecker`; a row it cannot vouch for is the export's row, made by
+    ``rows([(key, index), ...])`` (its row in the export, index from 1), and read by the row
+    reader. ``versions()`` gives the form versions the rows were collected with (asked only
+    when some row is held back as another version's). Memory goes with one chunk of texts.
+
+    Raises :class:`NotByColumns` for a form the checker does not read by columns (repeats,
+    literacy tests) or stored ids the export would change: the caller then exports and reads.
+    """
+    from tilik.core.ingest import kobo_header
+
+    if form.repeats:
+        raise NotByColumns(form.form_id)
+    header = kobo_header(form)
+    result = ReadResult()
+    setup = _setup_reader(header, form, file_name, hash_key, result)
+    if not _columnar_shape(setup):
+        raise NotByColumns(form.form_id)
+    checker = ColumnChecker(
+        header, form, file_name, hash_key, result, setup, unique_ids=True, versions_of_all=versions
+    )
+    decoders = _stored_columns(setup, form)
+    done = 0
+    for chunk in chunks:
+        n = len(chunk.instance_ids)
+        text, suspect = _stored_texts(chunk, header, decoders)
+        first = done + 2  # the export's header is row 1
+
+        def exact(positions: Sequence[int], chunk: StoredChunk = chunk, start: int = done) -> list:
+            return rows([(chunk.keys[p], start + p + 1) for p in positions])
+
+        checker.feed(
+            text, first_number=first, exact=exact, submitted=chunk.submitted, suspect=suspect
+        )
+        done += n
+    return Table(checker.finish(), result, columnar=True)
+
+
+def _stored_columns(setup: _Setup, form: Form) -> dict[int, tuple[str, str, str]]:
+    """For each column of the export: (what it holds, the answer key, the option)."""
+    out: dict[int, tuple[str, str, str]] = {}
+    for column in setup.mapping.columns:
+        if column.kind == "one_hot" and column.question is not None:
+            out[column.index] = ("one_hot", column.question.key, column.option)
+        elif column.kind == "question" and column.question is not None:
+            kind = {"select_one": "choice", "select_multiple": "choices"}.get(
+                column.question.type, "question"
+            )
+            out[column.index] = (kind, column.question.key, "")
+        elif column.kind == "id":
+            out[column.index] = ("id", "", "")
+    return out
+
+
+def _stored_texts(
+    chunk: StoredChunk, header: list[str], columns: dict[int, tuple[str, str, str]]
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """The export's text columns of a chunk, and the rows whose texts polars cannot be
+    trusted to make (odd JSON, or a chunk polars refuses to decode: every row)."""
+    n = len(chunk.instance_ids)
+    stored = pl.Series("answers", list(chunk.answers), dtype=pl.Utf8)
+    suspect = stored.str.contains(_ODD_JSON).to_numpy()
+    many = {key for kind, key, _ in columns.values() if kind in ("one_hot", "choices")}
+    answered = {key for kind, key, _ in columns.values() if kind in ("question", "choice")}
+    keys = sorted(answered | many)
+    fields = {k: (pl.List(pl.Utf8) if k in many else pl.Utf8) for k in keys}
+    try:
+        decoded = stored.str.json_decode(pl.Struct(fields)).struct.unnest() if keys else None
+    except pl.exceptions.PolarsError:
+        decoded = None
+        suspect = np.ones(n, dtype=bool)
+    empty = pl.Series([None] * n, dtype=pl.Utf8)
+    out: list[pl.Series] = []
+    for index in range(len(header)):
+        kind, key, option = columns.get(index, ("", "", ""))
+        if kind == "id":
+            column = pl.Series(list(chunk.instance_ids), dtype=pl.Utf8)
+        elif decoded is None or not kind:
+            column = empty
+        elif kind == "choices":  # as an export writes a list: its names, space-separated
+            column = decoded.get_column(key).list.join(" ")
+        elif kind in ("question", "choice"):
+            column = decoded.get_column(key)
+        else:  # one 1/0 column of a select_multiple: empty when unanswered
+            chosen = decoded.get_column(key)
+            column = pl.select(
+                pl.when(chosen.is_null())
+                .then(pl.lit(""))
+                .when(chosen.list.contains(option))
+                .then(pl.lit("1"))
+                .otherwise(pl.lit("0"))
+            ).to_series()
+        out.append(column.alias(f"c{index}"))
+    text = pl.DataFrame(out)
+    categorical = [
+        f"c{i}" for i, (kind, _, _) in columns.items() if kind in ("choice", "choices", "one_hot")
+    ]
+    return text.with_columns(pl.col(categorical).cast(pl.Categorical)), suspect

@@ -84,6 +84,7 @@ __all__ = [
     "is_personal_field",
     "json_text",
     "kobo_header",
+    "kobo_row",
     "read_export",
     "read_export_parallel",
     "read_rows",
@@ -2385,7 +2386,7 @@ def kobo_header(form: Form) -> list[str]:
     return header + list(KOBO_META_COLUMNS)
 
 
-def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
+def kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
@@ -2429,7 +2430,7 @@ def write_kobo_csv(
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(kobo_header(form))
     for index, response in enumerate(responses, start=1):
-        writer.writerow(_kobo_row(form, response, index))
+        writer.writerow(kobo_row(form, response, index))
     data = buffer.getvalue().encode("utf-8")
     if target is not None:
         Path(target).write_bytes(data)
@@ -2529,7 +2530,7 @@ def write_kobo_xlsx(
                 write_instances(instance, repeat.name, title, counters[repeat.name], meta)
 
     for index, response in enumerate(responses, start=1):
-        main.append(text_cells(main, _kobo_row(form, response, index)))
+        main.append(text_cells(main, kobo_row(form, response, index)))
         main_rows = index
         if form.repeats:
             write_instances(

@@ -8,6 +8,7 @@ participants by NIP. Importing the same bundle twice changes nothing the second 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -18,9 +19,18 @@ from django.utils import timezone
 
 from tilik.core.bundle import Bundle, Dataset, read_bundle, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
-from tilik.core.ingest import Quarantined, Response, StoredRow, read_export_parallel, stored_row
+from tilik.core.columnar import NotByColumns, Table, read_table
+from tilik.core.ingest import (
+    Quarantined,
+    Response,
+    StoredRow,
+    read_export_parallel,
+    stored_row,
+    write_kobo_csv,
+    write_kobo_xlsx,
+)
 from tilik.core.problems import Problem
-from tilik.core.xlsform import write_xlsform
+from tilik.core.xlsform import Form, write_xlsform
 from tilik.web.accounts.models import Organisation, OrganisationMember
 from tilik.web.collection.models import (
     FormVersion,
@@ -36,6 +46,7 @@ from tilik.web.collection.services import (
     store_prepared,
     store_quarantined,
 )
+from tilik.web.collection.stored import read_instrument
 from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Evaluation, Member, Program
 
 
@@ -287,7 +298,8 @@ def _import_roster(bundle: Bundle, evaluation: Evaluation, organisation: Organis
     return added
 
 
-def _response_from(submission: Submission) -> Response:
+def response_from(submission: Submission) -> Response:
+    """A stored submission as the :class:`Response` an export writes (local times)."""
     submitted = submission.submitted_at
     if submitted is not None:
         submitted = timezone.localtime(submitted).replace(tzinfo=None)
@@ -302,8 +314,9 @@ def _response_from(submission: Submission) -> Response:
     )
 
 
-def export_bundle(evaluation: Evaluation, target: str | Path) -> Path:
-    """Write the evaluation as a bundle folder: what ``tilik bundle import`` reads back."""
+def export_bundle(evaluation: Evaluation, target: str | Path, *, data: bool = True) -> Path:
+    """Write the evaluation as a bundle folder: what ``tilik bundle import`` reads back
+    (without ``data``, everything but the submissions)."""
     meta: dict[str, Any] = {
         "title": evaluation.title,
         "organisation": evaluation.organisation.name,
@@ -331,9 +344,10 @@ def export_bundle(evaluation: Evaluation, target: str | Path) -> Path:
         if instrument.current is None:
             continue
         forms[instrument.form_id] = instrument.form()
-        responses[instrument.form_id] = [
-            _response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")
-        ]
+        if data:
+            responses[instrument.form_id] = [
+                response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")
+            ]
     interviews = [
         CoreInterview(
             file=i.file_name,
@@ -375,3 +389,47 @@ def _plain(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f")
     return text
+
+
+def read_evaluation(evaluation: Evaluation) -> Bundle:
+    """The evaluation as a bundle, for its analysis: the same bundle as exporting it and
+    reading the export back (``read_bundle_for_db(export_bundle(...))``), every stored
+    answer checked again against its instrument's current form, but the submissions are
+    read from the database by columns (:func:`tilik.web.collection.stored.read_instrument`),
+    chunk by chunk, never written out. Forms the columns cannot read (repeats) are exported
+    and read back as before.
+    """
+    with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as folder:
+        root = export_bundle(evaluation, Path(folder) / "bundle", data=False)
+        bundle = read_bundle_for_db(root, check_forms=False)
+    instruments = {
+        i.form_id: i
+        for i in evaluation.instruments.select_related("current")
+        if i.current is not None and i.submissions.exists()
+    }
+    # in the order the export's data files are read: by file name
+    for name in sorted(_data_file(bundle.forms[f]) for f in instruments if f in bundle.forms):
+        form_id = name.split(".")[0]
+        form, label = bundle.forms[form_id], f"data/{name}"
+        try:
+            table = read_instrument(
+                instruments[form_id], form, file_name=label, hash_key=bundle.hash_key
+            )
+        except NotByColumns:
+            table = _exported(instruments[form_id], form, label, bundle.hash_key)
+        dataset = Dataset(
+            form_id, label, form, table.responses, _frame=table.frame, _key=bundle.hash_key
+        )
+        bundle.add_data(dataset, table.result)
+    return bundle
+
+
+def _data_file(form: Form) -> str:
+    """The name an export gives a form's data: KoboToolbox's XLSX when it has repeats."""
+    return f"{form.form_id}.xlsx" if form.repeats else f"{form.form_id}.csv"
+
+
+def _exported(instrument: Instrument, form: Form, label: str, key: bytes) -> Table:
+    responses = [response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")]
+    write = write_kobo_xlsx if form.repeats else write_kobo_csv
+    return read_table(write(form, responses), form, file_name=label, hash_key=key)
