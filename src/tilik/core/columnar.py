@@ -1188,12 +1188,19 @@ def _stored_texts(
     many = {key for kind, key, _ in columns.values() if kind in ("one_hot", "choices")}
     answered = {key for kind, key, _ in columns.values() if kind in ("question", "choice")}
     keys = sorted(answered | many)
-    fields = {k: (pl.List(pl.Utf8) if k in many else pl.Utf8) for k in keys}
-    try:
-        decoded = stored.str.json_decode(pl.Struct(fields)).struct.unnest() if keys else None
-    except pl.exceptions.PolarsError:
-        decoded = None
-        suspect = np.ones(n, dtype=bool)
+    schema = {k: (pl.List(pl.Utf8) if k in many else pl.Utf8) for k in keys}
+    decoded: pl.DataFrame | None = None
+    if keys:
+        try:  # one JSON document per line: JSON text holds no line break of its own
+            lines = io.BytesIO("\n".join(chunk.answers).encode("utf-8"))
+            decoded = pl.read_ndjson(lines, schema=schema)
+        except pl.exceptions.PolarsError:
+            suspect = np.ones(n, dtype=bool)
+    if decoded is not None:
+        # a list or object where the form has one answer comes back as its JSON text
+        for key in answered:
+            found = decoded.get_column(key)
+            suspect |= found.str.contains(r"^[\[{]").fill_null(False).to_numpy()
     empty = pl.Series([None] * n, dtype=pl.Utf8)
     out: list[pl.Series] = []
     for index in range(len(header)):
