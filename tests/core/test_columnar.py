@@ -212,3 +212,19 @@ def test_it_reads_a_plain_kobotoolbox_export_by_columns(fuzz_form):
     assert table.frame.get_column("instansi").dtype == pl.Categorical
     assert table.frame.get_column("_instance_id").to_list() == ["u1"]
     assert [q.row for q in table.result.quarantined] == [3]  # umur 17 fails its constraint
+
+
+def test_it_lets_go_of_the_data_files_bytes_when_asked(tmp_path):
+    from tests.builders import kobo_row, write_bundle
+
+    root = write_bundle(tmp_path / "b", [kobo_row(0), kobo_row(1, umur="tiga")])
+    kept = read_bundle(root, hash_key=KEY)
+    light = read_bundle(root, hash_key=KEY, keep_sources=False)
+    assert "data/survei_peserta.csv" in kept.sources
+    assert "data/survei_peserta.csv" not in light.sources
+    dataset = light.data["survei_peserta"]
+    assert_frame_equal(dataset.frame(), kept.data["survei_peserta"].frame())
+    assert [r.answers for r in dataset.responses] == [
+        r.answers for r in kept.data["survei_peserta"].responses
+    ]
+    assert len(dataset.quarantined) == 1

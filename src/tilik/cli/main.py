@@ -229,7 +229,7 @@ def write_report(
     from tilik.core.bundle import read_bundle
     from tilik.report.pipeline import build_report
 
-    data = read_bundle(path)
+    data = read_bundle(path, keep_sources=False)
     return build_report(data, Path(out), lang=lang, schedule=schedule)
 
 

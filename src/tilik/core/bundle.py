@@ -147,7 +147,7 @@ class Dataset:
     quarantined: list[Quarantined] = field(default_factory=list)
     duplicates: int = 0
     _frame: pl.DataFrame | None = field(default=None, repr=False)
-    _source: bytes | None = field(default=None, repr=False)
+    _source: bytes | Path | None = field(default=None, repr=False)  # a Path: read when asked
     _key: bytes = field(default=b"", repr=False)
     _problems_at: int | None = field(default=None, repr=False)  # where its problems go, unread
 
@@ -163,7 +163,9 @@ class Dataset:
         if self._responses is None:
             self._responses = []
             if self._source is not None:
-                read = read_export(self._source, self.form, file_name=self.file, hash_key=self._key)
+                source = self._source
+                data = source.read_bytes() if isinstance(source, Path) else source
+                read = read_export(data, self.form, file_name=self.file, hash_key=self._key)
                 self._responses = read.responses
         return self._responses
 
@@ -529,7 +531,7 @@ def _read_forms(
     return forms
 
 
-def _read_data(path: Path, bundle: Bundle, read: bool = True) -> None:
+def _read_data(path: Path, bundle: Bundle, read: bool = True, keep_sources: bool = True) -> None:
     folder = path / "data"
     if not folder.is_dir():
         return
@@ -556,9 +558,13 @@ def _read_data(path: Path, bundle: Bundle, read: bool = True) -> None:
                 )
             )
             continue
-        data = bundle.sources[label] = file.read_bytes()
+        data = file.read_bytes()
+        if keep_sources or not read:
+            bundle.sources[label] = data
+        # without its bytes kept, a dataset reads its file again if its rows are asked for
+        kept = data if keep_sources or not read else Path(os.path.realpath(file))
         dataset = bundle.data[file.stem] = Dataset(
-            file.stem, label, form, _source=data, _key=bundle.hash_key
+            file.stem, label, form, _source=kept, _key=bundle.hash_key
         )
         if not read:  # the caller reads it (an import streams the rows to the database)
             dataset._problems_at = len(bundle.problems)
@@ -747,6 +753,7 @@ def read_bundle(
     check_forms: bool = False,
     hash_key: bytes | None = None,
     read_data: bool = True,
+    keep_sources: bool = True,
 ) -> Bundle:
     """Read a bundle folder.
 
@@ -755,7 +762,9 @@ def read_bundle(
     so pseudonyms are stable within one read and useless outside it. With ``read_data`` False
     the data files are read as bytes only (``sources``); the caller reads their rows and
     reports what it found with :meth:`Bundle.add_read` (an import streams them to the
-    database, :func:`tilik.web.evaluations.bundles.import_bundle`).
+    database, :func:`tilik.web.evaluations.bundles.import_bundle`). Without
+    ``keep_sources`` the data files' bytes are let go once read (an analysis needs their
+    frames only: a national survey's file is hundreds of megabytes).
     """
     root = Path(path)
     if not root.is_dir():
@@ -795,7 +804,7 @@ def read_bundle(
                         params={"kind": kind},
                     )
                 )
-    _read_data(root, bundle, read_data)
+    _read_data(root, bundle, read_data, keep_sources)
     bundle._data_end = len(problems)
     _read_interviews(root, bundle)
     _read_roster(root, bundle)

@@ -283,18 +283,20 @@ def _read(body: bytes, delimiter: str, **options: Any) -> pl.DataFrame:
 
 
 def _parse(body: bytes) -> tuple[str, list[str]] | None:
-    """The delimiter and the header as Python's csv module reads them (from polars' reading
-    of the first record); None when polars refuses it."""
+    """The delimiter and the header, read by Python's csv module as the row reader reads
+    them; None when there is no header to read (an empty first line)."""
     end = body.find(b"\n")
     first = body[: end if end >= 0 else len(body)].decode("utf-8", errors="replace")
     delimiter = _sniff_delimiter(first)
+    csv.field_size_limit(_FIELD_LIMIT)
+    text = _first_record(body).decode("utf-8", errors="replace")
     try:
-        head = _read(_first_record(body), delimiter, n_rows=1, infer_schema=False)
-    except pl.exceptions.PolarsError:
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+    except csv.Error:
         return None
-    if head.height == 0 or head.width > MAX_COLUMNS:
+    if not header or len(header) > MAX_COLUMNS:
         return None
-    return delimiter, [(v or "").strip() for v in head.row(0)]
+    return delimiter, [h.strip() for h in header]
 
 
 def _first_record(body: bytes) -> bytes:
@@ -348,18 +350,26 @@ def _categorical(setup: _Setup) -> set[int]:
 def _parse_rows(
     body: bytes, delimiter: str, header: list[str], setup: _Setup
 ) -> pl.DataFrame | None:
-    """Every record after the header as text columns ``c0 …``; None when polars reads a
-    different number of records than Python's csv module would, or a field the row reader
-    refuses (over 10 MB)."""
+    """Every record after the header as text columns ``c0 …``; None when polars' reading
+    may differ from Python's csv module's, or a field is one the row reader refuses (over
+    10 MB).
+
+    Select answers, 1/0 columns and versions are read as categoricals: a tenth of the
+    memory of texts. polars reads some malformed quoted fields differently from Python's
+    csv module (``""ab`` as ``a``, where Python reads ``ab``), so the reading is checked
+    byte for byte: the fields read, quoted as KoboToolbox quotes them (every field) or as
+    Python and Excel do (only where needed), with their delimiters and line ends, must give
+    back the file's length. A file that is not one of those two standard serialisations of
+    what polars read goes to the row reader.
+    """
     categorical = _categorical(setup)
-    schema = {f"c{i}": pl.Categorical if i in categorical else pl.Utf8 for i in range(len(header))}
+    names = [f"c{i}" for i in range(len(header))]
+    schema = {n: pl.Categorical if i in categorical else pl.Utf8 for i, n in enumerate(names)}
     try:
         frame = _read(body, delimiter, schema=schema)
+        if not _same_length(body, frame, delimiter):
+            return None
     except pl.exceptions.PolarsError:
-        return None
-    lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
-    # when some record spans lines (a quoted line break), count records as Python does
-    if frame.height != lines and frame.height != _records(body):
         return None
     frame = frame.slice(1)
     for name, dtype in frame.schema.items():
@@ -373,23 +383,55 @@ def _parse_rows(
     return frame
 
 
-def _records(body: bytes) -> int:
-    """How many records Python's csv module reads in ``body``: its line ends outside quoted
-    fields (every line end, when no quoted field spans lines), and a last line without one."""
-    ends = body.count(b"\n")
-    last = 0 if body.endswith(b"\n") else 1
-    if body.count(b'"') == 0:
-        return ends + last
-    outside = 0
-    parity = 0
-    step = 1 << 23
-    view = np.frombuffer(body, dtype=np.uint8)
-    for start in range(0, len(view), step):
-        part = view[start : start + step]
-        quoted = (np.cumsum(part == 34, dtype=np.uint8) + parity) & 1
-        outside += int(np.count_nonzero((part == 10) & (quoted == 0)))
-        parity = int(quoted[-1]) if len(quoted) else parity
-    return outside + last
+def _same_length(body: bytes, frame: pl.DataFrame, delimiter: str) -> bool:
+    """Whether the fields read, written back as the file quoted them, are the file: every
+    field quoted (KoboToolbox), or quoted only when it holds the delimiter, a quote or a
+    line break, or is an empty text (Python's csv module, Excel); fields separated by the
+    delimiter; records ended by the file's line ends."""
+    special = "[" + re.escape(delimiter) + '"\r\n]'
+    distinct: list[pl.DataFrame] = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Categorical:  # each distinct text, times how often it occurs
+            counts = frame.get_column(name).value_counts(name="n")
+            texts = counts.get_column(name).cast(pl.Utf8)
+            distinct.append(pl.DataFrame({"t": texts, "n": counts.get_column("n").cast(pl.Int64)}))
+    parts = [pl.concat(distinct)] if distinct else []
+    text_columns = [n for n, d in frame.schema.items() if d != pl.Categorical]
+    if text_columns:  # the texts themselves, once each
+        texts = pl.concat([frame.get_column(n) for n in text_columns], rechunk=False)
+        parts.append(pl.DataFrame({"t": texts}).with_columns(n=pl.lit(1, dtype=pl.Int64)))
+    every = fewest = inner_lf = inner_cr = 0
+    for part in parts:
+        t, n = pl.col("t"), pl.col("n")
+        needs = t.str.contains(special)
+        size, filled, empty = part.select(
+            (t.str.len_bytes() * n).sum().alias("size"),
+            n.filter(t.is_not_null()).sum().alias("filled"),
+            n.filter(t == "").sum().alias("empty"),
+        ).row(0)
+        # quotes and line breaks are only in texts that need quoting: count those few
+        needed, quotes, lf, cr = (
+            part.filter(needs)
+            .select(
+                n.sum().alias("needed"),
+                (t.str.count_matches('"', literal=True) * n).sum().alias("quotes"),
+                (t.str.count_matches("\n", literal=True) * n).sum().alias("lf"),
+                (t.str.count_matches("\r", literal=True) * n).sum().alias("cr"),
+            )
+            .row(0)
+        )
+        size, filled, quotes = (int(v or 0) for v in (size, filled, quotes))
+        needed = int(needed or 0) + int(empty or 0)
+        every += size + quotes + 2 * filled
+        fewest += size + quotes + 2 * needed
+        inner_lf += int(lf or 0)
+        inner_cr += int(cr or 0)
+    records = frame.height
+    ends = body.count(b"\n") - inner_lf
+    if ends not in (records, records - 1):
+        return False
+    rest = (frame.width - 1) * records + ends + body.count(b"\r") - inner_cr
+    return len(body) in (every + rest, fewest + rest)
 
 
 def _exact_rows(
