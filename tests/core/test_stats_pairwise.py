@@ -84,3 +84,24 @@ def test_it_matches_scipy_on_large_groups_with_ties():
     g = labels[rng.integers(0, 12, 60_000)]
     y = np.round(rng.normal(3 + (np.char.str_len(g) % 3) * 0.05, 0.8, g.size) * 10) / 10
     _check(pl.DataFrame({"g": g, "y": y}))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0, 1, allow_nan=False), min_size=1, max_size=40))
+def test_it_adjusts_p_values_as_statsmodels_holm_bit_for_bit(pvals):
+    from statsmodels.stats.multitest import multipletests
+
+    got = stats._adjust_p(np.array(pvals), "holm")
+    assert got.tolist() == multipletests(pvals, method="holm")[1].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 10**6)), min_size=1, max_size=30))
+def test_it_gives_statsmodels_wilson_interval_bit_for_bit(pairs):
+    from statsmodels.stats.proportion import proportion_confint
+
+    count = np.array([min(c, n) for c, n in pairs], dtype=float)
+    nobs = np.array([n for _, n in pairs], dtype=float)
+    lo, hi = stats._wilson(count, nobs, 0.05)
+    ref_lo, ref_hi = proportion_confint(count, nobs, alpha=0.05, method="wilson")
+    assert lo.tolist() == list(ref_lo) and hi.tolist() == list(ref_hi)

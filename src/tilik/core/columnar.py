@@ -506,7 +506,7 @@ class _Texts:
             physical = distinct.to_physical().cast(pl.Int64).to_numpy()
             lookup = np.full(int(physical.max(initial=0)) + 2, len(distinct), dtype=np.int32)
             lookup[physical] = np.arange(len(distinct), dtype=np.int32)
-            rows = self.series.to_physical().cast(pl.Int64).fill_null(-1).to_numpy()
+            rows = self.series.to_physical().fill_null(len(lookup) - 1).to_numpy()
             self._codes = (lookup[rows], [*distinct.cast(pl.Utf8).to_list(), ""])
         return self._codes
 
@@ -961,9 +961,17 @@ def _weird_and_blank(
 
 
 def _repeated(ids: pl.Series, candidate: np.ndarray) -> np.ndarray:
-    """Rows whose instance id another read row has too."""
+    """Rows whose instance id another read row has too (looked for among 64-bit hashes of
+    the ids, then among the few ids whose hashes repeat)."""
     among = pl.select(pl.when(pl.Series(candidate)).then(ids).otherwise(None)).to_series()
-    return (among.is_duplicated() & among.is_not_null()).to_numpy()
+    hashed = pl.select(pl.when(among.is_not_null()).then(among.hash())).to_series()
+    maybe = (hashed.is_duplicated() & hashed.is_not_null()).to_numpy()
+    if not maybe.any():
+        return maybe
+    rows = np.flatnonzero(maybe)
+    found = np.zeros(len(candidate), dtype=bool)
+    found[rows] = among.gather(rows).is_duplicated().to_numpy()
+    return found
 
 
 def _convert(
