@@ -387,8 +387,7 @@ def _same_length(body: bytes, frame: pl.DataFrame, delimiter: str) -> bool:
     """Whether the fields read, written back as the file quoted them, are the file: every
     field quoted (KoboToolbox), or quoted only when it holds the delimiter, a quote or a
     line break, or is an empty text (Python's csv module, Excel); fields separated by the
-    delimiter; records ended by the file's line ends."""
-    special = "[" + re.escape(delimiter) + '"\r\n]'
+    delimiter; records ended by one line end each (LF or CRLF; the last may have none)."""
     distinct: list[pl.DataFrame] = []
     for name, dtype in frame.schema.items():
         if dtype == pl.Categorical:  # each distinct text, times how often it occurs
@@ -400,38 +399,27 @@ def _same_length(body: bytes, frame: pl.DataFrame, delimiter: str) -> bool:
     if text_columns:  # the texts themselves, once each
         texts = pl.concat([frame.get_column(n) for n in text_columns], rechunk=False)
         parts.append(pl.DataFrame({"t": texts}).with_columns(n=pl.lit(1, dtype=pl.Int64)))
-    every = fewest = inner_lf = inner_cr = 0
+    t, n = pl.col("t"), pl.col("n")
+    size = filled = quotes = 0
     for part in parts:
-        t, n = pl.col("t"), pl.col("n")
-        needs = t.str.contains(special)
-        size, filled, empty = part.select(
+        found = part.select(
             (t.str.len_bytes() * n).sum().alias("size"),
             n.filter(t.is_not_null()).sum().alias("filled"),
-            n.filter(t == "").sum().alias("empty"),
         ).row(0)
-        # quotes and line breaks are only in texts that need quoting: count those few
-        needed, quotes, lf, cr = (
-            part.filter(needs)
-            .select(
-                n.sum().alias("needed"),
-                (t.str.count_matches('"', literal=True) * n).sum().alias("quotes"),
-                (t.str.count_matches("\n", literal=True) * n).sum().alias("lf"),
-                (t.str.count_matches("\r", literal=True) * n).sum().alias("cr"),
-            )
-            .row(0)
-        )
-        size, filled, quotes = (int(v or 0) for v in (size, filled, quotes))
-        needed = int(needed or 0) + int(empty or 0)
-        every += size + quotes + 2 * filled
-        fewest += size + quotes + 2 * needed
-        inner_lf += int(lf or 0)
-        inner_cr += int(cr or 0)
-    records = frame.height
-    ends = body.count(b"\n") - inner_lf
-    if ends not in (records, records - 1):
-        return False
-    rest = (frame.width - 1) * records + ends + body.count(b"\r") - inner_cr
-    return len(body) in (every + rest, fewest + rest)
+        size, filled = size + int(found[0] or 0), filled + int(found[1] or 0)
+        quoted = part.filter(t.str.contains('"', literal=True))
+        quotes += int(quoted.select((t.str.count_matches('"', literal=True) * n).sum()).item() or 0)
+    records, width = frame.height, frame.width
+    # every line end one or two bytes; the last line with or without one
+    ends = {(width - 1) * records + k * (records - u) for k in (1, 2) for u in (0, 1)}
+    if len(body) - (size + quotes + 2 * filled) in ends:  # every field quoted
+        return True
+    special = "[" + re.escape(delimiter) + '"\r\n]'
+    needed = sum(
+        int(part.select(n.filter(t.str.contains(special) | (t == "")).sum()).item() or 0)
+        for part in parts
+    )
+    return len(body) - (size + quotes + 2 * needed) in ends  # quoted where needed
 
 
 def _exact_rows(
