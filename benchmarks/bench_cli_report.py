@@ -20,9 +20,9 @@ largest process from ``/usr/bin/time``), with the machine's load average before 
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_cli_report.py                       # 1,000,000 rows
-    .venv/bin/python benchmarks/bench_cli_report.py --sizes 10000,100000,1000000
-    .venv/bin/python benchmarks/bench_cli_report.py --sizes 10000         # quick
+    .venv/bin/python benchmarks/bench_cli_report.py                 # 10k, 100k, 1M rows
+    .venv/bin/python benchmarks/bench_cli_report.py --sizes 1000000
+    .venv/bin/python benchmarks/bench_cli_report.py --sizes 10000   # quick
 
 Goal (issue 12): tilik ≤ 0.3 × the peer's time at 1,000,000 rows, peak memory < 1.5 GB.
 """
@@ -207,7 +207,9 @@ def run(rows: int, workdir: Path, tilik: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", default="1000000", help="comma-separated row counts")
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="comma-separated row counts"
+    )
     parser.add_argument("--peer", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.peer:

@@ -16,8 +16,8 @@ empty), into PostgreSQL 15.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_web_analysis.py                        # 1,000,000
-    .venv/bin/python benchmarks/bench_web_analysis.py --sizes 10000,100000,1000000
+    .venv/bin/python benchmarks/bench_web_analysis.py                 # 10k, 100k, 1M
+    .venv/bin/python benchmarks/bench_web_analysis.py --sizes 10000   # quick
     TILIK_BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:55432/tilik_bench \\
         .venv/bin/python benchmarks/bench_web_analysis.py
 
@@ -128,7 +128,9 @@ def run_size(rows: int, folder: Path, url: str, name: str, tilik: str) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--sizes", default="1000000", help="comma-separated submission counts")
+    parser.add_argument(
+        "--sizes", default="10000,100000,1000000", help="comma-separated submission counts"
+    )
     args = parser.parse_args()
     tilik = str(Path(sys.executable).with_name("tilik"))
     databases = [("SQLite", "")]
