@@ -20,6 +20,8 @@ QUICK = {
     "bench_submit.py": ["--seconds", "20"],
     "bench_repeats.py": ["--submissions", "2000"],
     "bench_xlsx.py": ["--rows", "20000"],
+    "bench_themes.py": ["--texts", "5000"],
+    "bench_learning.py": ["--draws", "5"],
     "bench_schedule.py": ["--sizes", "200", "--time-limit", "20", "--first", "5"],
 }
 

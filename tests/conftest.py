@@ -2,7 +2,11 @@
 
 - alice: evaluator of agency A; member (evaluator) of evaluation A.
 - bob: evaluator of agency B; member (evaluator) of evaluation B only.
-- charlie: leader (kepala) of agency A; member (leader) of evaluation A: reads, does not edit.
+- charlie: leader (kepala) of agency A; member (leader) of evaluation A: reads, follows up,
+  does not edit.
+- victor: viewer (pembaca) of evaluation A: reads, never sees personal data.
+- diana: administrator of agency A: manages its users, units and audit trail; reaches no
+  evaluation she is not a member of.
 - mallory: has an account, belongs to nothing; reaches no evaluation.
 """
 
@@ -37,11 +41,13 @@ def cast(db):
     agency_b = Organisation.objects.create(name="BKPSDM Kabupaten B", kind="instansi")
     users = {
         name: User.objects.create_user(name, password="pw-" + name)
-        for name in ("alice", "bob", "charlie", "mallory")
+        for name in ("alice", "bob", "charlie", "victor", "diana", "mallory")
     }
     OrganisationMember.objects.create(organisation=agency_a, user=users["alice"])
     OrganisationMember.objects.create(organisation=agency_b, user=users["bob"])
     OrganisationMember.objects.create(organisation=agency_a, user=users["charlie"], role="leader")
+    OrganisationMember.objects.create(organisation=agency_a, user=users["victor"], role="leader")
+    OrganisationMember.objects.create(organisation=agency_a, user=users["diana"], role="admin")
     evaluation_a = Evaluation.objects.create(
         organisation=agency_a, title="Evaluasi A", period="2025"
     )
@@ -50,6 +56,7 @@ def cast(db):
     )
     Member.objects.create(evaluation=evaluation_a, user=users["alice"], role="evaluator")
     Member.objects.create(evaluation=evaluation_a, user=users["charlie"], role="leader")
+    Member.objects.create(evaluation=evaluation_a, user=users["victor"], role="viewer")
     Member.objects.create(evaluation=evaluation_b, user=users["bob"], role="evaluator")
     return type(
         "Cast",

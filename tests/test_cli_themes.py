@@ -61,3 +61,57 @@ def test_it_has_help_on_every_command():
         assert command.help, name
         result = CliRunner().invoke(themes, [name, "--help"])
         assert result.exit_code == 0
+
+
+LEARN = ROWS + [
+    {"text": "Jadwal pelatihan bentrok dengan tutup buku.", "themes": ["jadwal"]},
+    {"text": "Uang harian belum cair dua bulan.", "themes": ["anggaran"]},
+    {"text": "Sinyal di kantor desa sering hilang.", "themes": ["sarana_akses"]},
+]
+
+
+def test_it_reports_calibration_beside_f1(tmp_path):
+    result = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, ROWS)), "--json"])
+    assert result.exit_code == 0, result.output
+    cal = json.loads(result.output)["calibration"]
+    assert 0 <= cal["theme_brier"] < 0.1 and 0 <= cal["theme_ece"] < 0.2
+    text = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, ROWS))]).output
+    assert "kalibrasi tema: Brier" in text and "ECE" in text
+
+
+def test_it_measures_learning_from_corrections(tmp_path):
+    args = ["eval", str(_write(tmp_path, LEARN)), "--learn", "2", "--repeats", "1"]
+    result = CliRunner().invoke(themes, args)
+    assert result.exit_code == 0, result.output
+    assert "belajar dari 2 koreksi (1 undian, 3 teks lain dinilai)" in result.output
+
+
+def test_it_refuses_to_learn_from_every_text(tmp_path):
+    result = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, LEARN)), "--learn", "5"])
+    assert result.exit_code != 0
+    assert "--learn 5" in result.output and "Traceback" not in result.output
+
+
+def test_it_refuses_to_learn_from_unknown_codes(tmp_path):
+    rows = LEARN + [{"text": "Kopi pagi dulu.", "themes": ["budaya_kopi"]}]
+    result = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, rows)), "--learn", "2"])
+    assert result.exit_code != 0 and "budaya_kopi" in result.output
+
+
+def test_it_trains_on_another_labelled_file_for_honest_splits(tmp_path):
+    training = tmp_path / "latih.jsonl"
+    training.write_text("\n".join(json.dumps(r) for r in LEARN * 3) + "\n", encoding="utf-8")
+    args = ["eval", str(_write(tmp_path, ROWS)), "--training", str(training), "--json"]
+    result = CliRunner().invoke(themes, args)
+    assert result.exit_code == 0, result.output
+    packaged = CliRunner().invoke(themes, ["eval", str(_write(tmp_path, ROWS)), "--json"])
+    brier = [json.loads(r.output)["calibration"]["theme_brier"] for r in (result, packaged)]
+    assert brier[0] != brier[1]  # a coder fitted on 18 texts is not the packaged one
+
+
+def test_it_refuses_a_training_file_without_labels(tmp_path):
+    training = tmp_path / "latih.jsonl"
+    training.write_text(json.dumps({"text": "tanpa label"}) + "\n", encoding="utf-8")
+    args = ["eval", str(_write(tmp_path, ROWS)), "--training", str(training)]
+    result = CliRunner().invoke(themes, args)
+    assert result.exit_code != 0 and "tidak ada baris berlabel" in result.output

@@ -122,3 +122,36 @@ def test_it_ships_a_form_for_every_data_file():
     for path in DATA:
         settings = load_workbook(BUNDLE / "instrumen" / f"{path.stem}.xlsx")["settings"]
         assert settings["A2"].value == path.stem
+
+
+PREVIOUS = BUNDLE.parent / "kupang-2024"
+
+
+def test_it_regenerates_the_previous_cycle_byte_for_byte(tmp_path):
+    subprocess.run([sys.executable, str(PREVIOUS / "generate.py"), str(tmp_path)], check=True)
+    generated = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert Path("tindak_lanjut.csv") in generated and len(generated) == 15
+    for relative in generated:
+        assert (tmp_path / relative).read_bytes() == (PREVIOUS / relative).read_bytes(), relative
+
+
+def test_the_demo_report_compares_2025_with_2024_and_follows_its_recommendations(tmp_path):
+    from tilik.core.bundle import read_bundle
+    from tilik.report.pipeline import analyse
+
+    hasil = analyse(read_bundle(BUNDLE))
+    comparison = hasil["comparison"]
+    assert comparison["previous"]["period"] == 2024
+    followed = {r["key"]: r for r in comparison["recommendations"]}
+    with (PREVIOUS / "tindak_lanjut.csv").open(encoding="utf-8") as handle:
+        states = {row["key"]: row["status"] for row in csv.DictReader(handle)}
+    assert states and all(followed[key]["status"] == status for key, status in states.items())
+    workload = next(
+        i
+        for i in followed["jadwal_fleksibel"]["indicators"]
+        if i["metric"] == "challenges[code=waktu_beban_kerja]/share"
+    )
+    assert workload["current"] < workload["previous"] and workload["moved"] is True
+    assert {(n["construct"], n["reason"]) for n in comparison["not_comparable"]} == {
+        ("sikap", "construct_added")
+    }

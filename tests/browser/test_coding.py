@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.support import LAUNCH_ARGS
+from tests.browser.support import LAUNCH_ARGS, open_logged_in
 
 TRANSCRIPT = """P: Bagaimana pelatihannya?
 N: Materinya sangat bermanfaat untuk pelayanan di loket, saya jadi lebih sabar.
@@ -73,3 +73,38 @@ def test_it_reviews_codes_with_the_keyboard(live_server, evaluation, chromium_pa
     assert set(codes) == {"Materiny", "Jadwal p", "Internet"}
     assert "anggaran" in codes["Jadwal p"].themes and "jadwal" in codes["Jadwal p"].themes
     assert codes["Materiny"].themes  # accepted as coded, not emptied
+
+
+SIMILAR = """P: Kendala?
+N: Internet di kantor sering putus waktu e-learning.
+P: Lainnya?
+N: Internet kantor sering putus saat e-learning, jadi kami ketinggalan.
+P: Materi?
+N: Widyaiswara sangat menguasai materi dan sabar menjelaskan.
+"""
+
+
+@pytest.mark.browser
+def test_it_shows_which_texts_a_correction_recoded(live_server, cast, chromium_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tilik.web.coding import services
+    from tilik.web.collection.models import Interview
+
+    services.clear_caches()
+    Interview.objects.create(
+        evaluation=cast.evaluation_a, file_name="02.txt", role="peserta", transcript=SIMILAR
+    )
+    with sync_playwright() as p:
+        url = f"{live_server.url}/evaluasi/{cast.evaluation_a.pk}/pengodean/"
+        browser, page = open_logged_in(p, chromium_path, url, "alice", "pw-alice")
+        corrected = page.locator(".ct-item", has_text="waktu e-learning")
+        similar = page.locator(".ct-item", has_text="jadi kami ketinggalan")
+        expect(similar.locator("[data-recoded]")).to_be_hidden()
+        corrected.locator(".ct-text").click()
+        expect(corrected).to_have_class(re.compile("is-current"))
+        page.keyboard.press("8")  # add "jadwal" to the text, then save
+        page.keyboard.press("Enter")
+        expect(page.locator("#ct-status")).to_contain_text("teks serupa dikode ulang")
+        expect(similar.locator("[data-recoded]")).to_be_visible()
+        browser.close()

@@ -75,6 +75,9 @@ def test_it_imports_and_exports_a_bundle(tmp_path):
     again = runner.invoke(cli, ["bundle", "import", str(root)])
     assert "survei_peserta: 0 baru, 3 sudah ada, 0 dikarantina" in again.output
     assert Submission.objects.count() == 3
+    from tilik.web.audit.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="bundle_imported").count() == 2
     out = tmp_path / "out"
     exported = runner.invoke(cli, ["bundle", "export", "Evaluasi Uji", str(out)])
     assert exported.exit_code == 0, exported.output

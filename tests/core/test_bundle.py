@@ -3,10 +3,12 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from tests.builders import KOBO_HEADER, NIPS, SURVEY, kobo_row, write_bundle, write_form
+from tests.conftest import require
 from tilik.core.bundle import read_bundle
 from tilik.core.problems import BundleError
 
@@ -154,3 +156,39 @@ def test_it_says_which_sheets_of_an_xlsx_export_it_did_not_read(tmp_path):
     result = read_export(tmp_path / "export.xlsx", form)
     assert len(result.responses) == 1
     assert any("anggota_keluarga" in p.render() for p in result.problems)
+
+
+REALWORLD = Path(__file__).parents[2] / ".." / "shared" / "realworld" / "forms-pyxform"
+
+
+def test_it_reads_an_xls_form_in_a_bundle(tmp_path):
+    source = REALWORLD / "example_xls__text_and_integer.xls"
+    require(source.exists(), "../shared/realworld")
+    root = write_bundle(tmp_path / "b")
+    (root / "instrumen" / "teks_angka.xls").write_bytes(source.read_bytes())
+    (root / "instrumen" / "survei_peserta.xls").write_bytes(source.read_bytes())
+    bundle = read_bundle(root)
+    assert bundle.forms["teks_angka"].questions
+    # two files for one instrument: the first by name (.xls before .xlsx) is read, the
+    # other is named
+    assert bundle.forms["survei_peserta"].question("nip") is None
+    assert any(p.file == "instrumen/survei_peserta.xlsx" for p in bundle.problems)
+
+
+def test_it_keeps_follow_up_notes_safe_and_whole_through_a_bundle(tmp_path):
+    from tilik.core.bundle import write_bundle as write
+
+    source = read_bundle(write_bundle(tmp_path / "a"))
+    notes = {
+        "jadwal_fleksibel": {
+            "status": "proses",
+            "due": None,
+            "assignee": "'BKPSDM",
+            "note": "=1+1",
+        },
+        "lain": {"status": "selesai", "due": "2025-06-30", "assignee": "", "note": "@SUM(A1)"},
+    }
+    root = write(tmp_path / "b", source.meta.raw, source.forms, {}, [], follow_ups=notes)
+    text = (root / "tindak_lanjut.csv").read_text(encoding="utf-8")
+    assert "'=1+1" in text and "'@SUM(A1)" in text and ",=" not in text
+    assert read_bundle(root).follow_ups == notes

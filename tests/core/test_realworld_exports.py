@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import require
 from tests.core import realworld as rw
 from tilik.core.i18n import translate
 from tilik.core.ingest import read_export_parallel
@@ -200,3 +201,27 @@ if __name__ == "__main__":  # the figures for a report
         for line in problems:
             print(line, file=sys.stderr)
     print(dict(total))
+
+
+def test_it_writes_the_other_text_of_a_real_export_back_as_kobotoolbox_does(tmp_path):
+    """Import → Tilik's own Kobo CSV and XLSX → import again: the ``…_other`` texts stay."""
+    from tilik.core.ingest import kobo_header, read_export, write_kobo_csv, write_kobo_xlsx
+    from tilik.core.xlsform import read_xlsform
+
+    folder = rw.KOBO / "or_other"
+    require(folder.is_dir(), "../shared/realworld")
+    form, _ = read_xlsform((folder / "or_other.xlsx").read_bytes(), file_name="or_other.xlsx")
+    first = read_export(folder / "or_other-xml.csv", form).responses
+    others = {r.instance_id: r.answers.get("fav_emperor_other") for r in first}
+    assert any(others.values())
+    header = kobo_header(form)
+    assert header[:2] == ["fav_emperor", "fav_emperor_other"]
+    assert header[header.index("fav_emperors/other") + 1] == "fav_emperors_other"
+    for data, name in (
+        (write_kobo_csv(form, first), "k.csv"),
+        (write_kobo_xlsx(form, first), "k.xlsx"),
+    ):
+        again = read_export(data, form, file_name=name).responses
+        assert {r.instance_id: r.answers for r in again} == {
+            r.instance_id: r.answers for r in first
+        }

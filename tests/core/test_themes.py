@@ -156,3 +156,66 @@ def test_it_keeps_abbreviations_in_one_sentence():
         "Saya dari Kab. Kupang.",
         "Jalan jauh.",
     ]
+
+
+# Texts below are written for these tests; none is a training text.
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Di seksi kami tinggal tiga pegawai untuk melayani dua kecamatan.", "waktu_beban_kerja"),
+        ("Saya tangani sendiri semua berkas, tidak ada yang bantu.", "waktu_beban_kerja"),
+        ("Selama kelas HP saya berdering terus, kantor menanyakan data.", "waktu_beban_kerja"),
+        ("Kabid menyuruh kami kembali memakai format laporan yang lama.", "dukungan_atasan"),
+        (
+            "Kepala dinas menerbitkan surat tugas dan menyusun jadwal piket supaya kami fokus.",
+            "dukungan_atasan",
+        ),
+        (
+            "Sejak petugas dilatih, warga tidak perlu datang dua kali mengurus akta.",
+            "dampak_layanan",
+        ),
+    ],
+)
+def test_it_understands_themes_said_without_their_keywords(coder, text, code):
+    assert code in coder.code(text, spans=False).codes
+
+
+def test_it_reads_conduct_in_an_observation_note_as_attitude(coder):
+    note = "Petugas loket menyapa pemohon, mempersilakan lansia duduk lebih dulu, lalu menjelaskan."
+    coding = coder.code(note, spans=False, context={"source": "observation", "role": "observer"})
+    assert coding.codes[0] == "sikap"
+
+
+def test_it_codes_peak_work_as_workload_and_schedule_together(coder):
+    text = "Minggu pelatihan bertepatan dengan penyaluran bansos, saya dua kali dipanggil balik."
+    assert {"jadwal", "waktu_beban_kerja"} <= set(coder.code(text, spans=False).codes)
+
+
+def test_it_does_not_take_every_place_or_practice_for_facilities_or_method(coder):
+    assert "sarana_akses" not in coder.code("Saya bertugas di Alor, pelatihan ini membantu.").codes
+    daily = "Dalam praktik sehari-hari di puskesmas saya sudah menerapkan konseling yang diajarkan."
+    assert "metode" not in coder.code(daily).codes
+
+
+def test_it_gives_calibrated_probabilities_and_a_confidence(coder):
+    coding = coder.code("Modulnya usang dan penuh salah ketik.", spans=False)
+    assert set(coding.probabilities) == set(coder.codebook.names)
+    assert coding.probabilities["kualitas_materi"] > 0.8
+    assert coding.probabilities["anggaran"] < 0.1
+    assert 0 < coding.confidence <= 1
+    vague = coder.code("Ya begitulah, seperti biasa.", spans=False)
+    assert vague.confidence < coding.confidence
+
+
+def test_it_changes_similar_texts_after_a_correction(coder):
+    corrected = "Internet di kantor sering putus waktu e-learning."
+    similar = "Internet kantor sering putus saat e-learning, jadi kami ketinggalan."
+    assert "jadwal" not in coder.code(similar, spans=False).codes
+    learnt = coder.with_corrections([(corrected, ["sarana_akses", "jadwal"])])
+    assert {"sarana_akses", "jadwal"} <= set(learnt.code(similar, spans=False).codes)
+    assert learnt.code(corrected, spans=False).manual
+
+
+def test_it_refuses_contexts_that_do_not_match_the_texts(coder):
+    with pytest.raises(ValueError):
+        coder.code_many(["satu", "dua"], contexts=[{"source": "survey"}])

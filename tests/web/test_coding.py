@@ -101,6 +101,19 @@ def test_it_saves_a_manual_code(client, cast, texts):
     manual = ManualCode.objects.get(evaluation=texts)
     assert manual.themes == ["jadwal", "waktu_beban_kerja"] and manual.sentiment == "negatif"
     assert manual.updated_by == cast.alice and manual.text == SCHEDULE
+    assert manual.source == "interview" and manual.role == "peserta"
+
+
+def test_it_retrains_the_report_with_the_screens_corrections(client, cast, texts):
+    from tilik.core.themes import Correction
+    from tilik.web.reports.services import coding_inputs
+
+    client.force_login(cast.alice)
+    save = {"key": key_of(SCHEDULE), "themes": ["jadwal"], "sentiment": "negatif"}
+    client.post(url(texts, "simpan/"), save)
+    expected = Correction(SCHEDULE, ("jadwal",), "negatif", "interview", "peserta")
+    assert coding_inputs(texts)["corrections"] == [expected]
+    assert services.coder_for(texts).coder.corrections == (expected,)
 
 
 def test_it_saves_by_fetch_and_answers_json(client, cast, texts):
@@ -232,3 +245,73 @@ def test_it_carries_an_added_code_into_the_report(client, cast, texts):
     client.post(url(texts, "simpan/"), {"key": key_of(SCHEDULE), "themes": ["kearifan_lokal"]})
     run = run_analysis(texts, cast.alice)
     assert run.hasil["themes"]["kearifan_lokal"]["n_segments"] >= 1
+
+
+SIMILAR = """P: Kendala?
+N: Internet di kantor sering putus waktu e-learning.
+P: Lainnya?
+N: Internet kantor sering putus saat e-learning, jadi kami ketinggalan.
+P: Materi?
+N: Ya begitulah, seperti biasa saja.
+P: Widyaiswara?
+N: Widyaiswara sangat menguasai materi dan sabar menjelaskan.
+"""
+
+
+@pytest.fixture
+def similar(cast):
+    services.clear_caches()
+    Interview.objects.create(
+        evaluation=cast.evaluation_a, file_name="02.txt", role="peserta", transcript=SIMILAR
+    )
+    return cast.evaluation_a
+
+
+def test_it_lists_low_confidence_codings_first(client, cast, similar):
+    client.force_login(cast.alice)
+    rows = list(client.get(url(similar)).context["page"].object_list)
+    flags = [r.low_confidence for r in rows]
+    assert flags[0] and flags == sorted(flags, reverse=True)
+    low = [r.confidence for r in rows if r.low_confidence]
+    assert low == sorted(low)
+    assert rows[0].text.item.text == "Ya begitulah, seperti biasa saja."
+    in_order = list(client.get(url(similar, "?urut=asal")).context["page"].object_list)
+    assert in_order[0].text.item.text.startswith("Internet di kantor")
+
+
+def test_it_moves_reviewed_texts_to_the_end(client, cast, similar):
+    client.force_login(cast.alice)
+    vague = key_of("Ya begitulah, seperti biasa saja.")
+    client.post(url(similar, "simpan/"), {"key": vague, "themes": ["manfaat"]})
+    rows = list(client.get(url(similar)).context["page"].object_list)
+    assert rows[-1].key == vague and rows[-1].confidence == 1.0
+
+
+def test_it_says_how_many_similar_texts_a_correction_recoded(client, cast, similar):
+    client.force_login(cast.alice)
+    first = key_of("Internet di kantor sering putus waktu e-learning.")
+    other = key_of("Internet kantor sering putus saat e-learning, jadi kami ketinggalan.")
+    before = services.review_for(similar)
+    assert "jadwal" not in next(r for r in before.rows if r.key == other).themes
+    response = client.post(
+        url(similar, "simpan/"),
+        {"key": first, "themes": ["sarana_akses", "jadwal"], "sentiment": "negatif"},
+        HTTP_ACCEPT="application/json",
+    )
+    data = response.json()
+    assert other in data["recoded"] and first not in data["recoded"]
+    assert data["n_recoded"] == len(data["recoded"])
+    assert f"{data['n_recoded']} teks serupa dikode ulang" in data["message"]
+    after = services.review_for(similar)
+    assert "jadwal" in next(r for r in after.rows if r.key == other).themes
+    page = client.get(url(similar)).content.decode()
+    assert "data-recoded hidden" in page
+
+
+def test_it_tells_the_plain_form_how_many_texts_were_recoded(client, cast, similar):
+    client.force_login(cast.alice)
+    first = key_of("Internet di kantor sering putus waktu e-learning.")
+    response = client.post(
+        url(similar, "simpan/"), {"key": first, "themes": ["sarana_akses", "jadwal"]}, follow=True
+    )
+    assert "teks serupa dikode ulang" in response.content.decode()

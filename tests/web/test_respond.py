@@ -241,11 +241,24 @@ def test_it_edits_the_privacy_notice(client, cast):
     data = {
         "collector": "Tim A",
         "purpose": "Evaluasi",
-        "retention": "1 tahun",
         "contact": "a@kota-a.go.id",
+        "retention_months": "12",
     }
     client.force_login(cast.charlie)
     assert client.post(url, data).status_code == 403
     client.force_login(cast.alice)
     assert client.post(url, data).status_code == 302
     assert PrivacyNotice.objects.get().contact == "a@kota-a.go.id"
+    cast.evaluation_a.refresh_from_db()
+    assert cast.evaluation_a.retention_months == 12
+
+
+def test_the_respondent_reads_the_retention_period_and_their_rights(client, cast, survey):
+    from tilik.web.collection.models import RespondentLink
+
+    cast.evaluation_a.retention_months = 18
+    cast.evaluation_a.save()
+    _, token = RespondentLink.make(survey, RespondentLink.Kind.OPEN)
+    page = client.get(f"/f/{token}/").content.decode()
+    assert "disimpan 18 bulan sejak data terakhir" in page
+    assert "ditunjukkan, diunduh, dikoreksi, atau dihapus" in page

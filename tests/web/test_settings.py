@@ -31,9 +31,17 @@ def test_it_passes_the_deployment_checks_in_production(tmp_path):
         TILIK_SECRET_KEY="x" * 64 + "-production-key",
         TILIK_HASH_KEY="h" * 40,
         TILIK_ALLOWED_HOSTS="tilik.example.go.id",
+        TILIK_TRUSTED_PROXIES="127.0.0.1",
         DATABASE_URL="postgres://tilik:pw@127.0.0.1:5432/tilik",
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_it_warns_when_a_tls_proxy_hides_the_client_addresses(tmp_path):
+    result = _check(TILIK_DATA=str(tmp_path), TILIK_SECURE="yes")
+    assert "tilik.W004" in result.stdout + result.stderr
+    bad = _check(TILIK_DATA=str(tmp_path), TILIK_TRUSTED_PROXIES="proksi-kantor")
+    assert "tilik.E001" in bad.stdout + bad.stderr
 
 
 def test_it_warns_when_the_hash_key_is_missing_on_postgresql(tmp_path):

@@ -184,6 +184,18 @@ def _import(path: str, username: str | None, lang: str):
                 lang,
             ).format(n=len(refused.problems))
         ) from refused
+    from tilik.web.audit.models import Action
+    from tilik.web.audit.services import record
+
+    record(
+        None,
+        Action.BUNDLE_IMPORTED,
+        evaluation=summary.evaluation,
+        user=user,
+        stored=sum(summary.stored.values()),
+        quarantined=sum(summary.quarantined.values()),
+        cli=True,
+    )
     for form_id in sorted(data.data):
         click.echo(
             translate(
@@ -315,6 +327,7 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     _migrate()
     _collect_static()
     user, password = _ensure_demo_user()
+    _load_previous_cycles(bundle_path, user, lang)
     summary = _import(bundle_path, user.username, lang)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
     click.echo(translate("Menganalisis dan menulis laporan…", lang))
@@ -325,11 +338,13 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
         click.echo(translate("Laporan: {path}", lang).format(path=target / "laporan.html"))
     else:
         click.echo(translate("Analisis tidak selesai: {why}", lang).format(why=run.message(lang)))
-    click.echo(
-        translate("Alamat: {url}", lang).format(
-            url=f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+    url = f"http://127.0.0.1:{port}/evaluasi/{summary.evaluation.pk}/"
+    if no_serve:
+        click.echo(
+            translate("Aplikasi web: jalankan «tilik serve», lalu buka {url}", lang).format(url=url)
         )
-    )
+    else:
+        click.echo(translate("Alamat: {url}", lang).format(url=url))
     click.echo(
         translate("Masuk sebagai «{user}» dengan kata sandi «{password}»", lang).format(
             user=user.username, password=password
@@ -337,6 +352,36 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     )
     if not no_serve:
         _serve("127.0.0.1", port, tasks=max(worker_count(), 1), quiet=True, lang=lang)
+
+
+def _load_previous_cycles(bundle_path: str, user, lang: str) -> None:
+    """Import and analyse the cycles the demo bundle links to (``previous:``), oldest first,
+    so its report compares with them. Each is one line of output."""
+    from tilik.core.bundle import read_meta
+    from tilik.core.previous import MAX_CYCLES, resolve_previous
+    from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
+    from tilik.web.reports.services import latest_run
+
+    chain: list[Path] = []
+    root = Path(bundle_path).resolve()
+    allowed = root.parent
+    current = root
+    while len(chain) < MAX_CYCLES:
+        path, _problem = resolve_previous(current, read_meta(current).raw.get("previous"), allowed)
+        if path is None or path in chain or path == root:
+            break
+        chain.append(path)
+        current = path
+    for path in reversed(chain):
+        data = read_bundle_for_db(path, check_forms=False)
+        if data.refusals:
+            break
+        evaluation = import_bundle(data, user=user).evaluation
+        if latest_run(evaluation) is None:
+            _analyse_now(evaluation, user, lang)
+        click.echo(
+            translate("Siklus sebelumnya dimuat: {title}", lang).format(title=evaluation.title)
+        )
 
 
 def _analyse_now(evaluation, user, lang: str):
@@ -418,6 +463,29 @@ def worker(batch: bool, interval: float) -> None:
     runner = TilikWorker(batch=batch, interval=interval)
     runner.configure_signals()
     runner.run()
+
+
+@cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="List what would be purged; change nothing.")
+@lang_option
+def purge(dry_run: bool, lang: str) -> None:
+    """Remove personal data whose retention period has ended (names, NIPs, contacts, open
+    answers as written); aggregates, reports and the audit trail stay.
+
+    `tilik worker` runs this once a day by itself; the command is for scripts and checks.
+    """
+    _django()
+    from tilik.web.evaluations.personal import purge_due
+
+    done = purge_due(dry_run=dry_run)
+    for evaluation, counts in done:
+        line = translate("«{title}»: {n} respons, {m} peserta", lang).format(
+            title=evaluation.title,
+            n=counts.get("submissions", 0),
+            m=counts.get("enrolments", 0),
+        )
+        click.echo(("  (dry-run) " if dry_run else "  ") + line)
+    click.echo(translate("Data pribadi dihapus dari {n} evaluasi.", lang).format(n=len(done)))
 
 
 @cli.command("manage", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

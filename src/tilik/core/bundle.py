@@ -3,7 +3,7 @@
 ::
 
     evaluasi.yaml              what the evaluation is
-    instrumen/<form_id>.xlsx   one XLSForm per instrument
+    instrumen/<form_id>.xlsx   one XLSForm per instrument (.xls and .ods are read too)
     data/<form_id>.csv|.xlsx   responses, as KoboToolbox / ODK Central export them
     wawancara/index.csv        one row per interview: file, role, instansi, sector, date
     wawancara/*.txt|.md|.docx  transcripts
@@ -29,6 +29,7 @@ import polars as pl
 import yaml
 
 from tilik.core.columnar import frame_from_responses, read_table
+from tilik.core.exports import ESCAPE, escape_text, unescape_cell
 from tilik.core.i18n import gettext_noop
 from tilik.core.ingest import (
     Quarantined,
@@ -41,6 +42,7 @@ from tilik.core.ingest import (
 )
 from tilik.core.kinds import KINDS
 from tilik.core.nip import nip_problem, pseudonymise
+from tilik.core.previous import FOLLOW_UP_FILE, follow_up_rows, read_follow_ups, resolve_previous
 from tilik.core.problems import BundleError, Problem
 from tilik.core.xlsform import Form, pyxform_problems, read_xlsform, write_xlsform
 
@@ -55,9 +57,12 @@ __all__ = [
     "Program",
     "infer_kind",
     "read_bundle",
+    "read_meta",
     "write_bundle",
 ]
 
+# evaluasi.yaml key saying the CSV files were escaped for spreadsheets (value: the prefix)
+FORMULA_ESCAPE_KEY = "formula_escape"
 ROSTER_COLUMNS = (
     "nip",
     "nama",
@@ -105,6 +110,7 @@ class EvaluationMeta:
     objectives: list[str] = field(default_factory=list)
     instruments: dict[str, InstrumentSpec] = field(default_factory=dict)
     thresholds: dict[str, Any] = field(default_factory=dict)
+    previous: str = ""  # the previous cycle's bundle, relative to this folder (tilik.core.previous)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -149,6 +155,7 @@ class Dataset:
     _frame: pl.DataFrame | None = field(default=None, repr=False)
     _source: bytes | Path | None = field(default=None, repr=False)  # a Path: read when asked
     _key: bytes = field(default=b"", repr=False)
+    _escaped: bool = field(default=False, repr=False)  # the bundle's CSVs are formula-escaped
     _problems_at: int | None = field(default=None, repr=False)  # where its problems go, unread
 
     @property
@@ -165,7 +172,13 @@ class Dataset:
             if self._source is not None:
                 source = self._source
                 data = source.read_bytes() if isinstance(source, Path) else source
-                read = read_export(data, self.form, file_name=self.file, hash_key=self._key)
+                read = read_export(
+                    data,
+                    self.form,
+                    file_name=self.file,
+                    hash_key=self._key,
+                    formula_escaped=self._escaped,
+                )
                 self._responses = read.responses
         return self._responses
 
@@ -223,6 +236,8 @@ class Bundle:
     # stores these, never reads the folder a second time
     sources: dict[str, bytes] = field(default_factory=dict, repr=False)
     _data_end: int = field(default=0, repr=False)  # where the data files' problems end
+    # tindak_lanjut.csv: what became of the evaluation's recommendations, by key
+    follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -505,7 +520,21 @@ def _read_meta(path: Path, problems: list[Problem]) -> EvaluationMeta:
         )
     thresholds = data.get("thresholds") or {}
     meta.thresholds = thresholds if isinstance(thresholds, dict) else {}
+    if data.get("previous") not in (None, ""):
+        found, problem = resolve_previous(path, data.get("previous"))
+        if problem is not None:
+            problems.append(problem)
+        meta.previous = str(data["previous"]) if found is not None else ""
     return meta
+
+
+FORM_SUFFIXES = (".xlsx", ".xls", ".ods")
+
+
+def read_meta(path: str | Path) -> EvaluationMeta:
+    """Only ``evaluasi.yaml`` of a bundle (what an evaluation is: its title, organisation,
+    period), read with the same guards as :func:`read_bundle`; problems are left out."""
+    return _read_meta(Path(path), [])
 
 
 def _read_forms(
@@ -516,9 +545,23 @@ def _read_forms(
     if not folder.is_dir():
         problems.append(Problem(gettext_noop("folder instrumen/ tidak ada"), file="instrumen/"))
         return forms
-    for file in sorted(folder.glob("*.xlsx")):
+    # .xls and .ods forms too (offices keep the old Excel format; pyxform reads them).
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FORM_SUFFIXES)
+    for file in files:
         label = f"instrumen/{file.name}"
         if not _inside(path, file, problems, label):
+            continue
+        if file.stem in forms:
+            problems.append(
+                Problem(
+                    gettext_noop(
+                        "dua berkas XLSForm untuk instrumen yang sama; yang ini diabaikan"
+                    ),
+                    file=label,
+                    expected=f"instrumen/{file.stem}.xlsx",
+                    severity="warning",
+                )
+            )
             continue
         data = sources[label] = file.read_bytes()
         form, found = read_xlsform(data, file_name=label)
@@ -564,12 +607,23 @@ def _read_data(path: Path, bundle: Bundle, read: bool = True, keep_sources: bool
         # without its bytes kept, a dataset reads its file again if its rows are asked for
         kept = data if keep_sources or not read else Path(os.path.realpath(file))
         dataset = bundle.data[file.stem] = Dataset(
-            file.stem, label, form, _source=kept, _key=bundle.hash_key
+            file.stem,
+            label,
+            form,
+            _source=kept,
+            _key=bundle.hash_key,
+            _escaped=_escaped(bundle),
         )
         if not read:  # the caller reads it (an import streams the rows to the database)
             dataset._problems_at = len(bundle.problems)
             continue
-        table = read_table(data, form, file_name=label, hash_key=bundle.hash_key)
+        table = read_table(
+            data,
+            form,
+            file_name=label,
+            hash_key=bundle.hash_key,
+            formula_escaped=_escaped(bundle),
+        )
         result = table.result
         bundle.problems.extend(result.problems)
         for row in result.quarantined:
@@ -588,11 +642,22 @@ def read_transcript(file: Path) -> str:
     return decode_text(file.read_bytes())[0].replace("\r\n", "\n")
 
 
-def _read_csv_dicts(file: Path) -> list[dict[str, str]]:
+def _escaped(bundle: Bundle) -> bool:
+    """Whether the bundle's CSV files were made safe for spreadsheets by Tilik (a ``'`` before
+    values that look like formulas, see :mod:`tilik.core.exports`): then it comes off again."""
+    return bundle.meta.raw.get(FORMULA_ESCAPE_KEY) == ESCAPE
+
+
+def _read_csv_dicts(file: Path, escaped: bool = False) -> list[dict[str, str]]:
     text, _ = decode_text(file.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if escaped:
+        rows = [
+            {k: unescape_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows
+        ]
+    return rows
 
 
 def _read_interviews(path: Path, bundle: Bundle) -> None:
@@ -602,7 +667,7 @@ def _read_interviews(path: Path, bundle: Bundle) -> None:
     listed: set[str] = set()
     index = folder / "index.csv"
     if index.exists() and _inside(path, index, bundle.problems, "wawancara/index.csv"):
-        for row_number, row in enumerate(_read_csv_dicts(index), start=2):
+        for row_number, row in enumerate(_read_csv_dicts(index, _escaped(bundle)), start=2):
             name = (row.get("file") or "").strip()
             if not name:
                 bundle.problems.append(
@@ -680,7 +745,7 @@ def _read_roster(path: Path, bundle: Bundle) -> None:
     if not file.exists() or not _inside(path, file, bundle.problems, label):
         return
     seen: set[str] = set()
-    for row_number, row in enumerate(_read_csv_dicts(file), start=2):
+    for row_number, row in enumerate(_read_csv_dicts(file, _escaped(bundle)), start=2):
         nip = (row.get("nip") or "").strip()
         problem = nip_problem(nip) if nip else gettext_noop("NIP kosong")
         if problem:
@@ -808,6 +873,13 @@ def read_bundle(
     bundle._data_end = len(problems)
     _read_interviews(root, bundle)
     _read_roster(root, bundle)
+    follow_ups = root / FOLLOW_UP_FILE
+    if (follow_ups.exists() or follow_ups.is_symlink()) and _inside(
+        root, follow_ups, problems, FOLLOW_UP_FILE
+    ):
+        bundle.follow_ups = read_follow_ups(
+            follow_ups.read_bytes(), problems, escaped=_escaped(bundle)
+        )
     return bundle
 
 
@@ -818,11 +890,18 @@ def write_bundle(
     responses: dict[str, list[Response]],
     interviews: list[Interview],
     roster: list[dict[str, str]] | None = None,
+    follow_ups: dict[str, dict[str, Any]] | None = None,
 ) -> Path:
-    """Write a bundle folder in canonical form (data as KoboToolbox writes it)."""
+    """Write a bundle folder in canonical form (data as KoboToolbox writes it).
+
+    Its CSV files are safe to open in a spreadsheet: values that would run as formulas get a
+    leading ``'``, and evaluasi.yaml says so (``formula_escape``), so that reading the
+    bundle back removes exactly that ``'`` again.
+    """
     root = Path(target)
     (root / "instrumen").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(exist_ok=True)
+    meta = {**meta, FORMULA_ESCAPE_KEY: ESCAPE}
     (root / "evaluasi.yaml").write_text(
         yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False),
         encoding="utf-8",
@@ -833,7 +912,8 @@ def write_bundle(
             if form.repeats:  # a CSV has no room for repeats: KoboToolbox's XLSX layout
                 write_kobo_xlsx(form, responses[form_id], root / "data" / f"{form_id}.xlsx")
             else:
-                write_kobo_csv(form, responses[form_id], root / "data" / f"{form_id}.csv")
+                path = root / "data" / f"{form_id}.csv"
+                write_kobo_csv(form, responses[form_id], path, escape=True)
     if interviews:
         folder = root / "wawancara"
         folder.mkdir(exist_ok=True)
@@ -845,15 +925,9 @@ def write_bundle(
             if Path(name).suffix.lower() == ".docx":
                 name = Path(name).with_suffix(".txt").name
             (folder / name).write_text(interview.text, encoding="utf-8")
-            writer.writerow(
-                [
-                    name,
-                    interview.role,
-                    interview.instansi,
-                    interview.sector,
-                    interview.date.isoformat() if interview.date else "",
-                ]
-            )
+            row = [name, interview.role, interview.instansi, interview.sector]
+            row.append(interview.date.isoformat() if interview.date else "")
+            writer.writerow([escape_text(str(v)) for v in row])
         (folder / "index.csv").write_text(buffer.getvalue(), encoding="utf-8")
     if roster:
         roster_buffer = io.StringIO(newline="")
@@ -864,6 +938,10 @@ def write_bundle(
             extrasaction="ignore",
         )
         roster_writer.writeheader()
-        roster_writer.writerows(roster)
+        roster_writer.writerows(
+            {k: escape_text(str(v)) if v is not None else "" for k, v in r.items()} for r in roster
+        )
         (root / "peserta.csv").write_text(roster_buffer.getvalue(), encoding="utf-8")
+    if follow_ups:
+        (root / FOLLOW_UP_FILE).write_bytes(follow_up_rows(follow_ups))
     return root

@@ -40,6 +40,7 @@ import numpy as np
 import polars as pl
 
 from tilik.core.columns import is_hxl_row
+from tilik.core.exports import ESCAPE, ESCAPE_MARKER, unescape_cell
 from tilik.core.ingest import (
     _FALSE_ONE_HOT,
     _TRUE_ONE_HOT,
@@ -95,7 +96,9 @@ _CONVERTED_KINDS = frozenset(
 )
 #: Column kinds of an export the checker reads by columns; any other makes the row reader
 #: read the file (see :func:`_columnar_shape`).
-_COLUMN_KINDS = frozenset({"question", "one_hot", "id", "time", "version", "meta", "unknown"})
+_COLUMN_KINDS = frozenset(
+    {"question", "one_hot", "id", "time", "version", "meta", "unknown", "other"}
+)
 _IGNORED_KINDS = frozenset({"derived"})
 
 
@@ -199,35 +202,43 @@ class Table:
     columnar: bool = False
 
 
-def _by_rows(data: bytes, form: Form, label: str, hash_key: bytes) -> Table:
-    result = read_export(data, form, file_name=label, hash_key=hash_key)
+def _by_rows(data: bytes, form: Form, label: str, hash_key: bytes, escaped: bool) -> Table:
+    result = read_export(data, form, file_name=label, hash_key=hash_key, formula_escaped=escaped)
     responses, result.responses = result.responses, []
     return Table(frame_from_responses(responses, form, hash_key), result, responses)
 
 
 def read_table(
-    source: str | Path | bytes, form: Form, *, file_name: str = "", hash_key: bytes = b""
+    source: str | Path | bytes,
+    form: Form,
+    *,
+    file_name: str = "",
+    hash_key: bytes = b"",
+    formula_escaped: bool = False,
 ) -> Table:
     """Read an export of ``form`` into a :class:`Table`, by columns where the file allows.
 
     Same stored rows, quarantined rows and problems as :func:`tilik.core.ingest.read_export`
-    with the same arguments.
+    with the same arguments (``formula_escaped``: a bundle's formula-escaped CSV, whose
+    cells lose one leading ``'``).
     """
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     label = file_name or (str(source) if not isinstance(source, bytes) else "")
     body = _csv_body(data, label, form)
     if body is not None:
-        table = _by_columns(body, form, label, hash_key)
+        table = _by_columns(body, form, label, hash_key, formula_escaped)
         if table is None:
             decoded = decode_text(data)[0].encode("utf-8")  # not UTF-8: as the row reader decodes
             if decoded != body:
-                table = _by_columns(decoded, form, label, hash_key)
+                table = _by_columns(decoded, form, label, hash_key, formula_escaped)
         if table is not None:
             return table
-    return _by_rows(data, form, label, hash_key)
+    return _by_rows(data, form, label, hash_key, formula_escaped)
 
 
-def _by_columns(body: bytes, form: Form, label: str, hash_key: bytes) -> Table | None:
+def _by_columns(
+    body: bytes, form: Form, label: str, hash_key: bytes, escaped: bool
+) -> Table | None:
     parsed = _parse(body)
     if parsed is None:
         return None
@@ -239,10 +250,13 @@ def _by_columns(body: bytes, form: Form, label: str, hash_key: bytes) -> Table |
     text = _parse_rows(body, delimiter, header, setup)
     if text is None:
         return None
+    escaped = escaped or ESCAPE_MARKER in header
+    if escaped:  # each cell loses one leading ' (a bundle's formula escape)
+        text = _unescaped(text)
     checker = ColumnChecker(header, form, label, hash_key, result, setup)
 
     def exact(positions: Sequence[int]) -> list[list[str]]:
-        return _exact_rows(text, positions, body, delimiter)
+        return _exact_rows(text, positions, body, delimiter, escaped)
 
     checker.feed(text, first_number=2, exact=exact)
     return Table(checker.finish(), result, columnar=True)
@@ -311,10 +325,23 @@ def _first_record(body: bytes) -> bytes:
     return body
 
 
+def _unescaped(text: pl.DataFrame) -> pl.DataFrame:
+    """Every cell with one leading ``'`` removed (:func:`tilik.core.exports.unescape_cell`)."""
+    out = []
+    for name, dtype in text.schema.items():
+        column = pl.col(name).cast(pl.Utf8)
+        cell = pl.when(column.str.starts_with(ESCAPE)).then(column.str.slice(1)).otherwise(column)
+        out.append(cell.cast(dtype).alias(name))
+    return text.select(out)
+
+
 def _columnar_shape(setup: _Setup) -> bool:
     """Whether every column of the export is one the checker reads by columns, and each
     question's answer comes from one column (plus its 1/0 option columns)."""
-    if setup.composer or setup.attach is not None:
+    composer = setup.composer
+    # split geopoints and literacy tests make an answer of several columns; the ``_other``
+    # text of an or_other select is kept with a row's answers only, never in the frame
+    if composer.geo or composer.literacy or setup.attach is not None:
         return False
     keys: list[str] = []
     for column in setup.mapping.columns:
@@ -423,11 +450,12 @@ def _same_length(body: bytes, frame: pl.DataFrame, delimiter: str) -> bool:
 
 
 def _exact_rows(
-    text: pl.DataFrame, positions: Sequence[int], body: bytes, delimiter: str
+    text: pl.DataFrame, positions: Sequence[int], body: bytes, delimiter: str, escaped: bool
 ) -> list[list[str]]:
-    """Rows as Python's csv module gives them. polars reads an empty unquoted field and a
-    field missing from a short row both as null; a row whose last field is null may be short,
-    and is read again by the csv module."""
+    """Rows as the row reader receives them (Python's csv module's, unescaped when
+    ``escaped`` as ``text`` is). polars reads an empty unquoted field and a field missing from
+    a short row both as null; a row whose last field is null may be short, and is read again
+    by the csv module."""
     if not positions:
         return []
     picked = text[list(positions)]
@@ -436,6 +464,8 @@ def _exact_rows(
     doubtful = {position for position, null in zip(positions, last) if null}
     if doubtful:
         found = _csv_records(body, delimiter, {p + 1 for p in doubtful})
+        if escaped:
+            found = {k: [unescape_cell(v) for v in row] for k, row in found.items()}
         rows = [
             found[p + 1] if p in doubtful else row for p, row in zip(positions, rows, strict=True)
         ]

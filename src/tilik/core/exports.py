@@ -1,9 +1,13 @@
-"""Response tables as CSV and XLSX, safe to open in a spreadsheet.
+"""Response tables as CSV and XLSX, safe to open in a spreadsheet, and read back exactly.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a formula to
-Excel and LibreOffice (CSV injection, OWASP). Such values get a leading ``'`` unless they are
-plain numbers (``-3``, ``+62``), which stay numbers. Every export of user-supplied text goes
-through :func:`safe_cell`.
+In a CSV, a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is a
+formula to Excel and LibreOffice (CSV injection, OWASP). Such values get a leading ``'``
+unless they are plain numbers (``-3``, ``+62``), which stay numbers; so does a value that
+already starts with ``'``. The escaping is therefore reversible: a reader that knows a file
+was escaped removes exactly one leading ``'`` (:func:`unescape_cell`). Tilik's CSVs say so
+with an ``_tilik_escape`` column (response exports) or ``formula_escape`` in evaluasi.yaml
+(bundles). In an XLSX, text is stored as a string cell, which a spreadsheet never evaluates:
+it is written unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +21,11 @@ from datetime import date, datetime
 from typing import Any
 
 __all__ = [
+    "ESCAPE",
+    "ESCAPE_MARKER",
     "FORMULA_PREFIXES",
+    "escape_text",
+    "unescape_cell",
     "add_dimensions",
     "safe_cell",
     "table_csv",
@@ -26,6 +34,8 @@ __all__ = [
 ]
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+ESCAPE_MARKER = "_tilik_escape"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
@@ -42,10 +52,37 @@ def safe_cell(value: Any) -> Any:
         return value
     if isinstance(value, list | tuple):
         value = " ".join(str(v) for v in value)
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
+    return escape_text(str(value))
+
+
+def escape_text(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would take it for a formula, or when
+    it starts with ``'`` itself (so that :func:`unescape_cell` can undo it exactly)."""
+    if text.startswith(ESCAPE) or (
+        text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text)
+    ):
+        return ESCAPE + text
     return text
+
+
+def unescape_cell(text: str) -> str:
+    """The value :func:`escape_text` was given: one leading ``'`` removed."""
+    return text[1:] if text.startswith(ESCAPE) else text
+
+
+def _xlsx_value(value: Any) -> Any:
+    """A cell of an XLSX: numbers and dates as they are, everything else as text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float | date | datetime):
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.replace(tzinfo=None)
+        return value
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
 
 
 def _text(value: Any) -> str:
@@ -57,13 +94,23 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def table_csv(header: Sequence[str], rows: Iterable[Sequence[Any]], *, bom: bool = True) -> bytes:
-    """A CSV (comma, CRLF, UTF-8 with a BOM so Excel reads the accents) of safe cells."""
+def table_csv(
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    bom: bool = True,
+    marked: bool = False,
+) -> bytes:
+    """A CSV (comma, CRLF, UTF-8 with a BOM so Excel reads the accents) of safe cells.
+
+    ``marked`` adds the ``_tilik_escape`` column, which tells Tilik's importer to undo the
+    escaping (for exports that are meant to be imported again)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_text(h) for h in header])
+    extra = [""] if marked else []
+    writer.writerow([_text(h) for h in header] + ([ESCAPE_MARKER] if marked else []))
     for row in rows:
-        writer.writerow([_text(v) for v in row])
+        writer.writerow([_text(v) for v in row] + extra)
     data = buffer.getvalue().encode("utf-8")
     return (b"\xef\xbb\xbf" + data) if bom else data
 
@@ -77,8 +124,18 @@ def table_xlsx(
 
 def tables_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
     """An XLSX workbook of several sheets ``(title, header, rows)``, filled in turn; text
-    cells are stored as text, never as formulas. Titles are cut to Excel's 31 characters."""
+    cells are stored as text, never as formulas, and unchanged. Titles are cut to Excel's
+    31 characters."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    def cell(sheet: Any, value: Any) -> Any:
+        value = _xlsx_value(value)
+        if not isinstance(value, str):
+            return value
+        text = WriteOnlyCell(sheet, value=value)
+        text.data_type = "s"  # openpyxl would take "=…" for a formula
+        return text
 
     workbook = Workbook(write_only=True)
     used: set[str] = set()
@@ -89,15 +146,10 @@ def tables_xlsx(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any
             name = name[:28] + f"_{len(used)}"
         used.add(name.lower())
         sheet = workbook.create_sheet(title=name)
-        sheet.append([_text(h) for h in header])
+        sheet.append([cell(sheet, h) for h in header])
         count, width = 1, len(header)
         for row in rows:
-            cells = []
-            for value in row:
-                safe = safe_cell(value)
-                if isinstance(safe, datetime) and safe.tzinfo is not None:
-                    safe = safe.replace(tzinfo=None)
-                cells.append(safe)
+            cells = [cell(sheet, value) for value in row]
             sheet.append(cells)
             count, width = count + 1, max(width, len(cells))
         sizes.append((count, width))

@@ -41,8 +41,10 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any, Literal, TypedDict
 
+from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
 from tilik.core import labels
@@ -284,6 +286,9 @@ def format_value(value: Any, fmt: str, lang: str = "id") -> str:
     ``fmt``: ``key`` (a key of hasil, e.g. a year, printed as is), ``pct`` (0–1 as
     78,5%), ``pct0`` (79%), ``num1``, ``num2``, ``num3``, ``int``,
     ``p`` (p-value: ``= 0,041`` or ``< 0,001``), ``idr`` (Rp150.000.000), ``text``,
+    ``pp`` (a difference of proportions in percentage points, signed: ``−10,6 poin persen``;
+    ``ppn`` the number alone), ``snum1``/``snum2`` (a signed difference: ``+0,20``),
+    ``date`` (an ISO date as ``31 Maret 2025``),
     ``words`` (proportion in words; ``Words`` capitalised), ``unsur`` (SKM unsur code to
     its name), ``kinerja`` (an IKM performance label, in English when asked),
     ``i18n`` (a ``{"id": ..., "en": ...}`` text).
@@ -318,6 +323,16 @@ def format_value(value: Any, fmt: str, lang: str = "id") -> str:
         return str(format_decimal(value, "#,##0.000", locale=locale))
     if fmt == "int":
         return str(format_decimal(round(float(value)), "#,##0", locale=locale))
+    if fmt in ("pp", "ppn", "snum1", "snum2"):
+        # a difference between cycles: signed; "pp" is a difference of proportions in points
+        digits = "#,##0.00" if fmt == "snum2" else "#,##0.0"
+        number = value * 100 if fmt in ("pp", "ppn") else value
+        text = str(format_decimal(abs(number), digits, locale=locale))
+        sign = "" if text.strip("0,.") == "" else ("+" if number > 0 else "\u2212")
+        unit = {"id": " poin persen", "en": " percentage points"}[locale] if fmt == "pp" else ""
+        return sign + text + unit
+    if fmt == "date":
+        return str(format_date(date.fromisoformat(str(value)[:10]), "d MMMM yyyy", locale=locale))
     if fmt == "p":
         if value < 0.001:
             return "< " + str(format_decimal(0.001, "0.000", locale=locale))
@@ -475,6 +490,8 @@ def _construct_findings(hasil: Mapping[str, Any]) -> list[dict[str, Any]]:
             continue
         for name, stats in constructs.items():
             if not isinstance(stats, Mapping) or stats.get("top2box") is None:
+                continue
+            if stats.get("unit_of_analysis") == "instance":  # a repeat's instances, not people
                 continue
             base = f"constructs/{escape_step(form_id)}/{escape_step(name)}"
             level = str(stats.get("level") or _DEFAULT_LEVEL.get(name, "reaksi"))

@@ -51,6 +51,7 @@ import numpy as np
 import polars as pl
 
 from tilik.core import kirkpatrick
+from tilik.core.cycles import form_fingerprint
 from tilik.core.ikm import REGIMES, compute_ikm
 from tilik.core.jp import jp_summary, roster_frame
 from tilik.core.stats import (
@@ -543,6 +544,7 @@ def build_hasil(
             "n_responses": ds.n_responses if ds else 0,
             "n_quarantined": len(ds.quarantined) if ds else 0,
             "n_duplicates": int(getattr(ds, "duplicates", 0) or 0) if ds else 0,
+            "fingerprint": form_fingerprint(form),
             "response_rate": _response_rate(spec.kind, frame, enrolled)
             if frame is not None
             else None,
@@ -610,12 +612,35 @@ def build_hasil(
     notes = hasil["ikm"].pop("_notes", None)
     if notes:
         hasil["data_quality"]["notes"] = notes
+    _add_repeats(hasil, bundle, frames, roster, min_cell)
     hasil["kirkpatrick"] = kirkpatrick.summarize(
         hasil, construct_levels=construct_levels, kinds=kinds, comparisons=comparisons
     )
     hasil["labels"] = group_labels(bundle)
     hasil = merge_extra(hasil, extra)
     return dict(clean_json(hasil))
+
+
+def _add_repeats(
+    hasil: dict[str, Any],
+    bundle: Any,
+    frames: Mapping[str, pl.DataFrame],
+    roster: pl.DataFrame,
+    min_cell: int,
+) -> None:
+    """Answers inside repeat groups (:mod:`tilik.core.repeat_stats`): their constructs and
+    group comparisons beside the others, every repeat in ``repeats``."""
+    from tilik.core.repeat_stats import repeat_summaries  # it imports this module
+
+    repeats, constructs, groups = repeat_summaries(
+        bundle, frames, roster_frame=lambda f: _with_roster(f, roster), min_cell=min_cell
+    )
+    for form_id, found in constructs.items():
+        hasil["constructs"].setdefault(form_id, {}).update(found)
+    for form_id, found in groups.items():
+        hasil["groups"].setdefault(form_id, {}).update(found)
+    if repeats:
+        hasil["repeats"] = repeats
 
 
 _LABELLED_FIELDS = {**BY_KEYS, "unit": "unit"}

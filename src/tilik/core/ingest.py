@@ -48,7 +48,7 @@ from tilik.core.columns import (
     is_literacy,
     map_columns,
 )
-from tilik.core.exports import add_dimensions
+from tilik.core.exports import ESCAPE_MARKER, add_dimensions, escape_text, unescape_cell
 from tilik.core.i18n import gettext_noop
 from tilik.core.nip import pseudonymise
 from tilik.core.problems import Problem
@@ -1245,13 +1245,17 @@ def read_export(
     sink: Callable[[list[Response]], None] | None = None,
     chunk_size: int = 5000,
     store_json: bool = False,
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """Read an export of ``form`` and check every row against it.
 
     With ``sink``, good rows are handed over in lists of ``chunk_size`` as they are read
     (and not kept in the result), so a large file is stored without holding it all in memory.
     With ``store_json``, every response also carries its answers and raw row as the JSON text
-    the database stores (``answers_json``, ``raw_json``).
+    the database stores (``answers_json``, ``raw_json``). With ``formula_escaped`` (a bundle
+    that says so), or when the file has an ``_tilik_escape`` column (Tilik's CSV export),
+    the ``'`` that made values safe for a spreadsheet is removed again
+    (:func:`tilik.core.exports.unescape_cell`).
     """
     return _read_export(
         source,
@@ -1262,6 +1266,7 @@ def read_export(
         sink=sink,
         chunk_size=chunk_size,
         store_json=store_json,
+        formula_escaped=formula_escaped,
     )
 
 
@@ -1276,6 +1281,7 @@ def _read_export(
     chunk_size: int = 5000,
     store_json: bool = False,
     emit_stored: bool = False,
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """:func:`read_export`; with ``emit_stored`` the good rows are plain tuples in the
     order of :class:`StoredRow` fields (cheaper to make, and to send to another process)."""
@@ -1302,6 +1308,8 @@ def _read_export(
             Problem(gettext_noop("berkas kosong: tidak ada baris judul"), file=label)
         )
         return result
+    if is_csv and (formula_escaped or ESCAPE_MARKER in header):
+        rows = ([unescape_cell(v) for v in values] for values in rows)
     sheets: _RepeatSheets | None = None
     data = source if isinstance(source, bytes) else Path(source).read_bytes()
     zipped = found_zip[0] if is_csv and found_zip else None
@@ -2165,7 +2173,13 @@ _CHILD_CODE = (
 
 
 def _serve(
-    data: bytes, form: Form, file_name: str, hash_key: bytes, chunk_size: int, out: int
+    data: bytes,
+    form: Form,
+    file_name: str,
+    hash_key: bytes,
+    chunk_size: int,
+    formula_escaped: bool,
+    out: int,
 ) -> None:
     """The child's side of :func:`read_export_parallel`: read the file and write what was
     read to the file descriptor ``out`` as length-prefixed pickles.
@@ -2196,6 +2210,7 @@ def _serve(
             sink=lambda rows: outbox.put(("rows", rows)),
             chunk_size=chunk_size,
             emit_stored=True,
+            formula_escaped=formula_escaped,
         )
         outbox.put(("done", result))
     except BaseException as exc:  # handed to the parent, which raises it
@@ -2214,8 +2229,8 @@ def _reader_main() -> None:
     out = os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # a stray print() must not corrupt the stream
     # the job comes from the parent process, which started this one
-    data, form, file_name, hash_key, chunk_size = pickle.load(sys.stdin.buffer)  # noqa: S301
-    _serve(data, form, file_name, hash_key, chunk_size, out)
+    data, form, file_name, hash_key, chunk_size, escaped = pickle.load(sys.stdin.buffer)  # noqa: S301
+    _serve(data, form, file_name, hash_key, chunk_size, escaped, out)
 
 
 def _receive(
@@ -2252,6 +2267,7 @@ def read_export_parallel(
     chunk_size: int = 5000,
     min_rows: int = _PARALLEL_MIN_ROWS,
     method: str = "auto",
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """:func:`read_export` with a sink of :class:`StoredRow`, reading in a second process.
 
@@ -2280,6 +2296,7 @@ def read_export_parallel(
             sink=lambda rows: sink(list(map(StoredRow._make, rows))),
             chunk_size=chunk_size,
             emit_stored=True,
+            formula_escaped=formula_escaped,
         )
 
     is_zip = data[:2] == b"PK" or label.lower().endswith((".xlsx", ".xlsm"))
@@ -2291,7 +2308,7 @@ def read_export_parallel(
             method = "fork"
         else:
             method = "interpreter"
-    job = (data, form, label, hash_key, chunk_size)
+    job = (data, form, label, hash_key, chunk_size, formula_escaped)
     if method == "fork":
         return _read_in_fork(job, sink, progress)
     if method != "interpreter" or not sys.executable:
@@ -2323,7 +2340,7 @@ def read_export_parallel(
 
 
 def _read_in_fork(
-    job: tuple[bytes, Form, str, bytes, int],
+    job: tuple[bytes, Form, str, bytes, int, bool],
     sink: Callable[[list[StoredRow]], None],
     progress: Callable[[int], None] | None,
 ) -> ReadResult:
@@ -2380,21 +2397,38 @@ def kobo_header(form: Form) -> list[str]:
     for question in form.data_questions():
         if question.type == "calculate" and not question.name:
             continue
-        header.append(question.path)
-        if question.type == "select_multiple":
-            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+        header.extend(_question_header(form, question))
     return header + list(KOBO_META_COLUMNS)
+
+
+def _question_header(form: Form, question: Question) -> list[str]:
+    """A question's columns as KoboToolbox writes them: the answer, a 1/0 column per option
+    of a select_multiple, and the ``…_other`` text of an ``or_other`` select."""
+    header = [question.path]
+    if question.type == "select_multiple":
+        header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+    if question.or_other:
+        header.append(f"{question.path}_other")
+    return header
+
+
+def _question_cells(form: Form, question: Question, answers: Mapping[str, Any]) -> list[str]:
+    """The cells under :func:`_question_header`, from a submission's or instance's answers."""
+    value = answers.get(question.key)
+    cells = [_export_value(value)]
+    if question.type == "select_multiple":
+        for name in form.choice_names(question):
+            cells.append("" if value is None else ("1" if name in value else "0"))
+    if question.or_other:
+        cells.append(_export_value(answers.get(f"{question.key}_other")))
+    return cells
 
 
 def kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
-        value = response.answers.get(question.key)
-        row.append(_export_value(value))
-        if question.type == "select_multiple":
-            for name in form.choice_names(question):
-                row.append("" if value is None else ("1" if name in value else "0"))
+        row.extend(_question_cells(form, question, response.answers))
     row.extend(_kobo_meta(form, response, index)[name] for name in KOBO_META_COLUMNS)
     return row
 
@@ -2416,13 +2450,19 @@ def _kobo_meta(form: Form, response: Response, index: int) -> dict[str, str]:
 
 
 def write_kobo_csv(
-    form: Form, responses: Iterable[Response], target: str | Path | None = None
+    form: Form,
+    responses: Iterable[Response],
+    target: str | Path | None = None,
+    *,
+    escape: bool = False,
 ) -> bytes:
     """Write responses the way KoboToolbox exports them today; returns the bytes.
 
     ``;`` delimiter, every field quoted, CRLF, UTF-8 without BOM, one 1/0 column per option
     (empty when the question was not answered). Like KoboToolbox's CSV, it has no room for
-    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats.
+    the answers inside repeats: use :func:`write_kobo_xlsx` for forms with repeats. With
+    ``escape``, values a spreadsheet would run as formulas get a leading ``'``
+    (:func:`tilik.core.exports.escape_text`; read back with ``formula_escaped``).
     """
     if form.repeats:
         raise ValueError(f"{form.form_id} has repeats: a CSV cannot hold them (write_kobo_xlsx)")
@@ -2430,7 +2470,8 @@ def write_kobo_csv(
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(kobo_header(form))
     for index, response in enumerate(responses, start=1):
-        writer.writerow(kobo_row(form, response, index))
+        row = kobo_row(form, response, index)
+        writer.writerow([escape_text(v) for v in row] if escape else row)
     data = buffer.getvalue().encode("utf-8")
     if target is not None:
         Path(target).write_bytes(data)
@@ -2444,9 +2485,7 @@ _SUBMISSION_COPIES = tuple(name for name in KOBO_META_COLUMNS if name != "_index
 def _repeat_header(form: Form, repeat: RepeatGroup) -> list[str]:
     header: list[str] = []
     for question in repeat.questions:
-        header.append(question.path)
-        if question.type == "select_multiple":
-            header.extend(f"{question.path}/{name}" for name in form.choice_names(question))
+        header.extend(_question_header(form, question))
     if form.child_repeats(repeat.name):
         header.append("_index")
     header += ["_parent_table_name", "_parent_index"]
@@ -2517,11 +2556,7 @@ def write_kobo_xlsx(
                 counters[repeat.name] += 1
                 row: list[str] = []
                 for question in repeat.questions:
-                    value = instance.get(question.key)
-                    row.append(_export_value(value))
-                    if question.type == "select_multiple":
-                        for name in form.choice_names(question):
-                            row.append("" if value is None else ("1" if name in value else "0"))
+                    row.extend(_question_cells(form, question, instance))
                 if form.child_repeats(repeat.name):
                     row.append(str(counters[repeat.name]))
                 row += [parent_table, str(parent_index)]

@@ -149,6 +149,7 @@ def _share(frame: pl.DataFrame, target: float) -> dict[str, Any]:
         "n_asn": n,
         "total_jp": float(jp.sum()) if n else 0.0,
         "mean_jp": float(jp.mean()) if n else None,  # type: ignore[arg-type]
+        "sd_jp": float(jp.std(ddof=1)) if n >= 2 else None,  # type: ignore[arg-type]
         "median_jp": float(jp.median()) if n else None,  # type: ignore[arg-type]
         "n_meeting_20": meeting,
         "share_meeting_20": meeting / n if n else None,
@@ -166,7 +167,7 @@ def jp_summary(
 ) -> dict[str, Any]:
     """Yearly JP summary, overall and by organisation (``instansi``).
 
-    Returns ``{year: {n_asn, total_jp, mean_jp, median_jp, n_meeting_20,
+    Returns ``{year: {n_asn, total_jp, mean_jp, sd_jp, median_jp, n_meeting_20,
     share_meeting_20, share_meeting_20_ci, by_organisation: {name: {...} or {n_asn, withheld}},
     counts: {...}}}`` with year keys as strings (JSON). Organisations with fewer than
     ``min_cell`` ASN are withheld.

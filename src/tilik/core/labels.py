@@ -25,6 +25,9 @@ from typing import Any
 
 __all__ = [
     "CHALLENGE_SOURCES",
+    "COMPARISON_REASONS",
+    "FOLLOW_UP",
+    "HEADLINES",
     "CONSTRUCTS",
     "KINDS",
     "LEVELS",
@@ -40,6 +43,9 @@ __all__ = [
     "capitalise",
     "challenge_base",
     "challenge_source_name",
+    "comparison_reason",
+    "follow_up_name",
+    "headline_name",
     "construct_name",
     "group_name",
     "humanise",
@@ -263,6 +269,80 @@ STATISTICS: Mapping[str, Mapping[str, str]] = {
 }
 
 
+FOLLOW_UP: Names = {
+    "belum": {"id": "belum ditindaklanjuti", "en": "not started"},
+    "proses": {"id": "dalam proses", "en": "in progress"},
+    "selesai": {"id": "selesai", "en": "done"},
+    "tidak": {"id": "tidak dilaksanakan", "en": "not carried out"},
+    "": {"id": "status belum dicatat", "en": "status not recorded"},
+}
+
+#: Why a part of two cycles is not compared (``tilik.core.cycles.REASONS``).
+COMPARISON_REASONS: Names = {
+    "instrument_added": {"id": "instrumen baru pada siklus ini", "en": "new instrument"},
+    "instrument_removed": {
+        "id": "instrumen tidak dipakai lagi pada siklus ini",
+        "en": "instrument not used in this cycle",
+    },
+    "kind_changed": {"id": "jenis instrumen berubah", "en": "the instrument changed kind"},
+    "construct_added": {"id": "konstruk baru pada siklus ini", "en": "construct added"},
+    "construct_removed": {
+        "id": "konstruk tidak ditanyakan lagi pada siklus ini",
+        "en": "construct no longer asked",
+    },
+    "items_changed": {
+        "id": "butir konstruk berubah (ditambah, dihapus, diubah redaksinya atau arahnya)",
+        "en": "the construct's items changed (added, removed, reworded or re-keyed)",
+    },
+    "scale_changed": {"id": "skala jawaban berubah", "en": "the answer scale changed"},
+    "test_added": {"id": "tes baru pada siklus ini", "en": "new test"},
+    "test_removed": {"id": "tes tidak diberikan lagi", "en": "test no longer given"},
+    "test_changed": {
+        "id": "soal atau kunci jawaban tes berubah",
+        "en": "the test's items or keys changed",
+    },
+    "unit_added": {"id": "unit layanan baru dalam SKM", "en": "service unit new in the SKM"},
+    "unit_removed": {
+        "id": "unit layanan tidak disurvei lagi",
+        "en": "service unit no longer surveyed",
+    },
+    "regime_changed": {
+        "id": "IKM dihitung menurut peraturan yang lain",
+        "en": "IKM computed under another regulation",
+    },
+    "withheld": {
+        "id": "kurang dari lima responden pada salah satu siklus",
+        "en": "fewer than five respondents in one of the cycles",
+    },
+    "challenge_new": {
+        "id": "tantangan ini belum diukur pada siklus sebelumnya",
+        "en": "not measured in the previous cycle",
+    },
+    "challenge_gone": {
+        "id": "tantangan ini tidak muncul lagi pada siklus ini",
+        "en": "not found in this cycle",
+    },
+    "source_changed": {
+        "id": "diukur dari sumber yang berbeda",
+        "en": "measured from different sources",
+    },
+    "no_data": {"id": "tidak ada data pada salah satu siklus", "en": "no data in one cycle"},
+}
+
+#: The headline figures followed across cycles (``tilik.core.cycles.HEADLINES``).
+HEADLINES: Names = {
+    "manfaat": {"id": "Peserta menilai program bermanfaat", "en": "Participants finding it useful"},
+    "relevansi": {"id": "Peserta menilai materi relevan", "en": "Participants finding it relevant"},
+    "gain": {"id": "Kenaikan skor tes (poin)", "en": "Test score gain (points)"},
+    "penerapan": {
+        "id": "Atasan menilai hasil pelatihan diterapkan",
+        "en": "Supervisors seeing it applied",
+    },
+    "ikm": {"id": "IKM keseluruhan", "en": "Overall IKM"},
+    "jp": {"id": "ASN yang memenuhi 20 JP", "en": "ASN meeting 20 JP"},
+}
+
+
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "id"
 
@@ -302,6 +382,12 @@ def challenge_source_name(source: str, lang: str = "id") -> str:
 
 
 def construct_name(code: str, lang: str = "id", *, capital: bool = False) -> str:
+    """A construct's name; ``<repeat>/<construct>`` (asked in each instance of a repeat
+    group) says so: ``kegunaan (per kegiatan)``."""
+    if "/" in code:
+        repeat, construct = code.split("/", 1)
+        each = "per" if _lang(lang) == "id" else "each"
+        return f"{name(CONSTRUCTS, construct, lang, capital=capital)} ({each} {humanise(repeat)})"
     return name(CONSTRUCTS, code, lang, capital=capital)
 
 
@@ -403,9 +489,35 @@ def challenge_base(item: Mapping[str, Any], lang: str = "id") -> str:
     return "of people who wrote open answers or were interviewed"
 
 
+def follow_up_name(status: str | None, lang: str = "id") -> str:
+    """A follow-up status (``belum`` … ``tidak``; none recorded as such)."""
+    return name(FOLLOW_UP, status or "", lang)
+
+
+def comparison_reason(reason: str, lang: str = "id") -> str:
+    return name(COMPARISON_REASONS, reason, lang)
+
+
+def headline_name(headline: str, lang: str = "id") -> str:
+    """A headline figure; ``challenge_<code>`` is the share citing that challenge."""
+    if headline.startswith("challenge_"):
+        theme = theme_name(headline[len("challenge_") :], lang)
+        return ("Menyebut " if _lang(lang) == "id" else "Citing ") + theme
+    return name(HEADLINES, headline, lang)
+
+
 def known_codes() -> set[str]:
     """Every code the tables of this module name (kinds, constructs, themes, rules, statistics)."""
     codes: set[str] = set()
-    for table in (KINDS, LEVELS, CHALLENGE_SOURCES, CONSTRUCTS, THEMES, RULES, STATISTICS):
+    for table in (
+        KINDS,
+        LEVELS,
+        CHALLENGE_SOURCES,
+        CONSTRUCTS,
+        THEMES,
+        RULES,
+        STATISTICS,
+        COMPARISON_REASONS,
+    ):
         codes.update(table)
     return codes

@@ -9,6 +9,7 @@ owner role and an indicator to follow up. ``build_recommendations(hasil)`` retur
      "text": {"id": "...", "en": "..."}, "template": {"id": "...", "en": "..."},
      "params": {"share": {"value": 0.39, "path": "groups/.../top2box", "fmt": "pct"}, ...},
      "priority": "tinggi", "owner": {...}, "indicator": {...},
+     "measures": ["groups/survei_peserta/relevansi/by/sector/Pendidikan/top2box"],
      "evidence": ["groups/survei_peserta/relevansi/by/sector/Pendidikan/top2box", ...]}
 
 Thresholds default to the YAML file's ``thresholds``; ``hasil["evaluation"]["thresholds"]``
@@ -338,6 +339,7 @@ def build_recommendations(
                     "owner": dict(rule.get("owner") or {}),
                     "indicator": dict(rule.get("indicator") or {}),
                     "evidence": list(dict.fromkeys(ctx.evidence)),
+                    "measures": _measures(rule, keys),
                     "_order": order,
                 }
             )
@@ -345,6 +347,17 @@ def build_recommendations(
     out.sort(key=lambda r: (_priority_rank(r["priority"]), r["_order"]))
     for rec in out:
         del rec["_order"]
+    return out
+
+
+def _measures(rule: Mapping[str, Any], keys: Mapping[str, str]) -> list[str]:
+    """The rule's ``measures`` with this instance's bindings filled in (escaped as path steps)."""
+    out = []
+    for pattern in rule.get("measures") or []:
+        path = str(pattern)
+        for name, key in keys.items():
+            path = path.replace("{" + name + "}", escape_step(key))
+        out.append(path)
     return out
 
 
@@ -411,6 +424,7 @@ def _merged(out: list[dict[str, Any]], rules: Sequence[Mapping[str, Any]]) -> li
                 "template": template,
                 "params": params,
                 "evidence": list(dict.fromkeys(p for one in fired for p in one["evidence"])),
+                "measures": list(dict.fromkeys(m for one in fired for m in one["measures"])),
             }
         )
     return result

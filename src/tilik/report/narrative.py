@@ -41,6 +41,7 @@ from tilik.report.charts import Chart, report_charts
 from tilik.report.conclusion import overall_sentences
 from tilik.report.evidence import Number, evidence_lines
 from tilik.report.method import analysis_notes, collection_sentence, kirkpatrick_sentences
+from tilik.report.repeats import repeat_appendix
 
 __all__ = [
     "CONSTANT_NUMBERS",
@@ -1435,13 +1436,14 @@ def _appendix(
                 ],
             )
         )
+    section.children.extend(repeat_appendix(hasil, lang))  # only when a form has repeats
     return section
 
 
 # --------------------------------------------------------------------------- public
 
 
-_CHAPTER_BREAKS = {"pendahuluan", "hasil", "tantangan", "rekomendasi", "lampiran"}
+_CHAPTER_BREAKS = {"pendahuluan", "hasil", "tantangan", "perbandingan", "rekomendasi", "lampiran"}
 
 
 def _number(sections: Sequence[Section], lang: str = "id") -> None:
@@ -1506,6 +1508,8 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
     lang
         ``"id"`` (default) or ``"en"``.
     """
+    from tilik.report.cycles import comparison_section  # imports this module: imported late
+
     lang = "en" if lang == "en" else "id"
     findings = hasil.get("findings")
     if not findings:
@@ -1521,6 +1525,7 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
         _method(hasil, lang),
         _results(hasil, findings, charts, lang),
         _challenges(hasil, findings, charts, lang),
+        *comparison_section(hasil, charts, lang),  # only when hasil has a "comparison" section
         _recommendations(hasil, recommendations, lang),
         *_schedule_chapter(hasil, charts, lang),
         _conclusion(hasil, findings, recommendations, lang),

@@ -5,7 +5,10 @@
    (:mod:`tilik.core.themes.results`), with the evaluator's manual codes winning,
 3. findings (:mod:`tilik.core.findings`) and recommendations from rules
    (:mod:`tilik.core.recommend`), with the evaluator's edits kept,
-4. the report files (:func:`tilik.report.render`).
+4. the comparison with the previous cycles (:mod:`tilik.core.cycles`), when the evaluation
+   names one: the caller passes them (the web app, from its database), or they are read
+   from the bundles ``previous:`` links to (:func:`previous_cycles`),
+5. the report files (:func:`tilik.report.render`).
 
 A caller that shows progress passes ``progress``: it is called with the name of each stage
 (:data:`STAGES`, in that order) as the stage begins.
@@ -14,20 +17,31 @@ A caller that shows progress passes ``progress``: it is called with the name of 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tilik.core.bundle import Bundle
+from tilik.core.bundle import Bundle, read_bundle
+from tilik.core.cycles import Cycle, compare_cycles
 from tilik.core.findings import add_challenge_breakdown, build_findings
 from tilik.core.hasil import build_hasil, clean_json, load_schema
+from tilik.core.previous import MAX_CYCLES, resolve_previous
 from tilik.core.recommend import apply_edits, build_recommendations
-from tilik.core.themes import Codebook, Coder
+from tilik.core.themes import Codebook, Coder, Correction
 from tilik.core.themes.results import bundle_texts, code_items, text_challenges, themes_section
 from tilik.report import FORMATS, render
 from tilik.report.pdf import Printer
 
-__all__ = ["STAGES", "Progress", "analyse", "build_report", "validate_hasil", "write_hasil"]
+__all__ = [
+    "STAGES",
+    "Progress",
+    "analyse",
+    "build_report",
+    "previous_cycles",
+    "validate_hasil",
+    "write_hasil",
+]
 
 STAGES = ("themes", "statistics", "findings", "report")
 """The stages of :func:`build_report` in the order they run."""
@@ -43,15 +57,19 @@ def analyse(
     bundle: Bundle,
     *,
     codebook: Codebook | None = None,
-    corrections: Sequence[tuple[str, Sequence[str]]] = (),
+    corrections: Sequence[Correction | tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
+    previous: Sequence[Cycle] | None = None,
 ) -> dict[str, Any]:
     """Every section of ``hasil.json`` for ``bundle``.
 
     ``codebook`` is the evaluation's own codebook (codes added, renamed or merged);
-    ``corrections`` are (text, themes) pairs an evaluator confirmed, in that codebook's codes:
-    they retrain the coder for this evaluation and win over its automatic codes.
+    ``corrections`` are the codings an evaluator confirmed (:class:`Correction`, with
+    sentiment, source and role, or (text, themes) pairs), in that codebook's codes: they
+    retrain the coder for this evaluation and win over its automatic codes.
+    ``previous`` are the earlier cycles, nearest first; without it they are read from the
+    bundle's ``previous:`` link (``[]``: compare with nothing).
     """
     note = progress or _noop
     note("themes")
@@ -74,7 +92,58 @@ def analyse(
     hasil["findings"] = build_findings(hasil)
     generated = build_recommendations(hasil, thresholds=bundle.meta.thresholds or None)
     hasil["recommendations"] = apply_edits(generated, recommendation_edits or {})
+    if previous is None:
+        previous, notes = previous_cycles(bundle)
+        if notes:
+            hasil["data_quality"].setdefault("notes", []).extend(notes)
+    comparison = compare_cycles(hasil, previous)
+    if comparison:
+        hasil["comparison"] = comparison
     return clean_json(hasil)
+
+
+def previous_cycles(bundle: Bundle) -> tuple[list[Cycle], list[str]]:
+    """The earlier cycles a bundle links to (``previous:``), nearest first, each analysed.
+
+    Every link is resolved inside the folder that holds ``bundle`` (see
+    :mod:`tilik.core.previous`); a chain stops at :data:`MAX_CYCLES`, at a loop, or at a
+    bundle that cannot be read, and the notes say where and why.
+    """
+    chain: list[Cycle] = []
+    notes: list[str] = []
+    allowed = Path(os.path.realpath(bundle.path)).parent
+    seen = {os.path.realpath(bundle.path)}
+    current = bundle
+    while len(chain) < MAX_CYCLES:
+        value = current.meta.raw.get("previous")
+        if value in (None, ""):
+            break
+        path, problem = resolve_previous(current.path, value, cycles_root=allowed)
+        if path is None:
+            if problem is not None and current is not bundle:  # the first is in problems
+                notes.append(f"{current.path.name}/evaluasi.yaml: previous: {problem.message}")
+            break
+        if str(path) in seen:
+            notes.append(
+                f"{current.path.name}/evaluasi.yaml: previous: {path.name} sudah ada dalam "
+                "rantai siklus (berputar); rantai dihentikan"
+            )
+            break
+        seen.add(str(path))
+        earlier = read_bundle(path, hash_key=bundle.hash_key)
+        if earlier.refusals:
+            notes.append(
+                f"{path.name}: {len(earlier.refusals)} kesalahan menolak bundel ini; siklus "
+                "ini tidak dibandingkan"
+            )
+            break
+        follow_ups = {
+            key: {"status": state.get("status"), "due": state.get("due")}
+            for key, state in earlier.follow_ups.items()
+        }
+        chain.append(Cycle(analyse(earlier, previous=[]), follow_ups, path.name))
+        current = earlier
+    return chain, notes
 
 
 def validate_hasil(hasil: Mapping[str, Any]) -> None:
@@ -98,10 +167,11 @@ def build_report(
     lang: str = "id",
     formats: Iterable[str] = FORMATS,
     codebook: Codebook | None = None,
-    corrections: Sequence[tuple[str, Sequence[str]]] = (),
+    corrections: Sequence[Correction | tuple[str, Sequence[str]]] = (),
     recommendation_edits: Mapping[str, Mapping[str, Any]] | None = None,
     progress: Progress | None = None,
     schedule: Mapping[str, Any] | None = None,
+    previous: Sequence[Cycle] | None = None,
 ) -> dict[str, Path]:
     """Analyse ``bundle`` and write ``hasil.json``, the report files and charts into ``out``.
 
@@ -119,6 +189,7 @@ def build_report(
             corrections=corrections,
             recommendation_edits=recommendation_edits,
             progress=progress,
+            previous=previous,
         )
         if schedule:
             hasil["jadwal"] = clean_json(dict(schedule))

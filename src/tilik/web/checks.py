@@ -32,6 +32,7 @@ def tilik_configuration(app_configs=None, **kwargs):
                 id="tilik.W002",
             )
         )
+    warnings += _proxy_warnings()
     try:
         import weasyprint  # noqa: F401  (loads Pango through cffi)
     except OSError:
@@ -43,3 +44,33 @@ def tilik_configuration(app_configs=None, **kwargs):
             )
         )
     return warnings
+
+
+def _proxy_warnings() -> list:
+    import ipaddress
+
+    from django.core.checks import Error
+
+    found = []
+    for proxy in settings.TILIK_TRUSTED_PROXIES:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            found.append(
+                Error(
+                    f"TILIK_TRUSTED_PROXIES: {proxy!r} is not an address or a network.",
+                    hint="List the proxies' addresses, e.g. 127.0.0.1,10.0.0.0/24.",
+                    id="tilik.E001",
+                )
+            )
+    if settings.SECURE and not settings.TILIK_TRUSTED_PROXIES:
+        found.append(
+            CheckWarning(
+                "TILIK_SECURE is on (a TLS proxy in front) but TILIK_TRUSTED_PROXIES is empty: "
+                "every request seems to come from the proxy, so sign-in throttling, the "
+                "open-link limit and the audit trail see one address for everybody.",
+                hint="Set TILIK_TRUSTED_PROXIES to the proxy's address (e.g. 127.0.0.1).",
+                id="tilik.W004",
+            )
+        )
+    return found

@@ -12,9 +12,11 @@ import os
 import secrets
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -40,6 +42,17 @@ if TESTING and not os.getenv("TILIK_DATA"):
 DATA_DIR = Path(os.getenv("TILIK_DATA", "tilik-data")).resolve()
 
 
+def _private_file(file: Path) -> None:
+    """Create ``file`` readable and writable by its owner only, or narrow it to that (an
+    older installation made the SQLite database 0644)."""
+    if file.exists():
+        if file.stat().st_mode & 0o077:
+            file.chmod(0o600)
+        return
+    file.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(file, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def _secret_key() -> str:
     """A per-installation key, generated once into the data folder when none is given."""
     if os.getenv("TILIK_SECRET_KEY"):
@@ -47,10 +60,9 @@ def _secret_key() -> str:
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
         return key_file.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _private_file(key_file)
     key = secrets.token_urlsafe(50)
     key_file.write_text(key)
-    key_file.chmod(0o600)
     return key
 
 
@@ -77,10 +89,19 @@ INSTALLED_APPS = [
     "tilik.web.reports",
     "tilik.web.coding",
     "tilik.web.planning",
+    "tilik.web.portfolio",
+    "tilik.web.api",
+    "tilik.web.audit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed too (static files are served above, already compressed). Django masks
     # the CSRF token afresh in every response, which keeps compression from leaking it.
@@ -91,8 +112,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "tilik.web.accounts.middleware.idle_sessions_end",
+    "tilik.web.accounts.middleware.second_factor",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tilik.web.urls"
@@ -122,6 +147,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite gives its -wal and -shm files the database file's mode: 0600 for all three.
+    if DATABASES["default"]["NAME"] not in ("", ":memory:"):
+        _private_file(Path(DATABASES["default"]["NAME"]))
     # WAL lets readers work while an import writes; IMMEDIATE avoids "database is locked"
     # when two writers race to upgrade a read transaction.
     DATABASES["default"]["OPTIONS"] = {
@@ -169,6 +197,37 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "evaluations:list"
 LOGOUT_REDIRECT_URL = "login"
 
+# Accounts and sessions (OWASP ASVS level 2).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (account, address) first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout by the pair (account, client address): an attacker elsewhere cannot lock a real
+# user out; the account as a whole is only slowed down (tilik.web.accounts.throttle).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = envint("TILIK_LOGIN_FAILURES", "5")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("TILIK_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tilik.web.network.client_ip"
+AXES_LOCKOUT_CALLABLE = "tilik.web.accounts.views.locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in Tilik's own audit trail
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = True
+# After this many failed sign-ins to one account (from any address) in an hour, attempts
+# from browsers that never signed in to it succeed at most once per interval.
+TILIK_ACCOUNT_SLOWDOWN_AFTER = envint("TILIK_ACCOUNT_SLOWDOWN_AFTER", "10")
+TILIK_ACCOUNT_SLOWDOWN_SECONDS = envint("TILIK_ACCOUNT_SLOWDOWN_SECONDS", "30")
+# Sessions end after this long without a request, and at the latest after SESSION_COOKIE_AGE.
+TILIK_SESSION_IDLE_MINUTES = envint("TILIK_SESSION_IDLE_MINUTES", "30")
+SESSION_COOKIE_AGE = envint("TILIK_SESSION_MAX_HOURS", "12") * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# A password reset link an administrator issues is valid this long, and once.
+PASSWORD_RESET_TIMEOUT = envint("TILIK_RESET_LINK_HOURS", "24") * 3600
+TILIK_INVITE_DAYS = envint("TILIK_INVITE_DAYS", "7")
+OTP_TOTP_ISSUER = os.getenv("TILIK_SITE_NAME", "Tilik")
+# Proxies whose X-Forwarded-For names the client (tilik.web.network.client_ip).
+TILIK_TRUSTED_PROXIES = envlist("TILIK_TRUSTED_PROXIES", "")
+
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
@@ -208,6 +267,23 @@ SECURE_HSTS_PRELOAD = SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if SECURE else None
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): the app's pages load only its own
+# scripts and styles, nothing inline; report files and the public page get a sandboxed
+# policy of their own (tilik.web.csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", NONCE],  # the nonce only where a page asks for it
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

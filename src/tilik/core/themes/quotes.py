@@ -2,55 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .normalize import normalize
 
 __all__ = ["Quote", "QuoteCandidate", "attribution", "mask_personal", "select_quotes"]
-
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# NIP: 18 digits, often written 8-6-1-3 with spaces, dots or dashes.
-_NIP_RE = re.compile(r"(?<!\d)\d{8}[ .-]?\d{6}[ .-]?\d[ .-]?\d{3}(?!\d)")
-_NIK_RE = re.compile(r"(?<!\d)\d{16}(?!\d)")
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+62|62|0)[ .-]?8\d{1,3}(?:[ .-]?\d{2,4}){2,3}(?!\d)")
-_HONORIFIC_RE = re.compile(
-    r"\b(?P<h>[Pp]ak|[Bb]apak|[Bb]pk\.?|[Bb]u|[Ii]bu|[Dd]r\.|[Dd]rg\.|[Ss]dr\.?|[Ss]dri\.?|[Kk]ak|"
-    r"[Kk]akak|[Oo]m|[Tt]anta|[Mm]ama|[Bb]apa|[Nn]ona|[Nn]yong|[Mm]as|[Mm]bak|[Bb]ung|[Ee]tek|"
-    r"[Aa]ma|[Ii]na|[Oo]pa|[Oo]ma|[Ss]uster|[Bb]idan|[Nn]s\.)"
-    r"\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})"
-)
-# Capitalised words after honorifics that are positions or places, not names.
-_NOT_NAMES = frozenset(
-    [
-        "Kepala",
-        "Kadis",
-        "Camat",
-        "Lurah",
-        "Sekda",
-        "Bupati",
-        "Wali",
-        "Walikota",
-        "Gubernur",
-        "Dinas",
-        "Kabid",
-        "Kasi",
-        "Direktur",
-        "Guru",
-        "Widyaiswara",
-        "Dokter",
-        "Bidan",
-        "Perawat",
-        "Penyuluh",
-        "Menteri",
-        "Presiden",
-        "Ketua",
-        "Sekretaris",
-        "Kupang",
-        "Camat",
-    ]
-)
 
 _SECTORS = {
     "kesehatan": ("kesehatan", "health"),
@@ -78,34 +35,20 @@ _ROLES = {
 
 
 def mask_personal(text: str, names: Iterable[str] = ()) -> str:
-    """Mask e-mail addresses, NIPs (18 digits), NIKs, phone numbers and personal names.
+    """Mask e-mail addresses, NIPs, NIKs, phone numbers and person names.
 
-    Names are recognised after an honorific ("Pak Yohanes", "Ibu Maria Ndun", "Om
-    Frans") and from ``names`` (e.g. the participant roster). Positions such as
-    "Pak Camat" are kept.
+    The detection lives in :mod:`tilik.core.personal` (honorifics and titles, "menurut X",
+    capitalised name sequences, a lexicon of Indonesian and NTT names, and ``names``, e.g.
+    the participant roster). Positions such as "Pak Camat" are kept.
 
     Examples
     --------
     >>> mask_personal("Hubungi Pak Yohanes di 0812-3456-7890")
     'Hubungi Pak [nama] di [telepon]'
     """
-    text = _EMAIL_RE.sub("[email]", text)
-    text = _NIP_RE.sub("[NIP]", text)
-    text = _NIK_RE.sub("[NIK]", text)
-    text = _PHONE_RE.sub("[telepon]", text)
+    from tilik.core.personal import mask_text
 
-    def _name(match: re.Match[str]) -> str:
-        words = match.group("name").split()
-        if words[0] in _NOT_NAMES:
-            return match.group(0)
-        return f"{match.group('h')} [nama]"
-
-    text = _HONORIFIC_RE.sub(_name, text)
-    for name in sorted(
-        {n.strip() for n in names if n and len(n.strip()) > 2}, key=len, reverse=True
-    ):
-        text = re.sub(rf"\b{re.escape(name)}\b", "[nama]", text, flags=re.IGNORECASE)
-    return text
+    return mask_text(text, names)
 
 
 def attribution(role: str | None, sector: str | None, lang: str = "id") -> str:

@@ -218,7 +218,8 @@ def code_items(
     """Code every item once (vectorised); pass the result to the section functions."""
     coder = coder or Coder.default()
     converted = [as_item(i) for i in items]
-    return list(zip(converted, coder.code_many([i.text for i in converted])))
+    codings = coder.code_many([i.text for i in converted], contexts=converted)
+    return list(zip(converted, codings))
 
 
 def _coded(

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,6 +30,11 @@ class Organisation(models.Model):
     )
     sector = models.CharField(_("sektor"), max_length=60, blank=True)
     code = models.CharField(_("kode"), max_length=40, blank=True)
+    require_2fa_admins = models.BooleanField(
+        _("admin wajib verifikasi dua langkah"),
+        default=False,
+        help_text=_("Admin instansi ini harus memakai kode dari aplikasi autentikator."),
+    )
 
     class Meta:
         verbose_name = _("instansi / OPD")
@@ -43,6 +53,25 @@ class Organisation(models.Model):
             chain.append(node)
             node = node.parent
         return chain
+
+    def tree(self) -> list[Organisation]:
+        """This organisation and every unit under it, at any depth."""
+        found, frontier = [self], [self.pk]
+        while frontier:
+            children = list(Organisation.objects.filter(parent_id__in=frontier))
+            children = [c for c in children if c not in found]
+            found += children
+            frontier = [c.pk for c in children]
+        return found
+
+    def administered_by(self, user) -> bool:
+        """Whether ``user`` administers this organisation or one above it."""
+        if not user.is_authenticated:
+            return False
+        chain = [self.pk, *(o.pk for o in self.ancestors())]
+        return OrganisationMember.objects.filter(
+            user=user, organisation_id__in=chain, role=OrganisationMember.Role.ADMIN
+        ).exists()
 
 
 class OrganisationMember(models.Model):
@@ -75,3 +104,78 @@ class OrganisationMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation}"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation (or one of its units) with a role.
+
+    The link carries a 256-bit token shown once to the administrator; only its hash is kept.
+    It works once, until it expires (``TILIK_INVITE_DAYS``) or is withdrawn.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(
+        _("peran"),
+        max_length=20,
+        choices=OrganisationMember.Role.choices,
+        default=OrganisationMember.Role.EVALUATOR,
+    )
+    note = models.CharField(_("untuk"), max_length=200, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    accepted_at = models.DateTimeField(_("diterima"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("undangan")
+        verbose_name_plural = _("undangan")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+    @classmethod
+    def make(cls, organisation: Organisation, role: str, user, note: str = "") -> tuple:
+        token = secrets.token_urlsafe(32)
+        invitation = cls.objects.create(
+            organisation=organisation,
+            role=role,
+            note=note,
+            token_hash=hash_token(token),
+            created_by=user,
+            expires_at=timezone.now() + timedelta(days=settings.TILIK_INVITE_DAYS),
+        )
+        return invitation, token
+
+    @classmethod
+    def by_token(cls, token: str) -> Invitation | None:
+        if not token or len(token) > 100:
+            return None
+        return (
+            cls.objects.select_related("organisation").filter(token_hash=hash_token(token)).first()
+        )
+
+    @property
+    def usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.withdrawn_at is None
+            and self.expires_at > timezone.now()
+        )

@@ -5,9 +5,9 @@ from tilik.web.coding.models import CodeChange, ManualCode
 
 @admin.register(ManualCode)
 class ManualCodeAdmin(admin.ModelAdmin):
-    list_display = ["evaluation", "source", "origin", "updated_by", "updated_at"]
+    list_display = ["evaluation", "source", "role", "origin", "updated_by", "updated_at"]
     list_filter = ["evaluation", "source"]
-    readonly_fields = ["key", "text", "source", "origin", "updated_at"]
+    readonly_fields = ["key", "text", "source", "role", "origin", "updated_at"]
 
 
 @admin.register(CodeChange)

@@ -20,6 +20,11 @@ STATUSES = [
     ("reviewed", _("Sudah ditinjau")),
 ]
 
+ORDERS = [
+    ("", _("Keyakinan terendah dulu")),
+    ("asal", _("Urutan data")),
+]
+
 
 SENTIMENT_CHOICES = [("", "—")] + [(s, SENTIMENT_LABELS[s]) for s in SENTIMENTS]
 
@@ -33,6 +38,7 @@ class FilterForm(forms.Form):
     tema = forms.ChoiceField(label=_("Tema"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUSES, required=False)
     q = forms.CharField(label=_("Cari teks"), max_length=200, required=False)
+    urut = forms.ChoiceField(label=_("Urutan"), choices=ORDERS, required=False)
     per = forms.TypedChoiceField(
         label=_("Per halaman"),
         choices=[(25, "25"), (50, "50")],

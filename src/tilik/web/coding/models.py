@@ -43,6 +43,8 @@ class ManualCode(models.Model):
     )
     key = models.CharField(_("kunci teks"), max_length=64)
     source = models.CharField(_("sumber"), max_length=20)
+    # Who wrote the text (peserta, atasan, observer...): the coder weighs a cue by it.
+    role = models.CharField(_("peran"), max_length=20, blank=True)
     origin = models.CharField(_("asal"), max_length=255, blank=True)
     # The text itself is kept so corrections survive without rebuilding the bundle.
     text = models.TextField(_("teks"))
@@ -72,7 +74,9 @@ class ManualCode(models.Model):
     def as_correction(self) -> Correction:
         from tilik.core.themes import Correction
 
-        return Correction(self.text, tuple(self.themes), self.sentiment or None)
+        return Correction(
+            self.text, tuple(self.themes), self.sentiment or None, self.source, self.role
+        )
 
 
 class CodeChange(models.Model):
@@ -157,6 +161,17 @@ def _replay(evaluation: Evaluation) -> tuple[Codebook, dict[str, str | None]]:
 def codebook_for(evaluation: Evaluation) -> Codebook:
     """The evaluation's codebook: the default one with its changes applied in order."""
     return _replay(evaluation)[0]
+
+
+def manual_corrections(evaluation: Evaluation, codebook: Codebook) -> list[Correction]:
+    """The evaluator's codes as the coder learns from them (with sentiment, source and
+    role), in ``codebook``'s codes; one whose code is no longer in it is left out. The
+    coding screen and the report retrain with the same list, so both code alike."""
+    return [
+        m.as_correction()
+        for m in evaluation.manual_codes.order_by("id")
+        if all(t in codebook for t in m.themes)
+    ]
 
 
 def corrections_for(evaluation: Evaluation, *, native: bool = False) -> list[tuple[str, list[str]]]:

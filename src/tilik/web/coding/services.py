@@ -26,15 +26,22 @@ from django.db.models.functions import Length
 from tilik.core.themes import Codebook, Coder, Coding, clean_text
 from tilik.core.themes.quotes import mask_personal
 from tilik.core.themes.results import TextItem, bundle_texts
-from tilik.web.coding.models import CodeChange, ManualCode, codebook_for, text_key
+from tilik.web.coding.models import (
+    CodeChange,
+    ManualCode,
+    codebook_for,
+    manual_corrections,
+    text_key,
+)
 from tilik.web.collection.models import FormVersion, Interview, Submission
 from tilik.web.evaluations.bundles import read_evaluation
 from tilik.web.evaluations.models import Enrolment, Evaluation
 
 #: Keys that toggle the themes, in codebook order (j, k, a, s and n are taken).
 HOTKEYS = "1234567890qwertyuiopzxcvbm"
-#: Below this confidence an automatic theme asks for a look.
-LOW_CONFIDENCE = 0.6
+#: Below this probability that its whole set of codes is right, an automatic coding asks
+#: for a look (``Coding.confidence``; calibrated on the coder's training texts).
+LOW_CONFIDENCE = 0.5
 #: Colour classes (7 hues that stay apart for colour-blind readers × 2 line styles).
 N_COLOURS = 14
 
@@ -113,7 +120,7 @@ def data_fingerprint(evaluation: Evaluation) -> str:
 
 
 def _build_texts(evaluation: Evaluation, fingerprint: str) -> Texts:
-    bundle = read_evaluation(evaluation)
+    bundle = read_evaluation(evaluation, link_previous=False)
     items = bundle_texts(bundle)
     names = tuple(sorted({p.nama for p in bundle.roster if p.nama}))
     texts = tuple(Text(text_key(i.text, i.source), i) for i in items)
@@ -150,7 +157,7 @@ def coder_for(evaluation: Evaluation) -> CoderState:
     fingerprint = _digest(
         evaluation.pk,
         changes,
-        [(m.key, m.text, m.themes, m.sentiment) for m in manual.values()],
+        [(m.key, m.text, m.themes, m.sentiment, m.source, m.role) for m in manual.values()],
     )
 
     def make() -> tuple[Codebook, Coder]:
@@ -158,9 +165,9 @@ def coder_for(evaluation: Evaluation) -> CoderState:
         coder = Coder.default()
         if changes:
             coder = coder.with_codebook(codebook)
-        known = [m for m in manual.values() if all(t in codebook for t in m.themes)]
+        known = manual_corrections(evaluation, codebook)
         if known:
-            coder = coder.with_corrections([m.as_correction() for m in known])
+            coder = coder.with_corrections(known)
         return codebook, coder
 
     codebook, coder = _coders.get(fingerprint, make)
@@ -216,10 +223,15 @@ class Row:
         return self.auto.sentiment
 
     @property
+    def confidence(self) -> float:
+        """Probability that the codes shown are right (1.0 once the evaluator reviewed)."""
+        return 1.0 if self.manual is not None else self.auto.confidence
+
+    @property
     def low_confidence(self) -> bool:
         if self.manual is not None:
             return False
-        return not self.auto.themes or min(t.confidence for t in self.auto.themes) < LOW_CONFIDENCE
+        return not self.auto.themes or self.auto.confidence < LOW_CONFIDENCE
 
 
 @dataclass
@@ -247,8 +259,17 @@ class Review:
         return sum(1 for r in self.rows if r.manual is not None)
 
     def filtered(
-        self, *, source: str = "", theme: str = "", status: str = "", query: str = ""
+        self,
+        *,
+        source: str = "",
+        theme: str = "",
+        status: str = "",
+        query: str = "",
+        order: str = "",
     ) -> list[Row]:
+        """The rows that pass the filters. By default the low-confidence codings come
+        first, least certain first, then the other unreviewed texts in the order of the
+        data, then the reviewed ones; ``order="asal"`` keeps the order of the data."""
         rows: Iterable[Row] = self.rows
         if source:
             rows = (r for r in rows if r.text.item.source == source)
@@ -265,7 +286,16 @@ class Review:
         if query:
             needle = query.casefold()
             rows = (r for r in rows if needle in r.text.item.text.casefold())
-        return list(rows)
+        if order == "asal":
+            return list(rows)
+        return sorted(
+            rows,
+            key=lambda r: (
+                r.manual is not None,
+                not r.low_confidence,
+                r.low_confidence * r.confidence,
+            ),
+        )
 
 
 def review_for(evaluation: Evaluation, lang: str = "id") -> Review:
@@ -274,7 +304,9 @@ def review_for(evaluation: Evaluation, lang: str = "id") -> Review:
     state = coder_for(evaluation)
     codings = _codings.get(
         (texts.fingerprint, state.fingerprint),
-        lambda: state.coder.code_many([t.item.text for t in texts.texts]),
+        lambda: state.coder.code_many(
+            [t.item.text for t in texts.texts], contexts=[t.item for t in texts.texts]
+        ),
     )
     rows = [Row(t, c, state.manual.get(t.key)) for t, c in zip(texts.texts, codings)]
     counts: Counter[str] = Counter(code for r in rows for code in r.themes)
@@ -287,6 +319,19 @@ def review_for(evaluation: Evaluation, lang: str = "id") -> Review:
         state.coder,
         counts,
     )
+
+
+def recoded(before: Review, after: Review, exclude: str = "") -> list[str]:
+    """Keys of the texts whose automatic coding (themes or sentiment) changed between two
+    reviews of the same texts — what a correction changed beyond the text it named.
+    Texts the evaluator coded by hand are left out: their codes did not move."""
+    changed: list[str] = []
+    for old, new in zip(before.rows, after.rows):
+        if new.key == exclude or new.manual is not None or old.key != new.key:
+            continue
+        if set(old.auto.codes) != set(new.auto.codes) or old.auto.sentiment != new.auto.sentiment:
+            changed.append(new.key)
+    return changed
 
 
 # ------------------------------------------------------------------- display helpers
@@ -319,7 +364,7 @@ def segments(
     source = clean_text(coding.text)  # span offsets are into the cleaned text
     for span in coding.spans:
         if span.start > cursor:
-            out.append(Segment(source[cursor : span.start]))
+            out.append(Segment(mask_personal(source[cursor : span.start], names)))
         out.append(mark(span.text, (t.code for t in span.themes)))
         cursor = span.end
     if cursor < len(source):
@@ -329,7 +374,9 @@ def segments(
 
 def spans_for(review: Review, rows: Sequence[Row]) -> list[list[Segment]]:
     """Sentence segments of the rows of one page (coded with spans, page by page)."""
-    coded = review.coder.code_many([r.text.item.text for r in rows], spans=True)
+    coded = review.coder.code_many(
+        [r.text.item.text for r in rows], spans=True, contexts=[r.text.item for r in rows]
+    )
     by_code = {t.code: t for t in review.themes}
     return [segments(r, c, by_code, review.names) for r, c in zip(rows, coded)]
 
@@ -348,6 +395,7 @@ def save_code(
         key=text.key,
         defaults={
             "source": text.item.source,
+            "role": text.item.role,
             "origin": text.item.origin[:255],
             "text": text.item.text,
             "themes": list(dict.fromkeys(themes)),

@@ -7,11 +7,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tilik.core.themes.quotes import attribution
+from tilik.core.themes.quotes import attribution, mask_personal
 from tilik.web.coding import services
 from tilik.web.coding.forms import (
     AddCodeForm,
@@ -46,7 +46,14 @@ def review(request, pk: int):
         theme=f.get("tema") or "",
         status=f.get("status") or "",
         query=(f.get("q") or "").strip(),
+        order=f.get("urut") or "",
     )
+    needle = (f.get("q") or "").strip().casefold()
+    if needle and not evaluation.can_edit(request.user):
+        # Leaders and viewers search what they see: a name they cannot read finds nothing.
+        rows = [
+            r for r in rows if needle in mask_personal(r.text.item.text, state.names).casefold()
+        ]
     page = Paginator(rows, f.get("per") or 25).get_page(request.GET.get("halaman"))
     by_code = {t.code: t for t in state.themes}
     lang = _lang()
@@ -81,6 +88,14 @@ def review(request, pk: int):
     )
 
 
+def _recoded_message(n: int) -> str:
+    if n == 0:
+        return _("Tidak ada teks lain yang berubah kodenya.")
+    return ngettext("%(n)d teks serupa dikode ulang.", "%(n)d teks serupa dikode ulang.", n) % {
+        "n": n
+    }
+
+
 def _back(request, pk: int, key: str = ""):
     target = request.POST.get("next") or ""
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
@@ -102,6 +117,7 @@ def save(request, pk: int):
     text = services.texts_for(evaluation).find(data["key"])
     if text is None:
         raise Http404
+    before = services.review_for(evaluation, _lang())
     themes, sentiment = data["suggested"], data["suggested_sentiment"]
     if data["action"] == "reset":
         ManualCode.objects.filter(evaluation=evaluation, key=text.key).delete()
@@ -109,6 +125,8 @@ def save(request, pk: int):
         if data["action"] == "save":
             themes, sentiment = data["themes"], data["sentiment"] or sentiment
         services.save_code(evaluation, text, themes, sentiment, request.user)
+    # The coder retrains with the evaluator's codes: similar texts may change too.
+    recoded = services.recoded(before, services.review_for(evaluation, _lang()), text.key)
     if _wants_json(request):
         return JsonResponse(
             {
@@ -118,9 +136,12 @@ def save(request, pk: int):
                 "sentiment": sentiment,
                 "reviewed": data["action"] != "reset",
                 "n_reviewed": evaluation.manual_codes.count(),
+                "n_recoded": len(recoded),
+                "recoded": recoded,
+                "message": _recoded_message(len(recoded)),
             }
         )
-    messages.success(request, _("Kode tersimpan."))
+    messages.success(request, _("Kode tersimpan.") + " " + _recoded_message(len(recoded)))
     return _back(request, pk, text.key)
 
 

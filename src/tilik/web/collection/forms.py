@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilik.core.bundle import KINDS
 from tilik.core.instruments import standard_instruments
-from tilik.web.accounts.models import Organisation
+from tilik.web.accounts.models import Organisation, OrganisationMember
 from tilik.web.collection.models import KIND_LABELS, PrivacyNotice, RespondentLink
 
 MAX_FORM_BYTES = 10 * 1024 * 1024
@@ -47,8 +47,11 @@ class NewEvaluationForm(forms.Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Evaluators (and administrators) of an organisation create its evaluations;
+        # leaders follow up.
         self.fields["organisation"].queryset = Organisation.objects.filter(
-            members__user=user
+            members__user=user,
+            members__role__in=[OrganisationMember.Role.EVALUATOR, OrganisationMember.Role.ADMIN],
         ).distinct()
         labels = {
             "survei_peserta": _("Survei peserta"),
@@ -146,7 +149,9 @@ class LinkForm(forms.Form):
 class PrivacyNoticeForm(forms.ModelForm):
     class Meta:
         model = PrivacyNotice
-        fields = ["collector", "purpose", "retention", "contact"]
+        # How long data is kept is not free text: the respondent reads the evaluation's
+        # retention period (Evaluation.retention_months), which the purge carries out.
+        fields = ["collector", "purpose", "contact"]
         widgets = {f: forms.Textarea(attrs={"rows": 2}) for f in fields}
 
 

@@ -42,6 +42,7 @@ from tilik.core.ingest import (
 )
 from tilik.core.instruments import standard_instruments
 from tilik.core.nip import pseudonymise
+from tilik.core.personal import mask_text
 from tilik.core.problems import Problem
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import (
@@ -763,6 +764,14 @@ def submit(
                         used=True
                     )
                     if not claimed:
+                        # Used by this very instance, perhaps a moment ago and still
+                        # being stored when the phone resent it: "already received".
+                        mine = Submission.objects.filter(
+                            instrument=instrument, instance_id=instance_id
+                        ).first()
+                        if mine is not None:
+                            same = mine.content_hash == digest
+                            return Outcome("already" if same else "conflict", mine)
                         return Outcome("used")
                 respondent = ""
                 for name in KEY_FIELDS:
@@ -816,27 +825,66 @@ def rate_limited(link: RespondentLink, ip: str) -> bool:
 # Exports --------------------------------------------------------------------------------
 
 _NAME_FIELDS = ("nama",)
+# Questions whose answers are free text, where respondents write names, NIPs and numbers.
+_FREE_TEXT = frozenset({"text", "calculate", "barcode"})
 
 
 def _shown_columns(
     questions: Iterable[Question], form: Form, personal: bool
-) -> list[tuple[Question, str, str]]:
-    """``(question, how, header)`` for the columns of an export: without ``personal`` (leaders,
-    viewers) NIPs and other identifiers become their keyed pseudonyms and names are left out."""
-    shown: list[tuple[Question, str, str]] = []
+) -> list[tuple[str, str, str]]:
+    """``(answer key, how, header)`` for the columns of an export: without ``personal``
+    (leaders, viewers) NIPs and other identifiers become their keyed pseudonyms and names are
+    left out. An ``or_other`` select is followed by its ``…_other`` text, as KoboToolbox
+    writes it."""
+    shown: list[tuple[str, str, str]] = []
     for q in questions:
         if is_personal_field(q.name) and not personal:
             if q.name.lower().startswith(_NAME_FIELDS) or q.name.lower().endswith("_nama"):
                 continue
-            shown.append((q, "pseudonym", f"{q.path}_pseudonim"))
+            shown.append((q.key, "pseudonym", f"{q.path}_pseudonim"))
+        elif q.type in _FREE_TEXT and not personal:
+            shown.append((q.key, "masked", q.path))  # names, NIPs, phones inside open answers
         else:
-            shown.append((q, "value", q.path))
+            shown.append((q.key, "value", q.path))
+        if q.or_other:  # the "other" text is free text too
+            how = "value" if personal else "masked"
+            shown.append((f"{q.key}_other", how, f"{q.path}_other"))
     return shown
+
+
+def shown_answers(
+    form: Form, answers: Mapping[str, Any], *, personal: bool, key: bytes | None = None
+) -> dict[str, Any]:
+    """One submission's answers as exports show them: without ``personal`` (leaders, viewers)
+    identifiers become ``<name>_pseudonim`` keyed pseudonyms, names are left out and open
+    answers are masked, inside repeat instances too. The API gives answers through here."""
+    key = key if key is not None else hash_key()
+
+    def shown(holder: Mapping[str, Any], parent: str) -> dict[str, Any]:
+        questions = [q for q in form.all_data_questions() if q.repeat == parent and q.key in holder]
+        out = {
+            (name if how != "pseudonym" else f"{name}_pseudonim"): _cell_value(
+                holder.get(name), how, key
+            )
+            for name, how, _ in _shown_columns(questions, form, personal)
+            if name in holder
+        }
+        for repeat in form.child_repeats(parent):
+            instances = holder.get(repeat.name)
+            if isinstance(instances, list):
+                out[repeat.name] = [
+                    shown(i, repeat.name) for i in instances if isinstance(i, Mapping)
+                ]
+        return out
+
+    return shown(answers, "")
 
 
 def _cell_value(value: Any, how: str, key: bytes) -> Any:
     if how == "pseudonym":
         return pseudonymise(str(value), key) if value not in (None, "") else ""
+    if how == "masked" and isinstance(value, str):
+        return mask_text(value)
     return value
 
 
@@ -878,9 +926,10 @@ def export_table(
     wide: list[tuple[str, Question, str]] = []
     if form.repeats:
         for flat, question in _wide_keys(instrument, form):
-            for _, how, _head in _shown_columns([question], form, personal):
-                wide.append((flat, question, how))
-                header.append(flat if how == "value" else f"{flat}_pseudonim")
+            for answer, how, _head in _shown_columns([question], form, personal):
+                column = flat + answer[len(question.key) :]  # the question's or its _other
+                wide.append((column, question, how))
+                header.append(f"{column}_pseudonim" if how == "pseudonym" else column)
     header += ["_uuid", "_submission_time", "_source"]
 
     def rows() -> Iterable[list[Any]]:
@@ -888,7 +937,7 @@ def export_table(
             "instance_id", "answers", "submitted_at", "source"
         )
         for s in submissions.iterator(chunk_size=2000):
-            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            row = [_cell_value(s.answers.get(answer), how, key) for answer, how, _ in shown]
             if wide:
                 flat = flatten(form, s.answers)
                 row += [_cell_value(flat.get(name), how, key) for name, _, how in wide]
@@ -927,8 +976,8 @@ def export_sheets(
                     continue
                 counters[repeat.name] += 1
                 row = [
-                    _cell_value(instance.get(q.name), how, key)
-                    for q, how, _ in repeat_columns[repeat.name]
+                    _cell_value(instance.get(answer), how, key)
+                    for answer, how, _ in repeat_columns[repeat.name]
                 ]
                 row += [counters[repeat.name], table, index, uuid_]
                 repeat_rows[repeat.name].append(row)
@@ -941,7 +990,7 @@ def export_sheets(
             "instance_id", "answers", "submitted_at", "source"
         )
         for index, s in enumerate(submissions.iterator(chunk_size=2000), start=1):
-            row = [_cell_value(s.answers.get(q.name), how, key) for q, how, _ in shown]
+            row = [_cell_value(s.answers.get(answer), how, key) for answer, how, _ in shown]
             moment = timezone.localtime(s.submitted_at).isoformat() if s.submitted_at else ""
             yield [*row, s.instance_id, moment, s.source, index]
             if form.repeats:
@@ -959,4 +1008,4 @@ def export_bytes(instrument: Instrument, fmt: str, *, personal: bool) -> bytes:
     if fmt == "xlsx":
         return tables_xlsx(export_sheets(instrument, personal=personal))
     header, rows = export_table(instrument, personal=personal)
-    return table_csv(header, rows)
+    return table_csv(header, rows, marked=True)  # imported again, the escaping comes off

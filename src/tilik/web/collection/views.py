@@ -29,6 +29,8 @@ from tilik.core.exports import table_csv
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
 from tilik.web.collection import services, webform
 from tilik.web.collection.forms import (
     DataUploadForm,
@@ -50,7 +52,10 @@ from tilik.web.collection.models import (
     Submission,
 )
 from tilik.web.evaluations.access import evaluation_for
+from tilik.web.evaluations.forms import RetentionForm
 from tilik.web.evaluations.models import Evaluation, Member, Program
+from tilik.web.evaluations.privacy import Shown
+from tilik.web.network import client_ip
 
 
 def _lang() -> str:
@@ -98,6 +103,7 @@ def new_evaluation(request):
             for name in form.program_names():
                 Program.objects.get_or_create(evaluation=evaluation, name=name)
             services.add_standard_instruments(evaluation, data["instruments"])
+        record(request, Action.EVALUATION_CREATED, evaluation=evaluation)
         messages.success(request, _("Evaluasi dibuat."))
         return redirect("evaluations:detail", evaluation.pk)
     return render(request, "collection/new_evaluation.html", {"form": form})
@@ -115,8 +121,9 @@ def instrument_detail(request, pk: int, form_id: str):
             questions.append({"q": q, "label": q.labels.get(lang) or q.label})
     quarantine = instrument.quarantine.filter(status="open").order_by("file_name", "row")
     shown = list(quarantine[:200])
+    view = Shown(evaluation, request.user)
     for row in shown:
-        row.messages = [p.get(lang) or p.get("id") for p in row.problems]
+        row.messages = view.texts(p.get(lang) or p.get("id") for p in row.problems)
     context = {
         "evaluation": evaluation,
         "instrument": instrument,
@@ -208,6 +215,7 @@ def xlsform_download(request, pk: int, form_id: str):
     if instrument.current is None:
         raise Http404
     data = bytes(instrument.current.xlsform) or write_xlsform(instrument.form())
+    record(request, Action.XLSFORM_DOWNLOADED, evaluation=evaluation, target=instrument.form_id)
     return _attachment(
         data,
         f"{instrument.form_id}.xlsx",
@@ -243,6 +251,14 @@ def instrument_settings(request, pk: int, form_id: str):
     instrument = _instrument(evaluation, form_id)
     form = SettingsForm(request.POST)
     if form.is_valid():
+        if instrument.anonymous != form.cleaned_data["anonymous"]:
+            record(
+                request,
+                Action.ANONYMITY_CHANGED,
+                evaluation=evaluation,
+                target=instrument.form_id,
+                anonymous=form.cleaned_data["anonymous"],
+            )
         instrument.anonymous = form.cleaned_data["anonymous"]
         instrument.save(update_fields=["anonymous"])
         messages.success(request, _("Pengaturan disimpan."))
@@ -263,6 +279,14 @@ def import_upload(request, pk: int, form_id: str):
         upload = form.cleaned_data["file"]
         batch = services.start_import(
             instrument, upload.read(), Path(upload.name).name, request.user
+        )
+        record(
+            request,
+            Action.IMPORT,
+            evaluation=evaluation,
+            target=f"import:{batch.pk}",
+            form=instrument.form_id,
+            file=batch.file_name,
         )
         return redirect("collection:batch", pk, batch.pk)
     return render(
@@ -291,8 +315,9 @@ def batch_detail(request, pk: int, batch_id: int):
     batch.check_interrupted()
     lang = _lang()
     rows = list(batch.quarantined_rows.filter(status="open").order_by("row")[:500])
+    view = Shown(evaluation, request.user)
     for row in rows:
-        row.messages = [p.get(lang) or p.get("id") for p in row.problems]
+        row.messages = view.texts(p.get(lang) or p.get("id") for p in row.problems)
     return render(
         request,
         "collection/batch.html",
@@ -300,7 +325,7 @@ def batch_detail(request, pk: int, batch_id: int):
             "evaluation": evaluation,
             "batch": batch,
             "rows": rows,
-            "file_problems": [p.get(lang) or p.get("id") for p in batch.problems],
+            "file_problems": view.texts(p.get(lang) or p.get("id") for p in batch.problems),
             "running": batch.running,
             "can_edit": evaluation.can_edit(request.user),
         },
@@ -351,20 +376,34 @@ def quarantine_edit(request, pk: int, row_id: int):
         if "discard" in request.POST:
             row.status = QuarantinedRow.Status.DISCARDED
             row.save(update_fields=["status"])
+            record(
+                request, Action.QUARANTINE_DISCARDED, evaluation=evaluation, target=f"row:{row.pk}"
+            )
             messages.info(request, _("Baris dibuang."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
+        row_before = dict(row.raw)
         raw = {
             column: request.POST.get(f"v:{column}", value)[:10000]
             for column, value in row.raw.items()
         }
         stored, _problems = services.recheck(row, raw)
+        changed = sorted(c for c in raw if raw[c] != row_before.get(c))
+        record(
+            request,
+            Action.QUARANTINE_FIXED,
+            evaluation=evaluation,
+            target=f"row:{row.pk}",
+            stored=stored,
+            columns=changed,
+        )
         if stored:
             messages.success(request, _("Baris sudah benar dan kini tersimpan."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
         messages.error(request, _("Baris masih bermasalah."))
     bad_columns = {p.get("key") or p.get("column") for p in row.problems}
+    view = Shown(evaluation, request.user)
     cells = [
-        {"column": c, "value": v, "bad": c in bad_columns, "index": i}
+        {"column": c, "value": view.field(c, v), "bad": c in bad_columns, "index": i}
         for i, (c, v) in enumerate(row.raw.items())
     ]
     return render(
@@ -374,7 +413,7 @@ def quarantine_edit(request, pk: int, row_id: int):
             "evaluation": evaluation,
             "row": row,
             "cells": cells,
-            "messages_list": [p.get(lang) or p.get("id") for p in row.problems],
+            "messages_list": view.texts(p.get(lang) or p.get("id") for p in row.problems),
             "can_edit": evaluation.can_edit(request.user),
         },
     )
@@ -410,6 +449,15 @@ def links(request, pk: int, form_id: str):
                         "token": token,
                     }
                 )
+        record(
+            request,
+            Action.LINKS_CREATED,
+            evaluation=evaluation,
+            target=instrument.form_id,
+            kind=data["kind"],
+            count=len(created),
+            csv=data.get("deliver") == "csv",
+        )
         if data.get("deliver") == "csv":
             return _links_csv(instrument, created)
         form = LinkForm()
@@ -464,6 +512,8 @@ def link_revoke(request, pk: int, link_id: int):
         pk=link_id,
         instrument__evaluation=evaluation,
     )
+    if link.revoked_at is None:
+        record(request, Action.LINK_REVOKED, evaluation=evaluation, target=f"link:{link.pk}")
     link.revoked_at = link.revoked_at or timezone.now()
     link.save(update_fields=["revoked_at"])
     messages.success(request, _("Tautan dicabut."))
@@ -477,11 +527,26 @@ def privacy_edit(request, pk: int):
         evaluation=evaluation
     ).first() or PrivacyNotice.default_for(evaluation)
     form = PrivacyNoticeForm(request.POST or None, instance=notice)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    retention = RetentionForm(request.POST or None, instance=evaluation)
+    if request.method == "POST" and form.is_valid() and retention.is_valid():
+        if form.has_changed() or notice.pk is None:
+            form.save()
+            record(request, Action.PRIVACY_CHANGED, evaluation=evaluation)
+        if retention.has_changed():
+            retention.save()
+            record(
+                request,
+                Action.RETENTION_CHANGED,
+                evaluation=evaluation,
+                months=evaluation.retention_months,
+            )
         messages.success(request, _("Pemberitahuan privasi disimpan."))
         return redirect("evaluations:detail", pk)
-    return render(request, "collection/privacy.html", {"evaluation": evaluation, "form": form})
+    return render(
+        request,
+        "collection/privacy.html",
+        {"evaluation": evaluation, "form": form, "retention": retention},
+    )
 
 
 # Exports --------------------------------------------------------------------------------
@@ -503,6 +568,14 @@ def export_responses(request, pk: int, form_id: str, fmt: str):
     personal = evaluation.can_edit(request.user)
     data = services.export_bytes(instrument, fmt, personal=personal)
     suffix = "" if personal else "-pseudonim"
+    record(
+        request,
+        Action.EXPORT,
+        evaluation=evaluation,
+        target=instrument.form_id,
+        format=fmt,
+        pseudonymised=not personal,
+    )
     types = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -524,6 +597,7 @@ def export_bundle_zip(request, pk: int):
                 if path.is_file():
                     archive.write(path, path.relative_to(root).as_posix())
     name = slugify(f"{evaluation.title}-{evaluation.period}") or f"evaluasi-{evaluation.pk}"
+    record(request, Action.BUNDLE_DOWNLOADED, evaluation=evaluation)
     return _attachment(buffer.getvalue(), f"{name}.zip", "application/zip")
 
 
@@ -588,8 +662,11 @@ def interview_list(request, pk: int):
 def interview_detail(request, pk: int, interview_id: int):
     evaluation = evaluation_for(request, pk)
     interview = get_object_or_404(evaluation.interviews, pk=interview_id)
+    transcript = Shown(evaluation, request.user).text(interview.transcript)
     return render(
-        request, "collection/interview.html", {"evaluation": evaluation, "interview": interview}
+        request,
+        "collection/interview.html",
+        {"evaluation": evaluation, "interview": interview, "transcript": transcript},
     )
 
 
@@ -603,6 +680,7 @@ def observation_list(request, pk: int):
     )
     page = Paginator(observations, 25).get_page(request.GET.get("halaman"))
     rows, forms = [], {}
+    view = Shown(evaluation, request.user)
     for obs in page:
         form = forms.get(obs.instrument_id) or forms.setdefault(
             obs.instrument_id, obs.instrument.form()
@@ -614,7 +692,7 @@ def observation_list(request, pk: int):
             value = obs.answers[q.name]
             if isinstance(value, list):
                 value = ", ".join(value)
-            shown.append((q.label, value))
+            shown.append((q.label, view.text(value)))
         if form.repeats:  # answers inside repeats: "Layanan 2 › Waktu tunggu"
             questions = {q.name: q for q in form.all_data_questions() if q.repeat}
             for key, value in flatten(form, obs.answers).items():
@@ -626,7 +704,7 @@ def observation_list(request, pk: int):
                     continue
                 where = [f"{form.repeat(step).label} {position}" for step, position in steps]  # type: ignore[union-attr]
                 text = ", ".join(value) if isinstance(value, list) else value
-                shown.append((" › ".join([*where, questions[name].label]), text))
+                shown.append((" › ".join([*where, questions[name].label]), view.text(text)))
         rows.append({"obs": obs, "answers": shown})
     instruments = evaluation.instruments.filter(kind="observasi", current__isnull=False)
     return render(
@@ -652,10 +730,6 @@ def observation_new(request, pk: int, form_id: str):
 
 
 # Respondents (no account; the token is the only key) ------------------------------------
-
-
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _respond_lang(request, languages: list[str]) -> str:
@@ -778,7 +852,25 @@ def _as_list(raw) -> list[str]:
     return [str(v) for v in raw] if isinstance(raw, list) else [str(raw)]
 
 
+def _rate_limited(request, link, instrument, instance_id: str) -> bool:
+    """An open link takes a limited number of new submissions per client address and hour,
+    on the JSON path and the plain form alike. A resend of an instance already stored is
+    not a new submission: it is always answered "already received"."""
+    if link is None or link.kind != RespondentLink.Kind.OPEN:
+        return False
+    if instrument.submissions.filter(instance_id=instance_id).exists():
+        return False
+    return services.rate_limited(link, client_ip(request))
+
+
 def _store(request, instrument, link, instance_id, answers, evaluator):
+    if _rate_limited(request, link, instrument, instance_id):
+        return render(
+            request,
+            "respond/closed.html",
+            {"link": link, "instrument": instrument, "rate_limited": True},
+            status=429,
+        )
     outcome = services.submit(instrument, instance_id, answers, link=link)
     if outcome.status in ("stored", "already"):
         return render(
@@ -826,18 +918,14 @@ def _submit_json(request, instrument, link):
             return _json("invalid", _("ID kiriman tidak sah."), 400)
         if link is not None and not link.active:
             return _json("closed", _("Tautan ini sudah tidak berlaku."), 410)
-        if (
-            link is not None
-            and link.kind == RespondentLink.Kind.OPEN
-            and services.rate_limited(link, _client_ip(request))
-        ):
-            return _json(
-                "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
-            )
         started = _started(payload.get("started"))
         answers, errors = webform.validate_answers(form, answers_in, lang, started=started)
         if errors:
             return _json("invalid", _("Periksa kembali jawaban yang ditandai."), 400, errors=errors)
+        if _rate_limited(request, link, instrument, instance_id):
+            return _json(
+                "rate_limited", _("Terlalu banyak kiriman dari jaringan ini. Coba lagi nanti."), 429
+            )
         outcome = services.submit(instrument, instance_id, answers, link=link)
         if outcome.status == "failed":
             return _json(

@@ -17,7 +17,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tilik.core.bundle import Bundle, Dataset, read_bundle, write_bundle
+from tilik.core.bundle import Bundle, Dataset, read_bundle, read_meta, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
 from tilik.core.columnar import NotByColumns, Table, read_table
 from tilik.core.ingest import (
@@ -29,6 +29,7 @@ from tilik.core.ingest import (
     write_kobo_csv,
     write_kobo_xlsx,
 )
+from tilik.core.previous import resolve_previous
 from tilik.core.problems import Problem
 from tilik.core.xlsform import Form, write_xlsform
 from tilik.web.accounts.models import Organisation, OrganisationMember
@@ -59,6 +60,9 @@ class ImportSummary:
     quarantined: dict[str, int] = field(default_factory=dict)
     interviews_added: int = 0
     participants_added: int = 0
+    follow_ups: int = 0
+    # the evaluation ``previous:`` names, when it is in the database (else None)
+    previous: Evaluation | None = None
 
 
 class BundleRefused(Exception):
@@ -123,8 +127,9 @@ def import_bundle(
     evaluation.settings = {
         k: v
         for k, v in json_safe(meta.raw).items()
-        if k not in ("title", "organisation", "period", "objectives", "programs")
+        if k not in ("title", "organisation", "period", "objectives", "programs", "formula_escape")
     }
+    evaluation.previous = _previous_in_db(bundle, evaluation) or evaluation.previous
     evaluation.save()
     if user is not None:
         # Whoever imports an evaluation works for its organisation and may create others there.
@@ -136,7 +141,7 @@ def import_bundle(
         Member.objects.get_or_create(
             evaluation=evaluation, user=user, defaults={"role": Member.Role.EVALUATOR}
         )
-    summary = ImportSummary(evaluation=evaluation, created=created)
+    summary = ImportSummary(evaluation=evaluation, created=created, previous=evaluation.previous)
     for program in meta.programs:
         Program.objects.update_or_create(
             evaluation=evaluation,
@@ -213,6 +218,7 @@ def import_bundle(
         )
         summary.interviews_added += int(added)
     summary.participants_added = _import_roster(bundle, evaluation, organisation)
+    summary.follow_ups = _import_follow_ups(bundle, evaluation, user)
     return summary
 
 
@@ -245,9 +251,59 @@ def _store_dataset(
             file_name=dataset.file,
             hash_key=hash_key(),
             min_rows=parallel_min_rows(),
+            formula_escaped=dataset._escaped,
         )
         bundle.add_read(dataset, result)
     return counts[0], counts[1], counts[2], conflicts
+
+
+def _previous_in_db(bundle: Bundle, evaluation: Evaluation) -> Evaluation | None:
+    """The stored evaluation the bundle's ``previous:`` names (by its organisation, title and
+    period), unless linking it would make the cycles loop."""
+    if not bundle.meta.previous:
+        return None
+    path, _ = resolve_previous(bundle.path, bundle.meta.previous)
+    if path is None:
+        return None
+    meta = read_meta(path)
+    found = Evaluation.objects.filter(
+        organisation__name=meta.organisation.strip(),
+        title=meta.title,
+        period=str(meta.period or ""),
+    ).first()
+    if found is None or found.pk == evaluation.pk:
+        return None
+    if evaluation.pk in {e.pk for e in found.earlier_cycles()}:
+        return None
+    return found
+
+
+def _import_follow_ups(bundle: Bundle, evaluation: Evaluation, user) -> int:
+    """tindak_lanjut.csv into the evaluation's follow-up records (by recommendation key)."""
+    from django.apps import apps
+
+    if not bundle.follow_ups or not apps.is_installed("tilik.web.reports"):
+        return 0
+    from tilik.web.reports.models import FollowUp
+
+    changed = 0
+    for key, state in bundle.follow_ups.items():
+        defaults = {
+            "status": state["status"],
+            "due": state.get("due") or None,
+            "assignee": state.get("assignee", ""),
+            "note": state.get("note", ""),
+        }
+        current = FollowUp.objects.filter(evaluation=evaluation, key=key).first()
+        if current is not None and all(
+            str(getattr(current, f) or "") == str(v or "") for f, v in defaults.items()
+        ):
+            continue
+        FollowUp.objects.update_or_create(
+            evaluation=evaluation, key=key, defaults={**defaults, "updated_by": user}
+        )
+        changed += 1
+    return changed
 
 
 def _import_roster(bundle: Bundle, evaluation: Evaluation, organisation: Organisation) -> int:
@@ -314,9 +370,21 @@ def response_from(submission: Submission) -> Response:
     )
 
 
-def export_bundle(evaluation: Evaluation, target: str | Path, *, data: bool = True) -> Path:
+def export_bundle(
+    evaluation: Evaluation,
+    target: str | Path,
+    *,
+    link_previous: bool = True,
+    data: bool = True,
+) -> Path:
     """Write the evaluation as a bundle folder: what ``tilik bundle import`` reads back
-    (without ``data``, everything but the submissions)."""
+    (without ``data``, everything but the submissions).
+
+    With ``link_previous`` the previous cycle is named in ``evaluasi.yaml`` as a folder beside
+    this one (``previous: ../<name>``; the name the import gave, else one made from the
+    previous evaluation's title); the analysis of the web app passes the previous cycles
+    from the database instead and leaves it out.
+    """
     meta: dict[str, Any] = {
         "title": evaluation.title,
         "organisation": evaluation.organisation.name,
@@ -339,6 +407,11 @@ def export_bundle(evaluation: Evaluation, target: str | Path, *, data: bool = Tr
         "objectives": list(evaluation.objectives),
     }
     meta.update(evaluation.settings)
+    meta.pop("previous", None)
+    if link_previous and evaluation.previous is not None:
+        meta["previous"] = evaluation.settings.get("previous") or previous_folder(
+            evaluation.previous
+        )
     forms, responses = {}, {}
     for instrument in evaluation.instruments.select_related("current"):
         if instrument.current is None:
@@ -377,11 +450,36 @@ def export_bundle(evaluation: Evaluation, target: str | Path, *, data: bool = Tr
         .select_related("employee__organisation", "cohort__program")
         .order_by("id")
     ]
-    root = write_bundle(target, meta, forms, responses, interviews, roster)
+    root = write_bundle(
+        target, meta, forms, responses, interviews, roster, follow_ups=_follow_ups(evaluation)
+    )
     for form_id, instrument in ((i.form_id, i) for i in evaluation.instruments.all()):
         if instrument.current is not None:  # the uploaded file itself, byte for byte
             (root / "instrumen" / f"{form_id}.xlsx").write_bytes(bytes(instrument.current.xlsform))
     return root
+
+
+def previous_folder(previous: Evaluation) -> str:
+    """``../<folder>``: where a bundle exported beside this one would find the previous cycle."""
+    from django.utils.text import slugify
+
+    return "../" + (slugify(f"{previous.title}") or f"evaluasi-{previous.pk}")
+
+
+def _follow_ups(evaluation: Evaluation) -> dict[str, dict[str, Any]]:
+    from django.apps import apps
+
+    if not apps.is_installed("tilik.web.reports"):
+        return {}
+    return {
+        f.key: {
+            "status": f.status,
+            "due": f.due.isoformat() if f.due else "",
+            "assignee": f.assignee,
+            "note": f.note,
+        }
+        for f in evaluation.follow_ups.order_by("key")
+    }
 
 
 def _plain(value: Decimal | None) -> str:
@@ -391,7 +489,7 @@ def _plain(value: Decimal | None) -> str:
     return text
 
 
-def read_evaluation(evaluation: Evaluation) -> Bundle:
+def read_evaluation(evaluation: Evaluation, *, link_previous: bool = True) -> Bundle:
     """The evaluation as a bundle, for its analysis: the same bundle as exporting it and
     reading the export back (``read_bundle_for_db(export_bundle(...))``), every stored
     answer checked again against its instrument's current form, but the submissions are
@@ -400,7 +498,9 @@ def read_evaluation(evaluation: Evaluation) -> Bundle:
     and read back as before.
     """
     with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as folder:
-        root = export_bundle(evaluation, Path(folder) / "bundle", data=False)
+        root = export_bundle(
+            evaluation, Path(folder) / "bundle", link_previous=link_previous, data=False
+        )
         bundle = read_bundle_for_db(root, check_forms=False)
     instruments = {
         i.form_id: i

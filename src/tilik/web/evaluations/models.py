@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import calendar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +48,15 @@ class Evaluation(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     objectives = models.JSONField(_("tujuan evaluasi"), default=list, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("siklus sebelumnya"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_cycles",
+        help_text=_("evaluasi program yang sama pada periode sebelumnya; hasilnya dibandingkan"),
+    )
     settings = models.JSONField(
         _("pengaturan"),
         default=dict,
@@ -53,6 +65,18 @@ class Evaluation(models.Model):
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    retention_months = models.PositiveSmallIntegerField(
+        _("masa simpan data pribadi (bulan)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Dihitung sejak data terakhir diterima. Setelah itu nama, NIP, kontak dan jawaban "
+            "terbuka asli dihapus; angka gabungan, laporan dan jejak audit tetap ada."
+        ),
+    )
+    personal_data_purged_at = models.DateTimeField(
+        _("data pribadi dihapus pada"), null=True, blank=True
+    )
 
     objects = EvaluationQuerySet.as_manager()
 
@@ -75,6 +99,36 @@ class Evaluation(models.Model):
 
     def can_edit(self, user) -> bool:
         return self.role_of(user) == Member.Role.EVALUATOR
+
+    def earlier_cycles(self, limit: int = 10) -> list[Evaluation]:
+        """The previous cycle, its previous cycle, …: nearest first, never looping."""
+        chain: list[Evaluation] = []
+        seen = {self.pk}
+        node = self.previous
+        while node is not None and node.pk not in seen and len(chain) < limit:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.previous
+        return chain
+
+    def last_data_at(self):
+        """When the evaluation last received data (or was created): retention counts from it."""
+        from django.db.models import Max
+
+        from tilik.web.collection.models import Submission
+
+        latest = Submission.objects.filter(instrument__evaluation=self).aggregate(
+            at=Max("received_at")
+        )["at"]
+        return max(filter(None, [latest, self.created_at]))
+
+    def retention_end(self):
+        """The day personal data is purged: ``retention_months`` after the last data."""
+        start = self.last_data_at()
+        month = start.month - 1 + self.retention_months
+        year, month = start.year + month // 12, month % 12 + 1
+        day = min(start.day, calendar.monthrange(year, month)[1])
+        return start.replace(year=year, month=month, day=day)
 
 
 class Member(models.Model):

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.evaluation_list, name="list"),
     path("<int:pk>/", views.evaluation_detail, name="detail"),
     path("<int:pk>/peserta/", views.participant_list, name="participants"),
+    path("<int:pk>/siklus/", views.cycles, name="cycles"),
+    path("<int:pk>/tim/", views.team, name="team"),
+    path("<int:pk>/data-pribadi/", views.person_data, name="person_data"),
 ]

@@ -1,11 +1,27 @@
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from tilik.core import labels
+from tilik.core.cycles import headline_figures
+from tilik.core.findings import format_value
+from tilik.core.ingest import is_personal_field
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
 from tilik.web.collection.models import Submission
+from tilik.web.evaluations import personal
 from tilik.web.evaluations.access import evaluation_for
+from tilik.web.evaluations.forms import PreviousCycleForm, TeamMemberForm
 from tilik.web.evaluations.models import Enrolment, Evaluation, Member
+from tilik.web.evaluations.privacy import sees_personal
 
 
 @login_required
@@ -65,5 +81,198 @@ def participant_list(request, pk: int):
     )
     page = Paginator(enrolments, 50).get_page(request.GET.get("halaman"))
     return render(
-        request, "evaluations/participants.html", {"evaluation": evaluation, "page": page}
+        request,
+        "evaluations/participants.html",
+        {
+            "evaluation": evaluation,
+            "page": page,
+            "personal": sees_personal(evaluation, request.user),
+        },
     )
+
+
+def _candidates(evaluation):
+    """Active users of the evaluation's agency (any of its units) who are not members yet."""
+    from django.contrib.auth import get_user_model
+
+    from tilik.web.accounts.models import OrganisationMember
+
+    root = evaluation.organisation
+    chain = root.ancestors()
+    if chain:
+        root = chain[-1]
+    users = OrganisationMember.objects.filter(organisation__in=root.tree()).values("user")
+    return (
+        get_user_model()
+        .objects.filter(pk__in=users, is_active=True)
+        .exclude(evaluation_memberships__evaluation=evaluation)
+        .order_by("username")
+    )
+
+
+@login_required
+def team(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=request.method == "POST")
+    members = evaluation.members.select_related("user").order_by("role", "user__username")
+    form = TeamMemberForm(request.POST or None, candidates=_candidates(evaluation))
+    if request.method == "POST":
+        action = request.POST.get("action", "add")
+        if action == "add" and form.is_valid():
+            user, role = form.cleaned_data["user"], form.cleaned_data["role"]
+            Member.objects.get_or_create(evaluation=evaluation, user=user, defaults={"role": role})
+            record(
+                request,
+                Action.MEMBER_ADDED,
+                evaluation=evaluation,
+                target=f"user:{user.pk}",
+                role=role,
+            )
+            messages.success(request, _("Anggota tim ditambahkan."))
+            return redirect("evaluations:team", pk)
+        if action in ("role", "remove"):
+            member = get_object_or_404(Member, evaluation=evaluation, pk=request.POST.get("member"))
+            evaluators = evaluation.members.filter(role=Member.Role.EVALUATOR)
+            last = member.role == Member.Role.EVALUATOR and evaluators.count() == 1
+            role = request.POST.get("role", "")
+            if last and (action == "remove" or role != Member.Role.EVALUATOR):
+                messages.error(request, _("Evaluasi harus punya setidaknya satu evaluator."))
+            elif action == "remove":
+                member.delete()
+                record(
+                    request,
+                    Action.MEMBER_REMOVED,
+                    evaluation=evaluation,
+                    target=f"user:{member.user_id}",
+                )
+                messages.success(request, _("Anggota dikeluarkan dari tim."))
+            elif role in Member.Role.values and role != member.role:
+                member.role = role
+                member.save(update_fields=["role"])
+                record(
+                    request,
+                    Action.MEMBER_ROLE_CHANGED,
+                    evaluation=evaluation,
+                    target=f"user:{member.user_id}",
+                    role=role,
+                )
+                messages.success(request, _("Peran anggota diubah."))
+            return redirect("evaluations:team", pk)
+    return render(
+        request,
+        "evaluations/team.html",
+        {
+            "evaluation": evaluation,
+            "members": members,
+            "form": form,
+            "roles": Member.Role.choices,
+            "can_edit": evaluation.can_edit(request.user),
+        },
+    )
+
+
+@login_required
+def person_data(request, pk: int):
+    """Find, export, correct or delete one person's data (a request under UU 27/2022)."""
+    evaluation = evaluation_for(request, pk, edit=True)
+    query = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    found = personal.find_person(evaluation, query) if query else None
+    if found is not None and request.method == "GET":
+        record(request, Action.PERSON_SEARCHED, evaluation=evaluation, found=not found.empty)
+    if request.method == "POST" and found is not None and not found.empty:
+        action = request.POST.get("action")
+        if action == "export":
+            record(
+                request,
+                Action.PERSON_EXPORTED,
+                evaluation=evaluation,
+                responses=len(found.submissions),
+            )
+            response = HttpResponse(
+                personal.person_json(evaluation, found), content_type="application/json"
+            )
+            response["Content-Disposition"] = 'attachment; filename="data-pribadi.json"'
+            response["Cache-Control"] = "private, no-store"
+            return response
+        if action == "correct":
+            values = {
+                k: v for k, v in request.POST.items() if k.startswith(("employee:", "answer:"))
+            }
+            changed = personal.correct_person(found, values)
+            record(request, Action.PERSON_CORRECTED, evaluation=evaluation, values=changed)
+            messages.success(request, _("Koreksi disimpan (%(n)s nilai).") % {"n": changed})
+            return redirect(f"{request.path}?{urlencode({'q': query})}")
+        if action == "delete" and request.POST.get("confirm") == "1":
+            counts = personal.delete_person(found)
+            record(request, Action.PERSON_DELETED, evaluation=evaluation, **counts)
+            messages.success(request, _("Data orang ini dihapus dari evaluasi."))
+            return redirect("evaluations:person_data", pk)
+        messages.error(request, _("Centang konfirmasi untuk menghapus."))
+    for submission in found.submissions if found else []:
+        submission.rows = [
+            (name, value, is_personal_field(name) and not isinstance(value, list | dict))
+            for name, value in submission.answers.items()
+        ]
+    return render(
+        request,
+        "evaluations/person_data.html",
+        {"evaluation": evaluation, "query": query, "found": found},
+    )
+
+
+@login_required
+def cycles(request, pk: int):
+    """The evaluation's cycles: which evaluation came before it, and the headline figures of
+    each cycle's latest analysis."""
+    from tilik.web.reports.services import latest_run
+
+    evaluation = evaluation_for(request, pk)
+    can_edit = evaluation.can_edit(request.user)
+    form = PreviousCycleForm(
+        request.POST if request.method == "POST" else None,
+        evaluation=evaluation,
+        user=request.user,
+    )
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            form.save()
+            messages.success(
+                request,
+                _("Siklus sebelumnya disimpan. Jalankan analisis lagi untuk perbandingannya."),
+            )
+            return redirect("evaluations:cycles", pk=evaluation.pk)
+    lang = (get_language() or "id")[:2]
+    chain = [evaluation, *evaluation.earlier_cycles()]
+    reachable = set(Evaluation.objects.for_user(request.user).values_list("pk", flat=True))
+    runs = {e.pk: latest_run(e) for e in chain}
+    current = runs[evaluation.pk].hasil if runs[evaluation.pk] else {}
+    headlines = _headlines(current) if current else []
+    rows = []
+    for cycle in reversed(chain):
+        run = runs[cycle.pk]
+        figures = headline_figures(run.hasil, headlines) if run else {}
+        rows.append(
+            {
+                "evaluation": cycle,
+                "reachable": cycle.pk in reachable,
+                "analysed": run is not None,
+                "figures": [format_value(figures.get(h[0]), h[3], lang) for h in headlines],
+            }
+        )
+    context = {
+        "evaluation": evaluation,
+        "form": form,
+        "can_edit": can_edit,
+        "rows": rows,
+        "headline_names": [labels.headline_name(h[0], lang) for h in headlines],
+        "waiting": [e for e in chain[1:] if runs[e.pk] is None],
+    }
+    return render(request, "evaluations/cycles.html", context)
+
+
+def _headlines(hasil):
+    from tilik.core.cycles import HEADLINES
+
+    wanted = {hid for hid, value in headline_figures(hasil, HEADLINES).items() if value is not None}
+    return [h for h in HEADLINES if h[0] in wanted]

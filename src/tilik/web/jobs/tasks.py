@@ -27,3 +27,23 @@ def enqueue(job: Job) -> None:
         if job.status == job.Status.PENDING:
             type(job)._default_manager.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
+
+
+@task()
+def purge_expired() -> int:
+    """Personal data whose retention period has ended is purged (once a day, see
+    :func:`schedule_daily`); returns how many evaluations were purged."""
+    from tilik.web.evaluations.personal import purge_due
+
+    return len(purge_due())
+
+
+def schedule_daily(today: str) -> bool:
+    """Queue the day's purge once, whichever of the workers asks first (the claim is a row
+    of the shared database cache). Returns whether this call queued it."""
+    from django.core.cache import cache
+
+    if not cache.add(f"tilik:daily-purge:{today}", 1, timeout=2 * 24 * 3600):
+        return False
+    purge_expired.enqueue()
+    return True

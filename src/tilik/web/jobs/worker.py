@@ -18,11 +18,13 @@ from types import FrameType
 
 from django.apps import apps
 from django.db import close_old_connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from tilik.web.jobs.models import Job, JobStatus, WorkerBeat
 from tilik.web.jobs.runner import STOPPING
+from tilik.web.jobs.tasks import schedule_daily
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +89,7 @@ class TilikWorker(Worker):
                 try:
                     WorkerBeat.note(self.worker_id, self._job)
                     sweep()
+                    schedule_daily(timezone.localdate().isoformat())
                 except Exception:  # a missed beat must not stop the worker
                     log.warning("worker %s: heartbeat failed", self.worker_id, exc_info=True)
                 self._stop.wait(BEAT_EVERY)

@@ -14,6 +14,9 @@ from tilik.core.schedule.calendars import person_calendar, unit_calendar
 from tilik.core.schedule.outputs import SCHEDULE_COLUMNS, schedule_xlsx
 from tilik.report.charts import to_svg
 from tilik.report.schedule import schedule_chart, schedule_html
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
+from tilik.web.csp import sandbox
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.planning.forms import PlanForm, UploadForm
 from tilik.web.planning.models import SchedulePlan, ScheduleRun
@@ -238,6 +241,7 @@ def ics(request, pk: int, run_id: int, code: str):
         calendar_ics(plan, sessions, name, code, lang), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{code}.ics"'
+    record(request, Action.EXPORT, evaluation=evaluation, target=f"schedule:{run_id}", file="ics")
     return response
 
 
@@ -263,6 +267,9 @@ def download(request, pk: int, run_id: int, name: str):
         body = schedule_xlsx(plan, schedule, rigid_plan(plan), current.summary, lang)
     response = HttpResponse(body, content_type=DOWNLOADS[name])
     response["Content-Disposition"] = f'attachment; filename="{evaluation.pk}-{current.pk}-{name}"'
+    record(
+        request, Action.EXPORT, evaluation=evaluation, target=f"schedule:{current.pk}", file=name
+    )
     if name.endswith(".html"):
-        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        sandbox(response, body)  # the page's own style block only, no scripts
     return response

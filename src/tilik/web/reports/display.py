@@ -14,6 +14,7 @@ from typing import Any
 from tilik.core import labels
 from tilik.report.challenges import ChallengeTable, challenge_table
 from tilik.report.charts import report_charts
+from tilik.report.cycles import cycles_chart, headline_changes
 from tilik.report.evidence import evidence_lines
 
 __all__ = ["ChartView", "EvidenceView", "evidence_views", "results_display"]
@@ -81,6 +82,9 @@ def results_display(
             }
         )
     charts = report_charts(hasil, lang)
+    history = cycles_chart(hasil, lang)
+    if history is not None:
+        charts[history.id] = history
     files = set(chart_files)  # in the report's order, not the files' names
     views = [
         ChartView(f"{chart.id}.svg", f"gambar-{chart.id}", chart.title, chart.alt)
@@ -93,4 +97,6 @@ def results_display(
         "finding_rows": findings,
         "challenge_table": table,
         "chart_views": views,
+        "comparison_previous": (hasil.get("comparison") or {}).get("previous"),
+        "comparison_lines": headline_changes(hasil, lang),
     }

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from tilik.core.cycles import Cycle
 from tilik.report.pipeline import build_report
 from tilik.web.evaluations.bundles import read_evaluation
 from tilik.web.evaluations.models import Evaluation
@@ -38,12 +39,10 @@ def coding_inputs(evaluation: Evaluation) -> dict:
     """The evaluation's codebook and manual theme codes (from the coding app, when installed)."""
     if not apps.is_installed("tilik.web.coding"):
         return {}
-    from tilik.web.coding.models import codebook_for, corrections_for
+    from tilik.web.coding.models import codebook_for, manual_corrections
 
-    return {
-        "codebook": codebook_for(evaluation),
-        "corrections": corrections_for(evaluation, native=True),
-    }
+    codebook = codebook_for(evaluation)
+    return {"codebook": codebook, "corrections": manual_corrections(evaluation, codebook)}
 
 
 def schedule_inputs(evaluation: Evaluation) -> dict:
@@ -53,6 +52,23 @@ def schedule_inputs(evaluation: Evaluation) -> dict:
     from tilik.web.planning.services import latest_summary
 
     return {"schedule": latest_summary(evaluation)}
+
+
+def previous_cycles(evaluation: Evaluation) -> list[Cycle]:
+    """The earlier cycles of the evaluation as the comparison takes them, nearest first: each
+    one's latest done analysis and its follow-up records (status and due date only). The chain
+    stops at a cycle not analysed yet."""
+    cycles = []
+    for earlier in evaluation.earlier_cycles():
+        run = latest_run(earlier)
+        if run is None or not run.hasil:
+            break
+        follow_ups = {
+            f.key: {"status": f.status, "due": f.due.isoformat() if f.due else None}
+            for f in earlier.follow_ups.all()
+        }
+        cycles.append(Cycle(run.hasil, follow_ups, f"evaluasi/{earlier.pk}"))
+    return cycles
 
 
 def new_folder(evaluation: Evaluation) -> str:
@@ -67,13 +83,14 @@ def _analyse(
     ``hasil``."""
     out = Path(settings.MEDIA_ROOT) / folder
     note("prepare")
-    bundle = read_evaluation(evaluation)
+    bundle = read_evaluation(evaluation, link_previous=False)
     build_report(
         bundle,
         out,
         lang=lang,
         recommendation_edits=recommendation_edits(evaluation),
         progress=note,
+        previous=previous_cycles(evaluation),
         **coding_inputs(evaluation),
         **schedule_inputs(evaluation),
     )
@@ -202,6 +219,7 @@ __all__ = [
     "execute_run",
     "latest_attempt",
     "latest_run",
+    "previous_cycles",
     "recommendation_edits",
     "run_analysis",
     "start_analysis",

@@ -16,6 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 from tilik.core import labels
 from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.report import render_public_summary
+from tilik.web.audit.models import Action
+from tilik.web.audit.services import record
+from tilik.web.csp import sandbox, with_nonce
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.models import Member
 from tilik.web.reports.display import evidence_views, results_display
@@ -89,6 +92,8 @@ def run(request, pk: int):
     form = RunForm(request.POST)
     lang = form.cleaned_data["lang"] if form.is_valid() else _lang()
     analysis, started = start_analysis(evaluation, request.user, lang)
+    if started:
+        record(request, Action.ANALYSIS_STARTED, evaluation=evaluation, target=f"run:{analysis.pk}")
     if not started:
         messages.warning(
             request, _("Analisis sudah berjalan; tidak ada analisis baru yang dimulai.")
@@ -147,6 +152,14 @@ def download(request, pk: int, run_id: int, name: str):
         raise Http404
     content_type = DOWNLOADS.get(name) or mimetypes.guess_type(name)[0] or "image/svg+xml"
     inline = name.endswith((".html", ".svg", ".json")) and "unduh" not in request.GET
+    if not inline:  # a file taken away; charts and the report shown in the page are not
+        record(
+            request,
+            Action.REPORT_DOWNLOADED,
+            evaluation=evaluation,
+            target=f"run:{run.pk}",
+            file=name,
+        )
     response = FileResponse(
         path.open("rb"),
         content_type=content_type,
@@ -155,10 +168,7 @@ def download(request, pk: int, run_id: int, name: str):
     )
     if name.endswith((".html", ".svg")):
         # Report HTML is our own output, but shown sandboxed all the same.
-        response["Content-Security-Policy"] = (
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; "
-            "frame-ancestors 'self'"
-        )
+        sandbox(response, path.read_bytes())
         response["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
@@ -231,9 +241,17 @@ def edit_recommendation(request, pk: int, key: str):
         edit.evaluation, edit.key, edit.added = evaluation, f"manual:{count + 1}", True
         edit.updated_by = request.user
         edit.save()
+        record(
+            request,
+            Action.RECOMMENDATION_EDITED,
+            evaluation=evaluation,
+            target=edit.key,
+            change="add",
+        )
         messages.success(request, _("Rekomendasi ditambahkan."))
         return redirect("reports:recommendations", pk=pk)
     edit, _created = RecommendationEdit.objects.get_or_create(evaluation=evaluation, key=key)
+    record(request, Action.RECOMMENDATION_EDITED, evaluation=evaluation, target=key, change=action)
     if action == "remove":
         if edit.added:
             edit.delete()
@@ -271,6 +289,13 @@ def follow_up(request, pk: int, key: str):
         item = form.save(commit=False)
         item.evaluation, item.key, item.updated_by = evaluation, key, request.user
         item.save()
+        record(
+            request,
+            Action.FOLLOW_UP_EDITED,
+            evaluation=evaluation,
+            target=key,
+            status=item.status,
+        )
         messages.success(request, _("Tindak lanjut diperbarui."))
     else:
         messages.error(request, _("Tindak lanjut tidak tersimpan: periksa isian."))
@@ -297,16 +322,19 @@ def publication(request, pk: int):
             item.published, item.published_at = True, timezone.now()
             item.published_by = request.user
             item.save()
+            record(request, Action.PUBLISHED, evaluation=evaluation, lang=item.lang)
             messages.success(request, _("Ringkasan publik diterbitkan."))
         elif item is not None:
             item.published = False
             item.save(update_fields=["published"])
+            record(request, Action.UNPUBLISHED, evaluation=evaluation)
             messages.success(
                 request, _("Ringkasan publik ditarik; tautannya tidak lagi dapat dibuka.")
             )
         return redirect("reports:publication", pk=pk)
     run = latest_run(evaluation)
     preview = render_public_summary(run.hasil, _lang(), standalone=False) if run else ""
+    preview = with_nonce(preview, str(request.csp_nonce)) if preview else ""
     return render(
         request,
         "reports/publication.html",
@@ -323,7 +351,4 @@ def publication(request, pk: int):
 def public_summary(request, slug: str):
     item = get_object_or_404(Publication, slug=slug, published=True)
     response = HttpResponse(item.html)
-    response["Content-Security-Policy"] = (
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-    )
-    return response
+    return sandbox(response, item.html.encode("utf-8"), framed_by="'none'")

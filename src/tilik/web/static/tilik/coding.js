@@ -54,10 +54,23 @@
     if (counter && typeof data.n_reviewed === "number") counter.textContent = data.n_reviewed;
   }
 
+  // A correction retrains the coder: texts on this page whose coding changed get a badge.
+  function markRecoded(keys) {
+    items.forEach(function (item) {
+      var badge = item.querySelector("[data-recoded]");
+      if (badge && keys.indexOf(item.getAttribute("data-key")) >= 0) badge.hidden = false;
+    });
+  }
+
   function submit(f, action) {
     var item = f.closest(".ct-item");
     var body = new FormData(f);
     body.set("action", action);
+    // The server retrains the coder with this code before it answers: move on meanwhile.
+    item.classList.remove("is-error");
+    item.classList.add("is-saving");
+    var next = items.indexOf(item) + 1;
+    if (next < items.length && items[current] === item) select(next);
     return fetch(f.getAttribute("action"), {  // f.action is the "action" buttons
       method: "POST",
       body: body,
@@ -68,16 +81,17 @@
       return response.json();
     }).then(function (data) {
       markReviewed(item, data);
+      markRecoded(data.recoded || []);
       var labels = Array.prototype.map.call(
         item.querySelectorAll("input[name=themes]:checked"),
         function (box) { return box.parentNode.textContent.replace(/^\s*\S\s+/, "").trim(); });
       say((document.documentElement.lang === "en" ? "Saved: " : "Tersimpan: ") +
-          (labels.join(", ") || "—"));
-      var next = items.indexOf(item) + 1;
-      if (next < items.length) select(next);
+          (labels.join(", ") || "—") + (data.message ? " · " + data.message : ""));
     }).catch(function () {
       say(document.documentElement.lang === "en" ? "Not saved — try again." : "Belum tersimpan — coba lagi.");
       item.classList.add("is-error");
+    }).finally(function () {
+      item.classList.remove("is-saving");
     });
   }
 
