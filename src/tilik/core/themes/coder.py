@@ -679,6 +679,8 @@ class Coder:
         tol: float = 1e-4,
     ) -> list[LogisticRegression | None]:
         """One logistic regression per code (None for a code all or none of the texts have)."""
+        from sklearn.linear_model import LogisticRegression
+
         out: list[LogisticRegression | None] = []
         for code in self.codebook.names:
             y = np.array([code in themes for themes in labels], dtype=int)
