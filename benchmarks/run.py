@@ -23,6 +23,7 @@ QUICK = {
     "bench_themes.py": ["--texts", "5000"],
     "bench_learning.py": ["--draws", "5"],
     "bench_schedule.py": ["--sizes", "200", "--time-limit", "20", "--first", "5"],
+    "bench_phone.py": ["--runs", "2"],
 }
 
 

@@ -40,6 +40,7 @@ def field(page, key):
 def _fill_first(page):
     page.get_by_role("button", name="Saya mengerti, mulai mengisi").click()
     page.get_by_label("Nama unit").fill("Puskesmas Oesapa")
+    page.get_by_role("button", name="Berikutnya").click()  # the repeat has a page of its own
     field(page, "kegiatan[1]/judul").fill("Kelas layanan prima")
     field(page, "kegiatan[1]/peserta").fill("12")
     page.locator('[name="kegiatan[1]/daring"][value=tidak]').check()
@@ -83,6 +84,7 @@ def test_it_adds_an_instance_keeps_it_over_a_reload_and_sends_it_later(
         expect(page.locator('[name="kegiatan[1]/materi"][value=etika]')).to_be_hidden()
         page.locator('[name="kegiatan[2]/materi"][value=karier]').check()
         field(page, "kegiatan[2]/sesi[1]/jam").fill("1")
+        page.get_by_role("button", name="Berikutnya").click()
         expect(page.locator("#q-catatan")).to_be_visible()
         page.get_by_label("Catatan untuk lebih dari satu kegiatan").fill("Dua kegiatan")
 
@@ -144,7 +146,7 @@ def test_it_removes_an_instance_and_renumbers_the_rest(live_server, report_link,
         )
 
         field(page, "kegiatan[2]/judul").fill("")
-        page.get_by_role("button", name="Kirim", exact=True).click()
+        page.get_by_role("button", name="Berikutnya").click()  # the page it leaves is checked
         expect(page.locator("#ringkasan-galat")).to_contain_text("Kegiatan 2 › Judul kegiatan")
         expect(page.locator("#err-kegiatan\\:2\\:judul")).to_have_text(
             "Pertanyaan ini wajib dijawab."
@@ -170,6 +172,7 @@ def test_it_follows_a_repeat_count_taken_from_an_answer(live_server, counted_lin
         expect(page.locator("input[name='_count:kegiatan']")).to_have_value("3")
         page.get_by_label("Berapa kegiatan?").fill("2")
         expect(page.locator("input[name='_count:kegiatan']")).to_have_value("2")
+        page.get_by_role("button", name="Berikutnya").click()
         field(page, "kegiatan[1]/judul").fill("A")
         field(page, "kegiatan[2]/judul").fill("B")
         page.get_by_role("button", name="Kirim", exact=True).click()

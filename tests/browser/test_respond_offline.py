@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.support import LAUNCH_ARGS, PHONE
+from tests.browser.support import LAUNCH_ARGS, PHONE, answer_pages, visible_radio_groups
 
 NIP = "198503122010011001"
 
@@ -23,15 +23,19 @@ def survey_link(transactional_db):
     return instrument, token
 
 
+def _answer(section):
+    for name in visible_radio_groups(section):
+        choice = "[value=ya]" if name == "persetujuan" else ""
+        section.locator(f"input[name={name}]{choice}").last.check()
+    if section.locator("input[name=nip]").count():
+        section.locator("input[name=nip]").fill(NIP)
+    if section.locator("input[name=hambatan]").count():
+        section.locator("input[name=hambatan][value=beban_kerja]").check()
+
+
 def _fill(page, instrument):
-    form = instrument.form()
     page.get_by_role("button", name="Saya mengerti, mulai mengisi").click()
-    page.locator("input[name=persetujuan][value=ya]").check()
-    page.get_by_label("NIP", exact=False).first.fill(NIP)
-    for q in form.data_questions():
-        if q.type == "select_one" and q.name != "persetujuan":
-            page.locator(f"input[name={q.name}]").last.check()
-    page.locator("input[name=hambatan][value=beban_kerja]").check()
+    assert answer_pages(page, _answer) == 6  # consent, then one page per group
 
 
 @pytest.mark.browser
@@ -109,8 +113,10 @@ def test_it_announces_errors_next_to_their_fields(live_server, survey_link, chro
         page.goto(f"{live_server.url}/f/{token}/")
         page.get_by_role("button", name="Saya mengerti, mulai mengisi").click()
         page.locator("input[name=persetujuan][value=ya]").check()
+        page.get_by_role("button", name="Berikutnya").click()
+        expect(page.locator("#kemajuan")).to_contain_text("Bagian 2 dari 6: Identitas")
         page.get_by_label("NIP", exact=False).first.fill("123")
-        page.get_by_role("button", name="Kirim").click()
+        page.get_by_role("button", name="Berikutnya").click()  # checks the page it leaves
         summary = page.locator("#ringkasan-galat")
         expect(summary).to_be_visible()
         expect(page.locator("#err-nip")).not_to_be_empty()
@@ -132,6 +138,13 @@ def test_it_opens_again_offline_and_sends_later(live_server, survey_link, chromi
         page = context.new_page()
         page.goto(f"{live_server.url}/f/{token}/")
         page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        # the worker active and watching this page (a respondent coming back later finds it so)
+        page.wait_for_function(
+            """async () => {
+                 const r = await navigator.serviceWorker.getRegistration('/f/');
+                 return !!(r && r.active && r.active.state === 'activated'
+                           && navigator.serviceWorker.controller); }"""
+        )
         page.wait_for_function(
             """async (path) => {
                  const cache = await caches.open('tilik-formulir');

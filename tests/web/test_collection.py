@@ -53,8 +53,13 @@ def test_it_creates_an_evaluation_with_standard_instruments(client, cast):
         "posttest": "tes_akhir",
     }
     posttest = evaluation.instruments.get(form_id="posttest")
-    assert posttest.options == {"test": "tes_pengetahuan"}
+    assert posttest.options == {"test": "tes_pengetahuan", "standard": "tes_pengetahuan"}
     assert posttest.form().settings["form_id"] == "posttest"
+    # the program and agency choices are this evaluation's, not the shipped examples
+    form = evaluation.instruments.get(form_id="survei_peserta").form()
+    programs = [c.label for c in form.choices["program"]]
+    assert programs == ["Coaching", "Pelatihan Prima", "Lainnya"]
+    assert [c.label for c in form.choices["opd"]] == ["BKPSDM Kota A", "Lainnya"]
 
 
 def test_it_offers_only_the_users_organisations(client, cast):
@@ -205,7 +210,8 @@ def test_it_keeps_a_still_broken_row_in_quarantine(client, cast, survey):
     row = QuarantinedRow.objects.get()
     client.force_login(cast.alice)
     r = client.post(_url(cast, f"karantina/{row.pk}/"), {"v:umur": "y"})
-    assert r.status_code == 200
+    assert r.status_code == 400  # shown again, with the rule it still breaks
+    assert "bukan bilangan bulat" in r.content.decode()
     row.refresh_from_db()
     assert row.status == "open" and row.raw["umur"] == "y"
 
@@ -385,3 +391,41 @@ def test_it_exports_the_other_text_of_an_or_other_select(client, cast, fmt):
     header, first = rows[0], dict(zip(rows[0], rows[1]))
     assert header[:2] == ["fav_emperor", "fav_emperor_other"]
     assert first["fav_emperor"] == "other" and first["fav_emperor_other"] == "Nero"
+
+
+def test_it_shows_each_bad_cell_with_its_question_widget_and_rule(client, cast, survey):
+    rows = [kobo_row(0, instansi="dinsos", tanggal="kemarin", umur="12")]
+    services.start_import(survey, kobo_csv(rows), "kobo.csv")
+    row = QuarantinedRow.objects.get()
+    client.force_login(cast.alice)
+    page = client.get(_url(cast, f"karantina/{row.pk}/")).content.decode()
+    # the question's label beside the column, the choices as a list, the old value kept
+    assert "Instansi <span" in page and "«dinsos» (bukan pilihan)" in page
+    assert '<option value="dukcapil">Dinas Dukcapil</option>' in page
+    # a date as a date, with what the file said
+    assert 'type="date"' in page and "Tertulis di berkas: «kemarin»" in page
+    # the rule each broke, beside it
+    assert "bukan salah satu pilihan" in page
+    fixed = {f"v:{c}": v for c, v in row.raw.items()}
+    fixed |= {"v:instansi": "dukcapil", "v:tanggal": "2025-03-14", "v:umur": "40"}
+    assert client.post(_url(cast, f"karantina/{row.pk}/"), fixed).status_code == 302
+    stored = Submission.objects.get().answers
+    assert (stored["instansi"], stored["tanggal"], stored["umur"]) == ("dukcapil", "2025-03-14", 40)
+
+
+def test_a_reimport_adds_up_with_rows_fixed_and_discarded_before(client, cast, survey):
+    rows = [kobo_row(0), kobo_row(1, umur="x"), kobo_row(2, umur="y"), kobo_row(3, umur="z")]
+    first = services.start_import(survey, kobo_csv(rows), "kobo.csv")
+    assert (first.rows_read, first.stored, first.quarantined, first.fixed_earlier) == (4, 1, 3, 0)
+    held = list(QuarantinedRow.objects.order_by("row"))
+    client.force_login(cast.alice)
+    fixed = {f"v:{c}": v for c, v in held[0].raw.items()} | {"v:umur": "40"}
+    client.post(_url(cast, f"karantina/{held[0].pk}/"), fixed)
+    client.post(_url(cast, f"karantina/{held[1].pk}/"), {"discard": "1"})
+    again = services.start_import(survey, kobo_csv(rows), "kobo.csv")
+    counts = (again.rows_read, again.stored, again.already_stored, again.quarantined)
+    assert counts == (4, 0, 1, 1) and again.fixed_earlier == 2
+    total = again.stored + again.already_stored + again.quarantined + again.fixed_earlier
+    assert total == again.rows_read
+    page = client.get(_url(cast, f"impor/{again.pk}/")).content.decode()
+    assert "sudah diperbaiki atau dibuang sebelumnya" in page

@@ -77,7 +77,7 @@ def test_an_orphan_row_stays_in_quarantine_with_its_reason(client, cast, kegiata
     assert "_parent_index" in row.problems[0]["id"]
     client.force_login(cast.alice)
     r = client.post(_url(cast, f"karantina/{row.pk}/"), {"v:kegiatan/judul": "Hilang lagi"})
-    assert r.status_code == 200
+    assert r.status_code == 400  # still held, shown with its reason
     row.refresh_from_db()
     assert row.status == "open" and row.raw["kegiatan/judul"] == "Hilang lagi"
     assert Submission.objects.count() == 1

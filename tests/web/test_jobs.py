@@ -131,6 +131,43 @@ def test_it_stops_a_run_that_exceeds_its_time_limit(cast, survey):
     assert job_children(settings.DATA_DIR) == []
 
 
+def test_it_solves_a_schedule_in_a_worker_and_cancels_a_long_solve(cast):
+    import importlib.util
+
+    import yaml
+
+    from tests.schedule_builders import small_plan
+    from tilik.web.planning.models import SchedulePlan, ScheduleRun
+    from tilik.web.planning.services import start_run
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "schedule_plan.py"
+    spec = importlib.util.spec_from_file_location("schedule_plan", path)
+    big = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(big)
+
+    def plan(title, data):
+        source = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        return SchedulePlan.objects.create(evaluation=cast.evaluation_a, title=title, source=source)
+
+    with QUEUE:
+        small, _ = start_run(plan("kecil", small_plan()))
+        with override_settings(TILIK_SCHEDULE_TIME_LIMIT=600):
+            long, _ = start_run(plan("besar", big.plan_dict(participants=400)))
+    assert small.status == long.status == JobStatus.PENDING
+    worker = start_worker()
+    try:
+        wait_for(lambda: ScheduleRun.objects.get(pk=small.pk).solved)
+        wait_for(lambda: ScheduleRun.objects.get(pk=long.pk).stage == "solve")
+        assert ScheduleRun.objects.get(pk=long.pk).request_cancel()
+        wait_for(lambda: ScheduleRun.objects.get(pk=long.pk).status == JobStatus.CANCELLED)
+        wait_for(lambda: not job_children(settings.DATA_DIR), timeout=30)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=60)
+    long.refresh_from_db()
+    assert long.outcome == "" and long.schedule == {} and "dibatalkan" in long.error["id"]
+
+
 def test_a_killed_worker_takes_its_children_along_and_its_job_reads_interrupted(cast, survey):
     rows = [kobo_row(i) for i in range(200_000)]
     with QUEUE:

@@ -228,6 +228,44 @@ RULES = {
         [Request("get", "member")],
     ),
     "evaluations:cycles": (_e, [Request("get", "member"), Request("post", "evaluator")]),
+    "evaluations:program_add": (_e, [Request("get", "evaluator"), Request("post", "evaluator")]),
+    "evaluations:program": (
+        lambda w: {**_e(w), "program_id": w.program.pk},
+        [Request("get", "evaluator"), Request("post", "evaluator")],
+    ),
+    "evaluations:program_delete": (
+        lambda w: {**_e(w), "program_id": w.program.pk},
+        [Request("get", "evaluator")],
+    ),
+    "evaluations:participant_import": (
+        _e,
+        [Request("get", "evaluator"), Request("post", "evaluator")],
+    ),
+    "evaluations:participant_batch": (
+        lambda w: {**_e(w), "batch_id": w.participants.pk},
+        [Request("get", "evaluator")],
+    ),
+    "evaluations:participant_batch_status": (
+        lambda w: {**_e(w), "batch_id": w.participants.pk},
+        [Request("get", "evaluator")],
+    ),
+    "evaluations:participant_batch_cancel": (
+        lambda w: {**_e(w), "batch_id": w.participants.pk},
+        [Request("post", "evaluator")],
+    ),
+    "evaluations:held_participant": (
+        lambda w: {**_e(w), "row_id": w.held.pk},
+        [Request("get", "evaluator"), Request("post", "evaluator")],
+    ),
+    "evaluations:participant_template": (_e, [Request("get", "evaluator")]),
+    "planning:run_status": (
+        lambda w: {**_e(w), "run_id": w.schedule.pk},
+        [Request("get", "member")],
+    ),
+    "planning:run_cancel": (
+        lambda w: {**_e(w), "run_id": w.schedule.pk},
+        [Request("post", "evaluator")],
+    ),
     "portfolio:index": (lambda w: {}, [Request("get", "signed_in")]),
     "portfolio:detail": (lambda w: {"org": w.agency.pk}, [Request("get", "org_lead")]),
     "portfolio:xlsx": (lambda w: {"org": w.agency.pk}, [Request("get", "org_lead")]),
@@ -318,7 +356,15 @@ class World:
         )
         from tilik.web.planning.services import start_run
 
-        self.schedule = start_run(self.plan, cast.alice)
+        self.schedule, _ = start_run(self.plan, cast.alice)
+        from tilik.web.evaluations.models import Program
+        from tilik.web.evaluations.participants import start_import
+
+        self.program = Program.objects.create(evaluation=cast.evaluation_a, name="Prima")
+        self.participants = start_import(
+            cast.evaluation_a, b"NIP;Nama;Program\n123;Ani;Prima\n", "peserta.csv"
+        )
+        self.held = self.participants.held_rows.get()
         from tilik.web.api.models import ApiToken
 
         self.tokens = {}
@@ -422,14 +468,17 @@ def test_the_cast_reaches_exactly_what_it_may_on_postgresql(cast, survey):
 
 
 def test_every_background_job_is_started_by_an_evaluator_only():
-    """The tasks: imports, analysis runs and XLSForm checks start from evaluator-only views
-    (in RULES above); the daily purge starts from no view at all."""
+    """The tasks: imports, participant lists, analysis runs, schedule solves and XLSForm
+    checks start from evaluator-only views (in RULES above); the daily purge starts from no
+    view at all."""
     from tilik.web.jobs.worker import job_models
 
     starts = {
         "collection.importbatch": ("collection:import", "post"),
         "reports.analysisrun": ("reports:run", "post"),
         "collection.formupload": ("collection:xlsform_upload", "post"),
+        "evaluations.participantimport": ("evaluations:participant_import", "post"),
+        "planning.schedulerun": ("planning:solve", "post"),
     }
     assert {m._meta.label_lower for m in job_models()} == set(starts)
     for name, method in starts.values():

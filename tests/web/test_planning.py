@@ -47,7 +47,7 @@ def test_it_drafts_a_plan_from_the_evaluation_without_names_or_nips(client, cast
 
 def test_it_solves_a_plan_and_shows_it_by_unit_and_person(client, cast):
     run = _solved(client, cast)
-    assert run.status == ScheduleRun.Status.DONE
+    assert run.status == ScheduleRun.Status.DONE and run.solved
     pk = cast.evaluation_a.pk
     page = client.get(reverse("planning:run", args=[pk, run.pk]))
     assert page.status_code == 200 and "Puskesmas Oesapa" in page.content.decode()
@@ -114,7 +114,8 @@ def test_it_explains_an_infeasible_plan_in_english(client, cast):
         {"reason": "BIAS", "from": "2026-05-11", "to": "2026-05-22", "minimum": 5}
     ]
     run = _solved(client, cast, data)
-    assert run.status == ScheduleRun.Status.INFEASIBLE
+    assert run.status == ScheduleRun.Status.DONE
+    assert run.outcome == ScheduleRun.Outcome.INFEASIBLE
     client.cookies["django_language"] = "en"
     page = client.get(reverse("planning:run", args=[cast.evaluation_a.pk, run.pk]))
     text = page.content.decode()
@@ -146,3 +147,66 @@ def test_it_stores_a_solved_schedule_on_postgresql(client, cast):
     run = _solved(client, cast)
     stored = ScheduleRun.objects.get(pk=run.pk)
     assert stored.schedule_object().attendance and stored.summary["schema"] == "tilik.jadwal/1"
+
+
+def test_it_queues_a_solve_and_shows_its_progress_until_it_ends(client, cast):
+    from django.test import override_settings
+
+    from tilik.web.jobs.runner import run_job
+
+    plan = _plan(cast)
+    client.force_login(cast.alice)
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        response = client.post(reverse("planning:solve", args=[cast.evaluation_a.pk, plan.pk]))
+    run = plan.runs.get()
+    assert response.status_code == 302 and run.status == ScheduleRun.Status.PENDING
+    page = client.get(reverse("planning:run", args=[cast.evaluation_a.pk, run.pk]))
+    body = page.content.decode()
+    assert "Jadwal sedang disusun" in body and "data-stage-poll" in body
+    status = client.get(reverse("planning:run_status", args=[cast.evaluation_a.pk, run.pk]))
+    assert status.json()["status"] == "pending" and status.json()["steps"] == 6
+    assert run_job("planning.schedulerun", run.pk) == "done"  # what a worker does
+    run.refresh_from_db()
+    assert run.solved and run.stage == "compare" and run.summary["schema"] == "tilik.jadwal/1"
+    body = client.get(reverse("planning:run", args=[cast.evaluation_a.pk, run.pk])).content.decode()
+    assert "Jadwal tersusun" in body and "data-stage-poll" not in body
+
+
+def test_it_cancels_a_waiting_solve_and_starts_one_solve_per_plan(client, cast):
+    from django.test import override_settings
+
+    plan = _plan(cast)
+    client.force_login(cast.alice)
+    url = reverse("planning:solve", args=[cast.evaluation_a.pk, plan.pk])
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        client.post(url)
+        client.post(url)  # a second click while the first waits starts nothing
+    run = plan.runs.get()
+    client.force_login(cast.charlie)  # a leader reads, does not cancel
+    cancel = reverse("planning:run_cancel", args=[cast.evaluation_a.pk, run.pk])
+    assert client.post(cancel).status_code == 403
+    client.force_login(cast.alice)
+    page = client.post(cancel, follow=True)
+    run.refresh_from_db()
+    assert run.status == ScheduleRun.Status.CANCELLED and not run.outcome
+    assert "Penyusunan jadwal dibatalkan." in page.content.decode()
+    assert plan.latest_run() == run and "Susun jadwal lagi" in page.content.decode()
+
+
+def test_it_marks_a_solve_whose_worker_died_as_interrupted(client, cast):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    plan = _plan(cast)
+    run = ScheduleRun.objects.create(
+        plan=plan,
+        source=plan.source,
+        time_limit=5,
+        status=ScheduleRun.Status.RUNNING,
+        heartbeat=timezone.now() - timedelta(minutes=5),
+    )
+    client.force_login(cast.alice)
+    status = client.get(reverse("planning:run_status", args=[cast.evaluation_a.pk, run.pk]))
+    assert status.json()["status"] == "interrupted"
+    assert "terputus" in status.json()["line"]

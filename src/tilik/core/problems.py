@@ -63,6 +63,16 @@ class Problem:
         rest = parts[2:]
         return sentence + ("; " + "; ".join(rest) if rest else "")
 
+    def brief(self, lang: str = DEFAULT_LANGUAGE, *, expected: bool = True) -> str:
+        """What is wrong and (unless ``expected`` is False) what was expected, without where:
+        for a message beside the cell it is about."""
+        text = translate(self.message, lang).format(**self.params)
+        if self.expected and expected:
+            text += translate(gettext_noop("; yang diharapkan: {expected}"), lang).format(
+                expected=translate(self.expected, lang)
+            )
+        return text
+
     def to_dict(self, lang: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
         """A JSON-friendly form, with the rendered text under ``text``."""
         return {

@@ -15,7 +15,7 @@ MAX_DATA_BYTES = 200 * 1024 * 1024
 MAX_TRANSCRIPT_BYTES = 20 * 1024 * 1024
 
 
-def _check_upload(upload, suffixes: tuple[str, ...], limit: int):
+def check_upload(upload, suffixes: tuple[str, ...], limit: int):
     name = Path(upload.name or "").name
     if not name.lower().endswith(suffixes):
         raise forms.ValidationError(
@@ -27,6 +27,24 @@ def _check_upload(upload, suffixes: tuple[str, ...], limit: int):
             _("Berkas terlalu besar (paling besar %(mb)d MB)."), params={"mb": limit // 2**20}
         )
     return upload
+
+
+STANDARD_LABELS = {
+    "survei_peserta": _("Survei peserta"),
+    "survei_atasan": _("Survei atasan"),
+    "tes_pengetahuan": _("Tes pengetahuan (pre-test dan post-test)"),
+    "observasi": _("Lembar observasi pelayanan"),
+    "skm": _("Survei Kepuasan Masyarakat (SKM)"),
+}
+
+
+def standard_choices(exclude: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """The standard instruments as choices, those named in ``exclude`` left out."""
+    return [
+        (form_id, STANDARD_LABELS.get(form_id, form_id))
+        for form_id in standard_instruments()
+        if form_id not in exclude
+    ]
 
 
 class NewEvaluationForm(forms.Form):
@@ -49,25 +67,34 @@ class NewEvaluationForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Evaluators (and administrators) of an organisation create its evaluations;
         # leaders follow up.
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        organisations = Organisation.objects.filter(
             members__user=user,
             members__role__in=[OrganisationMember.Role.EVALUATOR, OrganisationMember.Role.ADMIN],
         ).distinct()
-        labels = {
-            "survei_peserta": _("Survei peserta"),
-            "survei_atasan": _("Survei atasan"),
-            "tes_pengetahuan": _("Tes pengetahuan (pre-test dan post-test)"),
-            "observasi": _("Lembar observasi pelayanan"),
-            "skm": _("Survei Kepuasan Masyarakat (SKM)"),
-        }
-        self.fields["instruments"].choices = [
-            (form_id, labels.get(form_id, form_id)) for form_id in standard_instruments()
-        ]
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:  # the only one the user works for
+            self.fields["organisation"].initial = organisations[0].pk
+        self.fields["instruments"].choices = standard_choices()
         self.fields["instruments"].initial = [c for c, _ in self.fields["instruments"].choices]
 
     def program_names(self) -> list[str]:
         lines = self.cleaned_data.get("programs", "").splitlines()
         return list(dict.fromkeys(line.strip()[:250] for line in lines if line.strip()))
+
+
+class StandardInstrumentsForm(forms.Form):
+    instruments = forms.MultipleChoiceField(
+        label=_("Instrumen standar"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Pilihan program, instansi, dan sektor di formulirnya diambil dari program dan "
+            "instansi evaluasi ini."
+        ),
+    )
+
+    def __init__(self, *args, present: set[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instruments"].choices = standard_choices(present)
 
 
 class XLSFormUploadForm(forms.Form):
@@ -77,7 +104,7 @@ class XLSFormUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return _check_upload(self.cleaned_data["file"], (".xlsx", ".xls", ".ods"), MAX_FORM_BYTES)
+        return check_upload(self.cleaned_data["file"], (".xlsx", ".xls", ".ods"), MAX_FORM_BYTES)
 
 
 class DataUploadForm(forms.Form):
@@ -90,7 +117,7 @@ class DataUploadForm(forms.Form):
     )
 
     def clean_file(self):
-        return _check_upload(
+        return check_upload(
             self.cleaned_data["file"], (".csv", ".xlsx", ".txt", ".zip"), MAX_DATA_BYTES
         )
 
@@ -170,7 +197,7 @@ class InterviewForm(forms.Form):
     )
 
     def clean_file(self):
-        return _check_upload(
+        return check_upload(
             self.cleaned_data["file"], (".txt", ".md", ".docx"), MAX_TRANSCRIPT_BYTES
         )
 

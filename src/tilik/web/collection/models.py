@@ -194,6 +194,7 @@ class ImportBatch(Job):
     stored = models.PositiveIntegerField(_("disimpan"), default=0)
     already_stored = models.PositiveIntegerField(_("sudah ada"), default=0)
     quarantined = models.PositiveIntegerField(_("dikarantina"), default=0)
+    fixed_earlier = models.PositiveIntegerField(_("sudah ditangani sebelumnya"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -40,7 +40,7 @@ from tilik.core.ingest import (
     read_export_parallel,
     stored_row,
 )
-from tilik.core.instruments import standard_instruments
+from tilik.core.instruments import replace_choice_lists, standard_instruments
 from tilik.core.nip import pseudonymise
 from tilik.core.personal import mask_text
 from tilik.core.problems import Problem
@@ -54,6 +54,7 @@ from tilik.core.xlsform import (
     write_xlsform,
 )
 from tilik.core.xpath import number_text
+from tilik.web.collection import standard
 from tilik.web.collection.models import (
     FormUpload,
     FormVersion,
@@ -70,13 +71,6 @@ from tilik.web.jobs.tasks import enqueue
 log = logging.getLogger(__name__)
 
 
-STANDARD_KINDS = {
-    "survei_peserta": "survei_peserta",
-    "survei_atasan": "survei_atasan",
-    "tes_pengetahuan": "tes_awal",
-    "observasi": "observasi",
-    "skm": "skm",
-}
 _CHUNK = 5000  # SQLite allows 32,766 bound variables; stay far below it
 
 
@@ -237,25 +231,63 @@ def execute_form_upload(upload_id: int) -> None:
 
 
 def add_standard_instruments(evaluation: Evaluation, form_ids: Iterable[str]) -> list[Instrument]:
-    """Add Tilik's standard instruments; the knowledge test becomes a pre-test and a post-test."""
+    """Add Tilik's standard instruments, their program, organisation, sector and unit lists
+    made from the evaluation's (:mod:`tilik.web.collection.standard`); the knowledge test
+    becomes a pre-test and a post-test. An instrument the evaluation already has is left as
+    it is."""
     added = []
     forms = standard_instruments()
+    lists = standard.choice_lists(evaluation)
     for form_id in form_ids:
         path = forms.get(form_id)
         if path is None:
             continue
-        if form_id == "tes_pengetahuan":
-            copies = [("pretest", "tes_awal"), ("posttest", "tes_akhir")]
-        else:
-            copies = [(form_id, STANDARD_KINDS.get(form_id, "lainnya"))]
-        for new_id, kind in copies:
-            options = {"test": form_id} if kind in ("tes_awal", "tes_akhir") else {}
+        form, _problems = read_xlsform(path.read_bytes(), file_name=path.name)
+        if form is None:
+            continue
+        replace_choice_lists(form, lists)
+        data = write_xlsform(form)
+        for new_id, kind in standard.COPIES.get(form_id, [(form_id, "lainnya")]):
+            if evaluation.instruments.filter(form_id=new_id).exists():
+                continue
+            options: dict[str, Any] = {"standard": form_id}
+            if kind in ("tes_awal", "tes_akhir"):
+                options["test"] = form_id
             instrument, _ = add_instrument(
-                evaluation, path.read_bytes(), path.name, kind, form_id=new_id, options=options
+                evaluation, data, f"{new_id}.xlsx", kind, form_id=new_id, options=options
             )
             if instrument is not None:
                 added.append(instrument)
     return added
+
+
+def refresh_choice_lists(evaluation: Evaluation) -> list[Instrument]:
+    """Give each standard instrument of the evaluation the evaluation's lists of the day:
+    a new form version (with a new ``version`` in its settings, as KoboToolbox and ODK want)
+    where a list changed. Returns the instruments that got one."""
+    lists = standard.choice_lists(evaluation)
+    changed = []
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S")
+    for instrument in evaluation.instruments.select_related("current"):
+        if not instrument.options.get("standard") or instrument.current is None:
+            continue
+        form = instrument.form()
+        if not replace_choice_lists(form, lists):
+            continue
+        root = (form.settings.get("version") or form.version or "1").split("+")[0]
+        form.settings["version"] = f"{root}+{stamp}"
+        version, problems = add_form_version(
+            instrument, write_xlsform(form), f"{instrument.form_id}.xlsx"
+        )
+        if version is None:  # never for a form Tilik wrote; said in the log, not to the user
+            log.error(
+                "choice lists of instrument %s refused: %s",
+                instrument.pk,
+                "; ".join(p.render("en") for p in problems),
+            )
+            continue
+        changed.append(instrument)
+    return changed
 
 
 # Storing rows ---------------------------------------------------------------------------
@@ -512,6 +544,8 @@ def problem_records(problems: Iterable[Problem]) -> list[dict[str, Any]]:
             "en": p.render("en"),
             "column": p.column,
             "value": p.value,
+            "rule": {"id": p.brief("id"), "en": p.brief("en")},
+            "what": {lang: p.brief(lang, expected=False) for lang in ("id", "en")},
             **({"key": p.params["key"]} if p.params.get("key") else {}),
         }
         for p in problems
@@ -520,22 +554,31 @@ def problem_records(problems: Iterable[Problem]) -> list[dict[str, Any]]:
 
 def store_quarantined(
     instrument: Instrument, rows: list[Quarantined], file_name: str, batch: ImportBatch | None
-) -> int:
-    """Keep each problem row once (by its content), with its reasons in both languages."""
-    held = 0
+) -> tuple[int, int]:
+    """Keep each problem row once (by its content), with its reasons in both languages.
+
+    Returns (held, handled earlier): rows now in quarantine (new, or held before and still
+    open), and rows held before that were since fixed or discarded (not held again).
+    """
+    held = earlier = 0
     for start in range(0, len(rows), _CHUNK):
         chunk = rows[start : start + _CHUNK]
         hashes = [raw_hash(r.raw) for r in chunk]
-        known = set(
+        known = dict(
             QuarantinedRow.objects.filter(instrument=instrument, raw_hash__in=hashes).values_list(
-                "raw_hash", flat=True
+                "raw_hash", "status"
             )
         )
         new = []
         for row, digest in zip(chunk, hashes):
-            if digest in known:
+            status = known.get(digest)
+            if status is not None:
+                if status == QuarantinedRow.Status.OPEN:
+                    held += 1
+                else:
+                    earlier += 1
                 continue
-            known.add(digest)
+            known[digest] = QuarantinedRow.Status.OPEN
             new.append(
                 QuarantinedRow(
                     instrument=instrument,
@@ -550,7 +593,7 @@ def store_quarantined(
             )
         QuarantinedRow.objects.bulk_create(new, batch_size=500)
         held += len(new)
-    return held
+    return held, earlier
 
 
 # Imports --------------------------------------------------------------------------------
@@ -641,9 +684,12 @@ def run_import(
             min_rows=parallel_min_rows(),
         )
         stored, already = counts["stored"], counts["already"]
-        held = store_quarantined(instrument, result.quarantined + conflicts, batch.file_name, batch)
+        held, earlier = store_quarantined(
+            instrument, result.quarantined + conflicts, batch.file_name, batch
+        )
         batch.rows_read = result.rows_read
         batch.stored, batch.already_stored, batch.quarantined = stored, already, held
+        batch.fixed_earlier = earlier
         batch.already_stored += result.duplicates
         batch.problems = problem_records(result.problems)
         batch.progress = result.rows_read
@@ -662,6 +708,7 @@ def run_import(
         "stored",
         "already_stored",
         "quarantined",
+        "fixed_earlier",
         "problems",
         "progress",
         "status",

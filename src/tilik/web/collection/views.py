@@ -31,7 +31,7 @@ from tilik.core.repeats import flatten, parse_key
 from tilik.core.xlsform import write_xlsform
 from tilik.web.audit.models import Action
 from tilik.web.audit.services import record
-from tilik.web.collection import services, webform
+from tilik.web.collection import fixing, services, standard, webform
 from tilik.web.collection.forms import (
     DataUploadForm,
     InterviewForm,
@@ -39,6 +39,7 @@ from tilik.web.collection.forms import (
     NewEvaluationForm,
     PrivacyNoticeForm,
     SettingsForm,
+    StandardInstrumentsForm,
     XLSFormUploadForm,
 )
 from tilik.web.collection.models import (
@@ -140,11 +141,36 @@ def instrument_detail(request, pk: int, form_id: str):
     return render(request, "collection/instrument.html", context)
 
 
+def _standard_present(evaluation: Evaluation) -> set[str]:
+    """The standard instruments the evaluation has already (each of its copies)."""
+    form_ids = set(evaluation.instruments.values_list("form_id", flat=True))
+    return {
+        standard_id
+        for standard_id, copies in standard.COPIES.items()
+        if all(form_id in form_ids for form_id, _kind in copies)
+    }
+
+
 @login_required
 def instrument_add(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
     form = XLSFormUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    standard_form = StandardInstrumentsForm(present=_standard_present(evaluation))
+    status = 200
+    if request.method == "POST" and "instruments" in request.POST:
+        standard_form = StandardInstrumentsForm(request.POST, present=_standard_present(evaluation))
+        form = XLSFormUploadForm()
+        if standard_form.is_valid():
+            added = services.add_standard_instruments(
+                evaluation, standard_form.cleaned_data["instruments"]
+            )
+            messages.success(
+                request,
+                _("Ditambahkan: %(names)s.") % {"names": ", ".join(str(i) for i in added)},
+            )
+            return redirect("evaluations:detail", evaluation.pk)
+        status = 400
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = services.start_form_upload(
             evaluation,
@@ -154,9 +180,10 @@ def instrument_add(request, pk: int):
             user=request.user,
         )
         return redirect("collection:form_upload", evaluation.pk, job.pk)
-    return render(
-        request, "collection/instrument_add.html", {"evaluation": evaluation, "form": form}
-    )
+    elif request.method == "POST":
+        status = 400
+    context = {"evaluation": evaluation, "form": form, "standard_form": standard_form}
+    return render(request, "collection/instrument_add.html", context, status=status)
 
 
 def _form_upload(request, pk: int, upload_id: int, *, edit: bool = False) -> FormUpload:
@@ -367,12 +394,13 @@ def batch_cancel(request, pk: int, batch_id: int):
 def quarantine_edit(request, pk: int, row_id: int):
     evaluation = evaluation_for(request, pk, edit=request.method == "POST")
     row = get_object_or_404(
-        QuarantinedRow.objects.select_related("instrument"),
+        QuarantinedRow.objects.select_related("instrument__current"),
         pk=row_id,
         instrument__evaluation=evaluation,
     )
     lang = _lang()
-    if request.method == "POST":
+    status = 200
+    if request.method == "POST" and row.status == QuarantinedRow.Status.OPEN:
         if "discard" in request.POST:
             row.status = QuarantinedRow.Status.DISCARDED
             row.save(update_fields=["status"])
@@ -382,10 +410,7 @@ def quarantine_edit(request, pk: int, row_id: int):
             messages.info(request, _("Baris dibuang."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
         row_before = dict(row.raw)
-        raw = {
-            column: request.POST.get(f"v:{column}", value)[:10000]
-            for column, value in row.raw.items()
-        }
+        raw = fixing.corrected(row.raw, request.POST)
         stored, _problems = services.recheck(row, raw)
         changed = sorted(c for c in raw if raw[c] != row_before.get(c))
         record(
@@ -400,22 +425,25 @@ def quarantine_edit(request, pk: int, row_id: int):
             messages.success(request, _("Baris sudah benar dan kini tersimpan."))
             return redirect("collection:instrument", pk, row.instrument.form_id)
         messages.error(request, _("Baris masih bermasalah."))
-    bad_columns = {p.get("key") or p.get("column") for p in row.problems}
+        status = 400
     view = Shown(evaluation, request.user)
-    cells = [
-        {"column": c, "value": view.field(c, v), "bad": c in bad_columns, "index": i}
-        for i, (c, v) in enumerate(row.raw.items())
-    ]
+    shown = fixing.cells(row.raw, row.problems, row.instrument.form(), lang)
+    for cell in shown:  # personal data masked for those who may not see it
+        cell.value = view.field(cell.column, cell.value)
+        cell.unknown_value = view.field(cell.column, cell.unknown_value)
+        cell.rules = view.texts(cell.rules)
     return render(
         request,
         "collection/quarantine_edit.html",
         {
             "evaluation": evaluation,
             "row": row,
-            "cells": cells,
+            "bad_cells": [c for c in shown if c.bad],
+            "other_cells": [c for c in shown if not c.bad],
             "messages_list": view.texts(p.get(lang) or p.get("id") for p in row.problems),
-            "can_edit": evaluation.can_edit(request.user),
+            "can_edit": evaluation.can_edit(request.user) and row.status == "open",
         },
+        status=status,
     )
 
 
@@ -788,6 +816,8 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
         errors: dict[str, str] = {}
         shown: dict = {}  # the nested answers the page shows again
         focus = ""
+        typed: dict | None = None  # the answers as checked, once something was sent
+        current = _page_number(request.POST.get("_page"))
         instance_id = services.clean_instance_id(request.POST.get("_instance_id"))
         if request.method == "POST":
             data = _posted_answers(request.POST)
@@ -795,11 +825,17 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             shown, focus = webform.page_answers(form, data, add=add, remove=remove)
             if not (add or remove):  # adding or removing an instance stores nothing
                 started = _started(request.POST.get("_started"))
-                answers, errors = webform.validate_answers(form, data, lang, started=started)
-                if not errors and instance_id:
-                    result = _store(request, instrument, link, instance_id, answers, evaluator)
+                typed, errors = webform.validate_answers(form, data, lang, started=started)
+                moved = _move(form, request.POST, current, typed, errors, lang)
+                if moved is not None:  # a page of a long form: nothing stored yet
+                    current, errors, focus = moved
+                elif not errors and instance_id:
+                    result = _store(request, instrument, link, instance_id, typed, evaluator)
                     if result is not None:
                         return result
+                elif errors:  # show the first page with an error
+                    pages = webform.key_pages(form)
+                    current = min(webform.page_of_key(pages, key) for key in errors)
         notice = PrivacyNotice.objects.filter(
             evaluation=instrument.evaluation
         ).first() or PrivacyNotice.default_for(instrument.evaluation)
@@ -826,8 +862,46 @@ def _respond(request, instrument, link, *, token: str = "", evaluator: bool = Fa
             "evaluator": evaluator,
             "storage_key": f"tilik:{token[:12] if token else 'obs-' + instrument.form_id}",
             "title": form.title or instrument.title,
+            "paging": (paged := webform.paging(form, current, typed, lang)),
+            "page_title": next(
+                (i.label for i in items if i.kind == "page" and i.position == paged.current), ""
+            ),
         }
         return render(request, "respond/form.html", context, status=400 if errors else 200)
+
+
+def _page_number(value) -> int:
+    try:
+        return max(0, int(str(value or "0")))
+    except ValueError:
+        return 0
+
+
+def _move(form, post, current: int, typed: dict, errors: dict[str, str], lang: str):
+    """A move between the pages of a long form without JavaScript: (page, errors, focus), or
+    None when the page was sent to be stored.
+
+    "Berikutnya" checks the page one leaves (its errors keep one there); "Sebelumnya" checks
+    nothing; a link of the error summary goes to the page of the question it names, errors
+    still shown. Answers of every page travel with each request (the other pages are in the
+    page, hidden), so nothing is lost between pages.
+    """
+    nav, goto = post.get("_nav", ""), post.get("_goto", "")
+    if not (nav or goto):
+        return None
+    paged = webform.paging(form, current, typed, lang)
+    if goto:
+        page, _, key = goto.partition(":")
+        return min(_page_number(page), paged.count - 1), errors, key[:300]
+    if nav == "prev":
+        preceding = paged.preceding()
+        return (current if preceding is None else preceding), {}, ""
+    pages = webform.key_pages(form)
+    here = {key: text for key, text in errors.items() if webform.page_of_key(pages, key) == current}
+    if here:
+        return current, here, ""
+    following = paged.following()
+    return (current if following is None else following), {}, ""
 
 
 def _posted_answers(post) -> dict[str, list[str]]:

@@ -48,8 +48,13 @@ __all__ = [
     "choice_filter_names",
     "dom_id",
     "expression_env",
+    "Paging",
     "form_items",
+    "form_pages",
+    "key_pages",
     "page_answers",
+    "page_of_key",
+    "paging",
     "previous_answers",
     "scope_json",
     "validate_answers",
@@ -107,6 +112,7 @@ class Item:
     maximum: str = ""
     step: str = ""
     choices_from: str = ""  # select from a previous repeat's answers: the question's key
+    page: int = 0  # the page of a form of several pages it is on
 
     @property
     def rank_rows(self) -> list[tuple[int, str]]:
@@ -346,7 +352,7 @@ class _Page:
             bool(self.focus)
             and not pristine
             and not self.focus_given
-            and key.startswith(self.focus + "/")
+            and (key == self.focus or key.startswith(self.focus + "/"))
         )
         self.focus_given = self.focus_given or autofocus
         item = Item(
@@ -407,6 +413,48 @@ def scope_json(form: Form) -> str:
     return json.dumps({"owner": owner, "parents": parents})
 
 
+def _asks(node: Group | Question) -> bool:
+    """Whether a node asks for an answer (a note or a calculation does not)."""
+    if isinstance(node, Question):
+        return node.type not in _SKIPPED_TYPES and node.type != "note"
+    return any(_asks(child) for child in node.children)
+
+
+def form_pages(form: Form) -> list[list[Group | Question]]:
+    """The survey split into pages: each top-level group or repeat is a page, and so is each
+    run of top-level questions between them. Notes and calculations before a page go on it
+    (the last page, at the end)."""
+    pages: list[list[Group | Question]] = []
+    run: list[Group | Question] = []
+    waiting: list[Group | Question] = []  # nodes that ask nothing, for the next page
+    for node in form.body:
+        if not _asks(node):
+            waiting.append(node)
+        elif isinstance(node, Group):
+            if run:
+                pages.append(run)
+                run = []
+            pages.append([*waiting, node])
+            waiting = []
+        else:
+            run += [*waiting, node]
+            waiting = []
+    if run:
+        pages.append(run)
+    if waiting:
+        if pages:
+            pages[-1] += waiting
+        else:
+            pages.append(waiting)
+    return pages
+
+
+def _page_group(nodes: list[Group | Question]) -> Group | None:
+    """The group a page asks, when it asks one group (its title and condition)."""
+    asking = [n for n in nodes if _asks(n)]
+    return asking[0] if len(asking) == 1 and isinstance(asking[0], Group) else None
+
+
 def form_items(
     form: Form, lang: str, answers: Mapping[str, Any] | None = None, *, focus: str = ""
 ) -> list[Item]:
@@ -414,13 +462,136 @@ def form_items(
 
     ``answers`` are the nested answers shown (:func:`page_answers`); they decide how many
     instances each repeat shows: as many as it holds, one when it holds nothing, or what
-    its ``repeat_count`` says. ``focus`` names the instance (``kegiatan[2]``) whose first
-    field takes the focus when the page loads.
+    its ``repeat_count`` says. ``focus`` names the question (``nip``) or the instance
+    (``kegiatan[2]``) whose first field takes the focus when the page loads. A form of more
+    than one page (:func:`form_pages`) has its items between ``page`` and ``page_end`` items.
     """
     answers = answers or {}
     page = _Page(form, lang, focus)
-    page.walk(form.body, (), answers, Scope(form, answers), (), False)
+    scope = Scope(form, answers)
+    pages = form_pages(form)
+    for number, nodes in enumerate(pages):
+        if len(pages) > 1:
+            group = _page_group(nodes)
+            page.items.append(
+                Item(
+                    "page",
+                    str(number),
+                    _label(group.labels, lang, "") if group is not None else "",
+                    position=number,
+                    relevant=_expression_json(group.relevant) if group is not None else "",
+                )
+            )
+        start = len(page.items)
+        page.walk(nodes, (), answers, scope, (), False)
+        for item in page.items[start:]:
+            item.page = number
+        if len(pages) > 1:
+            page.items.append(Item("page_end", str(number), position=number))
     return page.items
+
+
+@dataclass
+class Paging:
+    """Where a respondent is in a form of several pages, as the server sees it (without
+    JavaScript, each page is a request)."""
+
+    count: int
+    current: int = 0
+    relevant: list[bool] = field(default_factory=list)
+
+    @property
+    def paged(self) -> bool:
+        return self.count > 1
+
+    def following(self) -> int | None:
+        return next((n for n in range(self.current + 1, self.count) if self.relevant[n]), None)
+
+    def preceding(self) -> int | None:
+        return next((n for n in range(self.current - 1, -1, -1) if self.relevant[n]), None)
+
+    @property
+    def last(self) -> bool:
+        return self.following() is None
+
+    @property
+    def first(self) -> bool:
+        return self.preceding() is None
+
+    @property
+    def position(self) -> int:
+        """The current page's number among the pages to fill, from 1."""
+        return sum(1 for n in range(self.current + 1) if self.relevant[n])
+
+    @property
+    def total(self) -> int:
+        return sum(self.relevant)
+
+
+def paging(
+    form: Form,
+    current: int = 0,
+    answers: Mapping[str, Any] | None = None,
+    lang: str = "id",
+) -> Paging:
+    """The pages of ``form`` and which of them are asked, given the typed ``answers``
+    (every page is, while nothing has been answered)."""
+    pages = form_pages(form)
+    relevant = [True] * len(pages)
+    if answers is not None:  # a page is asked when anything on it that asks is relevant
+        scope = Scope(form, dict(answers))
+        env = expression_env(form, lang)
+        for number, nodes in enumerate(pages):
+            relevant[number] = any(
+                _relevant(node.relevant, scope, env) or _undecided(node.relevant, answers)
+                for node in nodes
+                if _asks(node)
+            )
+    current = max(0, min(current, len(pages) - 1))
+    relevant[current] = True  # the page one is on is shown, whatever its condition says
+    return Paging(len(pages), current, relevant)
+
+
+def _undecided(expression: str, answers: Mapping[str, Any]) -> bool:
+    """Whether a condition reads only questions not answered yet: the page may still be
+    asked (a consent question before it, say), so it counts until they are answered."""
+    if not expression:
+        return False
+    try:
+        names = references(compile_expression(expression))
+    except XPathError:
+        return False
+    return bool(names) and all(answers.get(name) in (None, "", []) for name in names)
+
+
+def key_pages(form: Form) -> dict[str, int]:
+    """The page of each question (by key) and each top-level repeat (by name)."""
+    found: dict[str, int] = {}
+
+    def visit(node: Group | Question, number: int) -> None:
+        if isinstance(node, Question):
+            found.setdefault(node.key, number)
+            return
+        if node.kind == "repeat":
+            found.setdefault(node.name, number)
+        for child in node.children:
+            visit(child, number)
+
+    for number, nodes in enumerate(form_pages(form)):
+        for node in nodes:
+            visit(node, number)
+    return found
+
+
+def page_of_key(pages: Mapping[str, int], key: str) -> int:
+    """The page an error's key is on: a question's key, an answer in an instance
+    (``kegiatan[2]/peserta``: the page of its outermost repeat) or a repeat path."""
+    if key in pages:
+        return pages[key]
+    parsed = parse_key(key)
+    if parsed is not None and parsed[0]:
+        return pages.get(parsed[0][0][0], 0)
+    return pages.get(key.partition("[")[0], 0)
 
 
 def _instance_list(form: Form, answers: dict[str, Any], path: str) -> list[Any] | None:

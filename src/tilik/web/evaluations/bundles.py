@@ -195,9 +195,13 @@ def import_bundle(
         )
         if bundle.refusals:  # found while reading (a file refused part-way): nothing is kept
             continue
-        held = store_quarantined(instrument, dataset.quarantined + conflicts, dataset.file, batch)
+        held, earlier = store_quarantined(
+            instrument, dataset.quarantined + conflicts, dataset.file, batch
+        )
         batch.rows_read = sent + len(dataset.quarantined) + dataset.duplicates
         batch.stored, batch.already_stored, batch.quarantined = stored, already, held
+        batch.already_stored += dataset.duplicates
+        batch.fixed_earlier = earlier
         batch.save()
         summary.stored[form_id] = stored
         summary.already_stored[form_id] = already
@@ -412,6 +416,19 @@ def export_bundle(
         meta["previous"] = evaluation.settings.get("previous") or previous_folder(
             evaluation.previous
         )
+    # What the database says of each instrument (kinds chosen in the web app, the test a
+    # pre-test and post-test share); those whose kind was only inferred stay inferred.
+    specs = dict(meta.get("instruments") or {})
+    for instrument in evaluation.instruments.all():
+        if instrument.options.get("inferred"):
+            continue
+        spec = {"kind": instrument.kind}
+        for key in ("test", "compare_by", "unit"):
+            if instrument.options.get(key):
+                spec[key] = instrument.options[key]
+        specs[instrument.form_id] = spec
+    if specs:
+        meta["instruments"] = specs
     forms, responses = {}, {}
     for instrument in evaluation.instruments.select_related("current"):
         if instrument.current is None:

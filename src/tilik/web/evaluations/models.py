@@ -8,9 +8,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tilik.core.i18n import translate
+from tilik.core.i18n import gettext_noop, translate
+from tilik.core.instruments import OTHER, choice_name
 from tilik.core.nip import mask_nip, nip_problem, parse_nip, pseudonymise
 from tilik.web.accounts.models import Organisation
+from tilik.web.jobs.models import Job
 
 
 def validate_nip(value: str) -> None:
@@ -130,6 +132,36 @@ class Evaluation(models.Model):
         day = min(start.day, calendar.monthrange(year, month)[1])
         return start.replace(year=year, month=month, day=day)
 
+    def organisations(self) -> list[Organisation]:
+        """The instansi / OPD of this evaluation: where its participants work, at the level
+        right under the evaluation's organisation (a unit counts as its OPD); before any
+        participant is listed, the organisation's own OPDs; without those, the organisation."""
+        top = self.organisation
+        found: dict[int, Organisation] = {}
+        worked_in = Organisation.objects.filter(
+            employees__enrolments__cohort__program__evaluation=self
+        ).distinct()
+        for organisation in worked_in:
+            chain = [organisation, *organisation.ancestors()]
+            level = next((o for o in chain if o.parent_id == top.pk), None)
+            if level is None:
+                level = top if top in chain else chain[-1]
+            found[level.pk] = level
+        if not found:
+            found = {o.pk: o for o in top.children.exclude(kind=Organisation.Kind.UNIT)}
+        return sorted(found.values() or [top], key=lambda o: o.name.lower())
+
+    def units(self) -> list[Organisation]:
+        """The unit kerja its participants work in (organisations of kind unit)."""
+        return list(
+            Organisation.objects.filter(
+                employees__enrolments__cohort__program__evaluation=self,
+                kind=Organisation.Kind.UNIT,
+            )
+            .distinct()
+            .order_by("name")
+        )
+
 
 class Member(models.Model):
     class Role(models.TextChoices):
@@ -158,6 +190,11 @@ class Member(models.Model):
 class Program(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(_("nama program"), max_length=250)
+    code = models.SlugField(
+        _("kode"),
+        max_length=64,
+        help_text=_("nama pilihan program di instrumen; tetap bila nama program diubah"),
+    )
     kind = models.CharField(_("jenis"), max_length=100, blank=True)
     jp = models.DecimalField(
         _("JP"),
@@ -180,10 +217,35 @@ class Program(models.Model):
         verbose_name = _("program")
         verbose_name_plural = _("program")
         ordering = ["start", "name"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "name"], name="program_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "name"], name="program_once"),
+            models.UniqueConstraint(fields=["evaluation", "code"], name="program_code_once"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.code:
+            taken = Program.objects.filter(evaluation_id=self.evaluation_id).values_list(
+                "code", flat=True
+            )
+            self.code = choice_name(self.name, [*taken, OTHER.name])
+        super().save(*args, **kwargs)
+
+    def answers_naming(self) -> dict[str, int]:
+        """Responses that answer this program (its code in a ``program`` question), by
+        instrument title: while there are any, the program cannot be removed."""
+        from tilik.web.collection.models import Submission
+
+        found = (
+            Submission.objects.filter(
+                instrument__evaluation_id=self.evaluation_id, answers__program=self.code
+            )
+            .values_list("instrument__title", "instrument__form_id")
+            .annotate(n=models.Count("id"))
+        )
+        return {title or form_id: n for title, form_id, n in found}
 
 
 class Cohort(models.Model):
@@ -220,6 +282,7 @@ class Employee(models.Model):
     )
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
+    grade = models.CharField(_("golongan"), max_length=20, blank=True)
     sector = models.CharField(_("sektor"), max_length=60, blank=True)
 
     class Meta:
@@ -275,3 +338,117 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employee} — {self.cohort}"
+
+
+class ParticipantImport(Job):
+    """One participant list (SIASN-style CSV or XLSX) imported into an evaluation by a worker
+    (:class:`~tilik.web.jobs.models.Job`): every row stored, already there, or held in
+    :class:`HeldParticipant` with its problems."""
+
+    EXECUTE = "tilik.web.evaluations.participants.execute_import"
+    MESSAGES = {
+        "interrupted": gettext_noop(
+            "impor peserta terputus (server atau worker berhenti); baris yang sudah tersimpan "
+            "tetap ada. Impor ulang berkas yang sama: tidak ada yang tersimpan dua kali."
+        ),
+        "stopped": gettext_noop(
+            "impor peserta dihentikan karena worker dimatikan; baris yang sudah tersimpan "
+            "tetap ada. Impor ulang berkas yang sama: tidak ada yang tersimpan dua kali."
+        ),
+        "cancelled": gettext_noop(
+            "impor peserta dibatalkan; baris yang sudah tersimpan tetap ada. Impor ulang "
+            "berkas yang sama: tidak ada yang tersimpan dua kali."
+        ),
+        "timed_out": gettext_noop(
+            "impor peserta dihentikan karena melewati batas waktu (TILIK_TASK_TIME_LIMIT); "
+            "baris yang sudah tersimpan tetap ada."
+        ),
+        "crashed": gettext_noop(
+            "impor peserta berhenti mendadak (misalnya kehabisan memori); baris yang sudah "
+            "tersimpan tetap ada. Rinciannya ada di log server."
+        ),
+    }
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="participant_imports"
+    )
+    file_name = models.CharField(_("berkas"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField(_("berkas"), default=b"")
+    program = models.ForeignKey(
+        Program,
+        verbose_name=_("program bawaan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    angkatan = models.CharField(_("angkatan bawaan"), max_length=100, blank=True)
+    rows_read = models.PositiveIntegerField(_("baris dibaca"), default=0)
+    stored = models.PositiveIntegerField(_("disimpan"), default=0)
+    already_stored = models.PositiveIntegerField(_("sudah ada"), default=0)
+    quarantined = models.PositiveIntegerField(_("ditahan"), default=0)
+    fixed_earlier = models.PositiveIntegerField(_("sudah ditangani sebelumnya"), default=0)
+    progress = models.PositiveIntegerField(_("baris diproses"), default=0)
+    problems = models.JSONField(_("masalah berkas"), default=list, blank=True)
+    columns = models.JSONField(_("kolom yang dikenali"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu impor"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("impor peserta")
+        verbose_name_plural = _("impor peserta")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    def message_fields(self, message: dict[str, str]) -> dict:
+        return {"problems": [*self.problems, message], "data": b""}
+
+    @property
+    def accounted(self) -> int:
+        """Rows read, as the counts add up: stored + already there + held + handled before."""
+        return self.stored + self.already_stored + self.quarantined + self.fixed_earlier
+
+
+class HeldParticipant(models.Model):
+    """A participant row that could not be stored as it was, with its problems; fixable."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Perlu diperbaiki")
+        RESOLVED = "resolved", _("Sudah disimpan")
+        DISCARDED = "discarded", _("Dibuang oleh evaluator")
+
+    evaluation = models.ForeignKey(
+        Evaluation, on_delete=models.CASCADE, related_name="held_participants"
+    )
+    batch = models.ForeignKey(
+        ParticipantImport,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="held_rows",
+    )
+    file_name = models.CharField(_("berkas"), max_length=255, blank=True)
+    row = models.PositiveIntegerField(_("baris"), null=True, blank=True)
+    raw = models.JSONField(_("baris asli"))
+    raw_hash = models.CharField(max_length=64)
+    problems = models.JSONField(_("masalah"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("baris peserta ditahan")
+        verbose_name_plural = _("baris peserta ditahan")
+        ordering = ["evaluation", "file_name", "row"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "raw_hash"], name="held_participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}:{self.row}"

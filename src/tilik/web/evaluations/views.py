@@ -4,11 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from tilik.core import labels
 from tilik.core.cycles import headline_figures
@@ -17,10 +20,24 @@ from tilik.core.ingest import is_personal_field
 from tilik.web.audit.models import Action
 from tilik.web.audit.services import record
 from tilik.web.collection.models import Submission
-from tilik.web.evaluations import personal
+from tilik.web.collection.services import refresh_choice_lists
+from tilik.web.evaluations import participants, personal
 from tilik.web.evaluations.access import evaluation_for
-from tilik.web.evaluations.forms import PreviousCycleForm, TeamMemberForm
-from tilik.web.evaluations.models import Enrolment, Evaluation, Member
+from tilik.web.evaluations.forms import (
+    CohortFormSet,
+    ParticipantUploadForm,
+    PreviousCycleForm,
+    ProgramForm,
+    TeamMemberForm,
+)
+from tilik.web.evaluations.models import (
+    Enrolment,
+    Evaluation,
+    HeldParticipant,
+    Member,
+    ParticipantImport,
+    Program,
+)
 from tilik.web.evaluations.privacy import sees_personal
 
 
@@ -276,3 +293,258 @@ def _headlines(hasil):
 
     wanted = {hid for hid, value in headline_figures(hasil, HEADLINES).items() if value is not None}
     return [h for h in HEADLINES if h[0] in wanted]
+
+
+# Programs -------------------------------------------------------------------------------
+
+
+def _lists_refreshed(request, evaluation: Evaluation) -> None:
+    """Bring the standard instruments' program and organisation lists up to date, and say so."""
+    changed = refresh_choice_lists(evaluation)
+    if changed:
+        messages.info(
+            request,
+            ngettext(
+                "%(n)d instrumen standar mendapat versi formulir baru dengan daftar program "
+                "dan instansi terbaru.",
+                "%(n)d instrumen standar mendapat versi formulir baru dengan daftar program "
+                "dan instansi terbaru.",
+                len(changed),
+            )
+            % {"n": len(changed)},
+        )
+
+
+def _program_page(request, evaluation: Evaluation, program: Program | None):
+    form = ProgramForm(request.POST or None, instance=program, evaluation=evaluation)
+    cohorts = CohortFormSet(request.POST or None, instance=program or Program(), prefix="angkatan")
+    if request.method == "POST" and form.is_valid() and cohorts.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.evaluation = evaluation
+            saved.save()
+            cohorts.instance = saved
+            cohorts.save()
+        messages.success(request, _("Program disimpan."))
+        _lists_refreshed(request, evaluation)
+        return redirect("evaluations:detail", evaluation.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"evaluation": evaluation, "program": program, "form": form, "cohorts": cohorts}
+    return render(request, "evaluations/program.html", context, status=status)
+
+
+@login_required
+def program_add(request, pk: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    return _program_page(request, evaluation, None)
+
+
+@login_required
+def program_edit(request, pk: int, program_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    program = get_object_or_404(evaluation.programs, pk=program_id)
+    return _program_page(request, evaluation, program)
+
+
+@login_required
+def program_delete(request, pk: int, program_id: int):
+    """Remove a program after saying what goes with it; refused while responses name it."""
+    evaluation = evaluation_for(request, pk, edit=True)
+    program = get_object_or_404(evaluation.programs, pk=program_id)
+    answers = program.answers_naming()
+    n_enrolled = Enrolment.objects.filter(cohort__program=program).count()
+    if request.method == "POST" and not answers:
+        program.delete()
+        messages.success(request, _("Program «%(name)s» dihapus.") % {"name": program.name})
+        _lists_refreshed(request, evaluation)
+        return redirect("evaluations:detail", evaluation.pk)
+    context = {
+        "evaluation": evaluation,
+        "program": program,
+        "answers": sorted(answers.items()),
+        "n_answers": sum(answers.values()),
+        "n_cohorts": program.cohorts.count(),
+        "n_enrolled": n_enrolled,
+    }
+    return render(
+        request, "evaluations/program_delete.html", context, status=409 if answers else 200
+    )
+
+
+# Participant lists ------------------------------------------------------------------------
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "id").startswith("en") else "id"
+
+
+def _texts(records: list[dict], lang: str) -> list[str]:
+    return [r.get(lang) or r.get("id", "") for r in records]
+
+
+@login_required
+def participant_import(request, pk: int):
+    """Upload a participant list; a worker reads it (the evaluators' page, NIPs in full)."""
+    evaluation = evaluation_for(request, pk, edit=True)
+    form = ParticipantUploadForm(request.POST or None, request.FILES or None, evaluation=evaluation)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = participants.start_import(
+            evaluation,
+            upload.read(),
+            upload.name.rsplit("/", 1)[-1],
+            program=form.cleaned_data["program"],
+            angkatan=form.cleaned_data["angkatan"].strip(),
+            user=request.user,
+        )
+        record(
+            request,
+            Action.IMPORT,
+            evaluation=evaluation,
+            target=f"participants:{batch.pk}",
+            form="peserta",
+            file=batch.file_name,
+        )
+        return redirect("evaluations:participant_batch", evaluation.pk, batch.pk)
+    imports = list(evaluation.participant_imports.all()[:20])
+    for batch in imports:
+        batch.check_interrupted()
+    context = {
+        "evaluation": evaluation,
+        "form": form,
+        "imports": imports,
+        "n_held": evaluation.held_participants.filter(status="open").count(),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluations/participant_import.html", context, status=status)
+
+
+def _participant_batch(request, pk: int, batch_id: int) -> ParticipantImport:
+    evaluation = evaluation_for(request, pk, edit=True)
+    batch = get_object_or_404(evaluation.participant_imports, pk=batch_id)
+    batch.check_interrupted()
+    return batch
+
+
+@login_required
+def participant_batch(request, pk: int, batch_id: int):
+    batch = _participant_batch(request, pk, batch_id)
+    lang = _lang()
+    held = list(batch.held_rows.filter(status="open").order_by("row")[:500])
+    for row in held:
+        row.messages = _texts(row.problems, lang)
+    context = {
+        "evaluation": batch.evaluation,
+        "batch": batch,
+        "held": held,
+        "file_problems": _texts(batch.problems, lang),
+        "running": batch.active,
+    }
+    return render(request, "evaluations/participant_batch.html", context)
+
+
+@login_required
+@never_cache
+def participant_batch_status(request, pk: int, batch_id: int):
+    batch = _participant_batch(request, pk, batch_id)
+    return JsonResponse({"status": batch.status, "progress": batch.progress, "total": 0})
+
+
+@login_required
+@require_POST
+def participant_batch_cancel(request, pk: int, batch_id: int):
+    batch = _participant_batch(request, pk, batch_id)
+    if batch.request_cancel():
+        messages.info(request, _("Impor peserta dibatalkan; baris yang sudah tersimpan tetap ada."))
+    return redirect("evaluations:participant_batch", pk, batch_id)
+
+
+@login_required
+def held_participant(request, pk: int, row_id: int):
+    """Correct a held participant row (or discard it); stored once it passes every check."""
+    evaluation = evaluation_for(request, pk, edit=True)
+    held = get_object_or_404(evaluation.held_participants, pk=row_id)
+    lang = _lang()
+    if request.method == "POST" and held.status == HeldParticipant.Status.OPEN:
+        if "discard" in request.POST:
+            held.status = HeldParticipant.Status.DISCARDED
+            held.save(update_fields=["status"])
+            record(
+                request,
+                Action.QUARANTINE_DISCARDED,
+                evaluation=evaluation,
+                target=f"held:{held.pk}",
+            )
+            messages.info(request, _("Baris dibuang."))
+            return redirect(_back(held))
+        cells = {name: request.POST.get(f"v:{name}", "")[:300] for name in participants.FIELDS}
+        changed = sorted(name for name in cells if cells[name] != held.raw.get(name, ""))
+        stored = participants.recheck(held, cells)
+        record(
+            request,
+            Action.QUARANTINE_FIXED,
+            evaluation=evaluation,
+            target=f"held:{held.pk}",
+            stored=stored,
+            columns=changed,
+        )
+        if stored:
+            messages.success(request, _("Baris sudah benar dan kini tersimpan."))
+            return redirect(_back(held))
+        messages.error(request, _("Baris masih bermasalah."))
+    rules: dict[str, list[str]] = {}
+    for problem in held.problems:
+        key = problem.get("key") or problem.get("column") or ""
+        rule = problem.get("rule") or {}
+        rules.setdefault(key, []).append(rule.get(lang) or rule.get("id") or problem.get(lang, ""))
+    labels = dict(_FIELD_LABELS)
+    cells = [
+        {
+            "name": name,
+            "label": labels[name],
+            "value": held.raw.get(name, ""),
+            "rules": rules.get(name, []),
+        }
+        for name in participants.FIELDS
+    ]
+    context = {
+        "evaluation": evaluation,
+        "held": held,
+        "cells": cells,
+        "messages_list": _texts(held.problems, lang),
+        "programs": evaluation.programs.order_by("name"),
+    }
+    status = 400 if request.method == "POST" and held.status == "open" else 200
+    return render(request, "evaluations/held_participant.html", context, status=status)
+
+
+def _back(held: HeldParticipant) -> str:
+    from django.urls import reverse
+
+    if held.batch_id:
+        return reverse("evaluations:participant_batch", args=[held.evaluation_id, held.batch_id])
+    return reverse("evaluations:participant_import", args=[held.evaluation_id])
+
+
+_FIELD_LABELS = (
+    ("nip", gettext_lazy("NIP")),
+    ("nama", gettext_lazy("Nama")),
+    ("instansi", gettext_lazy("Instansi / OPD")),
+    ("unit", gettext_lazy("Unit kerja")),
+    ("jabatan", gettext_lazy("Jabatan")),
+    ("golongan", gettext_lazy("Golongan")),
+    ("program", gettext_lazy("Program")),
+    ("angkatan", gettext_lazy("Angkatan")),
+)
+
+
+@login_required
+def participant_template(request, pk: int):
+    """An empty participant list with the columns Tilik reads, to fill in Excel."""
+    evaluation_for(request, pk, edit=True)
+    from tilik.core.exports import table_csv
+
+    header = ["NIP", "Nama", "Instansi", "Unit Kerja", "Jabatan", "Golongan", "Program", "Angkatan"]
+    response = HttpResponse(table_csv(header, []), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="daftar-peserta.csv"'
+    return response

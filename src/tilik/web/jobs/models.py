@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -124,6 +124,92 @@ class Job(models.Model):
         if self.status != JobStatus.PENDING:
             return False
         return not WorkerBeat.alive().exists()
+
+
+class StagedJob(Job):
+    """A job that goes through named stages (an analysis run, a schedule solve): its page
+    lists them, marks the current one, and says in one line where the job stands."""
+
+    #: The stages in the order they run: key (as the work notes it) → label.
+    STAGES: ClassVar[dict[str, Any]] = {}
+    #: What the page says while the job waits for a worker.
+    WAITING: ClassVar[Any] = _("Menunggu worker…")
+
+    stage = models.CharField(_("tahap"), max_length=20, blank=True)
+    error = models.JSONField(_("pesan kesalahan"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def message_fields(self, message: dict[str, str]) -> dict[str, Any]:
+        return {"error": message}
+
+    @property
+    def stage_label(self) -> str:
+        if self.status == JobStatus.PENDING or self.stage not in self.STAGES:
+            return str(self.WAITING)
+        return str(self.STAGES[self.stage])
+
+    @property
+    def step(self) -> int:
+        """The current stage's number, counting from 1; 0 while the job waits to start."""
+        stages = list(self.STAGES)
+        return stages.index(self.stage) + 1 if self.stage in stages else 0
+
+    def stage_list(self) -> list[dict[str, Any]]:
+        """Every stage with its state (done, current, todo), for the progress list."""
+        step = self.step
+        return [
+            {
+                "key": key,
+                "label": label,
+                "state": "done" if n < step else "current" if n == step else "todo",
+            }
+            for n, (key, label) in enumerate(self.STAGES.items(), start=1)
+        ]
+
+    def elapsed(self, now: datetime | None = None) -> int:
+        """Whole seconds from the request (``created_at``) until the job finished (or now)."""
+        end = self.finished_at or now or timezone.now()
+        created = self.created_at  # type: ignore[attr-defined]
+        return max(int((end - created).total_seconds()), 0)
+
+    def message(self, lang: str) -> str:
+        """The error of a failed, cancelled or interrupted job, in ``lang``."""
+        return self.error.get(lang) or self.error.get("id", "")
+
+    def done_line(self) -> str:
+        """What :meth:`status_line` says once the job is done."""
+        return str(self.get_status_display())  # type: ignore[attr-defined]
+
+    def status_line(self, lang: str) -> str:
+        """One sentence on where the job stands, in the active language (``lang`` for the
+        stored messages)."""
+        if self.status == JobStatus.RUNNING and self.step:
+            return _("Tahap %(step)s dari %(steps)s: %(stage)s") % {
+                "step": self.step,
+                "steps": len(self.STAGES),
+                "stage": self.stage_label,
+            }
+        if self.active:
+            return self.stage_label
+        if self.status == JobStatus.DONE:
+            return self.done_line()
+        return self.message(lang) or str(self.get_status_display())  # type: ignore[attr-defined]
+
+    def status_json(self, lang: str) -> dict[str, Any]:
+        """What its page polls: status, stage, the line to show, time so far."""
+        return {
+            "run": self.pk,
+            "status": self.status,
+            "status_label": str(self.get_status_display()),  # type: ignore[attr-defined]
+            "stage": self.stage,
+            "step": self.step,
+            "steps": len(self.STAGES),
+            "line": self.status_line(lang),
+            "elapsed": self.elapsed(),
+            "waiting_for_worker": self.waiting_for_worker(),
+        }
 
 
 def _task_result(task_id: str):

@@ -12,7 +12,7 @@ class SchedulePlanAdmin(admin.ModelAdmin):
 
 @admin.register(ScheduleRun)
 class ScheduleRunAdmin(admin.ModelAdmin):
-    list_display = ("plan", "status", "started_at", "finished_at")
-    list_filter = ("status",)
+    list_display = ("plan", "status", "outcome", "created_at", "finished_at")
+    list_filter = ("status", "outcome")
     readonly_fields = ("summary", "reasons", "problems")
     exclude = ("schedule",)

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tilik.core.i18n import gettext_noop
 from tilik.core.schedule import Plan, Schedule, Session, read_plan
 from tilik.core.schedule.model import Attendance
 from tilik.web.evaluations.models import Evaluation
+from tilik.web.jobs.models import StagedJob
 
 
 class SchedulePlan(models.Model):
@@ -38,26 +40,61 @@ class SchedulePlan(models.Model):
         return self.title
 
     def latest_run(self) -> ScheduleRun | None:
-        return self.runs.order_by("-started_at", "-pk").first()
+        return self.runs.order_by("-created_at", "-pk").first()
 
 
-class ScheduleRun(models.Model):
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Sedang dihitung")
-        DONE = "done", _("Jadwal tersusun")
+class ScheduleRun(StagedJob):
+    """One solve of a plan, done by a worker (:class:`~tilik.web.jobs.models.Job`).
+
+    ``status`` says where the work stands (pending, running, done, cancelled…); ``outcome``
+    what the solver made of the plan once it is done: a schedule, none possible, none found
+    in the time limit, or a plan to correct first.
+    """
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("Belum ada hasil")
+        SOLVED = "solved", _("Jadwal tersusun")
         INFEASIBLE = "infeasible", _("Tidak ada jadwal yang memenuhi semua batasan")
         NO_PLAN = "unknown", _("Belum ada jadwal dalam batas waktu")
         INVALID = "invalid", _("Rencana perlu diperbaiki")
-        FAILED = "failed", _("Gagal")
+
+    # Stages as the solver names them (tilik.core.schedule.solver.solve), after reading the
+    # plan; the order is the order they run in.
+    STAGES = {
+        "read": _("Membaca rencana"),
+        "precheck": _("Pemeriksaan awal"),
+        "model": _("Menyusun model"),
+        "solve": _("Mencari jadwal terbaik"),
+        "assign": _("Menempatkan peserta"),
+        "compare": _("Membandingkan dengan pola satu blok"),
+    }
+    EXECUTE = "tilik.web.planning.services.solve_run"
+    MESSAGES = {
+        "interrupted": gettext_noop(
+            "Penyusunan jadwal terputus: server atau worker berhenti saat menghitung. Susun "
+            "jadwal lagi."
+        ),
+        "stopped": gettext_noop(
+            "Penyusunan jadwal dihentikan karena worker dimatikan. Susun jadwal lagi."
+        ),
+        "cancelled": gettext_noop("Penyusunan jadwal dibatalkan."),
+        "timed_out": gettext_noop(
+            "Penyusunan jadwal dihentikan karena melewati batas waktu pekerjaan latar belakang "
+            "(TILIK_TASK_TIME_LIMIT)."
+        ),
+        "crashed": gettext_noop(
+            "Penyusunan jadwal berhenti mendadak (misalnya kehabisan memori); rinciannya ada "
+            "di log server."
+        ),
+    }
 
     plan = models.ForeignKey(SchedulePlan, on_delete=models.CASCADE, related_name="runs")
     source = models.TextField(_("rencana yang dihitung"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    outcome = models.CharField(
+        _("hasil"), max_length=20, choices=Outcome.choices, blank=True, default=Outcome.NONE
     )
     time_limit = models.FloatField(_("batas waktu (detik)"))
-    started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    created_at = models.DateTimeField(_("diminta"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -69,10 +106,32 @@ class ScheduleRun(models.Model):
     class Meta:
         verbose_name = _("hasil penjadwalan")
         verbose_name_plural = _("hasil penjadwalan")
-        ordering = ["-started_at"]
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two clicks or two tabs never solve the same plan twice at once.
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="schedule_run_one_active",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.plan} — {self.get_status_display()}"
+        return f"{self.plan} — {self.state_label}"
+
+    @property
+    def solved(self) -> bool:
+        return self.status == self.Status.DONE and self.outcome == self.Outcome.SOLVED
+
+    @property
+    def state_label(self) -> str:
+        """What a person reads about the run: its outcome once done, else its status."""
+        if self.status == self.Status.DONE and self.outcome:
+            return str(self.get_outcome_display())
+        return str(self.get_status_display())
+
+    def done_line(self) -> str:
+        return self.state_label
 
     def plan_object(self) -> Plan | None:
         plan, _problems = parse_plan_text(self.source)

@@ -1,9 +1,8 @@
 """Plans and schedules of an evaluation held in the database.
 
-:func:`solve_run` is the one place the web app solves a plan. It runs inside the request for
-now, with the short time limit ``TILIK_SCHEDULE_TIME_LIMIT``; it takes only the run's id, so it
-can be enqueued unchanged as a background task (django-tasks) when the worker is in place —
-:func:`start_run` is the single call site to change.
+:func:`start_run` records a solve and queues it; a worker runs :func:`solve_run` (a
+:class:`~tilik.web.jobs.models.Job`, cancellable, with the solver's own time limit
+``TILIK_SCHEDULE_TIME_LIMIT``), and the run's page shows its stage until it ends.
 """
 
 from __future__ import annotations
@@ -12,13 +11,17 @@ import logging
 from datetime import date
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tilik.core.i18n import gettext_noop, translate
 from tilik.core.problems import render_all
 from tilik.core.schedule import rigid_plan, solve, summary
 from tilik.core.schedule.plan import dump_plan
 from tilik.core.schedule.prefill import DraftPerson, draft_plan, next_monday
 from tilik.web.evaluations.models import Enrolment, Evaluation
+from tilik.web.jobs.models import ACTIVE
+from tilik.web.jobs.tasks import enqueue
 from tilik.web.planning.models import (
     SchedulePlan,
     ScheduleRun,
@@ -100,45 +103,97 @@ def draft_for(evaluation: Evaluation, today: date | None = None) -> str:
     return dump_plan(plan)
 
 
-def start_run(plan: SchedulePlan, user=None) -> ScheduleRun:
-    """Create a run of ``plan`` and solve it. The single call site of :func:`solve_run`: to move
-    solving to a background worker, enqueue ``solve_run(run.pk)`` here instead."""
-    run = ScheduleRun.objects.create(
-        plan=plan,
-        source=plan.source,
-        time_limit=settings.TILIK_SCHEDULE_TIME_LIMIT,
-        created_by=user if user is not None and user.is_authenticated else None,
-    )
-    return solve_run(run.pk)
+def active_run(plan: SchedulePlan) -> ScheduleRun | None:
+    """The plan's pending or running solve, if its worker is still alive."""
+    run = plan.runs.filter(status__in=ACTIVE).first()
+    if run is not None and run.check_interrupted():
+        return None
+    return run
+
+
+def start_run(plan: SchedulePlan, user=None) -> tuple[ScheduleRun, bool]:
+    """Record a solve of ``plan`` and queue it for a worker (in the tests, it runs at once).
+
+    Returns the run and whether it is new: while the plan is being solved, that run is
+    returned and nothing new starts.
+    """
+    running = active_run(plan)
+    if running is not None:
+        return running, False
+    try:
+        with transaction.atomic():
+            run = ScheduleRun.objects.create(
+                plan=plan,
+                source=plan.source,
+                time_limit=settings.TILIK_SCHEDULE_TIME_LIMIT,
+                created_by=user if user is not None and user.is_authenticated else None,
+                status=ScheduleRun.Status.PENDING,
+            )
+            enqueue(run)
+    except IntegrityError:  # another request started one a moment ago
+        running = active_run(plan)
+        if running is None:
+            raise
+        return running, False
+    run.refresh_from_db()
+    return run, True
 
 
 def solve_run(run_id: int) -> ScheduleRun:
-    """Solve one run and store its schedule, comparison and reasons (see the module doc)."""
+    """A worker's job: solve one run and store its schedule, comparison and reasons.
+
+    The solver's stages are noted on the run for its page. The outcome (a schedule, none
+    possible, none in time, a plan to correct) is kept apart from the job's status, which
+    says only that the work ended.
+    """
     run = ScheduleRun.objects.select_related("plan").get(pk=run_id)
+
+    def note(stage: str) -> None:
+        if stage in ScheduleRun.STAGES:
+            ScheduleRun.objects.filter(pk=run.pk).update(stage=stage)
+
     try:
+        note("read")
         plan, problems = parse_plan_text(run.source)
         run.problems = [p.to_dict("id") | {"en": p.render("en")} for p in problems]
         if plan is None:
-            run.status = ScheduleRun.Status.INVALID
+            run.outcome = ScheduleRun.Outcome.INVALID
         else:
-            result = solve(plan, time_limit=run.time_limit, workers=1)
+            result = solve(plan, time_limit=run.time_limit, workers=1, progress=note)
             run.reasons = [r.to_dict("id") for r in result.reasons]
             if result.schedule is None:
-                run.status = (
-                    ScheduleRun.Status.INFEASIBLE
+                run.outcome = (
+                    ScheduleRun.Outcome.INFEASIBLE
                     if result.status == "infeasible"
-                    else ScheduleRun.Status.NO_PLAN
+                    else ScheduleRun.Outcome.NO_PLAN
                 )
             else:
+                note("compare")
                 run.schedule = schedule_json(result.schedule)
                 run.summary = summary(plan, result.schedule, rigid_plan(plan), result.stats)
-                run.status = ScheduleRun.Status.DONE
+                run.outcome = ScheduleRun.Outcome.SOLVED
+        run.status = ScheduleRun.Status.DONE
     except Exception:
         # Logged by id only: a plan holds participant codes, never shown in a log line.
         log.exception("schedule run %s failed", run_id)
         run.status = ScheduleRun.Status.FAILED
+        run.error = {
+            lang: translate(
+                gettext_noop(
+                    "Penyusunan jadwal gagal karena kesalahan internal; rinciannya ada di log "
+                    "server."
+                ),
+                lang,
+            )
+            for lang in ("id", "en")
+        }
     run.finished_at = timezone.now()
-    run.save()
+    fields = ("problems", "reasons", "outcome", "schedule", "summary", "status", "error")
+    ended = ScheduleRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(
+        finished_at=run.finished_at, **{name: getattr(run, name) for name in fields}
+    )
+    if not ended:  # cancelled or stopped meanwhile: that outcome stands
+        run.refresh_from_db()
     return run
 
 
@@ -151,7 +206,11 @@ def problem_lines(text: str, lang: str) -> list[str]:
 def latest_summary(evaluation: Evaluation) -> dict | None:
     """The comparison of the evaluation's latest finished schedule, for its report."""
     run = (
-        ScheduleRun.objects.filter(plan__evaluation=evaluation, status=ScheduleRun.Status.DONE)
+        ScheduleRun.objects.filter(
+            plan__evaluation=evaluation,
+            status=ScheduleRun.Status.DONE,
+            outcome=ScheduleRun.Outcome.SOLVED,
+        )
         .order_by("-finished_at", "-pk")
         .first()
     )

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from tilik.core.exports import table_csv
 from tilik.core.schedule import calendar_ics, rigid_plan, schedule_rows
@@ -119,6 +121,7 @@ def edit(request, pk: int, plan_id: int):
         "form": form,
         "run": plan.latest_run(),
         "can_edit": evaluation.can_edit(request.user),
+        "time_limit": settings.TILIK_SCHEDULE_TIME_LIMIT,
     }
     return render(request, "planning/edit.html", context, status=status)
 
@@ -128,12 +131,40 @@ def edit(request, pk: int, plan_id: int):
 def solve(request, pk: int, plan_id: int):
     evaluation = evaluation_for(request, pk, edit=True)
     plan = _plan_of(evaluation, plan_id)
-    run = start_run(plan, request.user)
-    if run.status == ScheduleRun.Status.DONE:
+    run, started = start_run(plan, request.user)
+    if not started:
+        messages.warning(request, _("Jadwal rencana ini sedang disusun; tidak ada yang dimulai."))
+    elif run.solved:  # solved inline (tests)
         messages.success(request, _("Jadwal tersusun."))
-    else:
-        messages.warning(request, run.get_status_display())
+    elif not run.active:
+        messages.warning(request, run.state_label)
     return redirect("planning:run", pk=evaluation.pk, run_id=run.pk)
+
+
+@login_required
+@require_GET
+@never_cache
+def run_status(request, pk: int, run_id: int):
+    """Where a solve stands, for its page to poll."""
+    evaluation = evaluation_for(request, pk)
+    current = _run_of(evaluation, run_id)
+    current.check_interrupted()
+    return JsonResponse(current.status_json(_lang()) | {"outcome": current.outcome})
+
+
+@login_required
+@require_POST
+def run_cancel(request, pk: int, run_id: int):
+    evaluation = evaluation_for(request, pk, edit=True)
+    current = _run_of(evaluation, run_id)
+    if current.request_cancel():
+        if current.active:
+            messages.info(
+                request, _("Pembatalan diminta; penyusunan berhenti dalam beberapa detik.")
+            )
+        else:
+            messages.info(request, _("Penyusunan jadwal dibatalkan."))
+    return redirect("planning:run", pk=evaluation.pk, run_id=current.pk)
 
 
 def _reason_text(item: dict, lang: str) -> str:
@@ -144,10 +175,12 @@ def _reason_text(item: dict, lang: str) -> str:
 def run(request, pk: int, run_id: int):
     evaluation = evaluation_for(request, pk)
     current = _run_of(evaluation, run_id)
+    current.check_interrupted()
     lang = _lang()
     context = {
         "evaluation": evaluation,
         "run": current,
+        "status_line": current.status_line(lang),
         "reasons": [
             {"text": _reason_text(r, lang), "error": r.get("severity") == "error"}
             for r in current.reasons

@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilik.core.i18n import gettext_noop
 from tilik.web.evaluations.models import Evaluation
-from tilik.web.jobs.models import Job
+from tilik.web.jobs.models import StagedJob
 
 
 class AnalysisRunQuerySet(models.QuerySet):
@@ -20,7 +18,7 @@ class AnalysisRunQuerySet(models.QuerySet):
         return self.filter(status=AnalysisRun.Status.DONE)
 
 
-class AnalysisRun(Job):
+class AnalysisRun(StagedJob):
     """One run of the analysis over the evaluation's stored data, with its report files.
 
     The web app records a run as pending and a worker analyses it (:class:`Job`); ``hasil``
@@ -36,6 +34,7 @@ class AnalysisRun(Job):
         "findings": _("Temuan dan rekomendasi"),
         "report": _("Menulis laporan (HTML, PDF, DOCX)"),
     }
+    WAITING = _("Memulai analisis…")
     EXECUTE = "tilik.web.reports.services.execute_run"
     MESSAGES = {
         "interrupted": gettext_noop(
@@ -63,8 +62,6 @@ class AnalysisRun(Job):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     lang = models.CharField(_("bahasa laporan"), max_length=5, default="id")
-    stage = models.CharField(_("tahap"), max_length=20, blank=True)
-    error = models.JSONField(_("pesan kesalahan"), default=dict, blank=True)
     hasil = models.JSONField(_("hasil"), default=dict, blank=True)
     folder = models.CharField(max_length=255)
 
@@ -86,9 +83,6 @@ class AnalysisRun(Job):
     def __str__(self) -> str:
         return f"{self.evaluation} @ {self.created_at:%Y-%m-%d %H:%M}"
 
-    def message_fields(self, message: dict[str, str]) -> dict:
-        return {"error": message}
-
     @property
     def path(self) -> Path:
         return Path(settings.MEDIA_ROOT) / self.folder
@@ -99,38 +93,8 @@ class AnalysisRun(Job):
             return None
         return target
 
-    @property
-    def stage_label(self) -> str:
-        if self.status == self.Status.PENDING or self.stage not in self.STAGES:
-            return str(_("Memulai analisis…"))
-        return str(self.STAGES[self.stage])
-
-    @property
-    def step(self) -> int:
-        """The current stage's number, counting from 1; 0 while the run waits to start."""
-        stages = list(self.STAGES)
-        return stages.index(self.stage) + 1 if self.stage in stages else 0
-
-    def stage_list(self) -> list[dict]:
-        """Every stage with its state (done, current, todo), for the progress list."""
-        step = self.step
-        return [
-            {
-                "key": key,
-                "label": label,
-                "state": "done" if n < step else "current" if n == step else "todo",
-            }
-            for n, (key, label) in enumerate(self.STAGES.items(), start=1)
-        ]
-
-    def elapsed(self, now: datetime | None = None) -> int:
-        """Whole seconds from the request until the run finished (or until now)."""
-        end = self.finished_at or now or timezone.now()
-        return max(int((end - self.created_at).total_seconds()), 0)
-
-    def message(self, lang: str) -> str:
-        """The error of a failed or interrupted run, in ``lang``."""
-        return self.error.get(lang) or self.error.get("id", "")
+    def done_line(self) -> str:
+        return str(_("Analisis selesai; hasilnya dimuat."))
 
 
 class RecommendationEdit(models.Model):

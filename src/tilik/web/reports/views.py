@@ -43,21 +43,6 @@ def _lang() -> str:
     return (get_language() or "id")[:2]
 
 
-def _status_line(attempt: AnalysisRun) -> str:
-    """One sentence on where a run stands, in the user's language."""
-    if attempt.status == AnalysisRun.Status.RUNNING and attempt.step:
-        return _("Tahap %(step)s dari %(steps)s: %(stage)s") % {
-            "step": attempt.step,
-            "steps": len(AnalysisRun.STAGES),
-            "stage": attempt.stage_label,
-        }
-    if attempt.active:
-        return attempt.stage_label
-    if attempt.status == AnalysisRun.Status.DONE:
-        return _("Analisis selesai; hasilnya dimuat.")
-    return attempt.message(_lang())
-
-
 @login_required
 def results(request, pk: int):
     evaluation = evaluation_for(request, pk)
@@ -69,7 +54,7 @@ def results(request, pk: int):
         "evaluation": evaluation,
         "run": run,
         "attempt": attempt,
-        "status_line": _status_line(attempt) if attempt else "",
+        "status_line": attempt.status_line(_lang()) if attempt else "",
         "can_edit": evaluation.can_edit(request.user),
         "form": RunForm(initial={"lang": _lang()}),
     }
@@ -127,19 +112,7 @@ def run_status(request, pk: int):
     attempt = latest_attempt(evaluation)
     if attempt is None:
         return JsonResponse({"run": None, "status": None})
-    return JsonResponse(
-        {
-            "run": attempt.pk,
-            "status": attempt.status,
-            "status_label": attempt.get_status_display(),
-            "stage": attempt.stage,
-            "step": attempt.step,
-            "steps": len(AnalysisRun.STAGES),
-            "line": _status_line(attempt),
-            "elapsed": attempt.elapsed(),
-            "waiting_for_worker": attempt.waiting_for_worker(),
-        }
-    )
+    return JsonResponse(attempt.status_json(_lang()))
 
 
 @login_required

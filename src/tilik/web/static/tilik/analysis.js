@@ -1,6 +1,7 @@
-/* Analysis run status (reports/results.html): while a run is pending or running, poll its
- * status, show the stage and the elapsed time, and reload into the results when it ends.
- * Without this script the page shows the status and a "Muat ulang" link. */
+/* Background work with stages: the analysis run (reports/results.html) and a schedule solve
+ * (planning/run.html). While the job is pending or running, poll its status, show the stage
+ * and the elapsed time, and reload into the results when it ends. Without this script the
+ * pages show the status and a "Muat ulang" link. */
 (function () {
   "use strict";
 
@@ -13,7 +14,7 @@
     });
   }
 
-  var box = document.getElementById("analysis-status");
+  var box = document.querySelector("[data-stage-poll]");
   if (!box || !window.fetch) { return; }
   var url = box.getAttribute("data-url");
   var run = box.getAttribute("data-run");

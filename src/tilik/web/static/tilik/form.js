@@ -701,7 +701,10 @@
     var box = document.getElementById("err-" + q.id.slice(2));
     if (box) { box.textContent = text || ""; }
     q.classList.toggle("has-error", !!text);
-    each(q.querySelectorAll("input, textarea, select"), function (i) {
+    /* a radio group says it is invalid on the group (radios take no aria-invalid) */
+    var group = q.querySelector("[role=radiogroup]");
+    var holders = group ? [group] : Array.prototype.slice.call(q.querySelectorAll("input, textarea, select"));
+    holders.forEach(function (i) {
       if (text) { i.setAttribute("aria-invalid", "true"); } else { i.removeAttribute("aria-invalid"); }
     });
   }
@@ -720,6 +723,15 @@
     }
     return where.concat([text]).join(" › ");
   }
+  /* The field an error sends the respondent to: the question's first input (never its
+   * legend), on its page. */
+  function focusField(domId) {
+    var q = document.getElementById("q-" + domId);
+    if (q) { showPage(pageOf(q)); }
+    var first = document.getElementById("f-" + domId) ||
+      (q && q.querySelector("input:not([type=hidden]), select, textarea"));
+    if (first) { first.focus(); }
+  }
   function showErrors(errors) {
     var list = [];
     questions().forEach(function (q) {
@@ -736,13 +748,8 @@
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = "#f-" + e[0];
+      a.setAttribute("data-target", "f-" + e[0]);
       a.textContent = e[1] + ": " + e[2];
-      a.addEventListener("click", function (ev2) {
-        ev2.preventDefault();
-        var target = document.getElementById("f-" + e[0]);
-        var first = document.querySelector("#q-" + CSS.escape(e[0]) + " input, #f-" + CSS.escape(e[0]));
-        (first || target).focus();
-      });
       li.appendChild(a);
       ul.appendChild(li);
     });
@@ -751,9 +758,33 @@
     summary.hidden = false;
     summary.focus();
   }
-  function validate(answers) {
+  /* Links of the error summary, made here or by the server (buttons to another page without
+   * JavaScript): show the question's page and focus its first input. */
+  summary.addEventListener("click", function (e) {
+    var link = e.target.closest ? e.target.closest("[data-target]") : null;
+    if (!link) { return; }
+    e.preventDefault();
+    focusField(link.getAttribute("data-target").slice(2));
+  });
+  /* An error goes as soon as its answer is put right (and its line in the summary too). */
+  function recheck(q) {
+    if (!q.classList.contains("has-error")) { return; }
+    var answers = collect();
+    var errors = validate(answers, q);
+    var name = q.getAttribute("data-name");
+    if (errors[name]) { return; }
+    setError(q, "");
+    each(summary.querySelectorAll("[data-target]"), function (link) {
+      if (link.getAttribute("data-target") === "f-" + q.id.slice(2)) {
+        link.parentNode.parentNode.removeChild(link.parentNode);
+      }
+    });
+    if (!summary.querySelector("[data-target]")) { summary.hidden = true; }
+  }
+  function validate(answers, within) {
     var errors = {};
     questions().forEach(function (q) {
+      if (within && within !== q && !within.contains(q)) { return; }
       if (q.hidden || hiddenByAncestor(q)) { return; }
       var name = q.getAttribute("data-name");
       var v = answers[name];
@@ -773,6 +804,118 @@
     });
     return errors;
   }
+
+  /* ---- pages: a long form shows one top-level group at a time ----
+   * The server renders every page (the others with class page-off) and the buttons to move;
+   * here the moves happen in the page. A page whose group is not relevant is hidden by
+   * applyRelevance() (the hidden attribute) and skipped. */
+  var pages = Array.prototype.slice.call(form.querySelectorAll("section.page"));
+  var pageInput = form.querySelector("input[name=_page]");
+  var progress = document.getElementById("kemajuan");
+  function currentPage() {
+    for (var i = 0; i < pages.length; i++) {
+      if (!pages[i].classList.contains("page-off")) { return i; }
+    }
+    return 0;
+  }
+  function pageOf(el) {
+    var section = el.closest ? el.closest("section.page") : null;
+    return section ? pages.indexOf(section) : currentPage();
+  }
+  /* A page is asked when some question on it is (not hidden by its condition). */
+  function asked(n) {
+    if (pages[n].hidden) { return false; }
+    return Array.prototype.some.call(pages[n].querySelectorAll(".q"), function (q) {
+      return !q.hidden && !hiddenByAncestor(q) && !q.closest("template");
+    });
+  }
+  function refsOf(tree, found) {
+    if (Array.isArray(tree)) {
+      if (tree[0] === "ref") { found.push(tree[1]); }
+      tree.forEach(function (part) { refsOf(part, found); });
+    }
+    return found;
+  }
+  /* A page whose condition reads only questions not answered yet (a consent question on the
+   * page before) may still be asked: it counts for the progress and the buttons, so that
+   * "Kirim" does not show before the respondent has said anything. */
+  function undecided(n) {
+    var json = pages[n].getAttribute("data-relevant");
+    if (!pages[n].hidden || !json) { return false; }
+    var answers = collect(), refs = [];
+    try { refs = refsOf(JSON.parse(json), []); } catch (e) { return false; }
+    return refs.length > 0 && refs.every(function (name) {
+      var v = answers[name];
+      return v === undefined || v === "" || (Array.isArray(v) && !v.length);
+    });
+  }
+  function counted(n) { return asked(n) || undecided(n); }
+  function following(n) {
+    for (var i = n + 1; i < pages.length; i++) { if (asked(i)) { return i; } }
+    return -1;
+  }
+  function preceding(n) {
+    for (var i = n - 1; i >= 0; i--) { if (asked(i)) { return i; } }
+    return -1;
+  }
+  function countedAfter(n) {
+    for (var i = n + 1; i < pages.length; i++) { if (counted(i)) { return true; } }
+    return false;
+  }
+  function updatePaging() {
+    if (!pages.length) { return; }
+    var n = currentPage();
+    var last = !countedAfter(n);
+    each(form.querySelectorAll("[data-nav=prev]"), function (b) { b.hidden = preceding(n) < 0; });
+    each(form.querySelectorAll("[data-nav=next]"), function (b) { b.hidden = last; });
+    each(form.querySelectorAll("[data-send]"), function (b) { b.hidden = !last; });
+    var total = 0, position = 0;
+    pages.forEach(function (page, i) {
+      if (counted(i) || i === n) { total++; if (i <= n) { position++; } }
+    });
+    if (progress) {
+      progress.querySelector("[data-page-count]").textContent =
+        msg("page").replace("{n}", position).replace("{total}", total);
+      var title = pages[n].getAttribute("data-title");
+      progress.querySelector("[data-page-title]").textContent = title ? ": " + title : "";
+      var bar = progress.querySelector("progress");
+      bar.max = total;
+      bar.value = position;
+    }
+  }
+  function showPage(n, announce) {
+    if (!pages.length || n < 0 || n >= pages.length) { return; }
+    var before = currentPage();
+    pages.forEach(function (page, i) { page.classList.toggle("page-off", i !== n); });
+    if (pageInput) { pageInput.value = String(n); }
+    state.page = n;
+    save();
+    updatePaging();
+    if (announce && n !== before && progress) {
+      window.scrollTo(0, 0);
+      progress.focus();  // the new page's name and place are read out first
+    }
+  }
+  function nextPage() {
+    var n = currentPage();
+    var errors = validate(collect(), pages[n]);
+    showErrors(errors);
+    if (Object.keys(errors).length) { return; }
+    var next = following(n);
+    if (next >= 0) { showPage(next, true); return; }
+    updatePaging();  // nothing more is asked after all: this is the last page
+    var send = form.querySelector("[data-send]");
+    if (send) { send.focus(); }
+  }
+  form.addEventListener("click", function (e) {
+    var button = e.target.closest ? e.target.closest("button[data-nav]") : null;
+    if (!button || !form.contains(button)) { return; }
+    e.preventDefault();
+    say("");
+    if (button.getAttribute("data-nav") === "next") { nextPage(); return; }
+    summary.hidden = true;
+    showPage(preceding(currentPage()), true);
+  });
 
   /* ---- sending ---- */
   var sayTimer = null;
@@ -839,11 +982,14 @@
   }
 
   /* ---- wiring ---- */
-  function changed() {
+  function changed(e) {
     applyCounts();
     applyRelevance();
+    updatePaging();
     state.answers = collect();
     save();
+    var q = e && e.target && e.target.closest ? e.target.closest(".q") : null;
+    if (q) { recheck(q); }
   }
   /* geopoint: the phone's position, when the browser may give it; typing stays possible */
   if (navigator.geolocation) {
@@ -866,6 +1012,10 @@
   }
   applyCounts();
   applyRelevance();
+  if (pages.length) {
+    var saved = +state.page;
+    showPage(saved >= 0 && saved < pages.length && !pages[saved].hidden ? saved : currentPage());
+  }
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", function (e) {
@@ -873,10 +1023,16 @@
     say("");
     applyCounts();
     applyRelevance();
+    updatePaging();
+    if (pages.length && countedAfter(currentPage())) { nextPage(); return; }  // Enter
     var answers = collect();
     var errors = validate(answers);
     showErrors(errors);
-    if (Object.keys(errors).length) { return; }
+    if (Object.keys(errors).length) {
+      var first = questions().filter(function (q) { return errors[q.getAttribute("data-name")]; })[0];
+      if (first && pages.length) { showPage(pageOf(first)); summary.focus(); }
+      return;
+    }
     questions().forEach(function (q) {  // answers to hidden questions are not sent
       if (q.hidden || hiddenByAncestor(q)) { delete answers[q.getAttribute("data-name")]; }
     });

@@ -38,7 +38,14 @@ self.addEventListener("fetch", function (event) {
       return response;
     }).catch(function () {
       return caches.open(CACHE).then(function (cache) {
-        return cache.match(url.pathname).then(function (kept) { return kept || Response.error(); });
+        return cache.match(url.pathname, { ignoreVary: true }).then(function (kept) {
+          if (!kept) { return Response.error(); }
+          if (!kept.redirected) { return kept; }
+          // a navigation may not be answered with a redirected response: give its body anew
+          return kept.blob().then(function (body) {
+            return new Response(body, { status: kept.status, statusText: kept.statusText, headers: kept.headers });
+          });
+        });
       });
     }));
   }
