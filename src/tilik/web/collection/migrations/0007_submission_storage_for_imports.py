@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('collection', '0005_background_jobs'),
+        ('collection', '0006_import_counts_add_up'),
     ]
 
     operations = [
