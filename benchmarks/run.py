@@ -12,6 +12,9 @@ import time
 from pathlib import Path
 
 QUICK = {
+    "bench_cli_import.py": ["--sizes", "10000"],
+    "bench_cli_report.py": ["--sizes", "10000"],
+    "bench_web_analysis.py": ["--sizes", "10000"],
     "bench_stats.py": ["--rows", "100000"],
     "bench_import.py": ["--rows", "20000"],
     "bench_submit.py": ["--seconds", "20"],

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import polars as pl
+
 from tilik.core.themes.quotes import QuoteCandidate, attribution, mask_personal, select_quotes
 from tilik.core.themes.results import TextItem, bundle_texts, text_challenges, themes_section
 
@@ -111,7 +113,18 @@ def _bundle():
         instance_id="i1",
     )
     empty = SimpleNamespace(answers={"saran": "-"}, key="k2", instance_id="i2")
-    dataset = SimpleNamespace(form=form, responses=[response, empty])
+    rows = [response, empty]
+    dataset = SimpleNamespace(
+        form=form,
+        responses=rows,
+        frame=lambda: pl.DataFrame(
+            {
+                "_key": [r.key for r in rows],
+                "_instance_id": [r.instance_id for r in rows],
+                **{n: [r.answers.get(n) for r in rows] for n in ("nip", "saran", "sektor")},
+            }
+        ),
+    )
     interview = SimpleNamespace(
         file="01.txt",
         role="pejabat",

@@ -59,3 +59,15 @@ def test_it_stores_concurrent_resubmissions_once(tmp_path):
         thread.join()
     assert errors == []
     assert Submission.objects.filter(instance_id="uuid-0007").count() == 1
+
+
+@pytest.mark.django_db
+def test_it_copies_awkward_text_into_postgresql_exactly(tmp_path):
+    awkward = 'tab\there\\back slash\r\nnew line \x0b\x0c\x08 "kutip" ; 𝛼 café'
+    rows = [kobo_row(0, saran=awkward, _uuid="uuid\\with\ttab"), kobo_row(1)]
+    root = write_bundle(tmp_path / "b", rows)
+    import_bundle(read_bundle_for_db(root))
+    stored = Submission.objects.get(instance_id="uuid\\with\ttab")
+    assert stored.answers["saran"] == awkward
+    assert stored.raw["saran"] == awkward
+    assert Submission.objects.count() == 2

@@ -15,7 +15,6 @@ from pathlib import Path
 import click
 
 from tilik.core.i18n import LANGUAGES, gettext_noop, translate
-from tilik.core.ingest import estimate_rows
 
 __all__ = ["collect_commands", "import_command"]
 
@@ -58,6 +57,7 @@ def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limi
     reasons (file, row, column, value, expected); re-importing the same file adds nothing.
     """
     _setup_django()
+    from tilik.core.ingest import estimate_rows
     from tilik.web.collection import services
     from tilik.web.collection.models import ImportBatch, Instrument
 

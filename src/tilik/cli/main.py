@@ -94,7 +94,7 @@ def bundle_check(path: str, lang: str) -> None:
     Exits with status 1 when there are errors.
     """
     data = _read(path, check_forms=True)
-    counts = ", ".join(f"{form_id}: {len(d.responses)}" for form_id, d in sorted(data.data.items()))
+    counts = ", ".join(f"{form_id}: {d.n_responses}" for form_id, d in sorted(data.data.items()))
     click.echo(translate("Bundel: {title}", lang).format(title=data.meta.title or path))
     click.echo(
         translate("Instrumen: {n}; respons tersimpan per instrumen: {counts}", lang).format(
@@ -241,7 +241,7 @@ def write_report(
     from tilik.core.bundle import read_bundle
     from tilik.report.pipeline import build_report
 
-    data = read_bundle(path)
+    data = read_bundle(path, keep_sources=False)
     return build_report(data, Path(out), lang=lang, schedule=schedule)
 
 

@@ -28,13 +28,14 @@ from typing import Any
 import polars as pl
 import yaml
 
+from tilik.core.columnar import frame_from_responses, read_table
 from tilik.core.exports import ESCAPE, escape_text, unescape_cell
 from tilik.core.i18n import gettext_noop
 from tilik.core.ingest import (
     Quarantined,
+    ReadResult,
     Response,
     decode_text,
-    is_personal_field,
     read_export,
     write_kobo_csv,
     write_kobo_xlsx,
@@ -138,65 +139,61 @@ class EvaluationMeta:
 
 @dataclass
 class Dataset:
-    """Responses to one instrument, read from ``data/<form_id>.csv|.xlsx``."""
+    """Responses to one instrument, read from ``data/<form_id>.csv|.xlsx``.
+
+    The analysis reads :meth:`frame` (typed columns, read by columns:
+    :func:`tilik.core.columnar.read_table`); :attr:`responses` (one dictionary per row, the
+    row reader's) are made when first asked for.
+    """
 
     form_id: str
     file: str
     form: Form
-    responses: list[Response] = field(default_factory=list)
+    _responses: list[Response] | None = None
     quarantined: list[Quarantined] = field(default_factory=list)
     duplicates: int = 0
+    _frame: pl.DataFrame | None = field(default=None, repr=False)
+    _source: bytes | Path | None = field(default=None, repr=False)  # a Path: read when asked
+    _key: bytes = field(default=b"", repr=False)
+    _escaped: bool = field(default=False, repr=False)  # the bundle's CSVs are formula-escaped
+    _problems_at: int | None = field(default=None, repr=False)  # where its problems go, unread
+
+    @property
+    def read(self) -> bool:
+        """Whether its rows were read with the bundle (see ``read_bundle(read_data=...)``)."""
+        return self._problems_at is None
+
+    @property
+    def responses(self) -> list[Response]:
+        """The stored rows as the row reader reads them (read again from the file the first
+        time, when the frame was read by columns)."""
+        if self._responses is None:
+            self._responses = []
+            if self._source is not None:
+                source = self._source
+                data = source.read_bytes() if isinstance(source, Path) else source
+                read = read_export(
+                    data,
+                    self.form,
+                    file_name=self.file,
+                    hash_key=self._key,
+                    formula_escaped=self._escaped,
+                )
+                self._responses = read.responses
+        return self._responses
+
+    @property
+    def n_responses(self) -> int:
+        """How many rows are stored."""
+        return self._frame.height if self._frame is not None else len(self.responses)
 
     def frame(self) -> pl.DataFrame:
-        """One row per stored response; personal fields (NIP, names) are replaced by keyed hashes
-        or left out, so nothing identifying reaches the analysis."""
-        columns: dict[str, list[Any]] = {
-            "_instance_id": [r.instance_id for r in self.responses],
-            "_key": [r.key for r in self.responses],
-            "_submitted_at": [r.submitted_at for r in self.responses],
-        }
-        schema: dict[str, Any] = {
-            "_instance_id": pl.Utf8,
-            "_key": pl.Utf8,
-            "_submitted_at": pl.Datetime("us"),
-        }
-        for question in self.form.data_questions():
-            name = question.name
-            if name in columns:
-                continue
-            values = [r.answers.get(name) for r in self.responses]
-            if is_personal_field(name):
-                if name.startswith("nip"):
-                    columns[name] = [_hash_if(v, self._key) for v in values]
-                    schema[name] = pl.Utf8
-                continue
-            columns[name] = values
-            schema[name] = _polars_type(question.type)
-        for name in list(columns):
-            if schema[name] == pl.Datetime("us"):
-                columns[name] = [
-                    v.replace(tzinfo=None) if v is not None and v.tzinfo else v
-                    for v in columns[name]
-                ]
-        return pl.DataFrame(columns, schema=schema, strict=False)
-
-    _key: bytes = b""
-
-
-def _hash_if(value: Any, key: bytes) -> str | None:
-    return pseudonymise(str(value), key) if value else None
-
-
-def _polars_type(kind: str) -> Any:
-    return {
-        "integer": pl.Int64,
-        "decimal": pl.Float64,
-        "select_multiple": pl.List(pl.Utf8),
-        "date": pl.Date,
-        "dateTime": pl.Datetime("us"),
-        "start": pl.Datetime("us"),
-        "end": pl.Datetime("us"),
-    }.get(kind, pl.Utf8)
+        """One row per stored response, the columns of
+        :func:`tilik.core.columnar.frame_columns`: personal fields (NIP, names) are replaced
+        by keyed hashes or left out, so nothing identifying reaches the analysis."""
+        if self._frame is None:
+            self._frame = frame_from_responses(self.responses, self.form, self._key)
+        return self._frame
 
 
 @dataclass
@@ -238,6 +235,7 @@ class Bundle:
     # the bytes of every instrument and data file read (by path in the bundle): an import
     # stores these, never reads the folder a second time
     sources: dict[str, bytes] = field(default_factory=dict, repr=False)
+    _data_end: int = field(default=0, repr=False)  # where the data files' problems end
     # tindak_lanjut.csv: what became of the evaluation's recommendations, by key
     follow_ups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -252,6 +250,30 @@ class Bundle:
         ``tilik bundle import`` refuses the bundle for them: one reader, one verdict."""
         held = {id(p) for d in self.data.values() for q in d.quarantined for p in q.problems}
         return [p for p in self.errors if id(p) not in held]
+
+    def add_data(self, dataset: Dataset, result: ReadResult) -> None:
+        """Add a dataset read elsewhere (an evaluation's stored submissions) with what
+        reading it gave, its problems after those of the datasets read so far."""
+        self.data[dataset.form_id] = dataset
+        found = list(result.problems) + [p for row in result.quarantined for p in row.problems]
+        self.problems[self._data_end : self._data_end] = found
+        self._data_end += len(found)
+        dataset.quarantined, dataset.duplicates = result.quarantined, result.duplicates
+
+    def add_read(self, dataset: Dataset, result: ReadResult) -> None:
+        """Record what reading an unread dataset's rows gave (its quarantined rows and
+        duplicates, and the problems, where :func:`read_bundle` would have put them)."""
+        at = dataset._problems_at
+        if at is None:
+            raise ValueError(f"{dataset.file} was read with the bundle")
+        found = list(result.problems) + [p for row in result.quarantined for p in row.problems]
+        self.problems[at:at] = found
+        later = list(self.data.values())
+        for other in later[later.index(dataset) + 1 :]:
+            if other._problems_at is not None:
+                other._problems_at += len(found)
+        dataset._problems_at = None
+        dataset.quarantined, dataset.duplicates = result.quarantined, result.duplicates
 
     def spec(self, form_id: str) -> InstrumentSpec:
         return self.meta.instruments.get(form_id) or InstrumentSpec(
@@ -552,7 +574,7 @@ def _read_forms(
     return forms
 
 
-def _read_data(path: Path, bundle: Bundle) -> None:
+def _read_data(path: Path, bundle: Bundle, read: bool = True, keep_sources: bool = True) -> None:
     folder = path / "data"
     if not folder.is_dir():
         return
@@ -579,22 +601,35 @@ def _read_data(path: Path, bundle: Bundle) -> None:
                 )
             )
             continue
-        data = bundle.sources[label] = file.read_bytes()
-        result = read_export(
+        data = file.read_bytes()
+        if keep_sources or not read:
+            bundle.sources[label] = data
+        # without its bytes kept, a dataset reads its file again if its rows are asked for
+        kept = data if keep_sources or not read else Path(os.path.realpath(file))
+        dataset = bundle.data[file.stem] = Dataset(
+            file.stem,
+            label,
+            form,
+            _source=kept,
+            _key=bundle.hash_key,
+            _escaped=_escaped(bundle),
+        )
+        if not read:  # the caller reads it (an import streams the rows to the database)
+            dataset._problems_at = len(bundle.problems)
+            continue
+        table = read_table(
             data,
             form,
             file_name=label,
             hash_key=bundle.hash_key,
             formula_escaped=_escaped(bundle),
         )
+        result = table.result
         bundle.problems.extend(result.problems)
         for row in result.quarantined:
             bundle.problems.extend(row.problems)
-        dataset = Dataset(
-            file.stem, label, form, result.responses, result.quarantined, result.duplicates
-        )
-        dataset._key = bundle.hash_key
-        bundle.data[file.stem] = dataset
+        dataset._responses, dataset._frame = table.responses, table.frame
+        dataset.quarantined, dataset.duplicates = result.quarantined, result.duplicates
 
 
 def read_transcript(file: Path) -> str:
@@ -778,13 +813,23 @@ def _key_from_env() -> bytes:
 
 
 def read_bundle(
-    path: str | Path, *, check_forms: bool = False, hash_key: bytes | None = None
+    path: str | Path,
+    *,
+    check_forms: bool = False,
+    hash_key: bytes | None = None,
+    read_data: bool = True,
+    keep_sources: bool = True,
 ) -> Bundle:
     """Read a bundle folder.
 
     ``check_forms`` also runs every XLSForm through pyxform (slower; ``tilik bundle check`` does).
     ``hash_key`` keys the pseudonyms of NIPs; by default ``TILIK_HASH_KEY`` or a fresh random key,
-    so pseudonyms are stable within one read and useless outside it.
+    so pseudonyms are stable within one read and useless outside it. With ``read_data`` False
+    the data files are read as bytes only (``sources``); the caller reads their rows and
+    reports what it found with :meth:`Bundle.add_read` (an import streams them to the
+    database, :func:`tilik.web.evaluations.bundles.import_bundle`). Without
+    ``keep_sources`` the data files' bytes are let go once read (an analysis needs their
+    frames only: a national survey's file is hundreds of megabytes).
     """
     root = Path(path)
     if not root.is_dir():
@@ -824,7 +869,8 @@ def read_bundle(
                         params={"kind": kind},
                     )
                 )
-    _read_data(root, bundle)
+    _read_data(root, bundle, read_data, keep_sources)
+    bundle._data_end = len(problems)
     _read_interviews(root, bundle)
     _read_roster(root, bundle)
     follow_ups = root / FOLLOW_UP_FILE

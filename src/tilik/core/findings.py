@@ -921,7 +921,9 @@ def challenge_breakdown(bundle: Any, min_cell: int = 5) -> dict[str, dict[str, A
     dict
         ``{code: {"sector": {name: {n, n_mentions, share, share_ci}}, "organisation": ...}}``
     """
-    from tilik.core.hasil import POSITIVE_THEMES
+    import polars as pl
+
+    from tilik.core.hasil import POSITIVE_THEMES, chosen_lists
     from tilik.core.stats import wilson_ci
 
     counts: dict[str, dict[str, dict[str, list[int]]]] = {}
@@ -940,20 +942,38 @@ def challenge_breakdown(bundle: Any, min_cell: int = 5) -> dict[str, dict[str, A
                     themes.setdefault(choice.theme, set()).add(choice.name)
             if not themes or not group_columns:
                 continue
-            rows = frame.select([question.name, *group_columns]).iter_rows()
-            for answer, *groups in rows:
-                if answer is None:
-                    continue
-                chosen = set(answer if isinstance(answer, list) else str(answer).split())
-                for column, group in zip(group_columns, groups):
-                    if group is None or str(group).strip() == "":
-                        continue
-                    dim = _BREAKDOWN_COLUMNS[column]
-                    for code, names in themes.items():
+            answered = frame.select(
+                chosen_lists(frame.get_column(question.name)).alias("_chosen"),
+                *[pl.col(c).cast(pl.Utf8) for c in group_columns],
+            ).filter(pl.col("_chosen").is_not_null())
+            # a group name that is empty or white space counts nowhere
+            valid = {c: _named(answered.get_column(c)) for c in group_columns}
+            first: dict[str, int] = {}
+            for c in group_columns:
+                named = valid[c].arg_true()
+                if named.len():
+                    first[c] = int(named[0])
+            # dimensions in the order rows first name them (as counting row by row would)
+            for column in sorted(first, key=lambda c: first[c]):
+                dim = _BREAKDOWN_COLUMNS[column]
+                chose = [
+                    pl.col("_chosen").list.eval(pl.element().is_in(sorted(names))).list.any()
+                    for names in themes.values()
+                ]
+                tallies = (
+                    answered.filter(valid[column])
+                    .group_by(pl.col(column).alias("_group"))
+                    .agg(
+                        pl.len().alias("_n"),
+                        *[h.sum().alias(code) for h, code in zip(chose, themes, strict=True)],
+                    )
+                )
+                for row in tallies.iter_rows(named=True):
+                    for code in themes:
                         cell = counts.setdefault(code, {}).setdefault(dim, {})
-                        tally = cell.setdefault(str(group), [0, 0])
-                        tally[0] += 1
-                        tally[1] += bool(names & chosen)
+                        tally = cell.setdefault(row["_group"], [0, 0])
+                        tally[0] += row["_n"]
+                        tally[1] += int(row[code])
     out: dict[str, dict[str, Any]] = {}
     for code, dims in counts.items():
         out[code] = {}
@@ -972,6 +992,15 @@ def challenge_breakdown(bundle: Any, min_cell: int = 5) -> dict[str, dict[str, A
                 }
             out[code][dim] = cells_out
     return out
+
+
+def _named(groups: Any) -> Any:
+    """Whether each group name is one (not null, not empty or white space)."""
+    import polars as pl
+
+    names = groups.drop_nulls().unique().to_list()
+    mapping = {name: name.strip() != "" for name in names}
+    return groups.replace_strict(mapping, default=False, return_dtype=pl.Boolean).fill_null(False)
 
 
 def add_challenge_breakdown(hasil: dict[str, Any], bundle: Any, min_cell: int = 5) -> None:

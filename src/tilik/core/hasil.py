@@ -73,6 +73,7 @@ __all__ = [
     "SCHEMA_ID",
     "build_hasil",
     "clean_json",
+    "chosen_lists",
     "closed_challenges",
     "constructs_section",
     "load_schema",
@@ -197,11 +198,10 @@ def closed_challenges(
                 themes.setdefault(choice.theme, set()).add(choice.name)
         if not themes:
             continue
-        answers = [v for v in frame.get_column(q.name).to_list() if v is not None]
-        answers = [v if isinstance(v, list) else str(v).split() for v in answers]
-        n = len(answers)
+        answered = chosen_lists(frame.get_column(q.name)).drop_nulls()
+        n = answered.len()
         for code, names in themes.items():
-            hits = sum(1 for a in answers if names.intersection(a))
+            hits = int(answered.list.eval(pl.element().is_in(sorted(names))).list.any().sum())
             lo, hi = wilson_ci(hits, n)
             share = hits / n if n else None
             out.append(
@@ -223,6 +223,16 @@ def closed_challenges(
                 }
             )
     return out
+
+
+def chosen_lists(column: pl.Series) -> pl.Series:
+    """select_multiple answers as lists of choice names (a text answer split on white space,
+    as Kobo writes them), null where unanswered."""
+    if isinstance(column.dtype, pl.List):
+        return column.cast(pl.List(pl.Utf8))
+    return column.map_elements(
+        lambda v: v if isinstance(v, list) else str(v).split(), return_dtype=pl.List(pl.Utf8)
+    )
 
 
 def _sort_challenges(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -531,7 +541,7 @@ def build_hasil(
             "kind": spec.kind,
             "kind_inferred": bool(spec.inferred),
             "title": form.title,
-            "n_responses": len(ds.responses) if ds else 0,
+            "n_responses": ds.n_responses if ds else 0,
             "n_quarantined": len(ds.quarantined) if ds else 0,
             "n_duplicates": int(getattr(ds, "duplicates", 0) or 0) if ds else 0,
             "fingerprint": form_fingerprint(form),

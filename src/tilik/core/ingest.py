@@ -84,6 +84,7 @@ __all__ = [
     "is_personal_field",
     "json_text",
     "kobo_header",
+    "kobo_row",
     "read_export",
     "read_export_parallel",
     "read_rows",
@@ -1339,6 +1340,85 @@ def _read_export(
                 params={"sheets": ", ".join(ignored)},
             )
         )
+    setup = _setup_reader(
+        header,
+        form,
+        label,
+        hash_key,
+        result,
+        store_json=store_json,
+        emit_stored=emit_stored,
+        sheets=sheets,
+    )
+    read_row, columns, sheets = setup.read_row, setup.mapping.columns, setup.sheets
+    responses = result.responses
+    rows, placeholder = _placeholder_rows(rows, header, columns, form)
+    number = 1  # the row last read (the header is row 1)
+    try:
+        for values in rows:
+            number += 1
+            if is_csv and len(values) > MAX_COLUMNS:
+                raise UnsafeSpreadsheet(_TOO_WIDE, row=number)
+            if not "".join(values).strip():  # a blank row: every value empty or white space
+                continue
+            if result.rows_read == 0 and is_hxl_row(values):
+                result.problems.append(_hxl_note(label, number))
+                continue
+            result.rows_read += 1
+            if progress is not None and result.rows_read % 1000 == 0:
+                progress(result.rows_read)
+            if placeholder:
+                values = [("" if v == "n/a" else v) for v in values]
+            read_row(values, number)
+            if sink is not None and len(responses) >= chunk_size:
+                sink(responses)
+                responses = result.responses = []
+    except (UnsafeSpreadsheet, csv.Error) as exc:
+        result.problems.append(_stopped(exc, label, number + 1))
+        result.stopped = True
+    read_row.finish()
+    if sheets is not None:
+        result.quarantined.extend(sheets.orphans())
+    if sink is not None and result.responses:
+        sink(result.responses)
+        result.responses = []
+    if progress is not None:
+        progress(result.rows_read)
+    return result
+
+
+@dataclass
+class _Setup:
+    """What reading rows of one export needs, made once from its header (see
+    :func:`_setup_reader`)."""
+
+    mapping: ColumnMap
+    plan: _Plan
+    composer: _Composer
+    rules: FormRules
+    present: frozenset[str]
+    read_row: _RowReader
+    attach: Any
+    sheets: _RepeatSheets | None
+
+
+def _setup_reader(
+    header: list[str],
+    form: Form,
+    label: str,
+    hash_key: bytes,
+    result: ReadResult,
+    *,
+    store_json: bool = False,
+    emit_stored: bool = False,
+    sheets: _RepeatSheets | None = None,
+) -> _Setup:
+    """Map the header to the form, note the file's problems (unknown columns, required
+    columns missing, rules that cannot be read) in ``result``, and make the row reader.
+
+    Shared by :func:`_read_export` (row by row) and the columnar reader
+    (:mod:`tilik.core.columnar`), which sends it the rows it cannot check by columns.
+    """
     mapping = map_columns(header, form, repeat_names=frozenset(r.name for r in form.repeats))
     columns = mapping.columns
     plan = [
@@ -1407,40 +1487,7 @@ def _read_export(
         mapping,
         composer,
     )
-    responses = result.responses
-    rows, placeholder = _placeholder_rows(rows, header, columns, form)
-    number = 1  # the row last read (the header is row 1)
-    try:
-        for values in rows:
-            number += 1
-            if is_csv and len(values) > MAX_COLUMNS:
-                raise UnsafeSpreadsheet(_TOO_WIDE, row=number)
-            if not "".join(values).strip():  # a blank row: every value empty or white space
-                continue
-            if result.rows_read == 0 and is_hxl_row(values):
-                result.problems.append(_hxl_note(label, number))
-                continue
-            result.rows_read += 1
-            if progress is not None and result.rows_read % 1000 == 0:
-                progress(result.rows_read)
-            if placeholder:
-                values = [("" if v == "n/a" else v) for v in values]
-            read_row(values, number)
-            if sink is not None and len(responses) >= chunk_size:
-                sink(responses)
-                responses = result.responses = []
-    except (UnsafeSpreadsheet, csv.Error) as exc:
-        result.problems.append(_stopped(exc, label, number + 1))
-        result.stopped = True
-    read_row.finish()
-    if sheets is not None:
-        result.quarantined.extend(sheets.orphans())
-    if sink is not None and result.responses:
-        sink(result.responses)
-        result.responses = []
-    if progress is not None:
-        progress(result.rows_read)
-    return result
+    return _Setup(mapping, plan, composer, rules, frozenset(mapped), read_row, attach, sheets)
 
 
 def _repeat_attacher(
@@ -1532,37 +1579,26 @@ def _convert_row(
     for index, kind, question, option, column_header, fast in plan:
         text = values[index]
         if kind == "choice" or kind == "question":
-            if kind == "choice":
-                value = fast.get(text, _MISS)
-            elif fast is not None and text and not text.isspace():
-                value = fast(text)
-            else:
-                value = _MISS
-            if value is _MISS and question.type == "select_multiple" and text.strip():
-                value, by_label = _read_many(question, text.strip(), form)
-                if value is None:
-                    value = _MISS
-                elif by_label:
-                    labelled.add(question.key)
-            if value is _MISS:
-                value, message, expected = convert_value(question, text, form)
-                if message:
-                    # a choice the form no longer has, in a row of another version of the
-                    # form, is kept as received (the problem counts if the file says so)
-                    kept = message in _CHOICE_PROBLEMS and keep_unknown
-                    (waived if kept else problems).append(
-                        Problem(
-                            message,
-                            file=label,
-                            row=row_number,
-                            column=column_header,
-                            value=text,
-                            expected=expected,
-                        )
+            value, message, expected, by_label = cell_value(kind, question, fast, text, form)
+            if by_label:
+                labelled.add(question.key)
+            if message:
+                # a choice the form no longer has, in a row of another version of the
+                # form, is kept as received (the problem counts if the file says so)
+                kept = message in _CHOICE_PROBLEMS and keep_unknown
+                (waived if kept else problems).append(
+                    Problem(
+                        message,
+                        file=label,
+                        row=row_number,
+                        column=column_header,
+                        value=text,
+                        expected=expected,
                     )
-                    if not kept:
-                        continue
-                    value = _as_received(question, text)
+                )
+                if not kept:
+                    continue
+                value = _as_received(question, text)
             if value is not None or question.key not in answers:
                 answers[question.key] = value
         elif kind == "id":
@@ -1592,6 +1628,33 @@ def _convert_row(
     if composer:
         composer.apply(values, answers)
     return raw, answers, problems, instance_id, submitted_at, version, waived
+
+
+def cell_value(
+    kind: str, question: Question, fast: Any, text: str, form: Form
+) -> tuple[Any, str | None, str, bool]:
+    """One answer cell as the row reader converts it: ``(value, problem message or None,
+    expected, read from labels)``. ``kind`` is ``"choice"`` (a select_one, ``fast`` its
+    :class:`_Choices`) or ``"question"``; ``fast`` is :func:`_fast_converter`'s converter.
+
+    The value depends on the cell alone, so the columnar reader converts each distinct text
+    of a column once with this function (:mod:`tilik.core.columnar`).
+    """
+    if kind == "choice":
+        value = fast.get(text, _MISS)
+    elif fast is not None and text and not text.isspace():
+        value = fast(text)
+    else:
+        value = _MISS
+    by_label = False
+    if value is _MISS and question.type == "select_multiple" and text.strip():
+        value, by_label = _read_many(question, text.strip(), form)
+        if value is None:
+            value = _MISS
+    if value is _MISS:
+        value, message, expected = convert_value(question, text, form)
+        return value, message, expected, False
+    return value, None, "", by_label
 
 
 _CHOICE_PROBLEMS = frozenset({"bukan salah satu pilihan", "memuat pilihan yang tidak ada"})
@@ -1838,6 +1901,9 @@ def _picker(indices: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
 
 
 class _RowReader(Protocol):
+    versions: set[str]
+    pending: list[Any]
+
     def __call__(self, values: list[str], row_number: int) -> None: ...
 
     def finish(self) -> None:
@@ -2090,6 +2156,9 @@ def _row_reader(
     versions: set[str] = set()
     pending: list[tuple[str, Quarantined, str, str, Any]] = []
     read.finish = finish  # type: ignore[attr-defined]
+    # the versions of the rows read; the columnar reader adds those of the rows it read itself
+    read.versions = versions  # type: ignore[attr-defined]
+    read.pending = pending  # type: ignore[attr-defined]
     return read  # type: ignore[return-value]
 
 
@@ -2104,7 +2173,13 @@ _CHILD_CODE = (
 
 
 def _serve(
-    data: bytes, form: Form, file_name: str, hash_key: bytes, chunk_size: int, out: int
+    data: bytes,
+    form: Form,
+    file_name: str,
+    hash_key: bytes,
+    chunk_size: int,
+    formula_escaped: bool,
+    out: int,
 ) -> None:
     """The child's side of :func:`read_export_parallel`: read the file and write what was
     read to the file descriptor ``out`` as length-prefixed pickles.
@@ -2135,6 +2210,7 @@ def _serve(
             sink=lambda rows: outbox.put(("rows", rows)),
             chunk_size=chunk_size,
             emit_stored=True,
+            formula_escaped=formula_escaped,
         )
         outbox.put(("done", result))
     except BaseException as exc:  # handed to the parent, which raises it
@@ -2153,8 +2229,8 @@ def _reader_main() -> None:
     out = os.dup(1)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # a stray print() must not corrupt the stream
     # the job comes from the parent process, which started this one
-    data, form, file_name, hash_key, chunk_size = pickle.load(sys.stdin.buffer)  # noqa: S301
-    _serve(data, form, file_name, hash_key, chunk_size, out)
+    data, form, file_name, hash_key, chunk_size, escaped = pickle.load(sys.stdin.buffer)  # noqa: S301
+    _serve(data, form, file_name, hash_key, chunk_size, escaped, out)
 
 
 def _receive(
@@ -2191,6 +2267,7 @@ def read_export_parallel(
     chunk_size: int = 5000,
     min_rows: int = _PARALLEL_MIN_ROWS,
     method: str = "auto",
+    formula_escaped: bool = False,
 ) -> ReadResult:
     """:func:`read_export` with a sink of :class:`StoredRow`, reading in a second process.
 
@@ -2219,6 +2296,7 @@ def read_export_parallel(
             sink=lambda rows: sink(list(map(StoredRow._make, rows))),
             chunk_size=chunk_size,
             emit_stored=True,
+            formula_escaped=formula_escaped,
         )
 
     is_zip = data[:2] == b"PK" or label.lower().endswith((".xlsx", ".xlsm"))
@@ -2230,7 +2308,7 @@ def read_export_parallel(
             method = "fork"
         else:
             method = "interpreter"
-    job = (data, form, label, hash_key, chunk_size)
+    job = (data, form, label, hash_key, chunk_size, formula_escaped)
     if method == "fork":
         return _read_in_fork(job, sink, progress)
     if method != "interpreter" or not sys.executable:
@@ -2262,7 +2340,7 @@ def read_export_parallel(
 
 
 def _read_in_fork(
-    job: tuple[bytes, Form, str, bytes, int],
+    job: tuple[bytes, Form, str, bytes, int, bool],
     sink: Callable[[list[StoredRow]], None],
     progress: Callable[[int], None] | None,
 ) -> ReadResult:
@@ -2346,7 +2424,7 @@ def _question_cells(form: Form, question: Question, answers: Mapping[str, Any]) 
     return cells
 
 
-def _kobo_row(form: Form, response: Response, index: int) -> list[str]:
+def kobo_row(form: Form, response: Response, index: int) -> list[str]:
     """One main-sheet row as KoboToolbox writes it: answers, 1/0 option columns, meta."""
     row: list[str] = []
     for question in form.data_questions():
@@ -2392,7 +2470,7 @@ def write_kobo_csv(
     writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(kobo_header(form))
     for index, response in enumerate(responses, start=1):
-        row = _kobo_row(form, response, index)
+        row = kobo_row(form, response, index)
         writer.writerow([escape_text(v) for v in row] if escape else row)
     data = buffer.getvalue().encode("utf-8")
     if target is not None:
@@ -2487,7 +2565,7 @@ def write_kobo_xlsx(
                 write_instances(instance, repeat.name, title, counters[repeat.name], meta)
 
     for index, response in enumerate(responses, start=1):
-        main.append(text_cells(main, _kobo_row(form, response, index)))
+        main.append(text_cells(main, kobo_row(form, response, index)))
         main_rows = index
         if form.repeats:
             write_instances(

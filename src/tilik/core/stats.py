@@ -55,7 +55,6 @@ proportion. *Statistical Science* 16(2), 101–133.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -65,8 +64,6 @@ from typing import Any
 import numpy as np
 import polars as pl
 from scipy import stats as sps
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import proportion_confint
 
 __all__ = [
     "ALPHA_THRESHOLD",
@@ -76,6 +73,7 @@ __all__ = [
     "REASONS",
     "REL_TOL",
     "LikertSummary",
+    "as_numbers",
     "construct_scores",
     "cronbach_alpha",
     "describe_items",
@@ -139,8 +137,10 @@ def wilson_ci(count: Any, nobs: Any, confidence: float = 0.95) -> tuple[np.ndarr
 
     .. math:: \\frac{\\hat p + z^2/2n \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}}{1 + z^2/n}
 
-    Computed by :func:`statsmodels.stats.proportion.proportion_confint` with
-    ``method="wilson"``. Where ``nobs`` is 0 both bounds are NaN.
+    Computed as :func:`statsmodels.stats.proportion.proportion_confint` computes it with
+    ``method="wilson"`` (the same operations in the same order: the same bits, tested;
+    statsmodels itself, with pandas, would add a third of a second to every start).
+    Where ``nobs`` is 0 both bounds are NaN.
 
     References
     ----------
@@ -154,14 +154,24 @@ def wilson_ci(count: Any, nobs: Any, confidence: float = 0.95) -> tuple[np.ndarr
     hi = np.full(count_a.shape, np.nan)
     ok = nobs_a > 0
     if ok.any():
-        lo_ok, hi_ok = proportion_confint(
-            count_a[ok], nobs_a[ok], alpha=1 - confidence, method="wilson"
-        )
+        lo_ok, hi_ok = _wilson(count_a[ok], nobs_a[ok], 1 - confidence)
         # Exact bounds at the edges (statsmodels leaves ~1e-17 of rounding there).
         lo_ok = np.where(count_a[ok] == 0, 0.0, np.clip(lo_ok, 0.0, 1.0))
         hi_ok = np.where(count_a[ok] == nobs_a[ok], 1.0, np.clip(hi_ok, 0.0, 1.0))
         lo[ok], hi[ok] = lo_ok, hi_ok
     return lo, hi
+
+
+def _wilson(count: np.ndarray, nobs: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """statsmodels' ``proportion_confint(count, nobs, alpha, method="wilson")``, two-sided."""
+    q_ = count / nobs
+    crit = sps.norm.isf(alpha / 2.0)
+    crit2 = crit**2
+    denom = 1 + crit2 / nobs
+    center = (q_ + crit2 / (2 * nobs)) / denom
+    dist = crit * np.sqrt(q_ * (1.0 - q_) / nobs + crit2 / (4.0 * nobs**2))
+    dist /= denom
+    return np.clip(center - dist, 0, 1), np.clip(center + dist, 0, 1)
 
 
 def mean_ci(
@@ -227,6 +237,17 @@ def _snap_ties(values: np.ndarray, magnitude: float | None = None) -> np.ndarray
         return x
     scale = float(np.max(np.abs(x))) if magnitude is None else float(magnitude)
     tol = REL_TOL * scale
+    # Construct scores take few distinct values, none within tol of another: then nothing
+    # moves (a large sample is looked at through its distinct values, not sorted whole).
+    distinct = np.sort(pl.Series(x).unique().to_numpy())
+    if (
+        distinct.size < x.size // 2
+        and np.isfinite(distinct).all()
+        and not np.any(np.diff(distinct) <= tol)
+        and not np.any((np.abs(distinct) <= tol) & (distinct != 0))
+        and not np.any(np.signbit(x[x == 0]))
+    ):
+        return x
     order = np.argsort(x, kind="stable")
     s = x[order]
     starts = np.empty(s.size, dtype=bool)
@@ -247,6 +268,29 @@ def _scale_of(item: str, scale: Scale | Mapping[str, Scale]) -> Scale:
     return scale
 
 
+def _numbers(series: pl.Series) -> pl.Series:
+    if series.dtype == pl.Categorical or isinstance(series.dtype, pl.Enum):
+        # each distinct text read once, by the same cast as a text column's
+        distinct = series.drop_nulls().unique()
+        codes = distinct.to_physical().cast(pl.Int64).to_numpy()
+        parsed = distinct.cast(pl.Utf8).cast(pl.Float64, strict=False)
+        table = np.full(int(codes.max(initial=0)) + 2, np.nan)
+        valid = np.zeros(len(table), dtype=bool)
+        table[codes] = parsed.fill_null(np.nan).to_numpy()
+        valid[codes] = parsed.is_not_null().to_numpy()
+        physical = series.to_physical().fill_null(len(table) - 1).to_numpy()  # null: invalid
+        found = pl.Series(series.name, table[physical])
+        return found.set(pl.Series(~valid[physical]), None)
+    return series.cast(pl.Float64, strict=False)
+
+
+def as_numbers(expr: pl.Expr) -> pl.Expr:
+    """Answers as numbers (Float64), null where one is not a number: the cast of a text
+    column (``strict=False``), applied to a categorical column's texts (select_one answers
+    are categorical in the frame, :func:`tilik.core.columnar.frame_dtype`)."""
+    return expr.map_batches(_numbers, return_dtype=pl.Float64)
+
+
 def likert_values(expr: pl.Expr, scale: Scale) -> pl.Expr:
     """The answers of a Likert item as numbers, missing where the policy says so.
 
@@ -255,7 +299,7 @@ def likert_values(expr: pl.Expr, scale: Scale) -> pl.Expr:
     (:func:`tilik.core.ikm.compute_ikm`).
     """
     lo, hi = scale
-    value = expr.cast(pl.Float64, strict=False)
+    value = as_numbers(expr)
     valid = (
         value.is_not_null()
         & value.is_finite()
@@ -307,16 +351,31 @@ def _to_codes(
 ) -> np.ndarray:
     """Items as a small-integer matrix of codes ``1..L`` (0 = missing, per
     :func:`likert_values`)."""
-    exprs = []
     width = max((hi - lo + 1 for lo, hi in scales), default=1)
     pl_type, np_type = _code_dtype(width)
-    for item, (lo, hi) in zip(items, scales):
-        value = likert_values(pl.col(item), (lo, hi))
-        code = (pl.lit(hi) - value + 1) if item in reverse else (value - lo + 1)
-        exprs.append(code.fill_null(0).cast(pl_type).alias(item))
-    if not exprs:
-        return np.zeros((data.height, 0), dtype=np_type)
-    return data.select(exprs).to_numpy(order="c")
+
+    def code(column: pl.Expr, item: str, lo: int, hi: int) -> pl.Expr:
+        value = likert_values(column, (lo, hi))
+        found = (pl.lit(hi) - value + 1) if item in reverse else (value - lo + 1)
+        return found.fill_null(0).cast(pl_type).alias(item)
+
+    out = np.zeros((data.height, len(items)), dtype=np_type)
+    schema = data.schema
+    plain = [j for j, item in enumerate(items) if schema[item] != pl.Categorical]
+    if plain:
+        exprs = [code(pl.col(items[j]), items[j], *scales[j]) for j in plain]
+        out[:, plain] = data.select(exprs).to_numpy()
+    for j, item in enumerate(items):
+        if schema[item] == pl.Categorical:
+            # each distinct answer coded once (the same expression), spread by its code
+            column = data.get_column(item)
+            distinct = column.drop_nulls().unique()
+            physical = distinct.to_physical().cast(pl.Int64).to_numpy()
+            coded = pl.select(code(pl.lit(distinct.cast(pl.Utf8)), item, *scales[j])).to_series()
+            lookup = np.zeros(int(physical.max(initial=0)) + 2, dtype=np_type)
+            lookup[physical] = coded.to_numpy()
+            out[:, j] = lookup[column.to_physical().fill_null(len(lookup) - 1).to_numpy()]
+    return out
 
 
 def _fast_codes(
@@ -432,7 +491,7 @@ def _scatter_exact(x: np.ndarray) -> list[list[int]]:
     """
     n, k = x.shape
     s = [int(v) for v in x.sum(axis=0, dtype=np.int64)]
-    biggest = int(np.abs(x).max()) if x.size else 0
+    biggest = max(int(x.max()), -int(x.min())) if x.size else 0
     if n * biggest * biggest < 2**53:
         xf = x.astype(np.float64)
         cross = np.rint(xf.T @ xf).astype(np.int64).tolist()
@@ -474,7 +533,8 @@ def _reliability(x: np.ndarray, confidence: float = 0.95) -> _Reliability:
     rest: Sequence[float]
     total: float
     if _is_whole(x):
-        scatter = _scatter_exact(x.astype(np.int64))
+        # small codes (int8) go to float64 directly; other values through int64
+        scatter = _scatter_exact(x if x.dtype.kind in "iu" else x.astype(np.int64))
         diag = [scatter[j][j] for j in range(k)]
         row = [sum(scatter[j]) for j in range(k)]
         total = sum(row)
@@ -977,7 +1037,7 @@ def _complete_rows(
     exprs = []
     for item in items:
         if scale is None:
-            value = pl.col(item).cast(pl.Float64, strict=False)
+            value = as_numbers(pl.col(item))
             exprs.append(pl.when(value.is_finite()).then(value).otherwise(None).alias(item))
         else:
             exprs.append(likert_values(pl.col(item), _scale_of(item, scale)).alias(item))
@@ -1446,7 +1506,13 @@ def kruskal(
     "not_computable"}``; H, p and epsilon² are NaN (reason ``too_few``) when fewer than
     two groups remain, and (``no_spread``) when every value is the same.
     """
-    groups, excluded = _groups(data, dv, between, min_cell)
+    return _kruskal(*_groups(data, dv, between, min_cell))
+
+
+def _kruskal(
+    groups: Mapping[str, np.ndarray], excluded: list[str | None], ranks: _Ranks | None = None
+) -> dict[str, Any]:
+    """:func:`kruskal` of values already grouped by :func:`_groups`."""
     n = int(sum(len(v) for v in groups.values()))
     out: dict[str, Any] = {
         "H": math.nan,
@@ -1464,9 +1530,57 @@ def kruskal(
     elif _no_spread(np.concatenate(values)):
         out["not_computable"] = dict.fromkeys(("H", "p", "epsilon2"), "no_spread")
     else:
-        h, p = sps.kruskal(*values)
+        ranks = ranks or _Ranks.of(groups)
+        h, p = ranks.kruskal() if ranks.counts is not None else sps.kruskal(*values)
         out.update(H=float(h), p=float(p), epsilon2=float(h / ((n**2 - 1) / (n + 1))))
     return out
+
+
+@dataclass
+class _Ranks:
+    """Grouped values ranked once: every value's code among the distinct values, and (when
+    not too many) ``counts[g, v]``, how many values of group ``g`` equal the ``v``-th."""
+
+    values: list[np.ndarray]
+    sizes: np.ndarray
+    codes: np.ndarray
+    counts: np.ndarray | None
+
+    @classmethod
+    def of(cls, groups: Mapping[str, np.ndarray]) -> _Ranks:
+        values = [np.asarray(v, dtype=np.float64) for v in groups.values()]
+        sizes = np.array([v.size for v in values], dtype=np.int64)
+        pooled = np.concatenate(values)
+        # distinct values by hashing, then each value's place among them: no full sort
+        distinct = np.sort(pl.Series(pooled).unique().to_numpy())
+        codes = np.searchsorted(distinct, pooled)
+        counts = None
+        if len(values) * distinct.size <= _DENSE_CELLS:
+            owner = np.repeat(np.arange(len(values)), sizes)
+            cells = np.bincount(
+                owner * distinct.size + codes, minlength=len(values) * distinct.size
+            )
+            counts = cells.reshape(len(values), distinct.size)
+        return cls(values, sizes, codes, counts)
+
+    def kruskal(self) -> tuple[float, float]:
+        """:func:`scipy.stats.kruskal` from the counts, in SciPy's order of operations:
+        every average rank is a whole or half number, so the rank sums are exact."""
+        from scipy import special
+
+        assert self.counts is not None
+        totaln = int(self.sizes.sum())
+        tied = self.counts.sum(axis=0)
+        below = np.cumsum(tied) - tied
+        twice = self.counts @ (2 * below + tied + 1)  # twice each group's rank sum
+        t = tied[tied > 0].astype(np.float64)
+        ties = 1 - np.sum(t**3 - t) / (totaln**3 - totaln)
+        ssbn = sum(
+            (np.float64(twice[g]) / 2) ** 2 / int(self.sizes[g]) for g in range(len(self.sizes))
+        )
+        h = 12.0 / (totaln * (totaln + 1)) * ssbn - 3 * (totaln + 1)
+        h /= ties
+        return float(h), float(special.chdtrc(np.float64(len(self.sizes) - 1), h))
 
 
 def _groups(
@@ -1512,25 +1626,10 @@ def pairwise_mannwhitney(
 
     Returns a frame ``A, B, n_A, n_B, U, p_unc, p_adj, rbc``.
     """
-    groups, _ = _groups(data, dv, between, min_cell)
-    labels = list(groups)
-    rows = []
-    for i in range(len(labels)):
-        for j in range(i + 1, len(labels)):
-            a, b = groups[labels[i]], groups[labels[j]]
-            res = sps.mannwhitneyu(a, b, alternative="two-sided")
-            u = float(res.statistic)
-            rows.append(
-                {
-                    "A": labels[i],
-                    "B": labels[j],
-                    "n_A": len(a),
-                    "n_B": len(b),
-                    "U": u,
-                    "p_unc": float(res.pvalue),
-                    "rbc": 2 * u / (len(a) * len(b)) - 1,
-                }
-            )
+    return _pairwise_frame(_pairwise_u(_groups(data, dv, between, min_cell)[0]), padjust)
+
+
+def _pairwise_frame(rows: list[dict[str, Any]], padjust: str) -> pl.DataFrame:
     schema = {
         "A": pl.Utf8,
         "B": pl.Utf8,
@@ -1547,18 +1646,98 @@ def pairwise_mannwhitney(
     )
 
 
-def _adjust_p(pvals: np.ndarray, method: str) -> np.ndarray:
-    """p-values adjusted by :func:`statsmodels.stats.multitest.multipletests`.
+#: Largest groups × distinct values for which the pairwise tests use one count matrix.
+_DENSE_CELLS = 20_000_000
 
-    statsmodels runs a full ``gc.collect()`` inside its Holm branch, which costs ~70 ms
-    per call in a process holding a bundle; freezing the existing objects first makes that
-    collection scan only the few objects created since (the result is unchanged).
+
+def _pairwise_u(
+    groups: Mapping[str, np.ndarray], ranks: _Ranks | None = None
+) -> list[dict[str, Any]]:
+    """Two-sided Mann–Whitney U of every pair of groups, in one pass over the data.
+
+    The values are ranked once, as counts: ``C[g, v]``, how many values of group ``g``
+    equal the ``v``-th distinct value. For a pair (A, B), ``U_A`` is the number of (a, b)
+    pairs with a > b plus half those with a = b — ``C[A] · below[B] + C[A] · C[B] / 2``,
+    whole and half numbers, exact — and the tie counts of the pair are ``C[A] + C[B]``.
+    The p-value is then SciPy's (:func:`scipy.stats.mannwhitneyu`, ``method="auto"``): the
+    normal approximation with tie and continuity correction, computed by the same
+    formula; where SciPy would use the exact distribution (a group of at most 8 values and
+    no ties in the pair) SciPy itself is called. With many distinct values (continuous
+    data and many groups) each pair is counted by merging its two sorted groups instead.
     """
-    gc.freeze()
-    try:
-        return np.asarray(multipletests(pvals, method=method)[1])
-    finally:
-        gc.unfreeze()
+    labels = list(groups)
+    if len(labels) < 2:
+        return []
+    ranks = ranks or _Ranks.of(groups)
+    values, sizes, codes, counts = ranks.values, ranks.sizes, ranks.codes, ranks.counts
+    n_groups = len(labels)
+    if counts is not None:
+        below = np.cumsum(counts, axis=1) - counts
+        greater = counts @ below.T  # greater[i, j]: pairs (a in i, b in j) with a > b
+        equal = counts @ counts.T
+    else:
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        ordered = [np.sort(codes[bounds[g] : bounds[g + 1]]) for g in range(n_groups)]
+    rows = []
+    for i in range(n_groups):
+        for j in range(i + 1, n_groups):
+            n1, n2 = int(sizes[i]), int(sizes[j])
+            if counts is not None:
+                u1 = float(greater[i, j]) + float(equal[i, j]) / 2
+                tied = counts[i] + counts[j]
+                tied = tied[tied > 0]
+            else:
+                a, b = ordered[i], ordered[j]
+                lower = np.searchsorted(b, a, side="left")
+                upper = np.searchsorted(b, a, side="right")
+                u1 = float(lower.sum()) + float((upper - lower).sum()) / 2
+                tied = np.unique(np.concatenate([a, b]), return_counts=True)[1]
+            ties = bool((tied > 1).any())
+            if n1 > 8 and n2 > 8 or ties:
+                p = _mwu_asymptotic_p(u1, n1, n2, tied.astype(np.float64))
+            else:  # SciPy's exact distribution
+                p = float(sps.mannwhitneyu(values[i], values[j], alternative="two-sided").pvalue)
+            rows.append(
+                {
+                    "A": labels[i],
+                    "B": labels[j],
+                    "n_A": n1,
+                    "n_B": n2,
+                    "U": u1,
+                    "p_unc": p,
+                    "rbc": 2 * u1 / (n1 * n2) - 1,
+                }
+            )
+    return rows
+
+
+def _mwu_asymptotic_p(u1: float, n1: int, n2: int, tied: np.ndarray) -> float:
+    """SciPy's two-sided p of the normal approximation with tie and continuity correction
+    (``scipy.stats._mannwhitneyu._get_mwu_z``), in the same order of operations."""
+    from scipy import special
+
+    u = max(u1, n1 * n2 - u1)
+    n = n1 + n2
+    tie_term = float(np.sum(tied**3 - tied))
+    s = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.float64(u - n1 * n2 / 2 - 0.5) / np.float64(s)
+    return float(np.clip(special.ndtr(-z) * 2, 0.0, 1.0))
+
+
+def _adjust_p(pvals: np.ndarray, method: str) -> np.ndarray:
+    """p-values adjusted as :func:`statsmodels.stats.multitest.multipletests` adjusts them
+    (Holm, the method used here: the same operations, the same bits, tested against it)."""
+    if method.lower() not in ("h", "holm"):
+        raise ValueError(f"unsupported adjustment: {method}")
+    pvals = np.asarray(pvals)
+    order = np.argsort(pvals)
+    ranked = np.take(pvals, order)
+    adjusted = np.maximum.accumulate(ranked * np.arange(len(ranked), 0, -1))
+    adjusted[adjusted > 1] = 1
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
 
 
 def group_compare(
@@ -1600,9 +1779,11 @@ def group_compare(
                 "withheld": False,
                 "not_computable": reasons_dict(d["not_computable"]),
             }
-    test = kruskal(data, dv, between, min_cell=min_cell)
+    groups, excluded = _groups(data, dv, between, min_cell)
+    ranks = _Ranks.of(groups) if len(groups) >= 2 else None  # ranked once for both tests
+    test = _kruskal(groups, excluded, ranks)
     run = pairwise_below is None or (math.isfinite(test["p"]) and test["p"] < pairwise_below)
-    pw = pairwise_mannwhitney(data, dv, between, min_cell=min_cell).to_dicts() if run else []
+    pw = _pairwise_frame(_pairwise_u(groups, ranks), "holm").to_dicts() if run else []
     return {
         "cells": cells,
         "test": test,

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tilik.report.pdf import Printer
 
 __all__ = ["FORMATS", "render", "render_public_summary"]
 
@@ -20,6 +23,7 @@ def render(
     out_dir: Path | str,
     lang: str = "id",
     formats: Iterable[str] = FORMATS,
+    printer: Printer | None = None,
 ) -> dict[str, Path]:
     """Write the report of an evaluation.
 
@@ -33,6 +37,9 @@ def render(
         ``"id"`` (default) or ``"en"``.
     formats
         Any of ``"html"``, ``"pdf"``, ``"docx"``.
+    printer
+        A :class:`tilik.report.pdf.Printer` started ahead of time: the PDF is printed there
+        while the DOCX is written here (same files).
 
     Returns
     -------
@@ -58,10 +65,15 @@ def render(
     paths: dict[str, Path] = {"grafik": grafik}
     if wanted & {"html", "pdf"}:
         html = render_html(report)
+        html_file = out / ("laporan.html" if "html" in wanted else ".laporan-cetak.html")
+        if "html" in wanted or printer is not None:
+            html_file.write_text(html, encoding="utf-8")
         if "html" in wanted:
-            paths["html"] = out / "laporan.html"
-            paths["html"].write_text(html, encoding="utf-8")
-        if "pdf" in wanted:
+            paths["html"] = html_file
+        if "pdf" in wanted and printer is not None:
+            paths["pdf"] = out / "laporan.pdf"  # printed while the DOCX is written below
+            printer.submit(html_file, paths["pdf"])
+        elif "pdf" in wanted:
             from tilik.report.pdf import write_pdf
 
             paths["pdf"] = write_pdf(html, out / "laporan.pdf")
@@ -69,6 +81,10 @@ def render(
         from tilik.report.word import write_docx
 
         paths["docx"] = write_docx(report, out / "laporan.docx")
+    if "pdf" in wanted and printer is not None:
+        paths["pdf"] = printer.result()
+        if "html" not in wanted:
+            html_file.unlink(missing_ok=True)
     return paths
 
 

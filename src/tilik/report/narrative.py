@@ -1488,6 +1488,15 @@ def _number(sections: Sequence[Section], lang: str = "id") -> None:
             item.anchor = ""  # nothing in this report shows it: no dead link
 
 
+def _schedule_chapter(hasil: Mapping[str, Any], charts: Any, lang: str) -> list[Any]:
+    """The chapter on a flexible schedule, when ``hasil`` has a ``jadwal`` section."""
+    if not hasil.get("jadwal"):
+        return []
+    from tilik.report.schedule import schedule_section  # imports this module: imported late
+
+    return list(schedule_section(hasil, charts, lang))
+
+
 def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
     """Build the report model of an evaluation.
 
@@ -1500,7 +1509,6 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
         ``"id"`` (default) or ``"en"``.
     """
     from tilik.report.cycles import comparison_section  # imports this module: imported late
-    from tilik.report.schedule import schedule_section
 
     lang = "en" if lang == "en" else "id"
     findings = hasil.get("findings")
@@ -1519,7 +1527,7 @@ def build_report(hasil: Mapping[str, Any], lang: str = "id") -> Report:
         _challenges(hasil, findings, charts, lang),
         *comparison_section(hasil, charts, lang),  # only when hasil has a "comparison" section
         _recommendations(hasil, recommendations, lang),
-        *schedule_section(hasil, charts, lang),  # only when hasil has a "jadwal" section
+        *_schedule_chapter(hasil, charts, lang),
         _conclusion(hasil, findings, recommendations, lang),
         _appendix(hasil, findings, recommendations, lang),
     ]

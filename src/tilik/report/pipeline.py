@@ -31,6 +31,7 @@ from tilik.core.recommend import apply_edits, build_recommendations
 from tilik.core.themes import Codebook, Coder, Correction
 from tilik.core.themes.results import bundle_texts, code_items, text_challenges, themes_section
 from tilik.report import FORMATS, render
+from tilik.report.pdf import Printer
 
 __all__ = [
     "STAGES",
@@ -178,19 +179,27 @@ def build_report(
     ``tilik schedule``, ``tilik.jadwal/1``): kept as the ``jadwal`` section of ``hasil`` and
     given its own chapter in the report.
     """
-    hasil = analyse(
-        bundle,
-        codebook=codebook,
-        corrections=corrections,
-        recommendation_edits=recommendation_edits,
-        progress=progress,
-        previous=previous,
-    )
-    if schedule:
-        hasil["jadwal"] = clean_json(dict(schedule))
-    (progress or _noop)("report")
-    validate_hasil(hasil)
-    written = {"hasil.json": write_hasil(hasil, out)}
-    for name, path in render(hasil, out, lang=lang, formats=formats).items():
+    formats = tuple(formats)
+    # the PDF printer imports WeasyPrint in another process while the statistics run here
+    printer = Printer.start() if "pdf" in formats else None
+    try:
+        hasil = analyse(
+            bundle,
+            codebook=codebook,
+            corrections=corrections,
+            recommendation_edits=recommendation_edits,
+            progress=progress,
+            previous=previous,
+        )
+        if schedule:
+            hasil["jadwal"] = clean_json(dict(schedule))
+        (progress or _noop)("report")
+        validate_hasil(hasil)
+        written = {"hasil.json": write_hasil(hasil, out)}
+        rendered = render(hasil, out, lang=lang, formats=formats, printer=printer)
+    finally:
+        if printer is not None:
+            printer.close()
+    for name, path in rendered.items():
         written[path.name if name != "grafik" else "grafik/"] = path
     return written

@@ -10,13 +10,40 @@ trainers, rooms and districts. :func:`solve` makes the flexible plan with OR-Too
 drafts a plan from an evaluation's data.
 """
 
-from tilik.core.schedule.explain import Reason, precheck
-from tilik.core.schedule.metrics import SCHEMA, evaluate, summary
-from tilik.core.schedule.model import Plan, Schedule, Session
-from tilik.core.schedule.outputs import calendar_ics, schedule_rows, write_files
-from tilik.core.schedule.plan import dump_plan, parse_plan, read_plan
-from tilik.core.schedule.rigid import rigid_plan
-from tilik.core.schedule.solver import SolveResult, solve
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tilik.core.schedule.explain import Reason, precheck
+    from tilik.core.schedule.metrics import SCHEMA, evaluate, summary
+    from tilik.core.schedule.model import Plan, Schedule, Session
+    from tilik.core.schedule.outputs import calendar_ics, schedule_rows, write_files
+    from tilik.core.schedule.plan import dump_plan, parse_plan, read_plan
+    from tilik.core.schedule.rigid import rigid_plan
+    from tilik.core.schedule.solver import SolveResult, solve
+
+# Names are loaded from their module on first use: the solver (OR-Tools, pandas) takes most
+# of a second to import, and Django's start-up reads the planning models, which need a plan's
+# classes only.
+_WHERE = {
+    **dict.fromkeys(("Reason", "precheck"), "explain"),
+    **dict.fromkeys(("SCHEMA", "evaluate", "summary"), "metrics"),
+    **dict.fromkeys(("Plan", "Schedule", "Session"), "model"),
+    **dict.fromkeys(("calendar_ics", "schedule_rows", "write_files"), "outputs"),
+    **dict.fromkeys(("dump_plan", "parse_plan", "read_plan"), "plan"),
+    **dict.fromkeys(("rigid_plan",), "rigid"),
+    **dict.fromkeys(("SolveResult", "solve"), "solver"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "SCHEMA",

@@ -47,13 +47,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
 from scipy.special import expit
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:  # scikit-learn is imported when a model is first fitted (start-up stays light)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 from .codebook import Codebook, default_codebook
 from .normalize import Normalized, normalize
@@ -623,6 +625,9 @@ class Coder:
         return out
 
     def _fit(self) -> _Model:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.linear_model import LogisticRegression
+
         examples = self._examples()
         norms = [normalize(clean_text(e.text)) for e in examples]
         contexts = [e.context for e in examples]
@@ -674,6 +679,8 @@ class Coder:
         tol: float = 1e-4,
     ) -> list[LogisticRegression | None]:
         """One logistic regression per code (None for a code all or none of the texts have)."""
+        from sklearn.linear_model import LogisticRegression
+
         out: list[LogisticRegression | None] = []
         for code in self.codebook.names:
             y = np.array([code in themes for themes in labels], dtype=int)

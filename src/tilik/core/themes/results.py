@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import polars as pl
 
 from tilik.core.repeats import instances
 from tilik.core.xlsform import Question
@@ -120,18 +122,10 @@ def bundle_texts(bundle: Any) -> list[TextItem]:
             for q in dataset.form.questions
             if q.type == "text" and not _PERSONAL_RE.match(q.name.lower())
         ]
-        for response in dataset.responses:
-            sector = str(response.answers.get("sektor") or response.answers.get("sector") or "")
-            respondent = response.key or response.instance_id
-            # open answers inside repeats too (one per instance), after the top-level ones
-            holders: list[tuple[Question, Any]] = [
-                (q, response.answers) for q in questions if not q.repeat
-            ]
-            if dataset.form.repeats:
-                for repeat, _scope, instance in instances(dataset.form, response.answers):
-                    holders += [(q, instance) for q in questions if q.repeat == repeat.name]
-            for q, holder in holders:
-                value = holder.get(q.name)
+        if not questions:
+            continue
+        for sector, respondent, holders in _text_holders(dataset, questions):
+            for q, value in holders:
                 if not isinstance(value, str) or _EMPTY_RE.match(value):
                     continue
                 items.append(
@@ -164,6 +158,35 @@ def bundle_texts(bundle: Any) -> list[TextItem]:
                     )
                 )
     return items
+
+
+def _text_holders(
+    dataset: Any, questions: list[Question]
+) -> Iterator[tuple[str, str, list[tuple[Question, Any]]]]:
+    """Per response: its sector, its respondent key (or instance id) and its open answers
+    (those inside repeats after the top-level ones, one per instance). Read from the frame's
+    columns when the form has no repeats (the frame holds every top-level answer)."""
+    if dataset.form.repeats:
+        for response in dataset.responses:
+            answers = response.answers
+            sector = str(answers.get("sektor") or answers.get("sector") or "")
+            holders: list[tuple[Question, Any]] = [
+                (q, answers.get(q.name)) for q in questions if not q.repeat
+            ]
+            for repeat, _scope, instance in instances(dataset.form, answers):
+                holders += [(q, instance.get(q.name)) for q in questions if q.repeat == repeat.name]
+            yield sector, response.key or response.instance_id, holders
+        return
+    frame = dataset.frame()
+    top = [q for q in questions if not q.repeat and q.name in frame.columns]
+    sectors = [pl.col(c).cast(pl.Utf8) for c in ("sektor", "sector") if c in frame.columns]
+    table = frame.select(
+        pl.coalesce(*sectors, pl.lit(None, dtype=pl.Utf8)).alias("_sector"),
+        pl.coalesce("_key", "_instance_id").alias("_respondent"),
+        *[pl.col(q.name) for q in top],
+    )
+    for sector, respondent, *values in table.iter_rows():
+        yield str(sector or ""), respondent, list(zip(top, values, strict=True))
 
 
 def _chunks(text: str, size: int = 3) -> list[str]:

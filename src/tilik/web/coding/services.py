@@ -13,12 +13,10 @@ hand (and several app processes stay correct on their own):
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -36,7 +34,7 @@ from tilik.web.coding.models import (
     text_key,
 )
 from tilik.web.collection.models import FormVersion, Interview, Submission
-from tilik.web.evaluations.bundles import export_bundle, read_bundle_for_db
+from tilik.web.evaluations.bundles import read_evaluation
 from tilik.web.evaluations.models import Enrolment, Evaluation
 
 #: Keys that toggle the themes, in codebook order (j, k, a, s and n are taken).
@@ -122,12 +120,9 @@ def data_fingerprint(evaluation: Evaluation) -> str:
 
 
 def _build_texts(evaluation: Evaluation, fingerprint: str) -> Texts:
-    with tempfile.TemporaryDirectory(prefix="tilik-coding-") as tmp:
-        bundle = read_bundle_for_db(
-            export_bundle(evaluation, Path(tmp) / "bundle", link_previous=False), check_forms=False
-        )
-        items = bundle_texts(bundle)
-        names = tuple(sorted({p.nama for p in bundle.roster if p.nama}))
+    bundle = read_evaluation(evaluation, link_previous=False)
+    items = bundle_texts(bundle)
+    names = tuple(sorted({p.nama for p in bundle.roster if p.nama}))
     texts = tuple(Text(text_key(i.text, i.source), i) for i in items)
     return Texts(fingerprint, texts, names)
 

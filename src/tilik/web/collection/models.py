@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilik.core.i18n import gettext_noop
 from tilik.core.kinds import KINDS
+from tilik.web.collection.fields import StoredJSONField
 from tilik.web.evaluations.models import Evaluation
 from tilik.web.jobs.models import Job
 
@@ -231,14 +232,16 @@ class Submission(models.Model):
         IMPORT = "import", _("Impor berkas")
         BUNDLE = "bundle", _("Bundel evaluasi")
 
-    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="submissions")
-    instance_id = models.CharField(_("ID kiriman"), max_length=120)
-    answers = models.JSONField(_("jawaban"))
-    raw = models.JSONField(_("baris asli"), default=dict)
-    content_hash = models.CharField(max_length=64)
-    respondent_key = models.CharField(
-        _("kunci responden (hash)"), max_length=64, blank=True, db_index=True
+    # No index of its own: the unique (instrument, instance id) index starts with it. Each
+    # index is written for every row a national import stores.
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.CASCADE, related_name="submissions", db_index=False
     )
+    instance_id = models.CharField(_("ID kiriman"), max_length=120)
+    answers = StoredJSONField(_("jawaban"))
+    raw = StoredJSONField(_("baris asli"), default=dict)
+    content_hash = models.CharField(max_length=64)
+    respondent_key = models.CharField(_("kunci responden (hash)"), max_length=64, blank=True)
     submitted_at = models.DateTimeField(_("waktu kirim"), null=True, blank=True)
     received_at = models.DateTimeField(_("waktu diterima"), auto_now_add=True)
     source = models.CharField(_("sumber"), max_length=10, choices=Source.choices)
@@ -261,6 +264,8 @@ class Submission(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["instrument", "instance_id"], name="submission_once")
         ]
+        # equality look-ups only: no second (LIKE) index, as db_index=True makes on PostgreSQL
+        indexes = [models.Index(fields=["respondent_key"], name="submission_respondent_key")]
 
     def __str__(self) -> str:
         return self.instance_id

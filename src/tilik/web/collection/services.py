@@ -319,10 +319,40 @@ def _copy_sql() -> str:
 def _insert_rows(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
     if connection.vendor == "postgresql":
         with connection.wrap_database_errors, cursor.copy(sql) as copy:
-            for values in rows:
-                copy.write_row(values)
+            copy.write("".join(map(_copy_line, rows)))
     else:
         cursor.executemany(sql, rows)
+
+
+# COPY's text format, escaped as psycopg escapes it (``psycopg._copy_base``), made here for a
+# whole chunk at once: several times faster than one write_row() per row.
+_COPY_ESCAPES = str.maketrans(
+    {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r", "\\": "\\\\"}
+)
+
+
+def _copy_field(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _copy_json(value: str) -> str:
+    # JSON text holds no control character (encoders escape them): only backslashes to double
+    return value.replace("\\", "\\\\")
+
+
+_COPY_FIELDS = tuple(
+    _copy_json if column in ("answers", "raw") else _copy_field for column in _INSERT_COLUMNS
+)
+
+
+def _copy_line(values: tuple[Any, ...]) -> str:
+    return "\t".join([field(value) for field, value in zip(_COPY_FIELDS, values)]) + "\n"
 
 
 def _insert_sql() -> str:
@@ -362,14 +392,17 @@ def _known_hashes(instrument: Instrument, ids: list[str]) -> dict[str, str]:
     if not ids:
         return {}
     quote = connection.ops.quote_name
-    marks = ", ".join(["%s"] * len(ids))
+    postgres = connection.vendor == "postgresql"
+    # PostgreSQL takes the ids as one array (thousands of placeholders cost the client more
+    # than the query); SQLite as bound values
+    wanted = "= ANY(%s)" if postgres else f"IN ({', '.join(['%s'] * len(ids))})"
     sql = (
         f"SELECT {quote('instance_id')}, {quote('content_hash')} "  # noqa: S608 (bound values)
         f"FROM {quote(Submission._meta.db_table)} "
-        f"WHERE {quote('instrument_id')} = %s AND {quote('instance_id')} IN ({marks})"
+        f"WHERE {quote('instrument_id')} = %s AND {quote('instance_id')} {wanted}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [instrument.pk, *ids])
+        cursor.execute(sql, [instrument.pk, ids] if postgres else [instrument.pk, *ids])
         return dict(cursor.fetchall())
 
 
@@ -410,6 +443,8 @@ def store_prepared(
     sql = _insert_sql() if fast else ""
     adapt = connection.ops.adapt_datetimefield_value
     received = adapt(timezone.now())
+    if isinstance(received, datetime):  # PostgreSQL: one text for every row's COPY line
+        received = received.isoformat()
     moment = _db_moment_function()
     batch_id = batch.pk if batch is not None else None
     instrument_id = instrument.pk
@@ -594,7 +629,7 @@ def execute_import(batch_id: int) -> None:
         batch.upload_path.unlink(missing_ok=True)
 
 
-def _parallel_min_rows() -> int:
+def parallel_min_rows() -> int:
     """Files with at least this many lines are read in a second process while this one
     stores (``TILIK_IMPORT_PROCESS=0`` turns that off, e.g. where ``sys.executable`` is not
     a Python interpreter)."""
@@ -646,7 +681,7 @@ def run_import(
             hash_key=hash_key(),
             progress=note,
             sink=sink,
-            min_rows=_parallel_min_rows(),
+            min_rows=parallel_min_rows(),
         )
         stored, already = counts["stored"], counts["already"]
         held, earlier = store_quarantined(

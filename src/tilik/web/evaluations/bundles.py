@@ -8,6 +8,7 @@ participants by NIP. Importing the same bundle twice changes nothing the second 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,12 +17,21 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from tilik.core.bundle import Bundle, read_bundle, read_meta, write_bundle
+from tilik.core.bundle import Bundle, Dataset, read_bundle, read_meta, write_bundle
 from tilik.core.bundle import Interview as CoreInterview
-from tilik.core.ingest import Response
+from tilik.core.columnar import NotByColumns, Table, read_table
+from tilik.core.ingest import (
+    Quarantined,
+    Response,
+    StoredRow,
+    read_export_parallel,
+    stored_row,
+    write_kobo_csv,
+    write_kobo_xlsx,
+)
 from tilik.core.previous import resolve_previous
 from tilik.core.problems import Problem
-from tilik.core.xlsform import write_xlsform
+from tilik.core.xlsform import Form, write_xlsform
 from tilik.web.accounts.models import Organisation, OrganisationMember
 from tilik.web.collection.models import (
     FormVersion,
@@ -30,7 +40,14 @@ from tilik.web.collection.models import (
     Interview,
     Submission,
 )
-from tilik.web.collection.services import hash_key, json_safe, store_quarantined, store_rows
+from tilik.web.collection.services import (
+    hash_key,
+    json_safe,
+    parallel_min_rows,
+    store_prepared,
+    store_quarantined,
+)
+from tilik.web.collection.stored import read_instrument
 from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Evaluation, Member, Program
 
 
@@ -57,11 +74,16 @@ class BundleRefused(Exception):
         self.problems = problems
 
 
-def read_bundle_for_db(path: str | Path, *, check_forms: bool = True) -> Bundle:
+def read_bundle_for_db(
+    path: str | Path, *, check_forms: bool = True, read_data: bool = False
+) -> Bundle:
     """Read a bundle with the installation's pseudonym key, so keys match stored ones, and
     with the same checks as ``tilik bundle check`` (pyxform included): what check accepts,
-    import imports; what it refuses, import refuses."""
-    return read_bundle(path, check_forms=check_forms, hash_key=hash_key())
+    import imports; what it refuses, import refuses.
+
+    The data files' rows are read by :func:`import_bundle`, which stores them as they are
+    read (``read_data`` reads them here, as ``tilik bundle check`` does)."""
+    return read_bundle(path, check_forms=check_forms, hash_key=hash_key(), read_data=read_data)
 
 
 def _organisation(
@@ -85,7 +107,11 @@ def import_bundle(
 
     Raises :class:`BundleRefused` (storing nothing) when the bundle has errors other than
     those of data rows. Files are taken from what :func:`read_bundle` read
-    (``bundle.sources``): the folder is not read a second time.
+    (``bundle.sources``): the folder is not read a second time. Data files whose rows were
+    not read with the bundle (:func:`read_bundle_for_db`) are read and checked in a second
+    process while this one stores the rows, chunk by chunk
+    (:func:`tilik.core.ingest.read_export_parallel`): memory stays bounded, two cores work.
+    A file refused part-way refuses the bundle: the transaction stores nothing.
     """
     if bundle.refusals:
         raise BundleRefused(bundle.refusals)
@@ -164,11 +190,15 @@ def import_bundle(
             sha256=hashlib.sha256(read).hexdigest() if read is not None else "",
             created_by=user,
         )
-        stored, already, conflicts = store_rows(instrument, dataset.responses, source, batch)
+        sent, stored, already, conflicts = _store_dataset(
+            bundle, dataset, instrument, source, batch
+        )
+        if bundle.refusals:  # found while reading (a file refused part-way): nothing is kept
+            continue
         held, earlier = store_quarantined(
             instrument, dataset.quarantined + conflicts, dataset.file, batch
         )
-        batch.rows_read = len(dataset.responses) + len(dataset.quarantined) + dataset.duplicates
+        batch.rows_read = sent + len(dataset.quarantined) + dataset.duplicates
         batch.stored, batch.already_stored, batch.quarantined = stored, already, held
         batch.already_stored += dataset.duplicates
         batch.fixed_earlier = earlier
@@ -176,6 +206,8 @@ def import_bundle(
         summary.stored[form_id] = stored
         summary.already_stored[form_id] = already
         summary.quarantined[form_id] = held
+    if bundle.refusals:
+        raise BundleRefused(bundle.refusals)
     for interview in bundle.interviews:
         _, added = Interview.objects.update_or_create(
             evaluation=evaluation,
@@ -192,6 +224,41 @@ def import_bundle(
     summary.participants_added = _import_roster(bundle, evaluation, organisation)
     summary.follow_ups = _import_follow_ups(bundle, evaluation, user)
     return summary
+
+
+def _store_dataset(
+    bundle: Bundle, dataset: Dataset, instrument: Instrument, source: str, batch: ImportBatch
+) -> tuple[int, int, int, list[Quarantined]]:
+    """Store a dataset's rows: ``(rows sent to the database, stored, already stored,
+    conflicts to quarantine)``. Rows not read yet are streamed from a second process; once
+    the bundle is refused, the rest is read (for its problems) but not stored."""
+    counts = [0, 0, 0]
+    conflicts: list[Quarantined] = []
+
+    def sink(rows: list[StoredRow]) -> None:
+        counts[0] += len(rows)
+        if bundle.refusals:
+            return
+        stored, already, clashes = store_prepared(instrument, rows, source, batch)
+        counts[1] += stored
+        counts[2] += already
+        conflicts.extend(clashes)
+
+    if dataset.read:
+        key = hash_key()
+        sink([stored_row(response, key) for response in dataset.responses])
+    else:
+        result = read_export_parallel(
+            bundle.sources[dataset.file],
+            dataset.form,
+            sink=sink,
+            file_name=dataset.file,
+            hash_key=hash_key(),
+            min_rows=parallel_min_rows(),
+            formula_escaped=dataset._escaped,
+        )
+        bundle.add_read(dataset, result)
+    return counts[0], counts[1], counts[2], conflicts
 
 
 def _previous_in_db(bundle: Bundle, evaluation: Evaluation) -> Evaluation | None:
@@ -291,7 +358,8 @@ def _import_roster(bundle: Bundle, evaluation: Evaluation, organisation: Organis
     return added
 
 
-def _response_from(submission: Submission) -> Response:
+def response_from(submission: Submission) -> Response:
+    """A stored submission as the :class:`Response` an export writes (local times)."""
     submitted = submission.submitted_at
     if submitted is not None:
         submitted = timezone.localtime(submitted).replace(tzinfo=None)
@@ -307,9 +375,14 @@ def _response_from(submission: Submission) -> Response:
 
 
 def export_bundle(
-    evaluation: Evaluation, target: str | Path, *, link_previous: bool = True
+    evaluation: Evaluation,
+    target: str | Path,
+    *,
+    link_previous: bool = True,
+    data: bool = True,
 ) -> Path:
-    """Write the evaluation as a bundle folder: what ``tilik bundle import`` reads back.
+    """Write the evaluation as a bundle folder: what ``tilik bundle import`` reads back
+    (without ``data``, everything but the submissions).
 
     With ``link_previous`` the previous cycle is named in ``evaluasi.yaml`` as a folder beside
     this one (``previous: ../<name>``; the name the import gave, else one made from the
@@ -361,9 +434,10 @@ def export_bundle(
         if instrument.current is None:
             continue
         forms[instrument.form_id] = instrument.form()
-        responses[instrument.form_id] = [
-            _response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")
-        ]
+        if data:
+            responses[instrument.form_id] = [
+                response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")
+            ]
     interviews = [
         CoreInterview(
             file=i.file_name,
@@ -430,3 +504,49 @@ def _plain(value: Decimal | None) -> str:
         return ""
     text = format(value.normalize(), "f")
     return text
+
+
+def read_evaluation(evaluation: Evaluation, *, link_previous: bool = True) -> Bundle:
+    """The evaluation as a bundle, for its analysis: the same bundle as exporting it and
+    reading the export back (``read_bundle_for_db(export_bundle(...))``), every stored
+    answer checked again against its instrument's current form, but the submissions are
+    read from the database by columns (:func:`tilik.web.collection.stored.read_instrument`),
+    chunk by chunk, never written out. Forms the columns cannot read (repeats) are exported
+    and read back as before.
+    """
+    with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as folder:
+        root = export_bundle(
+            evaluation, Path(folder) / "bundle", link_previous=link_previous, data=False
+        )
+        bundle = read_bundle_for_db(root, check_forms=False)
+    instruments = {
+        i.form_id: i
+        for i in evaluation.instruments.select_related("current")
+        if i.current is not None and i.submissions.exists()
+    }
+    # in the order the export's data files are read: by file name
+    for name in sorted(_data_file(bundle.forms[f]) for f in instruments if f in bundle.forms):
+        form_id = name.split(".")[0]
+        form, label = bundle.forms[form_id], f"data/{name}"
+        try:
+            table = read_instrument(
+                instruments[form_id], form, file_name=label, hash_key=bundle.hash_key
+            )
+        except NotByColumns:
+            table = _exported(instruments[form_id], form, label, bundle.hash_key)
+        dataset = Dataset(
+            form_id, label, form, table.responses, _frame=table.frame, _key=bundle.hash_key
+        )
+        bundle.add_data(dataset, table.result)
+    return bundle
+
+
+def _data_file(form: Form) -> str:
+    """The name an export gives a form's data: KoboToolbox's XLSX when it has repeats."""
+    return f"{form.form_id}.xlsx" if form.repeats else f"{form.form_id}.csv"
+
+
+def _exported(instrument: Instrument, form: Form, label: str, key: bytes) -> Table:
+    responses = [response_from(s) for s in instrument.submissions.order_by("submitted_at", "id")]
+    write = write_kobo_xlsx if form.repeats else write_kobo_csv
+    return read_table(write(form, responses), form, file_name=label, hash_key=key)

@@ -9,7 +9,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tilik.core.i18n import gettext_noop, translate
-from tilik.core.instruments import OTHER, choice_name
 from tilik.core.nip import mask_nip, nip_problem, parse_nip, pseudonymise
 from tilik.web.accounts.models import Organisation
 from tilik.web.jobs.models import Job
@@ -227,6 +226,9 @@ class Program(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if not self.code:
+            # the instruments' module reads XLSForms (openpyxl, pyxform): not imported at start-up
+            from tilik.core.instruments import OTHER, choice_name
+
             taken = Program.objects.filter(evaluation_id=self.evaluation_id).values_list(
                 "code", flat=True
             )

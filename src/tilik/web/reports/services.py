@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +22,7 @@ from django.utils import timezone
 
 from tilik.core.cycles import Cycle
 from tilik.report.pipeline import build_report
-from tilik.web.evaluations.bundles import export_bundle, read_bundle_for_db
+from tilik.web.evaluations.bundles import read_evaluation
 from tilik.web.evaluations.models import Evaluation
 from tilik.web.jobs.models import ACTIVE
 from tilik.web.jobs.tasks import enqueue
@@ -80,24 +79,21 @@ def new_folder(evaluation: Evaluation) -> str:
 def _analyse(
     evaluation: Evaluation, folder: str, lang: str, note: Callable[[str], None]
 ) -> dict[str, Any]:
-    """Export the stored data, write the report files into ``folder``; returns ``hasil``."""
+    """Read the stored data by columns, write the report files into ``folder``; returns
+    ``hasil``."""
     out = Path(settings.MEDIA_ROOT) / folder
     note("prepare")
-    with tempfile.TemporaryDirectory(prefix="tilik-bundle-") as tmp:
-        bundle = read_bundle_for_db(
-            export_bundle(evaluation, Path(tmp) / "bundle", link_previous=False),
-            check_forms=False,
-        )
-        build_report(
-            bundle,
-            out,
-            lang=lang,
-            recommendation_edits=recommendation_edits(evaluation),
-            progress=note,
-            previous=previous_cycles(evaluation),
-            **coding_inputs(evaluation),
-            **schedule_inputs(evaluation),
-        )
+    bundle = read_evaluation(evaluation, link_previous=False)
+    build_report(
+        bundle,
+        out,
+        lang=lang,
+        recommendation_edits=recommendation_edits(evaluation),
+        progress=note,
+        previous=previous_cycles(evaluation),
+        **coding_inputs(evaluation),
+        **schedule_inputs(evaluation),
+    )
     return json.loads((out / "hasil.json").read_text(encoding="utf-8"))
 
 
