@@ -238,12 +238,17 @@ class Program(models.Model):
     def answers_naming(self) -> dict[str, int]:
         """Responses that answer this program (its code in a ``program`` question), by
         instrument title: while there are any, the program cannot be removed."""
+        from django.db.models.fields.json import KT
+        from django.db.models.functions import Cast
+
         from tilik.web.collection.models import Submission
 
+        # the answer as text (->>): answers are json, not jsonb, on PostgreSQL, and json has
+        # no equality
         found = (
-            Submission.objects.filter(
-                instrument__evaluation_id=self.evaluation_id, answers__program=self.code
-            )
+            Submission.objects.filter(instrument__evaluation_id=self.evaluation_id)
+            .annotate(program_answer=Cast(KT("answers__program"), models.TextField()))
+            .filter(program_answer=self.code)
             .values_list("instrument__title", "instrument__form_id")
             .annotate(n=models.Count("id"))
         )
