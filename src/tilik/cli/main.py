@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 import shutil
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -239,10 +241,23 @@ def write_report(
 ) -> dict[str, Path]:
     """Analyse a bundle and write ``hasil.json`` and the report files into ``out``."""
     from tilik.core.bundle import read_bundle
-    from tilik.report.pipeline import build_report
+    from tilik.report.pdf import Printer
 
-    data = read_bundle(path, keep_sources=False)
-    return build_report(data, Path(out), lang=lang, schedule=schedule)
+    # While the bundle is read (mostly in polars' threads, or waiting on the disk): the PDF
+    # printer imports WeasyPrint in its own process, and SciPy's statistics (half a second
+    # of imports) load in a thread. Only third-party modules in that thread, none of
+    # Tilik's, so it never waits on a module the reading is importing.
+    printer = Printer.start()
+    warm = threading.Thread(target=importlib.import_module, args=("scipy.stats",), daemon=True)
+    warm.start()
+    try:
+        data = read_bundle(path, keep_sources=False)
+        from tilik.report.pipeline import build_report
+    except BaseException:
+        if printer is not None:
+            printer.close()
+        raise
+    return build_report(data, Path(out), lang=lang, schedule=schedule, printer=printer)
 
 
 @cli.command("report")

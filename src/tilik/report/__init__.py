@@ -6,7 +6,7 @@ the short article an office posts on its website. This package never imports Dja
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +24,7 @@ def render(
     lang: str = "id",
     formats: Iterable[str] = FORMATS,
     printer: Printer | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> dict[str, Path]:
     """Write the report of an evaluation.
 
@@ -40,6 +41,9 @@ def render(
     printer
         A :class:`tilik.report.pdf.Printer` started ahead of time: the PDF is printed there
         while the DOCX is written here (same files).
+    meanwhile
+        Work of the caller's done here once the DOCX is written, while the printer may still
+        be printing (before waiting for it); its exception is raised after the printer ends.
 
     Returns
     -------
@@ -81,8 +85,17 @@ def render(
         from tilik.report.word import write_docx
 
         paths["docx"] = write_docx(report, out / "laporan.docx")
+    failed: BaseException | None = None
+    if meanwhile is not None:
+        try:
+            meanwhile()
+        except BaseException as error:  # noqa: BLE001 - raised once the printer has ended
+            failed = error
     if "pdf" in wanted and printer is not None:
         paths["pdf"] = printer.result()
+    if failed is not None:
+        raise failed
+    if "pdf" in wanted and printer is not None:
         if "html" not in wanted:
             html_file.unlink(missing_ok=True)
     return paths
