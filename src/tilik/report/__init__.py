@@ -93,11 +93,10 @@ def render(
             failed = error
     if "pdf" in wanted and printer is not None:
         paths["pdf"] = printer.result()
-    if failed is not None:
-        raise failed
-    if "pdf" in wanted and printer is not None:
         if "html" not in wanted:
             html_file.unlink(missing_ok=True)
+    if failed is not None:
+        raise failed
     return paths
 
 
