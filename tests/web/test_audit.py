@@ -152,3 +152,14 @@ def test_postgresql_refuses_changes_to_the_trail(cast):
         with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
             cursor.execute(statement)
     assert AuditEvent.objects.get(pk=event.pk).action == Action.EXPORT
+
+
+def test_the_trail_shows_times_in_utc_as_its_heading_says(client, cast):
+    from datetime import UTC
+
+    record(None, Action.EXPORT, evaluation=cast.evaluation_a, user=cast.alice)
+    event = AuditEvent.objects.latest("pk")
+    client.force_login(cast.alice)
+    page = client.get(f"/evaluasi/{cast.evaluation_a.pk}/jejak/").content.decode()
+    assert "Waktu (UTC)" in page
+    assert event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") in page

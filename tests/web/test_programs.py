@@ -161,3 +161,51 @@ def test_it_adds_a_standard_instrument_later_with_the_evaluations_lists(client, 
     page = client.get(url).content.decode()
     assert 'name="instruments" value="survei_atasan"' not in page
     assert 'name="instruments" value="survei_peserta"' in page
+
+
+def test_it_refuses_to_remove_a_bundles_program_whose_responses_use_the_forms_choice_name(
+    client, cast
+):
+    """The demo's programs are names in evaluasi.yaml; its instruments answer them with their
+    own choice names (``manajemen_faskes``): removal must see those responses (it once did not,
+    and removing the program shrank the participant list under the responses)."""
+    from pathlib import Path
+
+    from tilik.web.evaluations.bundles import import_bundle, read_bundle_for_db
+
+    demo = Path(__file__).resolve().parents[2] / "examples" / "kupang-2025"
+    evaluation = import_bundle(read_bundle_for_db(demo), organisation=cast.agency_a).evaluation
+    evaluation.members.create(user=cast.alice, role="evaluator")
+    program = evaluation.programs.get(name="Pelatihan Manajemen Rumah Sakit dan Puskesmas")
+    assert program.code == "manajemen_faskes"  # the instruments' choice name
+    assert program.answers_naming()
+    client.force_login(cast.alice)
+    url = reverse("evaluations:program_delete", args=[evaluation.pk, program.pk])
+    assert "menyebut program ini" in client.get(url).content.decode()
+    assert client.post(url).status_code == 409
+    assert Program.objects.filter(pk=program.pk).exists()
+
+
+def test_a_program_added_in_the_browser_is_found_under_an_uploaded_forms_own_choice_name(cast):
+    from types import SimpleNamespace
+
+    program = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan  Prima.")
+    choice = SimpleNamespace(name="prima", label="pelayanan prima", labels={"en": "Service"})
+    other = SimpleNamespace(name="arsip", label="Kearsipan", labels={})
+    question = SimpleNamespace(name="program", list_name="program")
+    form = SimpleNamespace(questions=[question], choices={"program": [choice, other]})
+    instrument = SimpleNamespace(form=lambda: form)
+
+    class Instruments:
+        def exclude(self, **_):
+            return self
+
+        def select_related(self, *_):
+            return [instrument]
+
+    from unittest import mock
+
+    with mock.patch(
+        "tilik.web.collection.models.Instrument.objects.filter", return_value=Instruments()
+    ):
+        assert program.answer_codes() == {program.code, "prima"}

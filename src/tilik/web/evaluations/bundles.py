@@ -223,7 +223,27 @@ def import_bundle(
         summary.interviews_added += int(added)
     summary.participants_added = _import_roster(bundle, evaluation, organisation)
     summary.follow_ups = _import_follow_ups(bundle, evaluation, user)
+    _align_program_codes(evaluation)
     return summary
+
+
+def _align_program_codes(evaluation: Evaluation) -> None:
+    """A program's code becomes the choice name the bundle's instruments give it (the choice
+    labelled with its name), so that removal, renames and standard instruments added later
+    speak of the same program as the responses do."""
+    programs = list(evaluation.programs.all())
+    taken = {program.code for program in programs}
+    for program in programs:
+        found = program.answer_codes() - {program.code}
+        if len(found) != 1:
+            continue  # the instruments already use its code, do not name it, or are ambiguous
+        code = found.pop()
+        if code in taken:
+            continue
+        taken.discard(program.code)
+        program.code = code
+        program.save(update_fields=["code"])
+        taken.add(code)
 
 
 def _store_dataset(

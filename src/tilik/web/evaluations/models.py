@@ -186,6 +186,14 @@ class Member(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
+PROGRAM_QUESTION = "program"  # the question instruments name a program with
+
+
+def _plain(text: str) -> str:
+    """A name compared without case, extra spacing or a closing full stop."""
+    return " ".join(str(text).casefold().split()).strip(" .")
+
+
 class Program(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(_("nama program"), max_length=250)
@@ -235,9 +243,30 @@ class Program(models.Model):
             self.code = choice_name(self.name, [*taken, OTHER.name])
         super().save(*args, **kwargs)
 
+    def answer_codes(self) -> set[str]:
+        """The names responses give this program in a ``program`` question: its code, and in
+        each of the evaluation's instruments the choice labelled with its name (instruments
+        from a bundle or an upload name their choices their own way, e.g. ``manajemen_faskes``
+        for "Pelatihan Manajemen Rumah Sakit dan Puskesmas")."""
+        from tilik.web.collection.models import Instrument
+
+        wanted = _plain(self.name)
+        codes = {self.code} if self.code else set()
+        instruments = Instrument.objects.filter(evaluation_id=self.evaluation_id)
+        for instrument in instruments.exclude(current=None).select_related("current"):
+            form = instrument.form()
+            for question in form.questions:
+                if question.name != PROGRAM_QUESTION or not question.list_name:
+                    continue
+                for choice in form.choices.get(question.list_name, []):
+                    labels = {choice.label, *choice.labels.values()}
+                    if wanted in {_plain(label) for label in labels if label}:
+                        codes.add(choice.name)
+        return codes
+
     def answers_naming(self) -> dict[str, int]:
-        """Responses that answer this program (its code in a ``program`` question), by
-        instrument title: while there are any, the program cannot be removed."""
+        """Responses that answer this program (any of :meth:`answer_codes` in a ``program``
+        question), by instrument title: while there are any, the program cannot be removed."""
         from django.db.models.fields.json import KT
         from django.db.models.functions import Cast
 
@@ -248,7 +277,7 @@ class Program(models.Model):
         found = (
             Submission.objects.filter(instrument__evaluation_id=self.evaluation_id)
             .annotate(program_answer=Cast(KT("answers__program"), models.TextField()))
-            .filter(program_answer=self.code)
+            .filter(program_answer__in=sorted(self.answer_codes()))
             .values_list("instrument__title", "instrument__form_id")
             .annotate(n=models.Count("id"))
         )
