@@ -236,6 +236,9 @@ def _log_in(page, base):
     page.get_by_role("button", name="Masuk").click()
 
 
+SIDEWAYS: list[str] = []
+
+
 def _check(page, url, where, shots):
     response = page.goto(url)
     assert response is not None and response.status < 400, (
@@ -244,6 +247,18 @@ def _check(page, url, where, shots):
     assert "text/html" in response.headers.get("content-type", ""), where
     page.wait_for_load_state("load")
     assert_accessible(page, where)
+    # nothing scrolls sideways (wide tables scroll inside their own box)
+    wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if wide > 1:
+        culprits = page.evaluate(
+            """() => [...document.querySelectorAll('main *')]
+                 .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+                               && el.children.length === 0)
+                 .slice(0, 3)
+                 .map(el => el.tagName.toLowerCase() + (el.className ? '.' + el.className : '')
+                            + ' «' + (el.textContent || '').trim().slice(0, 40) + '»')"""
+        )
+        SIDEWAYS.append(f"{where}: {wide} px too wide: {culprits}")
     if shots:
         name = where.replace(":", "_").replace("/", "_").replace(" ", "_")
         page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
@@ -350,6 +365,7 @@ def test_every_page_passes_axe_on_a_phone_and_a_desktop(live_server, demo, chrom
             context.close()
             _without_javascript(browser, live_server.url, demo, viewport, size, shots)
         browser.close()
+    assert not SIDEWAYS, SIDEWAYS
 
 
 def _tab_stops(page) -> tuple[int, list[dict]]:

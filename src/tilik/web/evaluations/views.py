@@ -367,7 +367,11 @@ def program_delete(request, pk: int, program_id: int):
         "n_enrolled": n_enrolled,
     }
     return render(
-        request, "evaluations/program_delete.html", context, status=409 if answers else 200
+        request,
+        "evaluations/program_delete.html",
+        context,
+        # the page explains the refusal; only an attempt to remove is a conflict
+        status=409 if answers and request.method == "POST" else 200,
     )
 
 
