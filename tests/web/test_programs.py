@@ -209,3 +209,30 @@ def test_a_program_added_in_the_browser_is_found_under_an_uploaded_forms_own_cho
         "tilik.web.collection.models.Instrument.objects.filter", return_value=Instruments()
     ):
         assert program.answer_codes() == {program.code, "prima"}
+
+
+def test_adding_changing_and_removing_a_program_is_in_the_audit_trail(client, cast):
+    from tilik.web.audit.models import Action, AuditEvent
+
+    client.force_login(cast.alice)
+    _add(client, cast)
+    program = cast.evaluation_a.programs.get()
+    edit = reverse("evaluations:program", args=[cast.evaluation_a.pk, program.pk])
+    cohort = program.cohorts.get()
+    client.post(
+        edit,
+        _form(
+            jp="32",
+            **{
+                "angkatan-INITIAL_FORMS": "1",
+                "angkatan-0-id": str(cohort.pk),
+                "angkatan-0-program": str(program.pk),
+            },
+        ),
+    )
+    client.post(reverse("evaluations:program_delete", args=[cast.evaluation_a.pk, program.pk]))
+    events = AuditEvent.objects.filter(evaluation=cast.evaluation_a).order_by("pk")
+    actions = [e.action for e in events if e.action.startswith("program_")]
+    assert actions == [Action.PROGRAM_ADDED, Action.PROGRAM_CHANGED, Action.PROGRAM_REMOVED]
+    changed = events.get(action=Action.PROGRAM_CHANGED)
+    assert changed.target == f"program:{program.pk}" and "jp" in changed.detail["fields"]

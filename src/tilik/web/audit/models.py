@@ -43,6 +43,9 @@ class Action(models.TextChoices):
     MEMBER_ROLE_CHANGED = "member_role_changed", _("Peran anggota tim diubah")
     # evaluations and data
     EVALUATION_CREATED = "evaluation_created", _("Evaluasi dibuat")
+    PROGRAM_ADDED = "program_added", _("Program ditambahkan")
+    PROGRAM_CHANGED = "program_changed", _("Program diubah")
+    PROGRAM_REMOVED = "program_removed", _("Program dihapus")
     IMPORT = "import", _("Data diimpor")
     BUNDLE_IMPORTED = "bundle_imported", _("Bundel diimpor")
     EXPORT = "export", _("Respons diekspor")

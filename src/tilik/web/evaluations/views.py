@@ -325,6 +325,15 @@ def _program_page(request, evaluation: Evaluation, program: Program | None):
             saved.save()
             cohorts.instance = saved
             cohorts.save()
+        record(
+            request,
+            Action.PROGRAM_CHANGED if program is not None else Action.PROGRAM_ADDED,
+            evaluation=evaluation,
+            target=f"program:{saved.pk}",
+            program=saved.name,
+            fields=sorted(form.changed_data),
+            angkatan=saved.cohorts.count(),
+        )
         messages.success(request, _("Program disimpan."))
         _lists_refreshed(request, evaluation)
         return redirect("evaluations:detail", evaluation.pk)
@@ -354,7 +363,17 @@ def program_delete(request, pk: int, program_id: int):
     answers = program.answers_naming()
     n_enrolled = Enrolment.objects.filter(cohort__program=program).count()
     if request.method == "POST" and not answers:
+        n_cohorts = program.cohorts.count()
         program.delete()
+        record(
+            request,
+            Action.PROGRAM_REMOVED,
+            evaluation=evaluation,
+            target=f"program:{program_id}",
+            program=program.name,
+            angkatan=n_cohorts,
+            enrolments=n_enrolled,
+        )
         messages.success(request, _("Program «%(name)s» dihapus.") % {"name": program.name})
         _lists_refreshed(request, evaluation)
         return redirect("evaluations:detail", evaluation.pk)
