@@ -111,7 +111,9 @@ def test_it_announces_errors_next_to_their_fields(live_server, survey_link, chro
         browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
         page = browser.new_context(viewport=PHONE).new_page()
         page.goto(f"{live_server.url}/f/{token}/")
+        assert page.locator("#privasi-rincian").evaluate("d => d.open")  # read first
         page.get_by_role("button", name="Saya mengerti, mulai mengisi").click()
+        assert not page.locator("#privasi-rincian").evaluate("d => d.open")  # then folded
         page.locator("input[name=persetujuan][value=ya]").check()
         page.get_by_role("button", name="Berikutnya").click()
         expect(page.locator("#kemajuan")).to_contain_text("Bagian 2 dari 6: Identitas")

@@ -93,3 +93,13 @@ def test_it_ends_on_the_first_page_when_the_respondent_declines(client, token):
     assert 'class="primary big" data-send>' in body and 'data-nav="next" hidden' in body
     sent = client.post(f"/f/{link}/", {"persetujuan": "tidak", "_instance_id": str(uuid.uuid4())})
     assert sent.status_code == 200 and Submission.objects.get().answers["persetujuan"] == "tidak"
+
+
+def test_the_privacy_notice_is_read_in_full_first_and_folded_on_later_pages(client, token):
+    link, _ = token
+    first = client.get(f"/f/{link}/").content.decode()
+    assert '<details id="privasi-rincian" open>' in first
+    second = client.post(f"/f/{link}/", {"_page": "0", "_nav": "next", "persetujuan": "ya"})
+    body = second.content.decode()
+    assert '<details id="privasi-rincian">' in body  # folded, one tap away
+    assert "Pemberitahuan privasi" in body and "Hak Anda" in body

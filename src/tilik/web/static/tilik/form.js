@@ -1044,6 +1044,8 @@
   window.addEventListener("online", function () { if (state.pending) { send(); } });
 
   var start = document.getElementById("mulai");
+  var noticeDetails = document.getElementById("privasi-rincian");
+  if (noticeDetails && state.consented) { noticeDetails.open = false; }  // read already
   if (form.getAttribute("data-consent") === "yes" && start && !state.consented) {
     form.hidden = true;
     start.hidden = false;
@@ -1052,6 +1054,7 @@
       save();
       form.hidden = false;
       start.hidden = true;
+      if (noticeDetails) { noticeDetails.open = false; }  // the questions move up
       var first = form.querySelector(".q input, .q textarea");
       if (first) { first.focus(); }
     });
