@@ -27,3 +27,13 @@ def test_the_demo_prints_the_report_the_address_and_the_login(tmp_path):
     assert "kata sandi «" in output
     assert "fontTools" not in output and "DEBUG" not in output
     assert len(output.splitlines()) < 20, output
+    # the demo user administers the demo's organisation: its portfolio and team pages open
+    import sqlite3
+
+    (database,) = (tmp_path / "data").glob("*.sqlite3")
+    with sqlite3.connect(database) as db:
+        roles = db.execute(
+            "SELECT m.role FROM accounts_organisationmember m JOIN auth_user u ON u.id = m.user_id"
+            " WHERE u.username = 'demo'"
+        ).fetchall()
+    assert ("admin",) in roles

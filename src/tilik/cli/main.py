@@ -315,6 +315,18 @@ def _ensure_demo_user():
     return user, password
 
 
+def _demo_user_administers(user, evaluation) -> None:
+    """The demo user also administers the demo's organisation, so that its team pages and
+    the leaders' portfolio can be tried too (an evaluator alone sees neither)."""
+    from tilik.web.accounts.models import OrganisationMember
+
+    OrganisationMember.objects.update_or_create(
+        organisation=evaluation.organisation,
+        user=user,
+        defaults={"role": OrganisationMember.Role.ADMIN},
+    )
+
+
 @cli.command("demo")
 @click.option("--port", default=8000, show_default=True, help="Port to serve on.")
 @click.option("--no-serve", is_flag=True, help="Load the demo and write its report, then stop.")
@@ -344,6 +356,7 @@ def demo(port: int, no_serve: bool, bundle_path: str, out: str | None, lang: str
     user, password = _ensure_demo_user()
     _load_previous_cycles(bundle_path, user, lang)
     summary = _import(bundle_path, user.username, lang)
+    _demo_user_administers(user, summary.evaluation)
     target = Path(out) if out else settings.TILIK_OUTPUT / Path(bundle_path).resolve().name
     click.echo(translate("Menganalisis dan menulis laporan…", lang))
     run = _analyse_now(summary.evaluation, user, lang)
