@@ -108,3 +108,28 @@ def test_it_shows_which_texts_a_correction_recoded(live_server, cast, chromium_p
         expect(page.locator("#ct-status")).to_contain_text("teks serupa dikode ulang")
         expect(similar.locator("[data-recoded]")).to_be_visible()
         browser.close()
+
+
+@pytest.mark.browser
+def test_one_click_on_another_cards_theme_changes_it(live_server, evaluation, chromium_path):
+    """A newcomer clicked a checked theme on a card that was not the current one: the card
+    opened and the theme stayed checked, so a removal they believed done was not."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
+        page.goto(f"{live_server.url}/evaluasi/{evaluation.pk}/pengodean/")
+        page.get_by_label("Nama pengguna").fill("alice")
+        page.get_by_label("Kata sandi").fill("pw-alice")
+        page.keyboard.press("Enter")
+        items = page.locator(".ct-item")
+        expect(items.nth(0)).to_have_class(re.compile("is-current"))
+        other = items.nth(1)
+        checked = other.locator("label.ct-toggle:has(input:checked)").first
+        box = checked.locator("input")
+        name = box.get_attribute("value")
+        checked.click()
+        expect(other).to_have_class(re.compile("is-current"))
+        expect(other.locator(f"input[name=themes][value='{name}']")).not_to_be_checked()
+        browser.close()

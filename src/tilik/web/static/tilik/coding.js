@@ -95,8 +95,18 @@
     });
   }
 
+  // A press on another card's theme must change that theme at once: selecting the card on the
+  // press (its focus) would lay out its other themes under the pointer before the click lands,
+  // so a pointer selects on the click, after the box has changed; the keyboard on focus.
+  var pressing = false;
+  document.addEventListener("pointerdown", function () { pressing = true; }, true);
+  document.addEventListener("pointerup", function () {
+    window.setTimeout(function () { pressing = false; }, 0);
+  }, true);
   items.forEach(function (item, index) {
-    item.addEventListener("focusin", function () { if (current !== index) select(index, false); });
+    item.addEventListener("focusin", function () {
+      if (!pressing && current !== index) select(index, false);
+    });
     item.addEventListener("click", function () { if (current !== index) select(index, false); });
     var f = item.querySelector("form.ct-form");
     if (!f) return;
