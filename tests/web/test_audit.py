@@ -163,3 +163,23 @@ def test_the_trail_shows_times_in_utc_as_its_heading_says(client, cast):
     page = client.get(f"/evaluasi/{cast.evaluation_a.pk}/jejak/").content.decode()
     assert "Waktu (UTC)" in page
     assert event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") in page
+
+
+def test_the_trail_page_says_targets_and_details_in_words(client, cast):
+    record(
+        None,
+        Action.IMPORT,
+        evaluation=cast.evaluation_a,
+        user=cast.alice,
+        target="import:15",
+        cli=True,
+        stored=1522,
+        columns=["identitas/nip", "reaksi/materi"],
+    )
+    client.force_login(cast.alice)
+    page = client.get(f"/evaluasi/{cast.evaluation_a.pk}/jejak/").content.decode()
+    assert "Impor #15" in page and "import:15" not in page
+    assert "lewat perintah tilik: ya" in page and "disimpan: 1522" in page
+    assert "kolom: identitas/nip, reaksi/materi" in page and "cli=True" not in page
+    csv = client.get(f"/evaluasi/{cast.evaluation_a.pk}/jejak.csv").content.decode("utf-8-sig")
+    assert "import:15" in csv and "stored=1522" in csv  # the export keeps the keys

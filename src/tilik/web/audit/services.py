@@ -10,6 +10,7 @@ from typing import Any
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from tilik.core.exports import table_csv
 from tilik.core.personal import mask_text
@@ -96,7 +97,81 @@ def for_organisations(organisations: Iterable):
 
 
 def detail_text(event: AuditEvent) -> str:
+    """The details as the CSV export keeps them: ``key=value``, for machines and auditors."""
     return ", ".join(f"{k}={v}" for k, v in sorted(event.detail.items()))
+
+
+# What the trail's page calls targets and details (the CSV keeps the keys).
+_TARGETS = {
+    "import": _("Impor"),
+    "participants": _("Impor daftar peserta"),
+    "row": _("Baris karantina"),
+    "held": _("Baris peserta tertahan"),
+    "run": _("Analisis"),
+    "schedule": _("Penjadwalan"),
+    "program": _("Program"),
+    "link": _("Tautan responden"),
+    "user": _("Pengguna"),
+    "invitation": _("Undangan"),
+    "token": _("Token API"),
+}
+_DETAILS = {
+    "angkatan": _("angkatan"),
+    "anonymous": _("anonim"),
+    "change": _("perubahan"),
+    "cli": _("lewat perintah tilik"),
+    "columns": _("kolom"),
+    "count": _("jumlah"),
+    "csv": _("berkas CSV"),
+    "enrolments": _("pendaftaran peserta"),
+    "fields": _("isian"),
+    "file": _("berkas"),
+    "form": _("instrumen"),
+    "format": _("format"),
+    "found": _("ditemukan"),
+    "kind": _("jenis"),
+    "known_account": _("akun dikenal"),
+    "lang": _("bahasa"),
+    "left": _("tersisa"),
+    "months": _("bulan"),
+    "organisations": _("instansi"),
+    "prefix": _("awalan"),
+    "program": _("program"),
+    "pseudonymised": _("dengan pseudonim"),
+    "quarantined": _("dikarantina"),
+    "require_2fa_admins": _("admin wajib verifikasi dua langkah"),
+    "responses": _("respons"),
+    "role": _("peran"),
+    "second_step": _("langkah kedua"),
+    "status": _("status"),
+    "stored": _("disimpan"),
+    "token": _("token"),
+    "unit_added": _("unit ditambahkan"),
+    "values": _("isian"),
+}
+
+
+def target_words(event: AuditEvent) -> str:
+    """``import:15`` as "Impor #15"; other targets (a form's name, a key) as they are."""
+    kind, sep, number = event.target.partition(":")
+    if sep and kind in _TARGETS and number.isdigit():
+        return f"{_TARGETS[kind]} #{number}"
+    return event.target
+
+
+def detail_words(event: AuditEvent) -> str:
+    """The details in words for the trail's page: "disimpan: 1.522; dikarantina: 0"."""
+    parts = []
+    for key, value in sorted(event.detail.items()):
+        label = _DETAILS.get(key, key.replace("_", " "))
+        if isinstance(value, bool):
+            value = _("ya") if value else _("tidak")
+        elif isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value) or "–"
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}: {v}" for k, v in value.items()) or "–"
+        parts.append(f"{label}: {value}")
+    return "; ".join(parts)
 
 
 def csv_bytes(events) -> bytes:

@@ -12,10 +12,11 @@ from django.utils import timezone
 from tilik.web.audit.models import Action
 from tilik.web.audit.services import (
     csv_bytes,
-    detail_text,
+    detail_words,
     for_evaluation,
     for_organisations,
     record,
+    target_words,
 )
 from tilik.web.evaluations.access import evaluation_for
 
@@ -31,7 +32,8 @@ def _page(request, events, context: dict):
     events = _filtered(request, events)
     page = Paginator(events, 100).get_page(request.GET.get("halaman"))
     for event in page:
-        event.detail_text = detail_text(event)
+        event.detail_text = detail_words(event)
+        event.target_text = target_words(event)
     return render(
         request,
         "audit/trail.html",
