@@ -150,3 +150,26 @@ def test_it_accepts_plain_dicts_as_items():
     items = [{"text": "Anggaran pelatihan dipotong.", "source": "survey", "respondent_id": "x"}]
     section = themes_section(items)
     assert section["anggaran"]["share_respondents"] == 1.0
+
+
+def test_model_explanations_are_words_of_the_text():
+    """A newcomer saw «ruangan, kembali, dit» and «beri, seperti» as reasons: pieces of words
+    and stems. Every word given as a reason is a word of the (normalised) text."""
+    from tilik.core.themes.coder import Coder
+    from tilik.core.themes.normalize import normalize
+    from tilik.core.themes.segment import clean_text
+
+    coder = Coder.default()
+    texts = [
+        "Atasan sering memberikan tugas mendadak, jadi saya ditelepon balik ke kantor.",
+        "Bahan dong kasi cuma slide, sonde ada buku panduan. Pulang su lupa.",
+        "Diskusi kelompoknya seru, fasilitator pinter mancing kita ngomong.",
+        "Tugas LMS nya bnyk bgt, sy kerjain malam krn siang ngajar + urus dapodik.",
+    ]
+    for text, coding in zip(texts, coder.code_many(texts), strict=True):
+        words = f" {' '.join(t.removeprefix('NEG_') for t in normalize(clean_text(text)).tokens)} "
+        for theme in coding.themes:
+            if theme.source != "model":
+                continue
+            for reason in filter(None, theme.explanation.split(", ")):
+                assert f" {reason} " in words, (reason, text)

@@ -335,6 +335,25 @@ def _word_features(norm: Normalized) -> list[str]:
     return feats
 
 
+def _as_words(feature: str, norm: Normalized) -> str:
+    """A feature as the text's own word(s): a word or word pair of the text as it is, a stem
+    as the word it is the stem of, a piece of a word as that word; "" when none fits."""
+    tokens = [t.removeprefix("NEG_") for t in norm.tokens]
+    if feature.startswith("S:"):
+        stem = feature[2:].removeprefix("NEG_")
+        for token, token_stem in zip(tokens, norm.stems, strict=False):
+            if token_stem.removeprefix("NEG_") == stem:
+                return token
+        return ""
+    plain = " ".join(part.removeprefix("NEG_") for part in feature.split())
+    if not plain:
+        return ""
+    if f" {plain} " in f" {' '.join(tokens)} ":
+        return plain
+    piece = plain.replace(" ", "")
+    return next((token for token in tokens if len(piece) >= 3 and piece in token), "")
+
+
 def _identity(doc: Any) -> Any:
     return doc
 
@@ -792,8 +811,10 @@ class Coder:
     def _negative_only(self) -> frozenset[str]:
         return frozenset(c.code for c in self.codebook if c.negative_only)
 
-    def _explain(self, x: sparse.csr_matrix, i: int, k: int) -> str:
-        """The three word or character features that pushed text ``i`` towards code ``k``."""
+    def _explain(self, x: sparse.csr_matrix, i: int, k: int, norm: Normalized | None = None) -> str:
+        """Up to three words of text ``i`` behind the features that pushed it towards code
+        ``k``: a stem or a piece of a word is shown as the word of the text it came from
+        (never "dit" or "beri"); a feature no word of the text shows is left out."""
         clf = self.model.themes[k]
         if clf is None:
             return ""
@@ -808,8 +829,10 @@ class Coder:
             name = str(names[indices[j]]).strip()
             if name.startswith(("R:", "C:", "src:", "role:")):
                 continue
-            out.append(name.removeprefix("S:"))
-        return ", ".join(dict.fromkeys(out))
+            word = _as_words(name, norm) if norm is not None else name.removeprefix("S:")
+            if word and word not in out:
+                out.append(word)
+        return ", ".join(out)
 
     def decision_scores(
         self, texts: Sequence[str], contexts: Sequence[Any] | None = None
@@ -891,7 +914,10 @@ class Coder:
                 if phrase:
                     source, why = ("rule+model" if self.use_model else "rule"), phrase
                 else:
-                    source, why = "model", self._explain(x, i, k) if x is not None else ""
+                    source, why = (
+                        "model",
+                        self._explain(x, i, k, norms[i]) if x is not None else "",
+                    )
                 themes.append(ThemeScore(names[k], round(float(row[k]), 3), source, why))
             if any(t.code in self._negative_only for t in themes):
                 sentiment = {"positif": "campuran", "netral": "negatif"}.get(sentiment, sentiment)
