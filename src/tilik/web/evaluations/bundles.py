@@ -48,7 +48,15 @@ from tilik.web.collection.services import (
     store_quarantined,
 )
 from tilik.web.collection.stored import read_instrument
-from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Evaluation, Member, Program
+from tilik.web.evaluations.models import (
+    Cohort,
+    Employee,
+    Enrolment,
+    Evaluation,
+    Member,
+    Program,
+    program_choices,
+)
 
 
 @dataclass
@@ -233,8 +241,9 @@ def _align_program_codes(evaluation: Evaluation) -> None:
     speak of the same program as the responses do."""
     programs = list(evaluation.programs.all())
     taken = {program.code for program in programs}
+    choices = program_choices(evaluation.pk)
     for program in programs:
-        found = program.answer_codes() - {program.code}
+        found = program.answer_codes(choices) - {program.code}
         if len(found) != 1:
             continue  # the instruments already use its code, do not name it, or are ambiguous
         code = found.pop()

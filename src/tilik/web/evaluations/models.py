@@ -194,6 +194,24 @@ def _plain(text: str) -> str:
     return " ".join(str(text).casefold().split()).strip(" .")
 
 
+def program_choices(evaluation_id: int) -> list[tuple[str, set[str]]]:
+    """Every choice of a ``program`` question in an evaluation's instruments: its name and
+    its labels (every language) as :func:`_plain` compares them; each form read once."""
+    from tilik.web.collection.models import Instrument
+
+    found = []
+    instruments = Instrument.objects.filter(evaluation_id=evaluation_id)
+    for instrument in instruments.exclude(current=None).select_related("current"):
+        form = instrument.form()
+        for question in form.questions:
+            if question.name != PROGRAM_QUESTION or not question.list_name:
+                continue
+            for choice in form.choices.get(question.list_name, []):
+                labels = {choice.label, *choice.labels.values()}
+                found.append((choice.name, {_plain(label) for label in labels if label}))
+    return found
+
+
 class Program(models.Model):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="programs")
     name = models.CharField(_("nama program"), max_length=250)
@@ -243,25 +261,17 @@ class Program(models.Model):
             self.code = choice_name(self.name, [*taken, OTHER.name])
         super().save(*args, **kwargs)
 
-    def answer_codes(self) -> set[str]:
+    def answer_codes(self, choices: list[tuple[str, set[str]]] | None = None) -> set[str]:
         """The names responses give this program in a ``program`` question: its code, and in
         each of the evaluation's instruments the choice labelled with its name (instruments
         from a bundle or an upload name their choices their own way, e.g. ``manajemen_faskes``
-        for "Pelatihan Manajemen Rumah Sakit dan Puskesmas")."""
-        from tilik.web.collection.models import Instrument
-
+        for "Pelatihan Manajemen Rumah Sakit dan Puskesmas"). ``choices``: the evaluation's
+        :func:`program_choices`, when the caller asks for several programs."""
+        if choices is None:
+            choices = program_choices(self.evaluation_id)
         wanted = _plain(self.name)
         codes = {self.code} if self.code else set()
-        instruments = Instrument.objects.filter(evaluation_id=self.evaluation_id)
-        for instrument in instruments.exclude(current=None).select_related("current"):
-            form = instrument.form()
-            for question in form.questions:
-                if question.name != PROGRAM_QUESTION or not question.list_name:
-                    continue
-                for choice in form.choices.get(question.list_name, []):
-                    labels = {choice.label, *choice.labels.values()}
-                    if wanted in {_plain(label) for label in labels if label}:
-                        codes.add(choice.name)
+        codes.update(name for name, labels in choices if wanted in labels)
         return codes
 
     def answers_naming(self) -> dict[str, int]:
