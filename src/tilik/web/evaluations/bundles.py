@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,7 @@ from tilik.web.collection.models import (
     Submission,
 )
 from tilik.web.collection.services import (
+    fresh_rows,
     hash_key,
     json_safe,
     parallel_min_rows,
@@ -165,7 +167,7 @@ def import_bundle(
         )
     for form_id, form in bundle.forms.items():
         spec = bundle.spec(form_id)
-        instrument, _ = Instrument.objects.update_or_create(
+        instrument, made = Instrument.objects.update_or_create(
             evaluation=evaluation,
             form_id=form_id,
             defaults={
@@ -199,7 +201,7 @@ def import_bundle(
             created_by=user,
         )
         sent, stored, already, conflicts = _store_dataset(
-            bundle, dataset, instrument, source, batch
+            bundle, dataset, instrument, source, batch, fresh=made
         )
         if bundle.refusals:  # found while reading (a file refused part-way): nothing is kept
             continue
@@ -256,37 +258,50 @@ def _align_program_codes(evaluation: Evaluation) -> None:
 
 
 def _store_dataset(
-    bundle: Bundle, dataset: Dataset, instrument: Instrument, source: str, batch: ImportBatch
+    bundle: Bundle,
+    dataset: Dataset,
+    instrument: Instrument,
+    source: str,
+    batch: ImportBatch,
+    *,
+    fresh: bool = False,
 ) -> tuple[int, int, int, list[Quarantined]]:
     """Store a dataset's rows: ``(rows sent to the database, stored, already stored,
     conflicts to quarantine)``. Rows not read yet are streamed from a second process; once
-    the bundle is refused, the rest is read (for its problems) but not stored."""
+    the bundle is refused, the rest is read (for its problems) but not stored. The rows of an
+    instrument created by this import (``fresh``) go in without being looked up
+    (:func:`fresh_rows`); those of one stored before are compared with what it holds."""
     counts = [0, 0, 0]
     conflicts: list[Quarantined] = []
+    with ExitStack() as stack:
+        send = stack.enter_context(fresh_rows(instrument, source, batch)) if fresh else None
 
-    def sink(rows: list[StoredRow]) -> None:
-        counts[0] += len(rows)
-        if bundle.refusals:
-            return
-        stored, already, clashes = store_prepared(instrument, rows, source, batch)
-        counts[1] += stored
-        counts[2] += already
-        conflicts.extend(clashes)
+        def sink(rows: list[StoredRow]) -> None:
+            counts[0] += len(rows)
+            if bundle.refusals:
+                return
+            if send is not None:
+                counts[1] += send(rows)
+                return
+            stored, already, clashes = store_prepared(instrument, rows, source, batch)
+            counts[1] += stored
+            counts[2] += already
+            conflicts.extend(clashes)
 
-    if dataset.read:
-        key = hash_key()
-        sink([stored_row(response, key) for response in dataset.responses])
-    else:
-        result = read_export_parallel(
-            bundle.sources[dataset.file],
-            dataset.form,
-            sink=sink,
-            file_name=dataset.file,
-            hash_key=hash_key(),
-            min_rows=parallel_min_rows(),
-            formula_escaped=dataset._escaped,
-        )
-        bundle.add_read(dataset, result)
+        if dataset.read:
+            key = hash_key()
+            sink([stored_row(response, key) for response in dataset.responses])
+        else:
+            result = read_export_parallel(
+                bundle.sources[dataset.file],
+                dataset.form,
+                sink=sink,
+                file_name=dataset.file,
+                hash_key=hash_key(),
+                min_rows=parallel_min_rows(),
+                formula_escaped=dataset._escaped,
+            )
+            bundle.add_read(dataset, result)
     return counts[0], counts[1], counts[2], conflicts
 
 
