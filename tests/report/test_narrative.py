@@ -131,3 +131,14 @@ def test_the_english_report_speaks_english_about_roles_grades_and_strength(hasil
     text = html.unescape(re.sub(r"<[^>]+>", " ", page))
     assert not re.search(r"— (atasan|peserta|pejabat|warga)\b", text)
     assert not re.search(r"\b(sektor|sedang|tinggi|kuat|lemah|Sangat Baik|Kurang Baik)\b", text)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_it_warns_of_a_response_rate_above_100_percent(hasil, lang):
+    form_id = next(k for k, v in hasil["instruments"].items() if v.get("response_rate"))
+    assert not any("100 %" in s.text for s in build_report(hasil, lang).sentences())
+    hasil["instruments"][form_id]["response_rate"] = 1.13
+    warned = [s for s in build_report(hasil, lang).sentences() if "113" in s.text]
+    assert len(warned) == 1
+    assert warned[0].numbers[0].path == f"instruments/{form_id}/response_rate"
+    assert format_value(1.13, "pct", lang) in warned[0].text

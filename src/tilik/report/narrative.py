@@ -500,6 +500,29 @@ def _objectives(hasil: Mapping[str, Any], lang: str) -> Section:
     )
 
 
+def response_rate_warnings(hasil: Mapping[str, Any], lang: str) -> list[Sentence]:
+    """A sentence for each instrument whose response rate is above 100 %: more respondents
+    than enrolled participants means the enrolment figures or the responses are wrong."""
+    out = []
+    for form_id, info in (hasil.get("instruments") or {}).items():
+        rate = info.get("response_rate") if isinstance(info, Mapping) else None
+        if rate is None or rate <= 1:
+            continue
+        name = str(info.get("title") or labels.instrument_name(hasil, form_id, lang))
+        shown = format_value(rate, "pct", lang)
+        text = _t(
+            lang,
+            f"Tingkat respons «{name}» {shown}: responden lebih banyak daripada peserta "
+            "terdaftar. Periksa jumlah peserta tiap program dan daftar peserta; tanggapan "
+            "yang menyebut program yang tidak lagi terdaftar ikut terhitung.",
+            f"The response rate of «{name}» is {shown}: more respondents than enrolled "
+            "participants. Check each program's number of participants and the participant "
+            "list; responses naming a program no longer enrolled are counted too.",
+        )
+        out.append(Sentence(text, [Number(f"instruments/{form_id}/response_rate", "pct", shown)]))
+    return out
+
+
 def _method(hasil: Mapping[str, Any], lang: str) -> Section:
     section = Section("metode", _t(lang, "Metode Evaluasi", "Evaluation Method"))
     sentences = [*kirkpatrick_sentences(hasil, lang), collection_sentence(hasil, lang)]
@@ -547,7 +570,8 @@ def _method(hasil: Mapping[str, Any], lang: str) -> Section:
                             "data quality appendix.",
                         ),
                         anchor="tabel-instrumen",
-                    )
+                    ),
+                    *[Paragraph([warning]) for warning in response_rate_warnings(hasil, lang)],
                 ],
             )
         )

@@ -16,6 +16,7 @@ from tilik.report.challenges import ChallengeTable, challenge_table
 from tilik.report.charts import report_charts
 from tilik.report.cycles import cycles_chart, headline_changes
 from tilik.report.evidence import evidence_lines
+from tilik.report.narrative import response_rate_warnings
 
 __all__ = ["ChartView", "EvidenceView", "evidence_views", "results_display"]
 
@@ -94,6 +95,7 @@ def results_display(
     table: ChallengeTable = challenge_table(hasil, lang)
     return {
         "instrument_rows": instruments,
+        "rate_warnings": [warning.text for warning in response_rate_warnings(hasil, lang)],
         "finding_rows": findings,
         "challenge_table": table,
         "chart_views": views,
