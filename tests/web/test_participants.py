@@ -140,3 +140,12 @@ def test_it_keeps_participant_lists_to_the_evaluators(client, cast, prima):
         not ParticipantImport.objects.exists()
         and not Organisation.objects.filter(name="Dinas Kesehatan").exists()
     )
+
+
+def test_it_lists_participants_sectors_by_name(client, cast, prima):
+    client.force_login(cast.alice)
+    header = HEADER + ";Sektor"
+    _import(client, cast, ("\n".join([header, ROWS[0] + ";kesehatan"]) + "\n").encode())
+    assert Employee.objects.get(nip=NIP_A).sector == "kesehatan"
+    page = client.get(reverse("evaluations:participants", args=[cast.evaluation_a.pk]))
+    assert "<td>Kesehatan</td>" in page.content.decode()

@@ -11,6 +11,8 @@ stay.
 
 from __future__ import annotations
 
+import functools
+
 from tilik.core.instruments import OTHER, ListChoice, choice_name, standard_instruments
 from tilik.core.xlsform import Form, read_xlsform
 from tilik.web.evaluations.models import Employee, Evaluation
@@ -37,6 +39,7 @@ def organisation_choice(organisation, taken: list[str]) -> ListChoice:
     return ListChoice(name, organisation.name, organisation.name)
 
 
+@functools.cache
 def _shipped_sectors() -> dict[str, ListChoice]:
     """The sectors of the standard forms, with their labels in both languages."""
     path = standard_instruments()["survei_peserta"]
@@ -46,6 +49,14 @@ def _shipped_sectors() -> dict[str, ListChoice]:
         c.name: ListChoice(c.name, c.labels.get("id", c.label), c.labels.get("en", c.label))
         for c in form.choices.get(SECTORS, [])
     }
+
+
+def sector_label(code: str, lang: str = "id") -> str:
+    """A sector code as the standard forms name it (the code itself when they do not)."""
+    choice = _shipped_sectors().get(code)
+    if choice is None:
+        return code
+    return (choice.label_en if lang == "en" else "") or choice.label_id or code
 
 
 def choice_lists(evaluation: Evaluation) -> dict[str, list[ListChoice]]:

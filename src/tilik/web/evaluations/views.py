@@ -21,6 +21,7 @@ from tilik.web.audit.models import Action
 from tilik.web.audit.services import record
 from tilik.web.collection.models import Submission
 from tilik.web.collection.services import refresh_choice_lists
+from tilik.web.collection.standard import sector_label
 from tilik.web.evaluations import participants, personal
 from tilik.web.evaluations.access import evaluation_for
 from tilik.web.evaluations.forms import (
@@ -97,6 +98,9 @@ def participant_list(request, pk: int):
         .order_by("cohort__program__name", "cohort__name", "employee__name")
     )
     page = Paginator(enrolments, 50).get_page(request.GET.get("halaman"))
+    lang = get_language() or "id"
+    for enrolment in page:
+        enrolment.sector_name = sector_label(enrolment.employee.sector, lang[:2])
     return render(
         request,
         "evaluations/participants.html",
