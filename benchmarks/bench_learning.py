@@ -3,12 +3,12 @@
 Run: ``.venv/bin/python benchmarks/bench_learning.py [--draws 20] [--corrections 60]``.
 
 1. **Another author** (uses the dev corpus, for measuring only): the coder is trained on
-   ``seed_voices.jsonl`` alone (no text by the dev corpus's author), ``--corrections``
-   dev texts drawn at random become the evaluator's corrections, the other dev texts are
-   scored before and after; as ``tilik themes eval dev.jsonl --training
-   seed_voices.jsonl --learn 60`` runs it (packaged calibration), and again with the
-   calibration refitted on ``seed_voices.jsonl`` alone. Also the plain shipped coder.
-2. **Another style, no dev text at all**: the training texts split by
+   ``seed_voices.jsonl`` and ``seed_field.jsonl`` alone (no text by the dev corpus's
+   author), ``--corrections`` dev texts drawn at random become the evaluator's
+   corrections, the other dev texts are scored before and after; as ``tilik themes eval
+   dev.jsonl --training OTHERS --learn 60`` runs it (packaged calibration), and again
+   with the calibration refitted on those texts alone. Also the plain shipped coder.
+2. **Another style, no dev text at all**: the texts of those two files split by
    :func:`tilik.core.themes.evaluate.style_split` — observers' notes, Kupang Malay and two
    sectors held out as the "new evaluation"; the coder (and its calibration) is trained on
    the rest, corrected with texts of the held-out part, scored on the others.
@@ -109,7 +109,7 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     seed = _read_jsonl("seed.jsonl")
-    voices = _read_jsonl("seed_voices.jsonl")
+    voices = _read_jsonl("seed_voices.jsonl") + _read_jsonl("seed_field.jsonl")
     checks: list[tuple[str, Callable[[], tuple[Coder, list]]]] = []
     if DEV.exists():
         dev = [json.loads(line) for line in DEV.read_text("utf-8").splitlines() if line.strip()]

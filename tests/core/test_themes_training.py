@@ -77,3 +77,14 @@ def test_it_ships_the_calibration_fitted_on_the_current_training_texts():
         assert shipped["codes"][code]["threshold"] == values["threshold"], code
         assert shipped["codes"][code]["a"] == pytest.approx(values["a"], abs=1e-3), code
         assert shipped["codes"][code]["b"] == pytest.approx(values["b"], abs=1e-3), code
+
+
+def test_it_ships_pysastrawis_stems_of_every_training_word():
+    from tilik.core.themes.calibrate import training_stems
+    from tilik.core.themes.normalize import sastrawi_stem, shipped_stems
+
+    shipped = shipped_stems()
+    assert shipped == training_stems(), "training texts changed: run tools/fit_theme_calibration.py"
+    assert len(shipped) > 3000
+    for word in list(shipped)[::50]:
+        assert shipped[word] == sastrawi_stem(word), word

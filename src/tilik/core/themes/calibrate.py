@@ -22,9 +22,32 @@ from sklearn.linear_model import LogisticRegression
 from .codebook import Codebook, default_codebook
 from .coder import Calibration, Coder, best_threshold, load_seed
 
-__all__ = ["FOLDS", "fit_calibration", "folds_of", "out_of_fold_scores", "training_digest"]
+__all__ = [
+    "FOLDS",
+    "fit_calibration",
+    "folds_of",
+    "out_of_fold_scores",
+    "training_digest",
+    "training_stems",
+]
 
 FOLDS = 5
+
+
+def training_stems(codebook: Codebook | None = None) -> dict[str, str]:
+    """Every word the first fit stems (in the training texts and the codebook's examples),
+    stemmed by PySastrawi: ``data/kata_dasar.tsv``."""
+    from .normalize import NEG_PREFIX, normalize, sastrawi_stem
+    from .segment import clean_text
+
+    codebook = codebook or default_codebook()
+    texts = [row["text"] for row in load_seed()] + [e for c in codebook for e in c.examples]
+    words = {
+        token.removeprefix(NEG_PREFIX)
+        for text in texts
+        for token in normalize(clean_text(text)).tokens
+    }
+    return {w: sastrawi_stem(w) for w in sorted(words) if len(w) > 3 and w.isalpha()}
 
 
 def training_digest(rows: Sequence[Mapping[str, Any]]) -> str:

@@ -12,9 +12,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from .cueset import CueSet
 
 __all__ = ["Code", "Codebook", "Pattern", "default_codebook", "load_codebook"]
 
@@ -125,6 +128,13 @@ class Codebook:
     def names(self) -> list[str]:
         """The code identifiers, in codebook order."""
         return [c.code for c in self.codes]
+
+    @cached_property
+    def cue_set(self) -> CueSet:
+        """Every code's cue patterns in one RE2 set (:mod:`tilik.core.themes.cueset`)."""
+        from .cueset import CueSet
+
+        return CueSet([[p.regex.pattern for p in code.patterns] for code in self.codes])
 
     @property
     def obstacles(self) -> list[str]:

@@ -13,8 +13,9 @@ features are
 - the source (survey, interview, observation) and role of the writer.
 
 A logistic regression per code is trained at first use on the packaged training texts
-(``data/seed.jsonl`` and ``data/seed_voices.jsonl``), the codebook's examples and the
-evaluator's corrections (weighted above the rest: they are this evaluation's voice).
+(``data/seed.jsonl``, ``data/seed_voices.jsonl`` and ``data/seed_field.jsonl``), the
+codebook's examples and the evaluator's corrections (weighted above the rest: they are
+this evaluation's voice).
 Its score is turned into a probability by Platt scaling, and a code is assigned when
 the probability passes the code's threshold; both were fitted by cross-validation on the
 training texts (``tools/fit_theme_calibration.py`` writes ``data/kalibrasi.json``). Codes
@@ -246,7 +247,8 @@ def _read_jsonl(name: str) -> list[dict[str, Any]]:
 
 @cache
 def _seed_rows() -> tuple[dict[str, Any], ...]:
-    return tuple(_read_jsonl("seed.jsonl") + _read_jsonl("seed_voices.jsonl"))
+    names = ("seed.jsonl", "seed_voices.jsonl", "seed_field.jsonl")
+    return tuple(row for name in names for row in _read_jsonl(name))
 
 
 def load_seed() -> list[dict[str, Any]]:
@@ -254,7 +256,9 @@ def load_seed() -> list[dict[str, Any]]:
 
     ``seed.jsonl`` holds short participant answers; ``seed_voices.jsonl`` holds texts in
     many voices (officials, supervisors, organisers, observers, citizens; every sector)
-    with their ``source``, ``role`` and ``sector``.
+    with their ``source``, ``role`` and ``sector``; ``seed_field.jsonl``, by three more
+    hands, long interview turns, observers' field notes and phone answers (SMS spelling,
+    Kupang Malay) from 30-odd sectors, with the same fields.
     """
     return [dict(r) for r in _seed_rows()]
 
@@ -377,16 +381,24 @@ def _find_cues(codebook: Codebook, norm: Normalized) -> _Cues:
     best: list[float] = []
     phrases: list[str] = []
     surface = norm.surface
-    for code in codebook:
-        quick = code.any_pattern
-        if quick is None or not quick.search(surface):
+    maybe = codebook.cue_set.candidates(surface)
+    wanted: Sequence[int]
+    for k, code in enumerate(codebook):
+        if maybe is not None:
+            wanted = maybe[k]
+        elif code.any_pattern is not None and code.any_pattern.search(surface):
+            wanted = range(len(code.patterns))
+        else:
+            wanted = ()
+        if not wanted:
             hits.append(())
             best.append(0.0)
             phrases.append("")
             continue
         found: list[int] = []
         top, phrase = 0.0, ""
-        for j, pattern in enumerate(code.patterns):
+        for j in wanted:
+            pattern = code.patterns[j]
             match = pattern.regex.search(surface)
             if match:
                 found.append(j)
@@ -697,15 +709,16 @@ class Coder:
         weights: np.ndarray,
         tol: float = 1e-4,
     ) -> list[LogisticRegression | None]:
-        """One logistic regression per code (None for a code all or none of the texts have)."""
+        """One logistic regression per code (None for a code all or none of the texts have).
+
+        One after the other: liblinear draws from the C library's one random generator,
+        so fits in threads would not give the same model twice."""
         from sklearn.linear_model import LogisticRegression
 
-        out: list[LogisticRegression | None] = []
-        for code in self.codebook.names:
+        def fit(code: str) -> LogisticRegression | None:
             y = np.array([code in themes for themes in labels], dtype=int)
             if y.sum() == 0 or y.sum() == len(y):
-                out.append(None)
-                continue
+                return None
             clf = LogisticRegression(
                 C=THEME_C,
                 class_weight=CLASS_WEIGHT,
@@ -714,9 +727,9 @@ class Coder:
                 random_state=0,
                 tol=tol,
             )
-            clf.fit(x, y, sample_weight=weights)
-            out.append(clf)
-        return out
+            return clf.fit(x, y, sample_weight=weights)
+
+        return [fit(code) for code in self.codebook.names]
 
     def _adapt(
         self, x: sparse.csr_matrix, labels: Sequence[tuple[str, ...]], weights: np.ndarray
