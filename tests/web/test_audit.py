@@ -185,3 +185,15 @@ def test_the_trail_page_says_targets_and_details_in_words(client, cast):
     assert "kolom: identitas/nip, reaksi/materi" in page and "cli=True" not in page
     csv = client.get(f"/evaluasi/{cast.evaluation_a.pk}/jejak.csv").content.decode("utf-8-sig")
     assert "import:15" in csv and "stored=1522" in csv  # the export keeps the keys
+
+
+def test_the_trail_filter_groups_every_action_by_kind_once(client, cast):
+    from tilik.web.audit.models import ACTION_GROUPS
+
+    grouped = [action for _label, actions in ACTION_GROUPS for action in actions]
+    assert sorted(grouped) == sorted(Action) and len(grouped) == len(set(grouped))
+    client.force_login(cast.alice)
+    page = client.get(f"/evaluasi/{cast.evaluation_a.pk}/jejak/?tindakan=login").content.decode()
+    assert page.count("<optgroup") == len(ACTION_GROUPS) == 5
+    assert '<optgroup label="Data pribadi (UU 27/2022)">' in page
+    assert '<option value="login" selected>Masuk</option>' in page

@@ -77,6 +77,88 @@ class Action(models.TextChoices):
     PURGED = "purged", _("Data pribadi dihapus karena masa simpan berakhir")
 
 
+#: The actions by kind, for the audit trail's filter (each action in one group).
+ACTION_GROUPS = (
+    (
+        _("Akun dan sesi"),
+        (
+            Action.LOGIN,
+            Action.LOGIN_FAILED,
+            Action.LOGIN_LOCKED,
+            Action.LOGOUT,
+            Action.PASSWORD_CHANGED,
+            Action.RESET_ISSUED,
+            Action.RESET_USED,
+            Action.OTP_ENABLED,
+            Action.OTP_DISABLED,
+            Action.OTP_BACKUP_USED,
+            Action.OTP_CODES_RENEWED,
+            Action.OTP_RESET,
+        ),
+    ),
+    (
+        _("Tim"),
+        (
+            Action.USER_INVITED,
+            Action.INVITE_ACCEPTED,
+            Action.USER_DEACTIVATED,
+            Action.USER_REACTIVATED,
+            Action.ORG_ROLE_CHANGED,
+            Action.ORG_SETTINGS_CHANGED,
+            Action.MEMBER_ADDED,
+            Action.MEMBER_REMOVED,
+            Action.MEMBER_ROLE_CHANGED,
+        ),
+    ),
+    (
+        _("Evaluasi dan data"),
+        (
+            Action.EVALUATION_CREATED,
+            Action.PROGRAM_ADDED,
+            Action.PROGRAM_CHANGED,
+            Action.PROGRAM_REMOVED,
+            Action.IMPORT,
+            Action.BUNDLE_IMPORTED,
+            Action.EXPORT,
+            Action.BUNDLE_DOWNLOADED,
+            Action.REPORT_DOWNLOADED,
+            Action.XLSFORM_DOWNLOADED,
+            Action.AUDIT_EXPORTED,
+            Action.QUARANTINE_FIXED,
+            Action.QUARANTINE_DISCARDED,
+            Action.LINKS_CREATED,
+            Action.LINK_REVOKED,
+            Action.PRIVACY_CHANGED,
+            Action.ANONYMITY_CHANGED,
+            Action.RETENTION_CHANGED,
+            Action.ANALYSIS_STARTED,
+            Action.RECOMMENDATION_EDITED,
+            Action.FOLLOW_UP_EDITED,
+            Action.PUBLISHED,
+            Action.UNPUBLISHED,
+        ),
+    ),
+    (
+        _("API baca"),
+        (
+            Action.API_READ,
+            Action.API_TOKEN_CREATED,
+            Action.API_TOKEN_REVOKED,
+        ),
+    ),
+    (
+        _("Data pribadi (UU 27/2022)"),
+        (
+            Action.PERSON_SEARCHED,
+            Action.PERSON_EXPORTED,
+            Action.PERSON_CORRECTED,
+            Action.PERSON_DELETED,
+            Action.PURGED,
+        ),
+    ),
+)
+
+
 class AuditEvent(models.Model):
     """One event. Never updated, never deleted (the database refuses both)."""
 

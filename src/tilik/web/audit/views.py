@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from tilik.web.audit.models import Action
+from tilik.web.audit.models import ACTION_GROUPS, Action
 from tilik.web.audit.services import (
     csv_bytes,
     detail_words,
@@ -40,7 +40,10 @@ def _page(request, events, context: dict):
         {
             **context,
             "page": page,
-            "actions": Action.choices,
+            "action_groups": [
+                (label, [(action.value, action.label) for action in actions])
+                for label, actions in ACTION_GROUPS
+            ],
             "chosen": request.GET.get("tindakan", ""),
         },
     )
