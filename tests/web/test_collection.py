@@ -429,3 +429,22 @@ def test_a_reimport_adds_up_with_rows_fixed_and_discarded_before(client, cast, s
     assert total == again.rows_read
     page = client.get(_url(cast, f"impor/{again.pk}/")).content.decode()
     assert "sudah diperbaiki atau dibuang sebelumnya" in page
+
+
+def test_the_instrument_page_names_question_types_and_rules_in_words(client, cast, survey):
+    client.force_login(cast.alice)
+    page = client.get(_url(cast, "instrumen/survei_peserta/")).content.decode()
+    assert "Pilih satu" in page and "Bilangan bulat" in page
+    assert 'syarat <code title=". &gt;= 18">jawaban ≥ 18</code>' in page
+
+
+def test_it_writes_xlsform_expressions_with_labels_and_words():
+    from tilik.core.labels import expression_words
+
+    names = {"persetujuan": "Bersedia?"}
+    assert (
+        expression_words("${persetujuan} = 'ya' and ${umur} != 3", names)
+        == "«Bersedia?» = 'ya' dan «umur» ≠ 3"
+    )
+    assert expression_words("string-length(.) > 3", {}, "en") == "string-length(the answer) > 3"
+    assert expression_words("${a}.b or '.' = .5", {}) == "«a».b atau '.' = .5"

@@ -20,6 +20,7 @@ Names are phrases that fit inside a sentence (lower case unless a proper name);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -343,8 +344,65 @@ HEADLINES: Names = {
 }
 
 
+#: XLSForm question types as the instrument page names them.
+QUESTION_TYPES: Names = {
+    "text": {"id": "Teks", "en": "Text"},
+    "integer": {"id": "Bilangan bulat", "en": "Whole number"},
+    "decimal": {"id": "Bilangan desimal", "en": "Decimal number"},
+    "range": {"id": "Rentang angka", "en": "Number range"},
+    "select_one": {"id": "Pilih satu", "en": "Choose one"},
+    "select_multiple": {"id": "Pilih beberapa", "en": "Choose several"},
+    "select_one_from_file": {"id": "Pilih satu (dari berkas)", "en": "Choose one (from a file)"},
+    "select_multiple_from_file": {
+        "id": "Pilih beberapa (dari berkas)",
+        "en": "Choose several (from a file)",
+    },
+    "rank": {"id": "Urutan", "en": "Ranking"},
+    "date": {"id": "Tanggal", "en": "Date"},
+    "time": {"id": "Jam", "en": "Time"},
+    "datetime": {"id": "Tanggal dan jam", "en": "Date and time"},
+    "geopoint": {"id": "Titik lokasi", "en": "Location"},
+    "geotrace": {"id": "Garis lokasi", "en": "Location line"},
+    "geoshape": {"id": "Area lokasi", "en": "Location area"},
+    "note": {"id": "Catatan (tanpa jawaban)", "en": "Note (no answer)"},
+    "acknowledge": {"id": "Persetujuan", "en": "Acknowledgement"},
+    "calculate": {"id": "Hitungan", "en": "Calculation"},
+    "hidden": {"id": "Tersembunyi", "en": "Hidden"},
+    "image": {"id": "Foto", "en": "Photo"},
+    "audio": {"id": "Rekaman suara", "en": "Audio"},
+    "video": {"id": "Video", "en": "Video"},
+    "file": {"id": "Berkas", "en": "File"},
+    "barcode": {"id": "Kode batang", "en": "Barcode"},
+}
+
+
 def _lang(lang: str) -> str:
     return "en" if lang == "en" else "id"
+
+
+def question_type_name(kind: str, lang: str = "id") -> str:
+    """An XLSForm type (``select_one``, ``integer``…) in words; an unknown one as it is."""
+    entry = QUESTION_TYPES.get(str(kind).split(" ")[0])
+    return (entry.get(_lang(lang)) or entry["id"]) if entry else str(kind)
+
+
+_FIELD_REF = re.compile(r"\$\{([^}]+)\}")
+_EXPRESSION_WORDS = {
+    "id": ((" and ", " dan "), (" or ", " atau "), ("!=", "≠"), (">=", "≥"), ("<=", "≤")),
+    "en": ((" and ", " and "), (" or ", " or "), ("!=", "≠"), (">=", "≥"), ("<=", "≤")),
+}
+
+
+def expression_words(expression: str, names: Mapping[str, str], lang: str = "id") -> str:
+    """An XLSForm expression (``${persetujuan} = 'ya' and ${umur} >= 18``) with each
+    ``${question}`` as its label in «», and its connectives in words; ``.`` (the
+    answer itself) as "jawaban"/"the answer". The expression stays an expression: this
+    only spares the reader the field names."""
+    text = _FIELD_REF.sub(lambda m: f"«{names.get(m.group(1), m.group(1))}»", expression)
+    text = re.sub(r"(?<![\w.'\"])\.(?![\w.'\"])", "jawaban" if lang != "en" else "the answer", text)
+    for old, new in _EXPRESSION_WORDS[_lang(lang)]:
+        text = text.replace(old, new)
+    return " ".join(text.split())
 
 
 def humanise(code: str) -> str:

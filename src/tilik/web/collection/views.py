@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tilik.core import repeats
+from tilik.core import labels, repeats
 from tilik.core.exports import table_csv
 from tilik.core.ingest import decode_text, is_personal_field
 from tilik.core.repeats import flatten, parse_key
@@ -118,8 +118,17 @@ def instrument_detail(request, pk: int, form_id: str):
     lang = _lang()
     questions = []
     if form is not None:
+        names = {q.name: q.labels.get(lang) or q.label or q.name for q in form.questions}
         for q in form.questions:
-            questions.append({"q": q, "label": q.labels.get(lang) or q.label})
+            questions.append(
+                {
+                    "q": q,
+                    "label": q.labels.get(lang) or q.label,
+                    "type_name": labels.question_type_name(q.type, lang),
+                    "relevant": labels.expression_words(q.relevant, names, lang),
+                    "constraint": labels.expression_words(q.constraint, names, lang),
+                }
+            )
     quarantine = instrument.quarantine.filter(status="open").order_by("file_name", "row")
     shown = list(quarantine[:200])
     view = Shown(evaluation, request.user)
