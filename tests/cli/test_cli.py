@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -92,3 +96,21 @@ def test_it_writes_the_report_of_a_bundle(tmp_path):
     for name in ("hasil.json", "laporan.html", "laporan.pdf", "laporan.docx"):
         assert (tmp_path / "out" / name).stat().st_size > 0
     assert list((tmp_path / "out" / "grafik").glob("*.svg"))
+
+
+def test_the_report_command_run_as_a_process_writes_everything_before_it_ends(tmp_path):
+    tilik = Path(sys.executable).with_name("tilik")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [str(tilik), "report", str(DEMO), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TILIK_DATA": str(tmp_path)},
+    )
+    assert done.returncode == 0, done.stderr
+    printed = [line.split(":", 1)[0] for line in done.stdout.splitlines()]
+    assert printed == ["hasil.json", "grafik/", "laporan.html", "laporan.pdf", "laporan.docx"]
+    assert json.loads((out / "hasil.json").read_text("utf-8"))["findings"]
+    assert (out / "laporan.pdf").read_bytes().rstrip().endswith(b"%%EOF")
+    assert (out / "laporan.docx").stat().st_size > 10_000

@@ -288,6 +288,13 @@ def report(path: str, out: str, schedule: str | None, lang: str) -> None:
         raise click.ClickException(exc.problem.render(lang)) from exc
     for name, file in written.items():
         click.echo(f"{name}: {file}")
+    _QUICK_EXIT.append(True)
+
+
+#: Set by a command whose work is written and closed: the console entry point then ends the
+#: process without the interpreter freeing every object of a million-row analysis one by
+#: one (a third of a second at 1,000,000 rows). Not used under click's test runner.
+_QUICK_EXIT: list[bool] = []
 
 
 def _demo_password() -> str:
@@ -541,7 +548,17 @@ _register_subcommands()
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    cli()
+    try:
+        cli()
+    except SystemExit as end:
+        if _QUICK_EXIT and end.code in (0, None):
+            import logging
+
+            sys.stdout.flush()
+            sys.stderr.flush()
+            logging.shutdown()
+            os._exit(0)
+        raise
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -397,21 +397,22 @@ def _groups_for(
     out: dict[str, Any] = {}
     if not by:  # no grouping column: nothing to compare (and no zero-height frame to stack)
         return out
-    data = frame.select(list(by)).hstack(scores)
+    # each grouping column as text, "" as no group: once, not once per construct
+    data = frame.select(
+        [
+            pl.when(pl.col(var).cast(pl.Utf8) == "")
+            .then(None)
+            .otherwise(pl.col(var).cast(pl.Utf8))
+            .alias(var)
+            for var in by
+        ]
+    ).hstack(scores)
+    compared = [var for var in by if data.get_column(var).drop_nulls().n_unique() >= 2]
     for cname in scores.columns:
         by_out: dict[str, Any] = {}
-        for var in by:
-            values = data.get_column(var).cast(pl.Utf8).drop_nulls()
-            values = values.filter(values != "")
-            if values.n_unique() < 2:
-                continue
+        for var in compared:
             by_out[BY_KEYS.get(var, var)] = group_compare(
-                data.with_columns(
-                    pl.when(pl.col(var).cast(pl.Utf8) == "")
-                    .then(None)
-                    .otherwise(pl.col(var).cast(pl.Utf8))
-                    .alias(var)
-                ),
+                data,
                 cname,
                 var,
                 scale=scales.get(cname),

@@ -399,7 +399,7 @@ def _fast_codes(
     shift = 1 - lo
     pl_type, _ = _code_dtype(max(hi - lo + 1 for lo, hi in scales))
     frame = data.select(pl.col(items).fill_null(lo - 1).add(shift).cast(pl_type))
-    return frame.to_numpy(order="c")
+    return frame.to_numpy(order="fortran")
 
 
 # --------------------------------------------------------------------- count engine
