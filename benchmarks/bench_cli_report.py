@@ -5,7 +5,9 @@ respondents × 40 Likert items (4 constructs) and 30 agencies, as KoboToolbox ex
 (1,000,000 rows: a 306 MB CSV).
 
 Each variant is a whole process, timed from the outside (wall time, and the peak RSS of its
-largest process from ``/usr/bin/time``), with the machine's load average before and after:
+largest process from ``/usr/bin/time``), with the machine's load average before and after;
+the data are written to disk first, then the two sides run three times each, in turn, and
+each side's median run is reported (every run's time printed below it):
 
 * ``tilik``  — ``tilik report BUNDLE --out DIR``: reads and checks every row against the
   XLSForm, computes every statistic of ``hasil.json``, codes open texts, writes the findings,
@@ -47,6 +49,17 @@ import national  # noqa: E402
 
 GOAL_RATIO = 0.3
 GOAL_MB = 1536
+REPEATS = 3  # each side's median run is reported (its peak memory the largest of the runs)
+
+
+def median_run(runs: list[dict]) -> dict:
+    """The run of median time, with the largest peak memory of all the runs and every
+    run's seconds (``all``)."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    middle = dict(ordered[len(ordered) // 2])
+    middle["peak_mb"] = max(r["peak_mb"] for r in runs)
+    middle["all"] = [r["seconds"] for r in runs]
+    return middle
 
 
 def timed(command: list[str]) -> dict:
@@ -192,10 +205,19 @@ def run(rows: int, workdir: Path, tilik: str) -> dict:
         national.build_bundle(bundle, rows)
     csv_path = bundle / "data" / f"{national.FORM_ID}.csv"
     out = workdir / f"report-{rows}"
-    shutil.rmtree(out, ignore_errors=True)
-    ours = timed([tilik, "report", str(bundle), "--out", str(out)])
     peer_json = workdir / f"peer-{rows}.json"
-    theirs = timed([sys.executable, __file__, "--peer", str(csv_path), str(peer_json)])
+    # the freshly written CSV goes to disk before any timing (its write-back would take
+    # CPU from whichever process ran first); then each side runs REPEATS times, in turn
+    os.sync()
+    time.sleep(2)
+    runs: dict[str, list[dict]] = {"tilik": [], "peer": []}
+    for _ in range(REPEATS):
+        shutil.rmtree(out, ignore_errors=True)
+        runs["tilik"].append(timed([tilik, "report", str(bundle), "--out", str(out)]))
+        runs["peer"].append(
+            timed([sys.executable, __file__, "--peer", str(csv_path), str(peer_json)])
+        )
+    ours, theirs = (median_run(runs[side]) for side in ("tilik", "peer"))
     return {
         "rows": rows,
         "mb": csv_path.stat().st_size / 1e6,
@@ -231,6 +253,11 @@ def main() -> None:
                 f"{t['seconds']:.1f} | {t['peak_mb']:.0f} | {p['seconds']:.1f} | "
                 f"{p['peak_mb']:.0f} | {t['load'][0]:.1f}→{t['load'][1]:.1f}; "
                 f"{p['load'][0]:.1f}→{p['load'][1]:.1f} | {r['agreement']:.1e} |",
+                flush=True,
+            )
+            print(
+                f"  runs (s): tilik {', '.join(f'{v:.2f}' for v in t['all'])}; "
+                f"peer {', '.join(f'{v:.2f}' for v in p['all'])}",
                 flush=True,
             )
             if rows >= 1_000_000:
