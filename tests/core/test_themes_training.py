@@ -88,3 +88,12 @@ def test_it_ships_pysastrawis_stems_of_every_training_word():
     assert len(shipped) > 3000
     for word in list(shipped)[::50]:
         assert shipped[word] == sastrawi_stem(word), word
+
+
+def test_it_keeps_the_held_out_measuring_texts_out_of_training():
+    heldout = Path(__file__).parents[2] / "benchmarks" / "themes_heldout.jsonl"
+    rows = [json.loads(line) for line in heldout.read_text("utf-8").splitlines() if line]
+    assert len(rows) == 160
+    measured = {" ".join(r["text"].lower().split()) for r in rows}
+    trained = {" ".join(r["text"].lower().split()) for r in load_seed()}
+    assert not measured & trained
