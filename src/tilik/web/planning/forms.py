@@ -69,7 +69,8 @@ class DraftForm(forms.Form):
         error_messages={"required": _("Pilih paling sedikit satu program.")},
     )
     start = forms.DateField(
-        label=_("Mulai (Senin)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Mulai (Senin)"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     weeks = forms.IntegerField(label=_("Lama (minggu)"), min_value=1, max_value=26, initial=8)
 
