@@ -94,3 +94,17 @@ def test_django_request_warnings_never_show_a_respondent_token():
     )
     assert TokenFilter().filter(record) and token not in record.getMessage()
     assert record.getMessage() == "Gone: /f/…/"
+
+
+def test_a_web_worker_fits_the_theme_coder_in_the_background(monkeypatch):
+    from tilik.core.themes import Coder
+    from tilik.web.server import options, warm_coder
+
+    assert options("127.0.0.1", 0)["post_worker_init"]
+    monkeypatch.setenv("TILIK_WARM_CODER", "0")
+    assert warm_coder(delay=0) is None
+    monkeypatch.setenv("TILIK_WARM_CODER", "1")
+    thread = warm_coder(delay=0)
+    assert thread is not None and thread.daemon
+    thread.join(timeout=120)
+    assert Coder.default()._model is not None

@@ -53,8 +53,8 @@ def _setup_django() -> None:
 def import_command(file: Path, evaluation_id: int, form_id: str, lang: str, limit: int) -> None:
     """Import responses (Kobo / ODK Central / CSV / XLSX) into an instrument.
 
-    Impor respons ke sebuah instrumen. Each row is stored once or quarantined with its
-    reasons (file, row, column, value, expected); re-importing the same file adds nothing.
+    Each row is stored once or quarantined with its reasons (file, row, column, value,
+    expected); re-importing the same file adds nothing.
     """
     _setup_django()
     from tilik.core.ingest import estimate_rows

@@ -66,10 +66,7 @@ lang_option = click.option(
 @click.group()
 @click.version_option(package_name="tilik")
 def cli() -> None:
-    """Tilik: evaluation of civil-servant (ASN) development programs.
-
-    Evaluasi program pembinaan ASN: instrumen, data, analisis, dan laporan.
-    """
+    """Tilik: evaluation of civil-servant (ASN) development programs."""
 
 
 @cli.group()
@@ -548,6 +545,9 @@ _register_subcommands()
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    from tilik.cli.bantuan import language, localise
+
+    localise(cli, language(sys.argv[1:], os.environ))
     try:
         cli()
     except SystemExit as end:
