@@ -31,6 +31,7 @@ NOT_PAGES = {
     "reports:download": "report files (the HTML report is the report's own page)",
     "planning:ics": "calendar file",
     "planning:download": "schedule files",
+    "planning:example": "example jadwal.yaml",
     "evaluations:participant_template": "CSV template",
     "respond:qr": "QR code image",
     "respond:service_worker": "script",

@@ -24,7 +24,7 @@ def test_it_writes_the_schedule_files_and_compares_with_one_block(tmp_path):
     assert Calendar.from_ical((out / "ics" / "pelatih" / "W2.ics").read_bytes())
     summary = json.loads((out / "ringkasan.json").read_text())
     assert summary["flexible"]["shortfall_hours"] < summary["rigid"]["shortfall_hours"]
-    assert "celah optimalitas" in result.output
+    assert "celah optimalitas" in result.output and "Terbukti jadwal terbaik" in result.output
 
 
 def test_it_explains_an_impossible_plan_in_english(tmp_path):

@@ -205,6 +205,7 @@ RULES = {
     "planning:plans": (_e, [Request("get", "member")]),
     "planning:draft": (_e, [Request("post", "evaluator")]),
     "planning:upload": (_e, [Request("post", "evaluator")]),
+    "planning:example": (_e, [Request("get", "member")]),
     "planning:edit": (
         lambda w: {**_e(w), "plan_id": w.plan.pk},
         [Request("get", "member"), Request("post", "evaluator")],

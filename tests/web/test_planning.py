@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -7,6 +9,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from tests.schedule_builders import small_plan
+from tilik.core.schedule import parse_plan
 from tilik.web.evaluations.models import Cohort, Employee, Enrolment, Program
 from tilik.web.planning.models import SchedulePlan, ScheduleRun
 
@@ -29,6 +32,31 @@ def _solved(client, cast, data=None) -> ScheduleRun:
     return plan.runs.get()
 
 
+def _enrol(cast, program: Program, nip: str, name: str, position="Perawat Terampil") -> Employee:
+    cohort, _ = Cohort.objects.get_or_create(program=program, name="1")
+    employee, _ = Employee.objects.get_or_create(
+        nip=nip, defaults={"organisation": cast.agency_a, "name": name, "position": position}
+    )
+    Enrolment.objects.create(cohort=cohort, employee=employee)
+    return employee
+
+
+def _draft_form(*programs: Program, weeks: int = 8) -> dict:
+    return {"programs": [p.pk for p in programs], "start": "2026-05-11", "weeks": weeks}
+
+
+def _drafted_run(client, cast) -> ScheduleRun:
+    program = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan Prima", jp=8)
+    _enrol(cast, program, NIP, "Simon Kase")
+    client.force_login(cast.alice)
+    client.post(reverse("planning:draft", args=[cast.evaluation_a.pk]), _draft_form(program))
+    plan = cast.evaluation_a.schedule_plans.get()
+    client.post(reverse("planning:solve", args=[cast.evaluation_a.pk, plan.pk]))
+    run = plan.runs.get()
+    assert run.solved, (run.status, run.outcome, run.problems)
+    return run
+
+
 def test_it_drafts_a_plan_from_the_evaluation_without_names_or_nips(client, cast):
     program = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan Prima", jp=16)
     cohort = Cohort.objects.create(program=program, name="1")
@@ -37,7 +65,9 @@ def test_it_drafts_a_plan_from_the_evaluation_without_names_or_nips(client, cast
     )
     Enrolment.objects.create(cohort=cohort, employee=employee)
     client.force_login(cast.alice)
-    response = client.post(reverse("planning:draft", args=[cast.evaluation_a.pk]))
+    response = client.post(
+        reverse("planning:draft", args=[cast.evaluation_a.pk]), _draft_form(program)
+    )
     assert response.status_code == 302
     source = cast.evaluation_a.schedule_plans.get().source
     data = yaml.safe_load(source)
@@ -210,3 +240,117 @@ def test_it_marks_a_solve_whose_worker_died_as_interrupted(client, cast):
     status = client.get(reverse("planning:run_status", args=[cast.evaluation_a.pk, run.pk]))
     assert status.json()["status"] == "interrupted"
     assert "terputus" in status.json()["line"]
+
+
+def test_it_says_in_words_how_far_the_schedule_can_be_from_the_best(client, cast):
+    from tilik.core.schedule import quality_words
+
+    found = {"status": "feasible", "objective": 12_500_000.0, "bound": 10_000_000.0}
+    assert "paling banyak Rp2.500.000 (25,0%) lebih tinggi daripada jadwal terbaik" in (
+        quality_words(found, "id")
+    )
+    assert "at most Rp2,500,000 (25.0%) more than the best schedule possible" in (
+        quality_words(found, "en")
+    )
+    run = _solved(client, cast)
+    assert run.summary["solver"]["status"] == "optimal"
+    pk = cast.evaluation_a.pk
+    text = client.get(reverse("planning:run", args=[pk, run.pk])).content.decode()
+    assert "Terbukti jadwal terbaik" in text and "celah optimalitas" not in text
+    client.cookies["django_language"] = "en"
+    text = client.get(reverse("planning:run", args=[pk, run.pk])).content.decode()
+    assert "Proven the best schedule" in text
+
+
+def test_it_names_participants_only_for_evaluators_and_masks_their_nips(client, cast):
+    run = _drafted_run(client, cast)
+    pk = cast.evaluation_a.pk
+    code = run.plan_object().participants[0].code
+    unit = run.plan_object().participants[0].unit
+    pages = [
+        reverse("planning:run", args=[pk, run.pk]),
+        reverse("planning:unit", args=[pk, run.pk, unit]),
+        reverse("planning:person", args=[pk, run.pk, code]),
+    ]
+    for user, sees_name in ((cast.alice, True), (cast.charlie, False), (cast.victor, False)):
+        client.force_login(user)
+        for url in pages:
+            text = client.get(url).content.decode()
+            assert ("Simon Kase" in text) is sees_name, (user, url)
+            assert "**************1351" in text and NIP not in text, (user, url)
+
+
+def test_it_refuses_a_nip_as_a_participant_code(client, cast):
+    data = small_plan()
+    data["participants"][0]["code"] = NIP
+    upload = SimpleUploadedFile("jadwal.yaml", yaml.safe_dump(data).encode(), "application/x-yaml")
+    client.force_login(cast.alice)
+    response = client.post(
+        reverse("planning:upload", args=[cast.evaluation_a.pk]), {"file": upload}
+    )
+    text = response.content.decode()
+    assert response.status_code == 400 and "participants[1].code" in text
+    assert NIP not in text and "**************1351" in text
+
+
+def test_it_drafts_one_plan_for_the_programs_the_evaluator_chooses(client, cast):
+    prima = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan Prima", jp=8)
+    digital = Program.objects.create(evaluation=cast.evaluation_a, name="Literasi Digital", jp=4)
+    _enrol(cast, prima, NIP, "Simon Kase")
+    _enrol(cast, digital, NIP, "Simon Kase")
+    _enrol(cast, digital, "199001012019022001", "Maria Bere", "Pengelola Data")
+    client.force_login(cast.alice)
+    url = reverse("planning:draft", args=[cast.evaluation_a.pk])
+    page = client.get(reverse("planning:plans", args=[cast.evaluation_a.pk])).content.decode()
+    assert "Pelayanan Prima (8 JP)" in page and "Literasi Digital (4 JP)" in page
+    assert client.post(url, _draft_form(prima, digital)).status_code == 302
+    both = yaml.safe_load(cast.evaluation_a.schedule_plans.get().source)
+    modules = {m["code"]: m["name"] for m in both["modules"]}
+    taken = sorted(sorted(p["modules"]) for p in both["participants"])
+    assert taken == [["P1-M1"], ["P1-M1", "P2-M1"]], taken  # Maria: Literasi Digital only
+    assert modules["P2-M1"].startswith("Pelayanan Prima") and both["calendar"]["weeks"] == 8
+    assert parse_plan(both)[0] is not None
+    SchedulePlan.objects.all().delete()
+    assert client.post(url, _draft_form(digital, weeks=4)).status_code == 302
+    one = yaml.safe_load(cast.evaluation_a.schedule_plans.get().source)
+    assert len(one["participants"]) == 2 and one["program"] == "Literasi Digital"
+    refused = client.post(url, _draft_form())
+    assert refused.status_code == 400 and "Pilih paling sedikit satu program." in (
+        refused.content.decode()
+    )
+
+
+def test_it_offers_the_draft_from_the_evaluation_before_the_yaml_upload(client, cast):
+    program = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan Prima", jp=8)
+    _enrol(cast, program, NIP, "Simon Kase")
+    client.force_login(cast.alice)
+    pk = cast.evaluation_a.pk
+    text = client.get(reverse("planning:plans", args=[pk])).content.decode()
+    draft, details = text.index(reverse("planning:draft", args=[pk])), text.index("<details")
+    assert draft < details < text.index(reverse("planning:upload", args=[pk]))
+    example = client.get(reverse("planning:example", args=[pk]))
+    assert example.status_code == 200 and "attachment" in example["Content-Disposition"]
+    source = example.content.decode()
+    assert parse_plan(yaml.safe_load(source))[0] is not None
+    assert NIP not in source and "Simon" not in source
+    client.force_login(cast.bob)
+    assert client.get(reverse("planning:example", args=[pk])).status_code == 404
+
+
+def test_it_styles_every_button_on_the_schedule_pages(client, cast):
+    run = _solved(client, cast)
+    pk = cast.evaluation_a.pk
+    pages = [
+        reverse("planning:plans", args=[pk]),
+        reverse("planning:edit", args=[pk, run.plan.pk]),
+        reverse("planning:run", args=[pk, run.pk]),
+    ]
+    ScheduleRun.objects.filter(pk=run.pk).update(status=ScheduleRun.Status.FAILED)
+    pages.append(reverse("planning:run", args=[pk, run.pk]))  # "Susun jadwal lagi"
+    for url in pages:
+        buttons = re.findall(r"<button\b[^>]*>", client.get(url).content.decode())
+        assert buttons, url
+        for button in buttons:
+            found = re.search(r'class="([^"]*)"', button)
+            classes = set(found.group(1).split()) if found else set()
+            assert classes & {"primary", "secondary", "link"}, (url, button)

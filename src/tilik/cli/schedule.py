@@ -47,7 +47,14 @@ def run_schedule(
     """Read, solve and write a plan; returns the exit code (0 plan written, 2 bad input,
     3 infeasible with its reasons written to ``penjelasan.json``, 4 no plan in time)."""
     from tilik.core.problems import render_all
-    from tilik.core.schedule import read_plan, rigid_plan, solve, summary, write_files
+    from tilik.core.schedule import (
+        quality_words,
+        read_plan,
+        rigid_plan,
+        solve,
+        summary,
+        write_files,
+    )
     from tilik.report.schedule import write_schedule_report
 
     plan, problems = read_plan(plan_path)
@@ -105,6 +112,9 @@ def run_schedule(
             gap="–" if gap is None else f"{100 * gap:.1f}%",
         )
     )
+    quality = quality_words(jadwal["solver"], lang)
+    if quality:
+        echo(quality)
     header = translate("ukuran | satu blok | fleksibel", lang)
     echo(header)
     for label, key, fmt in (

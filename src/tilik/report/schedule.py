@@ -163,11 +163,11 @@ def schedule_section(hasil: Mapping[str, Any], charts: dict[str, Chart], lang: s
                 _t(
                     lang,
                     "Rencana dihitung dengan pemrograman kendala (OR-Tools CP-SAT) dalam "
-                    "{seconds} detik; biayanya paling banyak {gap} di atas batas bawah yang "
-                    "dibuktikan pemecah (celah optimalitas).",
+                    "{seconds} detik; jadwal terbaik yang mungkin paling banyak {gap} lebih "
+                    "murah daripada jadwal ini (celah optimalitas; nol berarti terbukti terbaik).",
                     "The plan was computed by constraint programming (OR-Tools CP-SAT) in "
-                    "{seconds} seconds; its cost is at most {gap} above the lower bound the "
-                    "solver proved (optimality gap).",
+                    "{seconds} seconds; the best schedule possible costs at most {gap} less "
+                    "than this one (optimality gap; zero means proven the best).",
                 ),
                 {"seconds": p("solver/seconds", "num1"), "gap": p("solver/gap", "pct")},
                 lang,

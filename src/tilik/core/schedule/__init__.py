@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tilik.core.schedule.explain import Reason, precheck
-    from tilik.core.schedule.metrics import SCHEMA, evaluate, summary
+    from tilik.core.schedule.metrics import SCHEMA, evaluate, quality_words, summary
     from tilik.core.schedule.model import Plan, Schedule, Session
     from tilik.core.schedule.outputs import calendar_ics, schedule_rows, write_files
     from tilik.core.schedule.plan import dump_plan, parse_plan, read_plan
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # classes only.
 _WHERE = {
     **dict.fromkeys(("Reason", "precheck"), "explain"),
-    **dict.fromkeys(("SCHEMA", "evaluate", "summary"), "metrics"),
+    **dict.fromkeys(("SCHEMA", "evaluate", "quality_words", "summary"), "metrics"),
     **dict.fromkeys(("Plan", "Schedule", "Session"), "model"),
     **dict.fromkeys(("calendar_ics", "schedule_rows", "write_files"), "outputs"),
     **dict.fromkeys(("dump_plan", "parse_plan", "read_plan"), "plan"),
@@ -57,6 +57,7 @@ __all__ = [
     "evaluate",
     "parse_plan",
     "precheck",
+    "quality_words",
     "read_plan",
     "rigid_plan",
     "schedule_rows",

@@ -21,9 +21,11 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from tilik.core.findings import format_value
+from tilik.core.i18n import gettext_noop, translate
 from tilik.core.schedule.model import Participant, Plan, Schedule, Session
 
-__all__ = ["SCHEMA", "away_slots", "evaluate", "summary", "trips"]
+__all__ = ["SCHEMA", "away_slots", "evaluate", "quality_words", "summary", "trips"]
 
 SCHEMA = "tilik.jadwal/1"
 
@@ -186,3 +188,42 @@ def summary(
         "rigid": {k: v for k, v in base.items() if k != "units"},
         "by_unit": by_unit,
     }
+
+
+def quality_words(solver: Mapping[str, Any], lang: str = "id") -> str:
+    """How good the flexible plan is, in an evaluator's words (the ``solver`` part of
+    :func:`summary`): proven the best, or at most how much more it costs than the best plan
+    possible — in rupiah and, when the solver's lower bound is above zero, in percent.
+
+    The cost is the solver's objective: travel, daily allowances and session costs plus the
+    calendar length priced per day. The best plan possible costs at least the lower bound, so
+    this plan costs at most ``objective − bound`` more. Empty when the solver gave no figures.
+    """
+    objective, bound = solver.get("objective"), solver.get("bound")
+    if objective is None or bound is None:
+        return ""
+    excess = max(0.0, float(objective) - float(bound))
+    if solver.get("status") == "optimal" or excess < 0.5:
+        return translate(
+            gettext_noop(
+                "Terbukti jadwal terbaik: tidak ada jadwal lain yang memenuhi semua batasan "
+                "dengan biaya lebih rendah (perjalanan, uang harian, biaya sesi, dan lama "
+                "program)."
+            ),
+            lang,
+        )
+    values = {"excess": format_value(excess, "idr", lang)}
+    if float(bound) > 0:
+        values["share"] = format_value(excess / float(bound), "pct", lang)
+        message = gettext_noop(
+            "Pencarian berhenti pada batas waktu sebelum membuktikan jadwal terbaik. Biayanya "
+            "(perjalanan, uang harian, biaya sesi, dan lama program) paling banyak {excess} "
+            "({share}) lebih tinggi daripada jadwal terbaik yang mungkin."
+        )
+    else:
+        message = gettext_noop(
+            "Pencarian berhenti pada batas waktu sebelum membuktikan jadwal terbaik. Biayanya "
+            "(perjalanan, uang harian, biaya sesi, dan lama program) paling banyak {excess} "
+            "lebih tinggi daripada jadwal terbaik yang mungkin."
+        )
+    return translate(message, lang).format(**values)

@@ -48,6 +48,7 @@ from typing import Any
 import yaml
 
 from tilik.core.i18n import gettext_noop
+from tilik.core.nip import mask_nip, parse_nip
 from tilik.core.problems import Problem
 from tilik.core.schedule.model import (
     HALVES,
@@ -597,6 +598,15 @@ def _people(
     for index, item in enumerate(r.items(data, "participants")):
         path = ("participants", index)
         code = r.code(item, path)
+        if code and parse_nip(code) is not None:
+            # The code shows on every page, file name and link of the schedule.
+            r.problem(
+                (*path, "code"),
+                gettext_noop("kode peserta berupa NIP"),
+                mask_nip(code),
+                gettext_noop("kode samaran, bukan NIP (NIP tidak boleh tampil di jadwal)"),
+            )
+            code = ""
         codes.append((code, path))
         unit = r.text(item, "unit", path)
         if unit not in units:

@@ -47,6 +47,7 @@ class DraftPerson:
     position: str = ""
     sector: str = ""
     jp_year: float | None = None
+    programs: tuple[str, ...] = ()  # the programs (of ``draft_plan``'s) this person takes
 
 
 @cache
@@ -139,8 +140,9 @@ def busy_periods(
 def draft_plan(
     people: Sequence[DraftPerson],
     *,
-    program: str,
-    jp: int,
+    program: str = "",
+    jp: int = 16,
+    programs: Mapping[str, int] | None = None,
     start: date,
     weeks: int = 8,
     texts: Iterable[tuple[str, str]] = (),
@@ -148,7 +150,13 @@ def draft_plan(
     title: str = "",
     evaluation: str = "",
 ) -> dict[str, Any]:
-    """A plan dictionary (``jadwal.yaml``) for ``people`` taking a ``jp``-JP ``program``."""
+    """A plan dictionary (``jadwal.yaml``) for ``people`` taking a ``jp``-JP ``program``, or
+    several programs at once (``programs``: name → JP).
+
+    With several programs each gets its own modules (``P1-M1``, ``P2-M1``…) and each participant
+    takes only the modules of the programs they are enrolled in (``DraftPerson.programs``; all
+    of them when empty), so one plan schedules them together against the same units' staffing.
+    """
     names = dict(organisation_names or {})
     busy = busy_periods(texts, start, weeks)
     by_org: dict[str, list[DraftPerson]] = defaultdict(list)
@@ -172,20 +180,28 @@ def draft_plan(
         if periods:
             unit["busy"] = [dict(p, minimum=math.ceil(staff * 0.75)) for p in periods]
         units.append(unit)
+    catalogue = dict(programs) if programs else {program: jp}
+    several = len(catalogue) > 1
     modules = []
-    remaining, index = jp, 1
-    while remaining > 0:
-        size = min(8, remaining)
-        modules.append(
-            {
-                "code": f"M{index}",
-                "name": f"{program} — bagian {index}",
-                "jp": size,
-                "modes": ["kelas", "daring", "mandiri"] if size <= 4 else ["kelas", "daring"],
-            }
-        )
-        remaining -= size
-        index += 1
+    codes_of: dict[str, list[str]] = {}
+    for number, (name, size) in enumerate(catalogue.items(), start=1):
+        prefix = f"P{number}-" if several else ""
+        codes_of[name] = []
+        remaining, index = size, 1
+        while remaining > 0:
+            part = min(8, remaining)
+            code = f"{prefix}M{index}"
+            modules.append(
+                {
+                    "code": code,
+                    "name": f"{name} — bagian {index}",
+                    "jp": part,
+                    "modes": ["kelas", "daring", "mandiri"] if part <= 4 else ["kelas", "daring"],
+                }
+            )
+            codes_of[name].append(code)
+            remaining -= part
+            index += 1
     participants = []
     for person in sorted(people, key=lambda p: (slug(p.organisation), p.code)):
         item: dict[str, Any] = {
@@ -193,14 +209,17 @@ def draft_plan(
             "unit": slug(person.organisation),
             "front_line": is_front_line(person.position, person.sector),
         }
+        if several:
+            taken = [name for name in catalogue if not person.programs or name in person.programs]
+            item["modules"] = [code for name in taken for code in codes_of[name]]
         if person.jp_year:
             item["jp_year"] = int(person.jp_year)
         participants.append(item)
     codes = [m["code"] for m in modules]
     return {
-        "title": title or f"Jadwal fleksibel {program}",
+        "title": title or f"Jadwal fleksibel {', '.join(catalogue)}",
         "evaluation": evaluation,
-        "program": program,
+        "program": ", ".join(catalogue),
         "calendar": {"start": start.isoformat(), "weeks": weeks},
         "modes": {
             "kelas": {"capacity": 30, "session_cost": 1500000},

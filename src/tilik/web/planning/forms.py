@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tilik.web.evaluations.models import Program
 from tilik.web.planning.models import SchedulePlan, parse_plan_text
 
 MAX_PLAN_BYTES = 5 * 1024 * 1024
@@ -51,3 +52,37 @@ class UploadForm(forms.Form):
         except UnicodeDecodeError as exc:
             raise ValidationError(_("Berkas bukan teks UTF-8.")) from exc
         return check_plan(text)
+
+
+class DraftForm(forms.Form):
+    """What a draft built from the evaluation's own data covers."""
+
+    programs = forms.ModelMultipleChoiceField(
+        label=_("Program"),
+        queryset=Program.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Satu rencana dapat memuat beberapa program: setiap program mendapat modulnya "
+            "sendiri, pesertanya hanya mengikuti modul programnya, dan staf minimum unit dijaga "
+            "untuk semuanya sekaligus."
+        ),
+        error_messages={"required": _("Pilih paling sedikit satu program.")},
+    )
+    start = forms.DateField(
+        label=_("Mulai (Senin)"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    weeks = forms.IntegerField(label=_("Lama (minggu)"), min_value=1, max_value=26, initial=8)
+
+    def __init__(self, *args, programs=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["programs"]
+        field.queryset = programs if programs is not None else Program.objects.none()
+        field.initial = list(field.queryset)
+        field.label_from_instance = _program_label
+
+
+def _program_label(program: Program) -> str:
+    if program.jp:
+        return f"{program.name} ({program.jp.normalize():f} JP)"
+    return _("%(name)s (JP belum diisi; draf memakai 16 JP)") % {"name": program.name}

@@ -8,6 +8,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -17,9 +19,11 @@ from django.utils import timezone
 from tilik.core.i18n import gettext_noop, translate
 from tilik.core.problems import render_all
 from tilik.core.schedule import rigid_plan, solve, summary
+from tilik.core.schedule.model import Plan
 from tilik.core.schedule.plan import dump_plan
 from tilik.core.schedule.prefill import DraftPerson, draft_plan, next_monday
-from tilik.web.evaluations.models import Enrolment, Evaluation
+from tilik.web.evaluations.models import Employee, Enrolment, Evaluation, Program
+from tilik.web.evaluations.privacy import HIDDEN
 from tilik.web.jobs.models import ACTIVE
 from tilik.web.jobs.tasks import enqueue
 from tilik.web.planning.models import (
@@ -60,47 +64,101 @@ def _texts(evaluation: Evaluation) -> list[tuple[str, str]]:
     return out
 
 
-def draft_for(evaluation: Evaluation, today: date | None = None) -> str:
-    """A plan (YAML) drafted from the evaluation: its largest program's participants by code,
-    their organisations and positions, JP already earned, and busy periods from the surveys."""
+def participant_code(employee: Employee) -> str:
+    """The code a drafted plan gives an ASN: a keyed pseudonym of the NIP, never the NIP."""
+    return "P" + employee.pseudonym()[:8]
+
+
+def draft_programs(evaluation: Evaluation):
+    """The evaluation's programs that have participants, the ones a draft can cover."""
+    return (
+        Program.objects.filter(evaluation=evaluation, cohorts__enrolments__isnull=False)
+        .distinct()
+        .order_by("name", "pk")
+    )
+
+
+def draft_for(
+    evaluation: Evaluation,
+    programs: Iterable[Program] | None = None,
+    *,
+    start: date | None = None,
+    weeks: int = 8,
+    today: date | None = None,
+) -> str:
+    """A plan (YAML) drafted from the evaluation for ``programs`` (all that have participants
+    when None): their participants by code, organisations and positions, and busy periods from
+    the surveys. Several programs share one plan: each keeps its own modules and its
+    participants take only theirs, against the same units' staffing."""
+    chosen = list(draft_programs(evaluation) if programs is None else programs)
     enrolments = (
-        Enrolment.objects.filter(cohort__program__evaluation=evaluation)
+        Enrolment.objects.filter(cohort__program__in=chosen)
         .select_related("employee__organisation", "cohort__program")
-        .order_by("cohort__program__name", "employee__organisation__name", "employee__pk")
+        .order_by("employee__organisation__name", "employee__pk")
     )
-    by_program: dict[str, list[Enrolment]] = {}
+    taken: dict[int, list[str]] = {}
+    employees: dict[int, Employee] = {}
     for enrolment in enrolments:
-        by_program.setdefault(enrolment.cohort.program.name, []).append(enrolment)
-    program_name, chosen = max(
-        by_program.items(), key=lambda item: len(item[1]), default=("Program", [])
-    )
-    program = chosen[0].cohort.program if chosen else None
-    seen: set[int] = set()
-    people = []
-    for enrolment in chosen:
-        employee = enrolment.employee
-        if employee.pk in seen:
-            continue
-        seen.add(employee.pk)
-        people.append(
-            DraftPerson(
-                code="P" + employee.pseudonym()[:8],
-                organisation=employee.organisation.name,
-                position=employee.position,
-                sector=employee.sector,
-            )
+        employees[enrolment.employee.pk] = enrolment.employee
+        names = taken.setdefault(enrolment.employee.pk, [])
+        if enrolment.cohort.program.name not in names:
+            names.append(enrolment.cohort.program.name)
+    people = [
+        DraftPerson(
+            code=participant_code(employee),
+            organisation=employee.organisation.name,
+            position=employee.position,
+            sector=employee.sector,
+            programs=tuple(taken[pk]),
         )
-    start = next_monday(today or timezone.localdate())
+        for pk, employee in employees.items()
+    ]
+    catalogue = {p.name: int(p.jp) if p.jp else 16 for p in chosen}
     plan = draft_plan(
         people,
-        program=program_name,
-        jp=int(program.jp) if program and program.jp else 16,
-        start=start,
+        programs=catalogue or {"Program": 16},
+        start=start or next_monday(today or timezone.localdate()),
+        weeks=weeks,
         texts=_texts(evaluation),
         evaluation=evaluation.title,
     )
     plan["options"]["time_limit"] = settings.TILIK_SCHEDULE_TIME_LIMIT
     return dump_plan(plan)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A participant as one member may see them: the name only for those who see personal
+    data (else a mask), the NIP always masked, and the plan's code."""
+
+    code: str
+    unit: str
+    name: str
+    nip: str
+
+
+def people_of(evaluation: Evaluation, plan: Plan, personal: bool) -> list[Person]:
+    """The participants of ``plan``, matched to the evaluation's roster by the code a draft
+    gives them; otherwise named by the plan's own ``name``. (A plan never has a NIP for a code:
+    :func:`~tilik.core.schedule.plan.read_plan` refuses one.)"""
+    roster = {}
+    for employee in Employee.objects.filter(
+        enrolments__cohort__program__evaluation=evaluation
+    ).distinct():
+        roster[participant_code(employee)] = employee
+    out = []
+    for participant in plan.participants:
+        employee = roster.get(participant.code)
+        name = employee.name if employee is not None else participant.name
+        out.append(
+            Person(
+                code=participant.code,
+                unit=participant.unit,
+                name=(name or "–") if personal else (HIDDEN if name else "–"),
+                nip=employee.masked_nip if employee is not None else "–",
+            )
+        )
+    return out
 
 
 def active_run(plan: SchedulePlan) -> ScheduleRun | None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("<int:pk>/jadwal/", views.plans, name="plans"),
     path("<int:pk>/jadwal/draf/", views.draft, name="draft"),
     path("<int:pk>/jadwal/unggah/", views.upload, name="upload"),
+    path("<int:pk>/jadwal/contoh.yaml", views.example, name="example"),
     path("<int:pk>/jadwal/rencana/<int:plan_id>/", views.edit, name="edit"),
     path("<int:pk>/jadwal/rencana/<int:plan_id>/susun/", views.solve, name="solve"),
     path("<int:pk>/jadwal/hasil/<int:run_id>/", views.run, name="run"),

@@ -5,24 +5,27 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from tilik.core.exports import table_csv
-from tilik.core.schedule import calendar_ics, rigid_plan, schedule_rows
+from tilik.core.schedule import calendar_ics, quality_words, rigid_plan, schedule_rows
 from tilik.core.schedule.calendars import person_calendar, unit_calendar
 from tilik.core.schedule.outputs import SCHEDULE_COLUMNS, schedule_xlsx
+from tilik.core.schedule.prefill import next_monday
 from tilik.report.charts import to_svg
 from tilik.report.schedule import schedule_chart, schedule_html
 from tilik.web.audit.models import Action
 from tilik.web.audit.services import record
 from tilik.web.csp import sandbox
 from tilik.web.evaluations.access import evaluation_for
-from tilik.web.planning.forms import PlanForm, UploadForm
+from tilik.web.evaluations.privacy import HIDDEN, sees_personal
+from tilik.web.planning.forms import DraftForm, PlanForm, UploadForm
 from tilik.web.planning.models import SchedulePlan, ScheduleRun
-from tilik.web.planning.services import draft_for, start_run
+from tilik.web.planning.services import draft_for, draft_programs, people_of, start_run
 
 
 def _lang() -> str:
@@ -48,26 +51,45 @@ def _solved(evaluation, run_id: int):
     return run, plan, schedule
 
 
-@login_required
-def plans(request, pk: int):
-    evaluation = evaluation_for(request, pk)
+def _draft_form(evaluation, data=None) -> DraftForm:
+    return DraftForm(
+        data,
+        programs=draft_programs(evaluation),
+        initial={"start": next_monday(timezone.localdate()), "weeks": 8},
+    )
+
+
+def _plans_page(request, evaluation, *, draft=None, upload=None, status=200):
     context = {
         "evaluation": evaluation,
         "plans": [(p, p.latest_run()) for p in evaluation.schedule_plans.all()],
         "can_edit": evaluation.can_edit(request.user),
-        "upload": UploadForm(),
+        "draft": draft or _draft_form(evaluation),
+        "upload": upload or UploadForm(),
     }
-    return render(request, "planning/plans.html", context)
+    return render(request, "planning/plans.html", context, status=status)
+
+
+@login_required
+def plans(request, pk: int):
+    return _plans_page(request, evaluation_for(request, pk))
 
 
 @login_required
 @require_POST
 def draft(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
+    form = _draft_form(evaluation, request.POST)
+    if not form.is_valid():
+        return _plans_page(request, evaluation, draft=form, status=400)
+    chosen = list(form.cleaned_data["programs"])
     plan = SchedulePlan.objects.create(
         evaluation=evaluation,
-        title=_("Draf jadwal fleksibel"),
-        source=draft_for(evaluation),
+        title=_("Draf jadwal fleksibel: %(programs)s")
+        % {"programs": ", ".join(p.name for p in chosen)},
+        source=draft_for(
+            evaluation, chosen, start=form.cleaned_data["start"], weeks=form.cleaned_data["weeks"]
+        ),
         created_by=request.user,
     )
     messages.success(
@@ -86,13 +108,7 @@ def upload(request, pk: int):
     evaluation = evaluation_for(request, pk, edit=True)
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        context = {
-            "evaluation": evaluation,
-            "plans": [(p, p.latest_run()) for p in evaluation.schedule_plans.all()],
-            "can_edit": True,
-            "upload": form,
-        }
-        return render(request, "planning/plans.html", context, status=400)
+        return _plans_page(request, evaluation, upload=form, status=400)
     source = form.cleaned_data["file"]
     title = form.files["file"].name.rsplit(".", 1)[0][:250] or _("Rencana jadwal")
     plan = SchedulePlan.objects.create(
@@ -100,6 +116,16 @@ def upload(request, pk: int):
     )
     messages.success(request, _("Rencana diunggah."))
     return redirect("planning:edit", pk=evaluation.pk, plan_id=plan.pk)
+
+
+@login_required
+def example(request, pk: int):
+    """A jadwal.yaml drafted from the evaluation, to start from when writing one by hand."""
+    evaluation = evaluation_for(request, pk)
+    response = HttpResponse(draft_for(evaluation), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jadwal-{evaluation.pk}.yaml"'
+    record(request, Action.EXPORT, evaluation=evaluation, target="schedule:example", file="yaml")
+    return response
 
 
 @login_required
@@ -195,23 +221,27 @@ def run(request, pk: int, run_id: int):
         counts: dict[str, int] = {}
         for a in schedule.attendance:
             counts[a.participant] = counts.get(a.participant, 0) + 1
+        people = {person.code: person for person in _people(request, evaluation, plan)}
         context.update(
             summary=summary,
             flexible=summary["flexible"],
             rigid=summary["rigid"],
             solver=summary.get("solver", {}),
+            quality=quality_words(summary.get("solver", {}), lang),
             svg=to_svg(chart) if chart else "",
             units=[{"code": code, **info} for code, info in summary.get("by_unit", {}).items()],
             participants=[
                 {
                     "code": p.code,
+                    "person": people[p.code],
                     "unit": plan.units[p.unit].name,
                     "front_line": p.front_line,
                     "sessions": counts.get(p.code, 0),
                 }
                 for p in sorted(plan.participants, key=lambda p: (p.unit, p.code))
             ],
-            trainers=[t.code for t in plan.trainers],
+            trainers=plan.trainers,
+            personal=sees_personal(evaluation, request.user),
         )
     return render(request, "planning/run.html", context)
 
@@ -227,9 +257,16 @@ def unit(request, pk: int, run_id: int, code: str):
         "run": current,
         "unit": plan.units[code],
         "weeks": unit_calendar(plan, schedule, code),
-        "members": sorted(p.code for p in plan.participants if p.unit == code),
+        "members": sorted(
+            (person for person in _people(request, evaluation, plan) if person.unit == code),
+            key=lambda person: (person.name, person.code),
+        ),
     }
     return render(request, "planning/unit.html", context)
+
+
+def _people(request, evaluation, plan):
+    return people_of(evaluation, plan, sees_personal(evaluation, request.user))
 
 
 def _person(plan, code: str):
@@ -245,14 +282,27 @@ def person(request, pk: int, run_id: int, code: str):
     evaluation = evaluation_for(request, pk)
     current, plan, schedule = _solved(evaluation, run_id)
     participant, trainer = _person(plan, code)
+    trainers = {t.code: t.name for t in plan.trainers}
+    shown = next((p for p in _people(request, evaluation, plan) if p.code == code), None)
+    if trainer is not None:
+        heading = trainer.name
+    elif shown is not None and shown.name not in (HIDDEN, "–"):
+        heading = shown.name
+    else:
+        heading = _("Peserta %(code)s") % {"code": code}
     context = {
         "evaluation": evaluation,
         "run": current,
         "code": code,
+        "heading": heading,
+        "person": shown,
         "participant": participant,
         "unit": plan.units[participant.unit] if participant else None,
         "trainer": trainer,
-        "entries": person_calendar(plan, schedule, code),
+        "entries": [
+            entry | {"trainer": trainers.get(entry["trainer"], entry["trainer"])}
+            for entry in person_calendar(plan, schedule, code)
+        ],
     }
     return render(request, "planning/person.html", context)
 
