@@ -354,3 +354,25 @@ def test_it_styles_every_button_on_the_schedule_pages(client, cast):
             found = re.search(r'class="([^"]*)"', button)
             classes = set(found.group(1).split()) if found else set()
             assert classes & {"primary", "secondary", "link"}, (url, button)
+
+
+def test_it_refuses_a_draft_start_that_is_not_a_monday(client, cast):
+    program = Program.objects.create(evaluation=cast.evaluation_a, name="Pelayanan Prima", jp=8)
+    _enrol(cast, program, NIP, "Simon Kase")
+    client.force_login(cast.alice)
+    url = reverse("planning:draft", args=[cast.evaluation_a.pk])
+    refused = client.post(url, {**_draft_form(program), "start": "2026-05-13"})
+    assert refused.status_code == 400
+    assert "Tanggal mulai harus hari Senin: 2026-05-13 hari Rabu." in refused.content.decode()
+    assert not SchedulePlan.objects.exists()
+
+
+def test_it_says_the_weekday_in_english_too(client, cast):
+    from django.utils import translation
+
+    from tilik.web.planning.forms import DraftForm
+
+    with translation.override("en"):
+        form = DraftForm({"start": "2026-05-17", "weeks": 8})
+        form.is_valid()
+        assert "The start date must be a Monday: 2026-05-17 is a Sunday." in form.errors["start"]

@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tilik.web.evaluations.models import Program
@@ -74,12 +74,32 @@ class DraftForm(forms.Form):
     )
     weeks = forms.IntegerField(label=_("Lama (minggu)"), min_value=1, max_value=26, initial=8)
 
+    def clean_start(self):
+        start = self.cleaned_data["start"]
+        if start.weekday() != 0:  # the plan's weeks run Monday to Friday
+            raise ValidationError(
+                _("Tanggal mulai harus hari Senin: %(date)s hari %(day)s."),
+                params={"date": start.isoformat(), "day": _WEEKDAYS[start.weekday()]},
+            )
+        return start
+
     def __init__(self, *args, programs=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["programs"]
         field.queryset = programs if programs is not None else Program.objects.none()
         field.initial = list(field.queryset)
         field.label_from_instance = _program_label
+
+
+_WEEKDAYS = (
+    pgettext_lazy("hari", "Senin"),
+    pgettext_lazy("hari", "Selasa"),
+    pgettext_lazy("hari", "Rabu"),
+    pgettext_lazy("hari", "Kamis"),
+    pgettext_lazy("hari", "Jumat"),
+    pgettext_lazy("hari", "Sabtu"),
+    pgettext_lazy("hari", "Minggu"),
+)
 
 
 def _program_label(program: Program) -> str:
