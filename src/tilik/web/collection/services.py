@@ -310,12 +310,13 @@ _INSERT_COLUMNS = (
 )
 
 
-def _copy_sql() -> str:
-    """PostgreSQL's ``COPY … FROM STDIN`` into the submissions table: one stream per chunk
-    instead of one statement per row (the JSON texts are parsed into jsonb as by INSERT)."""
+def _copy_sql(model: Any = None, columns: Iterable[str] = _INSERT_COLUMNS) -> str:
+    """PostgreSQL's ``COPY … FROM STDIN`` into ``model``'s table (the submissions'): one
+    stream per chunk instead of one statement per row (the JSON texts are parsed as by
+    INSERT)."""
     quote = connection.ops.quote_name
-    names = ", ".join(quote(c) for c in _INSERT_COLUMNS)
-    return f"COPY {quote(Submission._meta.db_table)} ({names}) FROM STDIN"
+    table = (model or Submission)._meta.db_table
+    return f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
 
 
 def _insert_rows(cursor: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
@@ -737,11 +738,7 @@ def _create_quarantined(rows: list[QuarantinedRow]) -> None:
     if connection.vendor != "postgresql" or len(rows) < 2:
         QuarantinedRow.objects.bulk_create(rows, batch_size=500)
         return
-    quote = connection.ops.quote_name
-    sql = (
-        f"COPY {quote(QuarantinedRow._meta.db_table)} "
-        f"({', '.join(quote(c) for c in _QUARANTINE_COLUMNS)}) FROM STDIN"
-    )
+    sql = _copy_sql(QuarantinedRow, _QUARANTINE_COLUMNS)
     now = timezone.now()
     with connection.cursor() as cursor, connection.wrap_database_errors, cursor.copy(sql) as copy:
         for held in rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from contextlib import ExitStack
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -273,8 +273,7 @@ def _store_dataset(
     (:func:`fresh_rows`); those of one stored before are compared with what it holds."""
     counts = [0, 0, 0]
     conflicts: list[Quarantined] = []
-    with ExitStack() as stack:
-        send = stack.enter_context(fresh_rows(instrument, source, batch)) if fresh else None
+    with fresh_rows(instrument, source, batch) if fresh else nullcontext() as send:
 
         def sink(rows: list[StoredRow]) -> None:
             counts[0] += len(rows)
