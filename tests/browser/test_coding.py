@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.support import LAUNCH_ARGS, open_logged_in
+from tests.browser.support import open_logged_in
 
 TRANSCRIPT = """P: Bagaimana pelatihannya?
 N: Materinya sangat bermanfaat untuk pelayanan di loket, saya jadi lebih sabar.
@@ -40,12 +40,8 @@ def test_it_reviews_codes_with_the_keyboard(live_server, evaluation, chromium_pa
     from tilik.web.coding.models import ManualCode
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        page.goto(f"{live_server.url}/evaluasi/{evaluation.pk}/pengodean/")
-        page.get_by_label("Nama pengguna").fill("alice")
-        page.get_by_label("Kata sandi").fill("pw-alice")
-        page.keyboard.press("Enter")
+        url = f"{live_server.url}/evaluasi/{evaluation.pk}/pengodean/"
+        browser, page = open_logged_in(p, chromium_path, url, "alice", "pw-alice")
         items = page.locator(".ct-item")
         expect(items).to_have_count(3)
         expect(items.nth(0)).to_have_class(re.compile("is-current"))
@@ -117,12 +113,8 @@ def test_one_click_on_another_cards_theme_changes_it(live_server, evaluation, ch
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        page.goto(f"{live_server.url}/evaluasi/{evaluation.pk}/pengodean/")
-        page.get_by_label("Nama pengguna").fill("alice")
-        page.get_by_label("Kata sandi").fill("pw-alice")
-        page.keyboard.press("Enter")
+        url = f"{live_server.url}/evaluasi/{evaluation.pk}/pengodean/"
+        browser, page = open_logged_in(p, chromium_path, url, "alice", "pw-alice")
         items = page.locator(".ct-item")
         expect(items.nth(0)).to_have_class(re.compile("is-current"))
         other = items.nth(1)

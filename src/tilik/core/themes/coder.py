@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # scikit-learn is imported when a model is first fitted (star
     from sklearn.linear_model import LogisticRegression
 
 from .codebook import Codebook, default_codebook
-from .normalize import Normalized, normalize
+from .normalize import NEG_PREFIX, Normalized, normalize
 from .segment import clean_text, split_sentences
 from .sentiment import SENTIMENTS, SentimentCues, cues, decide
 
@@ -342,14 +342,14 @@ def _word_features(norm: Normalized) -> list[str]:
 def _as_words(feature: str, norm: Normalized) -> str:
     """A feature as the text's own word(s): a word or word pair of the text as it is, a stem
     as the word it is the stem of, a piece of a word as that word; "" when none fits."""
-    tokens = [t.removeprefix("NEG_") for t in norm.tokens]
+    tokens = [t.removeprefix(NEG_PREFIX) for t in norm.tokens]
     if feature.startswith("S:"):
-        stem = feature[2:].removeprefix("NEG_")
+        stem = feature[2:].removeprefix(NEG_PREFIX)
         for token, token_stem in zip(tokens, norm.stems, strict=False):
-            if token_stem.removeprefix("NEG_") == stem:
+            if token_stem.removeprefix(NEG_PREFIX) == stem:
                 return token
         return ""
-    plain = " ".join(part.removeprefix("NEG_") for part in feature.split())
+    plain = " ".join(part.removeprefix(NEG_PREFIX) for part in feature.split())
     if not plain:
         return ""
     if f" {plain} " in f" {' '.join(tokens)} ":
