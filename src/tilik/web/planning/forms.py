@@ -1,6 +1,8 @@
+from datetime import date
+
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tilik.web.evaluations.models import Program
@@ -79,7 +81,7 @@ class DraftForm(forms.Form):
         if start.weekday() != 0:  # the plan's weeks run Monday to Friday
             raise ValidationError(
                 _("Tanggal mulai harus hari Senin: %(date)s hari %(day)s."),
-                params={"date": start.isoformat(), "day": _WEEKDAYS[start.weekday()]},
+                params={"date": start.isoformat(), "day": _weekday(start)},
             )
         return start
 
@@ -91,15 +93,11 @@ class DraftForm(forms.Form):
         field.label_from_instance = _program_label
 
 
-_WEEKDAYS = (
-    pgettext_lazy("hari", "Senin"),
-    pgettext_lazy("hari", "Selasa"),
-    pgettext_lazy("hari", "Rabu"),
-    pgettext_lazy("hari", "Kamis"),
-    pgettext_lazy("hari", "Jumat"),
-    pgettext_lazy("hari", "Sabtu"),
-    pgettext_lazy("hari", "Minggu"),
-)
+def _weekday(day: date) -> str:
+    """The day's name in the page's language (Babel's calendar names)."""
+    from babel.dates import format_date
+
+    return format_date(day, "EEEE", locale="en" if get_language() == "en" else "id")
 
 
 def _program_label(program: Program) -> str:
